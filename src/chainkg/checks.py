@@ -1,0 +1,210 @@
+"""Cross-record checks: ids unique and resolvable, no parent cycles, USCC and listing codes.
+
+Each check is linear in the data (dict look-ups, one DFS over segments), so validating
+a million companies stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from chainkg.issues import DataIssue
+from chainkg.uscc import uscc_problem
+
+if TYPE_CHECKING:
+    from chainkg.models import DataSet
+
+__all__ = ["LISTED_PATTERNS", "cross_check"]
+
+LISTED_PATTERNS = {
+    "SH": (re.compile(r"^\d{6}$"), "6 位数字，如 SH:601038"),
+    "SZ": (re.compile(r"^\d{6}$"), "6 位数字，如 SZ:300124"),
+    "BJ": (re.compile(r"^\d{6}$"), "6 位数字，如 BJ:830799"),
+    "NQ": (re.compile(r"^\d{6}$"), "6 位数字（新三板），如 NQ:430047"),
+    "HK": (re.compile(r"^\d{5}$"), "5 位数字，如 HK:00700"),
+    "US": (re.compile(r"^[A-Z][A-Z.]{0,5}$"), "大写字母代码，如 US:BIDU"),
+}
+
+LineLookup = Callable[[str, int], int | None]
+
+
+def _duplicates(
+    file: str, ids: Iterable[str], lines: LineLookup, what: str, field: str = "id",
+) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in seen:
+            first = lines(file, seen[value])
+            issues.append(DataIssue(
+                level="error", file=file.split("#")[0], line=lines(file, index), field=field,
+                message=f"{what} id「{value}」重复（第一次出现在第 {first} 行）",
+            ))
+        else:
+            seen[value] = index
+    return issues
+
+
+def cross_check(
+    data: DataSet, lines: LineLookup, region_lines: dict[str, int],
+) -> list[DataIssue]:
+    """Every referential and cross-record problem of a parsed data set."""
+    issues: list[DataIssue] = []
+
+    def error(file: str, index: int | None, field: str, message: str,
+              level: str = "error") -> None:
+        line = lines(file, index) if index is not None else None
+        issues.append(DataIssue(level=level, file=file.split("#")[0], line=line,  # type: ignore[arg-type]
+                                field=field, message=message))
+
+    issues += _duplicates("chains.yaml#fields", (f.id for f in data.fields), lines, "领域")
+    issues += _duplicates("chains.yaml#chains", (c.id for c in data.chains), lines, "产业链")
+    issues += _duplicates("chains.yaml#segments", (s.id for s in data.segments), lines, "环节")
+    issues += _duplicates("companies.csv", (c.id for c in data.companies), lines, "企业")
+    issues += _duplicates("projects.csv", (p.id for p in data.projects), lines, "项目")
+
+    field_ids = {f.id for f in data.fields}
+    chain_ids = {c.id for c in data.chains}
+    segments = {s.id: s for s in data.segments}
+    company_ids = {c.id for c in data.companies}
+    park_ids = {p.id for p in data.region.parks}
+
+    for i, chain in enumerate(data.chains):
+        if chain.field not in field_ids:
+            error("chains.yaml#chains", i, "field", f"领域「{chain.field}」不存在（见 fields）")
+
+    parents = nx.DiGraph()
+    feeds = nx.DiGraph()
+    for i, seg in enumerate(data.segments):
+        if seg.chain not in chain_ids:
+            error("chains.yaml#segments", i, "chain", f"产业链「{seg.chain}」不存在（见 chains）")
+        if seg.parent is not None:
+            parent = segments.get(seg.parent)
+            if parent is None:
+                error("chains.yaml#segments", i, "parent", f"上级环节「{seg.parent}」不存在")
+            elif parent.chain != seg.chain:
+                error("chains.yaml#segments", i, "parent",
+                      f"上级环节「{seg.parent}」属于产业链「{parent.chain}」，"
+                      f"而本环节属于「{seg.chain}」；细分环节必须与上级在同一条链")
+            else:
+                parents.add_edge(seg.id, seg.parent, index=i)
+        for target in seg.feeds:
+            if target == seg.id:
+                error("chains.yaml#segments", i, "feeds", "环节不能供给自己")
+            elif target not in segments:
+                error("chains.yaml#segments", i, "feeds", f"供给对象环节「{target}」不存在")
+            else:
+                feeds.add_edge(seg.id, target, index=i)
+
+    for cycle in _cycles(parents):
+        index = parents.edges[cycle[0], cycle[1]]["index"]
+        error("chains.yaml#segments", index, "parent",
+              "上级环节形成循环：" + " → ".join([*cycle, cycle[0]]))
+    for cycle in _cycles(feeds):
+        index = feeds.edges[cycle[0], cycle[1]]["index"]
+        error("chains.yaml#segments", index, "feeds",
+              "供给关系形成循环：" + " → ".join([*cycle, cycle[0]])
+              + "（真实产业链可能存在回路，但多半是写错了，请确认）", level="warning")
+
+    for i, company in enumerate(data.companies):
+        if company.uscc:
+            problem = uscc_problem(company.uscc)
+            if problem:
+                error("companies.csv", i, "uscc", f"统一社会信用代码「{company.uscc}」无效：{problem}")
+        for code in company.listed:
+            problem = _listed_problem(code)
+            if problem:
+                error("companies.csv", i, "listed", problem)
+
+    pairs: dict[tuple[str, str], int] = {}
+    for i, cs in enumerate(data.company_segments):
+        if cs.company_id not in company_ids:
+            error("company_segments.csv", i, "company_id", f"企业「{cs.company_id}」不存在（见 companies.csv）")
+        if cs.segment_id not in segments:
+            error("company_segments.csv", i, "segment_id", f"环节「{cs.segment_id}」不存在（见 chains.yaml）")
+        key = (cs.company_id, cs.segment_id)
+        if key in pairs:
+            error("company_segments.csv", i, "segment_id",
+                  f"企业「{cs.company_id}」与环节「{cs.segment_id}」的对应重复"
+                  f"（第一次出现在第 {lines('company_segments.csv', pairs[key])} 行）")
+        else:
+            pairs[key] = i
+
+    seen_relations: Counter[tuple[str, str, str]] = Counter()
+    for i, rel in enumerate(data.relations):
+        for end, value in (("from_id", rel.from_id), ("to_id", rel.to_id)):
+            if value not in company_ids:
+                error("relations.csv", i, end, f"企业「{value}」不存在（见 companies.csv）")
+        if rel.from_id == rel.to_id:
+            error("relations.csv", i, "to_id", "关系的两端是同一家企业")
+        key = (rel.from_id, rel.type, rel.to_id)
+        seen_relations[key] += 1
+        if seen_relations[key] == 2:
+            error("relations.csv", i, "type", f"关系 {rel.from_id} -{rel.type}-> {rel.to_id} 重复",
+                  level="warning")
+
+    issues += _check_region(data, company_ids, region_lines)
+
+    for i, project in enumerate(data.projects):
+        if project.company_id and project.company_id not in company_ids:
+            error("projects.csv", i, "company_id", f"企业「{project.company_id}」不存在（见 companies.csv）")
+        for seg_id in project.segment_ids:
+            if seg_id not in segments:
+                error("projects.csv", i, "segment_ids", f"环节「{seg_id}」不存在（见 chains.yaml）")
+        if project.park_id and project.park_id not in park_ids:
+            error("projects.csv", i, "park_id", f"园区「{project.park_id}」不存在（见 region.yaml 的 parks）")
+    return issues
+
+
+def _check_region(
+    data: DataSet, company_ids: set[str], region_lines: dict[str, int],
+) -> list[DataIssue]:
+    issues: list[DataIssue] = []
+    region = data.region
+
+    def error(key: str, field: str, message: str) -> None:
+        issues.append(DataIssue(level="error", file="region.yaml",
+                                line=region_lines.get(key) or None, field=field, message=message))
+
+    for company_id in region.also_local:
+        if company_id not in company_ids:
+            error("also_local", "also_local", f"企业「{company_id}」不存在（见 companies.csv）")
+    for i, partner in enumerate(region.partners):
+        if partner.company not in company_ids:
+            error(f"partners.{i}", f"partners.{i}.company",
+                  f"战略合作伙伴「{partner.company}」不存在（见 companies.csv）")
+    for kind, ids in (("parks", [p.id for p in region.parks]),
+                      ("targets", [t.id for t in region.targets])):
+        seen: set[str] = set()
+        for i, value in enumerate(ids):
+            if value in seen:
+                error(f"{kind}.{i}", f"{kind}.id", f"id「{value}」重复")
+            seen.add(value)
+    return issues
+
+
+def _listed_problem(code: str) -> str | None:
+    exchange, _, number = code.partition(":")
+    if exchange not in LISTED_PATTERNS:
+        return (f"上市代码「{code}」格式无效：应为 交易所:代码，交易所为 "
+                + "、".join(LISTED_PATTERNS) + "，多个代码用 | 分隔")
+    pattern, hint = LISTED_PATTERNS[exchange]
+    if not pattern.match(number):
+        return f"上市代码「{code}」格式无效：{exchange} 的代码应为{hint}"
+    return None
+
+
+def _cycles(graph: nx.DiGraph) -> list[list[str]]:
+    """One representative cycle per strongly connected component (linear, unlike simple_cycles)."""
+    found: list[list[str]] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1:
+            start = min(component)
+            cycle = nx.find_cycle(graph.subgraph(component), source=start)
+            found.append([u for u, _v in cycle])
+    return found

@@ -1,0 +1,124 @@
+"""Prospect lists as files the team opens: CSV (Excel-ready), XLSX and JSON.
+
+Files are written to a temporary file beside the target and renamed into place, so a
+crash never leaves half a file, and an existing file is only replaced with ``force``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.errors import ConfigError, OutputExistsError
+from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Prospect
+
+__all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows"]
+
+FORMATS = (".csv", ".xlsx", ".json")
+
+PROSPECT_HEADERS = ["排名", "企业id", "企业", "省份", "城市", "总分",
+                    *[COMPONENT_LABELS[c] for c in COMPONENTS],
+                    "填补环节", "招商进度", "理由"]
+GAP_HEADERS = ["环节id", "环节", "产业链", "领域", "链位", "状态", "严重度", "本地强度",
+               "本地企业", "战略伙伴", "候选企业数", "延链（相邻强链）"]
+STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+
+
+def prospect_rows(prospects: list[Prospect], names: dict[str, str]) -> list[list[Any]]:
+    """One row per prospect, in PROSPECT_HEADERS order; ``names`` maps segment ids to names."""
+    return [
+        [p.rank, p.company_id, p.company, p.province, p.city, p.score,
+         *[p.components[c] for c in COMPONENTS],
+         "、".join(names.get(s, s) for s in p.fills),
+         STAGE_LABELS.get(p.pipeline_stage or "", ""), "；".join(p.reasons)]
+        for p in prospects
+    ]
+
+
+def gap_rows(diagnosis: list[SegmentDiagnosis], names: dict[str, str]) -> list[list[Any]]:
+    """One row per segment, in GAP_HEADERS order; ``names`` maps company/segment ids to names."""
+    return [
+        [d.segment_id, d.segment, d.chain, d.field, STAGE_NAMES.get(d.stage, d.stage),
+         STATUS_LABELS[d.status], d.severity, d.strength,
+         "、".join(names.get(c, c) for c in d.local_companies),
+         "、".join(names.get(c, c) for c in d.partner_companies),
+         d.candidate_count, "、".join(names.get(s, s) for s in d.extends)]
+        for d in diagnosis
+    ]
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
+    """Call ``write(tmp)`` and move tmp onto ``path``; refuse to replace a file unless ``force``."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"文件已存在：{path}（加 --force 覆盖）")
+    if not path.parent.is_dir():
+        raise ConfigError(f"目录不存在：{path.parent}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_csv(tmp: Path, headers: list[str], rows: list[list[Any]]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    # UTF-8 with BOM: without it Excel on Windows reads Chinese as mojibake.
+    tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+
+
+def _write_xlsx(tmp: Path, sheets: list[tuple[str, list[str], list[list[Any]]]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for index, header in enumerate(headers, start=1):
+            values = [header, *(row[index - 1] for row in rows[:200])]
+            # CJK characters are about two columns wide; cap long text (reasons) at 60.
+            width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+    book.save(tmp)
+
+
+def export_prospects(
+    path: Path, prospects: list[Prospect], diagnosis: list[SegmentDiagnosis],
+    names: dict[str, str], force: bool = False,
+) -> None:
+    """Write prospects (and, in XLSX, the gaps sheet) to .csv, .xlsx or .json."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(FORMATS)}")
+    if suffix == ".csv":
+        rows = prospect_rows(prospects, names)
+        atomic_write(path, lambda tmp: _write_csv(tmp, PROSPECT_HEADERS, rows), force)
+    elif suffix == ".xlsx":
+        sheets = [("招商目标", PROSPECT_HEADERS, prospect_rows(prospects, names)),
+                  ("链条诊断", GAP_HEADERS, gap_rows(diagnosis, names))]
+        atomic_write(path, lambda tmp: _write_xlsx(tmp, sheets), force)
+    else:
+        payload = json.dumps([p.model_dump(exclude={"details"}) for p in prospects],
+                             ensure_ascii=False, indent=2)
+        atomic_write(path, lambda tmp: tmp.write_text(payload + "\n", encoding="utf-8"), force)

@@ -1,0 +1,161 @@
+"""The chain graph: one networkx.MultiDiGraph whose labels and types are Neo4j's.
+
+Nodes are keyed ``"Label:id"`` so ids of different kinds never collide; every node has
+``label`` and ``id`` attributes plus its record's fields. Edges are keyed by their type
+(so a relation given twice is stored once) and carry a ``type`` attribute.
+
+    (:Chain)-[:IN_FIELD]->(:Field)            (:Segment)-[:IN_CHAIN]->(:Chain)
+    (:Segment)-[:PART_OF]->(:Segment)         (:Segment)-[:FEEDS]->(:Segment)
+    (:Company)-[:OPERATES_IN {role}]->(:Segment)
+    (:Company)-[:LOCATED_IN]->(:Region)       (:Region)-[:PARTNERS_WITH]->(:Company)
+    (:Company)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]->(:Company)
+    (:Project)-[:BY]->(:Company)  (:Project)-[:TARGETS]->(:Segment)  (:Project)-[:IN_PARK]->(:Park)
+
+Building is one pass over each record list: linear in the data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from chainkg.models import RELATION_TYPES, DataSet
+
+__all__ = [
+    "COMPANY_RELATION_TYPES",
+    "LABELS",
+    "build_graph",
+    "edges_of_type",
+    "graph_stats",
+    "node_id",
+    "nodes_of",
+]
+
+LABELS = ("Field", "Chain", "Segment", "Company", "Region", "Park", "Project")
+COMPANY_RELATION_TYPES = RELATION_TYPES
+
+
+def node_id(label: str, record_id: str) -> str:
+    """The graph key of a record: ``node_id("Company", "yituo") == "Company:yituo"``."""
+    return f"{label}:{record_id}"
+
+
+def _props(record: Any, exclude: set[str] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = record.model_dump(exclude=exclude or set())
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+def build_graph(data: DataSet) -> nx.MultiDiGraph:
+    """The graph of a validated data set (see the module docstring for its shape)."""
+    g = nx.MultiDiGraph()
+    region = data.region
+    region_key = node_id("Region", region.id)
+    g.graph["region"] = region_key
+    g.graph["targets"] = [_props(t) for t in region.targets]
+    g.add_node(region_key, label="Region", **_props(region, {"parks", "partners", "targets"}))
+
+    for f in data.fields:
+        g.add_node(node_id("Field", f.id), label="Field", **_props(f))
+    chains = {c.id: c for c in data.chains}
+    for c in data.chains:
+        g.add_node(node_id("Chain", c.id), label="Chain", **_props(c))
+        g.add_edge(node_id("Chain", c.id), node_id("Field", c.field), key="IN_FIELD",
+                   type="IN_FIELD")
+    for s in data.segments:
+        chain = chains[s.chain]
+        key = node_id("Segment", s.id)
+        # Denormalised field id and priority: every analysis needs them per segment.
+        g.add_node(key, label="Segment", field=chain.field, priority=chain.priority,
+                   **_props(s, {"feeds"}))
+        g.add_edge(key, node_id("Chain", s.chain), key="IN_CHAIN", type="IN_CHAIN")
+        if s.parent:
+            g.add_edge(key, node_id("Segment", s.parent), key="PART_OF", type="PART_OF")
+        for target in s.feeds:
+            g.add_edge(key, node_id("Segment", target), key="FEEDS", type="FEEDS")
+
+    partners = {p.company: p for p in region.partners}
+    also_local = set(region.also_local)
+    for company in data.companies:
+        key = node_id("Company", company.id)
+        is_local = company.id in also_local or (
+            (company.province, company.city, company.district)
+            == (region.province, region.city, region.district)
+        )
+        g.add_node(key, label="Company", is_local=is_local, is_partner=company.id in partners,
+                   **_props(company))
+        if is_local:
+            g.add_edge(key, region_key, key="LOCATED_IN", type="LOCATED_IN")
+    for p in region.partners:
+        g.add_edge(region_key, node_id("Company", p.company), key="PARTNERS_WITH",
+                   type="PARTNERS_WITH", agreement=p.agreement, year=p.year, source=p.source)
+    for park in region.parks:
+        g.add_node(node_id("Park", park.id), label="Park", **_props(park))
+
+    for cs in data.company_segments:
+        g.add_edge(node_id("Company", cs.company_id), node_id("Segment", cs.segment_id),
+                   key="OPERATES_IN", type="OPERATES_IN", role=cs.role, products=cs.products,
+                   source=cs.source)
+    for rel in data.relations:
+        g.add_edge(node_id("Company", rel.from_id), node_id("Company", rel.to_id), key=rel.type,
+                   type=rel.type, note=rel.note, source=rel.source)
+
+    for project in data.projects:
+        key = node_id("Project", project.id)
+        g.add_node(key, label="Project", **_props(project, {"segment_ids"}))
+        if project.company_id:
+            g.add_edge(key, node_id("Company", project.company_id), key="BY", type="BY")
+        for seg_id in project.segment_ids:
+            g.add_edge(key, node_id("Segment", seg_id), key="TARGETS", type="TARGETS")
+        if project.park_id:
+            g.add_edge(key, node_id("Park", project.park_id), key="IN_PARK", type="IN_PARK")
+    return g
+
+
+def nodes_of(g: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, attributes) of every node with this label."""
+    for key, attrs in g.nodes(data=True):
+        if attrs.get("label") == label:
+            yield key, attrs
+
+
+def edges_of_type(
+    g: nx.MultiDiGraph, edge_type: str,
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(source, target, attributes) of every edge of this type."""
+    for u, v, attrs in g.edges(data=True):
+        if attrs.get("type") == edge_type:
+            yield u, v, attrs
+
+
+def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """Counts by label and type, local vs outside companies, per field."""
+    labels = Counter(attrs["label"] for _k, attrs in g.nodes(data=True))
+    types = Counter(attrs["type"] for _u, _v, attrs in g.edges(data=True))
+    companies = [a for _k, a in nodes_of(g, "Company")]
+    per_field: dict[str, dict[str, int]] = {}
+    field_names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Field")}
+    for fid, name in field_names.items():
+        per_field[fid] = {"name": name, "chains": 0, "segments": 0,  # type: ignore[dict-item]
+                          "local_companies": 0, "outside_companies": 0}
+    seg_field = {k: a["field"] for k, a in nodes_of(g, "Segment")}
+    for _k, a in nodes_of(g, "Chain"):
+        per_field[a["field"]]["chains"] += 1
+    for fid in seg_field.values():
+        per_field[fid]["segments"] += 1
+    for key, a in nodes_of(g, "Company"):
+        fields_of = {seg_field[v] for _u, v, t in g.out_edges(key, keys=True) if t == "OPERATES_IN"}
+        for fid in fields_of:
+            per_field[fid]["local_companies" if a["is_local"] else "outside_companies"] += 1
+    return {
+        "nodes": dict(sorted(labels.items())),
+        "relationships": dict(sorted(types.items())),
+        "companies": {
+            "local": sum(1 for a in companies if a["is_local"]),
+            "outside": sum(1 for a in companies if not a["is_local"]),
+            "partners": sum(1 for a in companies if a["is_partner"]),
+        },
+        "fields": per_field,
+    }

@@ -1,0 +1,287 @@
+"""Loading graph_data/ into validated models, reporting every problem with file, line and field.
+
+``load_dataset`` never raises for a data mistake: it returns the issues. ``load_valid``
+raises DataError when any issue is an error — that is what analysis commands use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from chainkg.checks import cross_check
+from chainkg.errors import ConfigError, DataError
+from chainkg.issues import DataIssue
+from chainkg.models import (
+    Chain,
+    Company,
+    CompanySegment,
+    DataSet,
+    IndustryField,
+    Project,
+    Region,
+    Relation,
+    Segment,
+)
+from chainkg.scoring import Scoring
+from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
+
+__all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_valid"]
+
+FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv",
+         "region.yaml", "projects.csv")
+
+M = TypeVar("M", bound=BaseModel)
+
+# CSV columns that hold |-separated lists.
+_LIST_COLUMNS = {"aliases", "tags", "listed", "segment_ids"}
+
+
+def default_data_dir() -> Path:
+    """CHAINKG_DATA, else the checkout's graph_data/, else the copy installed with the package."""
+    env = os.environ.get("CHAINKG_DATA")
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[2] / "graph_data"
+    if (checkout / "chains.yaml").exists():
+        return checkout
+    return Path(str(resources.files("chainkg") / "_bundled_data"))
+
+
+def _describe(error: Any) -> str:
+    """A pydantic error in the team's words."""
+    kind, value = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "缺少必填值"
+    if kind == "extra_forbidden":
+        return "未知字段（是否拼写错误？）"
+    if kind == "literal_error":
+        return f"取值「{value}」无效，允许的取值：{ctx.get('expected', '')}".replace("'", "")
+    if kind == "string_pattern_mismatch":
+        return f"「{value}」不是合法的 id：只能用小写英文字母、数字和连字符，且不能以连字符开头"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = {"greater_than_equal": "不小于", "less_than_equal": "不大于",
+                 "greater_than": "大于", "less_than": "小于"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"取值 {value} 超出范围：应{bound} {limit}"
+    if kind in {"float_parsing", "float_type"}:
+        return f"「{value}」不是数字"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"「{value}」不是整数"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"「{value}」不是 true/false"
+    if kind in {"list_type", "tuple_type"}:
+        return "应为列表（YAML 中写成 [a, b] 或逐行 - a）"
+    if kind in {"string_type"}:
+        return f"「{value}」应为文本"
+    if kind in {"dict_type", "model_type"}:
+        return "应为键值映射（key: value）"
+    return str(error.get("msg", kind))
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _yaml_line(raw: Any, loc: tuple[Any, ...]) -> int | None:
+    """Walk raw YAML data along a pydantic error location to the deepest known line."""
+    line = line_of(raw)
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            line = line_of(node, str(part)) or line
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            line = line_of(node) or line
+        else:
+            break
+    return line
+
+
+def _parse(
+    model: type[M], raw: Any, file: str, line_for: Callable[[tuple[Any, ...]], int | None],
+    issues: list[DataIssue],
+) -> M | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            issues.append(DataIssue(
+                level="error", file=file, line=line_for(loc),
+                field=_field_name(loc) or None, message=_describe(error),
+            ))
+        return None
+
+
+def _csv_records(
+    path: Path, model: type[M], issues: list[DataIssue],
+) -> tuple[list[M], dict[int, int]]:
+    """Parse a CSV into models; returns them and, per model index, its line."""
+    names = tuple(model.model_fields)
+    required = tuple(n for n, f in model.model_fields.items() if f.is_required())
+    optional = tuple(n for n in names if n not in required)
+    table = read_csv(path, required, optional)
+    issues.extend(table.issues)
+    records: list[M] = []
+    lines: dict[int, int] = {}
+    for line, row in table.rows:
+        raw: dict[str, Any] = {}
+        for key, value in row.items():
+            if value == "":
+                continue  # an empty cell means "not given": the model default applies
+            if key in _LIST_COLUMNS:
+                raw[key] = [part.strip() for part in value.split("|") if part.strip()]
+            else:
+                raw[key] = value
+        record = _parse(model, raw, table.name, lambda _loc, ln=line: ln, issues)
+        if record is not None:
+            lines[len(records)] = line
+            records.append(record)
+    return records, lines
+
+
+def _yaml_records(
+    doc: YamlDoc, key: str, model: type[M], issues: list[DataIssue],
+) -> tuple[list[M], dict[int, int]]:
+    records: list[M] = []
+    lines: dict[int, int] = {}
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if items is not None and not isinstance(items, list):
+        issues.append(DataIssue(
+            level="error", file=doc.name, line=line_of(doc.data, key), field=key,
+            message="应为列表（每项以 - 开头）",
+        ))
+        return records, lines
+    for item in iter_list(doc, key):
+        record = _parse(model, item, doc.name,
+                        lambda loc, it=item: _yaml_line(it, loc), issues)
+        if record is not None:
+            lines[len(records)] = line_of(item) or 0
+            records.append(record)
+    return records, lines
+
+
+class Lines:
+    """Where each record came from, so cross-checks can point at it."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, int], int] = {}
+
+    def add(self, file: str, mapping: dict[int, int]) -> None:
+        for index, line in mapping.items():
+            self.by_key[(file, index)] = line
+
+    def __call__(self, file: str, index: int) -> int | None:
+        return self.by_key.get((file, index))
+
+
+def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
+    """Read and check every file; the data set is None when a file could not be parsed."""
+    if not data_dir.is_dir():
+        raise ConfigError(f"数据目录不存在：{data_dir}（用 --data 指定，或设置 CHAINKG_DATA）")
+    issues: list[DataIssue] = []
+    lines = Lines()
+
+    chains_doc = read_yaml(data_dir / "chains.yaml")
+    issues.extend(chains_doc.issues)
+    _expect_mapping(chains_doc, ("fields", "chains", "segments"), issues)
+    fields, ln = _yaml_records(chains_doc, "fields", IndustryField, issues)
+    lines.add("chains.yaml#fields", ln)
+    chains, ln = _yaml_records(chains_doc, "chains", Chain, issues)
+    lines.add("chains.yaml#chains", ln)
+    segments, ln = _yaml_records(chains_doc, "segments", Segment, issues)
+    lines.add("chains.yaml#segments", ln)
+
+    region_doc = read_yaml(data_dir / "region.yaml")
+    issues.extend(region_doc.issues)
+    region: Region | None = None
+    if region_doc.data is not None or not region_doc.issues:
+        region = _parse(Region, region_doc.data, region_doc.name,
+                        lambda loc: _yaml_line(region_doc.data, loc), issues)
+
+    companies, ln = _csv_records(data_dir / "companies.csv", Company, issues)
+    lines.add("companies.csv", ln)
+    company_segments, ln = _csv_records(data_dir / "company_segments.csv", CompanySegment, issues)
+    lines.add("company_segments.csv", ln)
+    relations, ln = _csv_records(data_dir / "relations.csv", Relation, issues)
+    lines.add("relations.csv", ln)
+    projects, ln = _csv_records(data_dir / "projects.csv", Project, issues)
+    lines.add("projects.csv", ln)
+
+    if region is None:
+        return None, _sorted(issues)
+    dataset = DataSet(
+        fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
+        companies=tuple(companies), company_segments=tuple(company_segments),
+        relations=tuple(relations), region=region, projects=tuple(projects),
+    )
+    region_lines = _region_lines(region_doc.data)
+    issues.extend(cross_check(dataset, lines, region_lines))
+    return dataset, _sorted(issues)
+
+
+def _expect_mapping(doc: YamlDoc, keys: Iterable[str], issues: list[DataIssue]) -> None:
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, dict):
+        issues.append(DataIssue(level="error", file=doc.name, line=1,
+                                message=f"顶层应为映射，包含 {', '.join(keys)}"))
+        return
+    for key in doc.data:
+        if key not in keys:
+            issues.append(DataIssue(level="error", file=doc.name, line=line_of(doc.data, key),
+                                    field=str(key), message="未知的顶层字段（是否拼写错误？）"))
+
+
+def _region_lines(raw: Any) -> dict[str, int]:
+    """Lines of region.yaml's parts: 'partners.2', 'also_local', … for cross-check messages."""
+    result: dict[str, int] = {}
+    if not isinstance(raw, LineDict):
+        return result
+    for key in raw:
+        result[key] = line_of(raw, key) or 0
+        value = raw[key]
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                result[f"{key}.{index}"] = line_of(item) or result[key]
+    return result
+
+
+def _sorted(issues: list[DataIssue]) -> list[DataIssue]:
+    order = {name: i for i, name in enumerate(FILES)}
+    return sorted(issues, key=lambda i: (order.get(i.file, 99), i.line or 0, i.level))
+
+
+def load_valid(data_dir: Path) -> tuple[DataSet, list[DataIssue]]:
+    """Load and raise DataError when there is any error; returns the data set and its warnings."""
+    dataset, issues = load_dataset(data_dir)
+    if dataset is None or any(i.level == "error" for i in issues):
+        raise DataError(issues)
+    return dataset, issues
+
+
+def load_scoring(data_dir: Path) -> Scoring:
+    """The data set's scoring.yaml, or the documented defaults when there is none."""
+    path = data_dir / "scoring.yaml"
+    if not path.exists():
+        return Scoring()
+    doc = read_yaml(path)
+    issues = list(doc.issues)
+    scoring = None
+    if doc.data is not None:
+        scoring = _parse(Scoring, doc.data, doc.name, lambda loc: _yaml_line(doc.data, loc), issues)
+    elif not issues:
+        scoring = Scoring()  # an empty file means "all defaults"
+    if scoring is None or issues:
+        raise DataError(issues)
+    return scoring

@@ -1,0 +1,230 @@
+"""The data contract: one pydantic model per record of graph_data/.
+
+These models are the only interface between the files the team edits and everything
+else (graph, analysis, Neo4j, future importers). Field names equal the file columns/keys.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "OWNERSHIPS",
+    "PROJECT_STAGES",
+    "RELATION_TYPES",
+    "ROLES",
+    "SCALES",
+    "STAGES",
+    "Chain",
+    "Company",
+    "CompanySegment",
+    "DataSet",
+    "IndustryField",
+    "Park",
+    "Partner",
+    "Project",
+    "Region",
+    "Relation",
+    "Segment",
+    "Target",
+]
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Unit = Annotated[float, Field(ge=0, le=1)]
+
+Stage = Literal["upstream", "midstream", "downstream"]
+Ownership = Literal[
+    "central_soe", "local_soe", "private", "foreign", "mixed", "institute", "university", "fund"
+]
+Scale = Literal["large", "medium", "small", "micro", "unknown"]
+Role = Literal["core", "secondary"]
+RelationType = Literal[
+    "SUPPLIES", "CUSTOMER_OF", "SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH"
+]
+ProjectStage = Literal[
+    "lead", "contacted", "negotiating", "signed", "under_construction", "operating"
+]
+Comparison = Literal[">=", "<=", "="]
+
+STAGES: tuple[str, ...] = ("upstream", "midstream", "downstream")
+OWNERSHIPS: tuple[str, ...] = (
+    "central_soe", "local_soe", "private", "foreign", "mixed", "institute", "university", "fund",
+)
+SCALES: tuple[str, ...] = ("large", "medium", "small", "micro", "unknown")
+ROLES: tuple[str, ...] = ("core", "secondary")
+RELATION_TYPES: tuple[str, ...] = (
+    "SUPPLIES", "CUSTOMER_OF", "SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH",
+)
+PROJECT_STAGES: tuple[str, ...] = (
+    "lead", "contacted", "negotiating", "signed", "under_construction", "operating",
+)
+
+
+class Record(BaseModel):
+    """Common settings: unknown keys are typos, values are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class IndustryField(Record):
+    """A 领域 of the district's "3+1+1" (智能制造, 电子信息 …). Named so to avoid pydantic's Field."""
+
+    id: Slug
+    name: Text
+    description: str = ""
+    source: Text
+
+
+class Chain(Record):
+    """A 风口产业链 inside a field."""
+
+    id: Slug
+    name: Text
+    field: Slug
+    priority: Unit = 0.5
+    fengkou: bool = False
+    description: str = ""
+    source: Text
+
+
+class Segment(Record):
+    """A 环节 of a chain; ``parent`` makes it a 细分环节, ``feeds`` lists what it supplies."""
+
+    id: Slug
+    name: Text
+    chain: Slug
+    stage: Stage
+    parent: Slug | None = None
+    feeds: tuple[Slug, ...] = ()
+    weight: Unit = 0.5
+    description: str = ""
+    source: Text
+
+
+class Company(Record):
+    """A company, institute, university or fund (one row of companies.csv)."""
+
+    id: Slug
+    name: Text
+    aliases: tuple[str, ...] = ()
+    uscc: str | None = None
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    ownership: Ownership
+    listed: tuple[str, ...] = ()
+    scale: Scale = "unknown"
+    tags: tuple[str, ...] = ()
+    source: Text
+    note: str = ""
+
+
+class CompanySegment(Record):
+    """A company operating in a segment (company_segments.csv)."""
+
+    company_id: Slug
+    segment_id: Slug
+    role: Role = "core"
+    products: str = ""
+    source: Text
+
+
+class Relation(Record):
+    """A relation between two companies (relations.csv)."""
+
+    from_id: Slug
+    type: RelationType
+    to_id: Slug
+    note: str = ""
+    source: Text
+
+
+class Park(Record):
+    """A platform of the district: 自贸区, 综保区, 园区, 智慧岛 …"""
+
+    id: Slug
+    name: Text
+    kind: Text
+    description: str = ""
+    source: Text
+
+
+class Partner(Record):
+    """A strategic partner of the district and its agreement."""
+
+    company: Slug
+    agreement: str = ""
+    year: int | None = None
+    source: Text
+
+
+class Target(Record):
+    """A quantified target from the speech, e.g. 新签约50亿元以上项目不少于4个."""
+
+    id: Slug
+    name: Text
+    metric: Text
+    value: float
+    unit: str = ""
+    year: int | None = None
+    comparison: Comparison = "="
+    source: Text
+
+
+class Region(Record):
+    """The district the team works for, with its parks, partners and targets."""
+
+    id: Slug
+    name: Text
+    province: Text
+    city: Text
+    district: Text
+    also_local: tuple[Slug, ...] = ()
+    parks: tuple[Park, ...] = ()
+    partners: tuple[Partner, ...] = ()
+    targets: tuple[Target, ...] = ()
+    description: str = ""
+    source: Text
+
+
+class Project(Record):
+    """One item of the investment pipeline (projects.csv)."""
+
+    id: Slug
+    name: Text
+    company_id: Slug | None = None
+    segment_ids: tuple[Slug, ...] = ()
+    park_id: Slug | None = None
+    stage: ProjectStage
+    amount_yi: Annotated[float, Field(ge=0)] | None = None
+    year: int | None = None
+    source: Text
+    note: str = ""
+
+
+class DataSet(BaseModel):
+    """Everything in one graph_data/ directory, parsed and cross-checked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fields: tuple[IndustryField, ...]
+    chains: tuple[Chain, ...]
+    segments: tuple[Segment, ...]
+    companies: tuple[Company, ...]
+    company_segments: tuple[CompanySegment, ...]
+    relations: tuple[Relation, ...]
+    region: Region
+    projects: tuple[Project, ...]
+
+    def is_local(self, company: Company) -> bool:
+        """A company is local when its province, city and district equal the region's."""
+        r = self.region
+        return company.id in r.also_local or (
+            company.province == r.province
+            and company.city == r.city
+            and company.district == r.district
+        )

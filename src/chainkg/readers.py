@@ -1,0 +1,178 @@
+"""Reading the raw files: CSV as Excel/WPS save it, YAML with line numbers.
+
+Nothing here knows the data contract; it yields raw rows with the line they came from,
+and reports encoding and syntax problems as DataIssues.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chainkg.issues import DataIssue
+
+__all__ = ["CsvTable", "YamlDoc", "read_csv", "read_yaml"]
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
+
+
+@dataclass
+class CsvTable:
+    """The rows of one CSV file, each with its first physical line number."""
+
+    name: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    issues: list[DataIssue] = field(default_factory=list)
+
+
+def _clean(value: str | None) -> str:
+    # str.strip() also removes the full-width space U+3000 that Chinese IMEs leave behind.
+    return (value or "").strip()
+
+
+def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        issues.append(DataIssue(
+            level="error", file=name, line=1,
+            message=f"文件是 UTF-16（Excel「Unicode 文本」）编码，无法读取；{_RESAVE_HINT}",
+        ))
+        return None
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        issues.append(DataIssue(
+            level="error", file=name, line=line,
+            message=f"文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；{_RESAVE_HINT}",
+        ))
+        return None
+    issues.append(DataIssue(
+        level="warning", file=name,
+        message=f"文件是 GBK/GB18030 编码，已按该编码读取；建议{_RESAVE_HINT[1:]}",
+    ))
+    return text
+
+
+def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
+    """Read a CSV file; a missing file, missing column or bad encoding becomes an issue."""
+    name = path.name
+    table = CsvTable(name=name, columns=[], rows=[])
+    if not path.exists():
+        table.issues.append(DataIssue(level="error", file=name, message="文件不存在"))
+        return table
+    text = _decode(path.read_bytes(), name, table.issues)
+    if text is None:
+        return table
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        table.issues.append(DataIssue(level="error", file=name, line=1, message="文件为空，缺少表头"))
+        return table
+    table.columns = [_clean(c) for c in header]
+    missing = [c for c in required if c not in table.columns]
+    for column in missing:
+        table.issues.append(DataIssue(
+            level="error", file=name, line=1, field=column, message=f"表头缺少列「{column}」",
+        ))
+    known = set(required) | set(optional)
+    for column in table.columns:
+        if column and column not in known:
+            table.issues.append(DataIssue(
+                level="warning", file=name, line=1, field=column,
+                message=f"未知列「{column}」，将被忽略（是否拼写错误？）",
+            ))
+    if missing:
+        return table
+    start = reader.line_num + 1
+    for values in reader:
+        line, start = start, reader.line_num + 1
+        if not any(_clean(v) for v in values):
+            continue  # Excel leaves blank rows at the end
+        if len(values) > len(table.columns):
+            table.issues.append(DataIssue(
+                level="error", file=name, line=line,
+                message=f"本行有 {len(values)} 个值，多于表头的 {len(table.columns)} 列"
+                "（值里的逗号需要用英文双引号括起来）",
+            ))
+            continue
+        row = {c: _clean(v) for c, v in zip(table.columns, values, strict=False) if c in known}
+        table.rows.append((line, row))
+    return table
+
+
+class LineDict(dict[str, Any]):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            str(key.value): key.start_mark.line + 1 for key, _ in node.value
+        }
+        return mapping
+
+
+@dataclass
+class YamlDoc:
+    """A parsed YAML file (None when unreadable) and the problems found reading it."""
+
+    name: str
+    data: Any
+    issues: list[DataIssue] = field(default_factory=list)
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Parse a YAML file keeping line numbers (see LineDict)."""
+    name = path.name
+    doc = YamlDoc(name=name, data=None)
+    if not path.exists():
+        doc.issues.append(DataIssue(level="error", file=name, message="文件不存在"))
+        return doc
+    text = _decode(path.read_bytes(), name, doc.issues)
+    if text is None:
+        return doc
+    try:
+        doc.data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        doc.issues.append(DataIssue(
+            level="error", file=name, line=mark.line + 1 if mark else None,
+            message=f"YAML 语法错误：{problem}（检查缩进和冒号）",
+        ))
+    return doc
+
+
+def line_of(mapping: object, key: str | None = None) -> int | None:
+    """The line of a mapping, or of one of its keys, when it came from read_yaml."""
+    if not isinstance(mapping, LineDict):
+        return None
+    if key is not None and key in mapping.key_lines:
+        return mapping.key_lines[key]
+    return mapping.line
+
+
+def iter_list(doc: YamlDoc, key: str) -> Iterator[Any]:
+    """Items of a top-level list; absent key yields nothing."""
+    if isinstance(doc.data, dict):
+        yield from doc.data.get(key) or []

@@ -1,0 +1,165 @@
+"""Human views: rich tables and trees for the CLI. Pure functions from results to renderables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+from rich.table import Table
+from rich.tree import Tree
+
+from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.export import STAGE_NAMES
+from chainkg.graph import node_id, nodes_of
+from chainkg.issues import DataIssue
+from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Channel, Component, Prospect
+from chainkg.whatif import WhatIf
+
+__all__ = [
+    "chain_tree", "explain_view", "gaps_table", "issues_table", "prospects_table",
+    "stats_table", "whatif_table",
+]
+
+STATUS_STYLES = {"strong": "green", "weak": "yellow", "missing": "red", "broken": "bold magenta"}
+
+
+def issues_table(issues: list[DataIssue]) -> Table:
+    table = Table(title="数据校验结果", show_lines=False)
+    for header in ("级别", "位置", "问题"):
+        table.add_column(header)
+    for issue in issues:
+        level = "[red]错误[/]" if issue.level == "error" else "[yellow]警告[/]"
+        table.add_row(level, issue.location(), issue.message)
+    return table
+
+
+def stats_table(stats: dict[str, Any]) -> list[Table]:
+    nodes = Table(title="节点")
+    nodes.add_column("标签")
+    nodes.add_column("数量", justify="right")
+    for label, count in stats["nodes"].items():
+        nodes.add_row(label, str(count))
+    edges = Table(title="关系")
+    edges.add_column("类型")
+    edges.add_column("数量", justify="right")
+    for kind, count in stats["relationships"].items():
+        edges.add_row(kind, str(count))
+    fields = Table(title="按领域")
+    for header in ("领域", "产业链", "环节", "本地企业", "外地企业"):
+        fields.add_column(header, justify="right" if header != "领域" else "left")
+    for row in stats["fields"].values():
+        fields.add_row(row["name"], str(row["chains"]), str(row["segments"]),
+                       str(row["local_companies"]), str(row["outside_companies"]))
+    c = stats["companies"]
+    fields.caption = f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家"
+    return [nodes, edges, fields]
+
+
+def chain_tree(g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis]) -> Tree:
+    """The chain as stage → segment → sub-segments, with local firms and outside counts."""
+    chain = g.nodes[node_id("Chain", chain_id)]
+    status = {d.segment_id: d for d in diagnosis}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for _k, a in nodes_of(g, "Segment"):
+        if a["chain"] == chain_id:
+            children[a.get("parent")].append(a["id"])
+    tree = Tree(f"[bold]{chain['name']}[/]（{chain_id}，优先级 {chain['priority']}"
+                f"{'，风口' if chain['fengkou'] else ''}）")
+    names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
+
+    def add(branch: Tree, seg_id: str) -> None:
+        d = status[seg_id]
+        locals_ = "、".join(names[c] for c in d.local_companies) or "—"
+        node = branch.add(
+            f"[{STATUS_STYLES[d.status]}]{d.segment}[/]（{STATUS_LABELS[d.status]}，"
+            f"严重度 {d.severity:.2f}）本地：{locals_}；外地企业 {d.candidate_count} 家"
+        )
+        for child in sorted(children.get(seg_id, [])):
+            add(node, child)
+
+    for stage in ("upstream", "midstream", "downstream"):
+        roots = sorted(s for s in children.get(None, []) if status[s].stage == stage)
+        if roots:
+            stage_branch = tree.add(f"[bold]{STAGE_NAMES[stage]}[/]")
+            for seg_id in roots:
+                add(stage_branch, seg_id)
+    return tree
+
+
+def gaps_table(rows: list[SegmentDiagnosis], names: dict[str, str]) -> Table:
+    table = Table(title=f"链条诊断（{len(rows)} 个环节，按严重度排序）")
+    for header in ("环节", "产业链", "链位", "状态", "严重度", "本地企业", "伙伴", "候选", "延链"):
+        table.add_column(header, justify="right" if header in ("严重度", "候选") else "left")
+    for d in rows:
+        table.add_row(
+            d.segment, d.chain, STAGE_NAMES[d.stage],
+            f"[{STATUS_STYLES[d.status]}]{STATUS_LABELS[d.status]}[/]", f"{d.severity:.2f}",
+            "、".join(names.get(c, c) for c in d.local_companies) or "—",
+            "、".join(names.get(c, c) for c in d.partner_companies) or "—",
+            str(d.candidate_count), "、".join(names.get(s, s) for s in d.extends) or "—",
+        )
+    return table
+
+
+def prospects_table(prospects: list[Prospect], names: dict[str, str]) -> Table:
+    table = Table(title=f"招商目标排序（{len(prospects)} 家）", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("企业")
+    table.add_column("总分", justify="right")
+    for c in COMPONENTS:
+        table.add_column(COMPONENT_LABELS[c], justify="right")
+    table.add_column("填补环节")
+    table.add_column("主要理由")
+    for p in prospects:
+        stage = f"\n[dim]项目库：{STAGE_LABELS[p.pipeline_stage]}[/]" if p.pipeline_stage else ""
+        table.add_row(
+            str(p.rank), f"{p.company}\n[dim]{p.province}{p.city}[/]{stage}", f"{p.score:.3f}",
+            *[f"{p.components[c]:.2f}" for c in COMPONENTS],
+            "、".join(names.get(s, s) for s in p.fills),
+            "\n".join(r for r in p.reasons if not r.startswith(("规模", "上市", "未上市", "性质", "地缘")))[:400],
+        )
+    return table
+
+
+def explain_view(
+    company: dict[str, Any], components: dict[str, Component], channel: Channel | None,
+    relations: list[str], prospect: Prospect | None,
+) -> list[Any]:
+    header = Table.grid(padding=(0, 2))
+    header.add_row("企业", f"[bold]{company['name']}[/]（{company['id']}）")
+    header.add_row("所在地", f"{company['province']}{company['city']}{company['district']}" or "未知")
+    status = "本地企业（不参与招商排序）" if company["is_local"] else (
+        f"第 {prospect.rank} 名，总分 {prospect.score:.3f}" if prospect else "不在招商排序中（未填补任何缺口，或已签约落地）"
+    )
+    header.add_row("排序", status)
+    table = Table(title="得分构成", show_lines=True)
+    for h in ("维度", "得分", "权重", "加权", "依据"):
+        table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left")
+    for name, c in components.items():
+        table.add_row(COMPONENT_LABELS[name], f"{c.value:.3f}", f"{c.weight:.2f}",
+                      f"{c.value * c.weight:.3f}", "\n".join(c.reasons) or "—")
+    paths = Table(title="关系路径")
+    paths.add_column("路径")
+    if channel is not None and channel.hops > 0:
+        steps = [channel.path[0]]
+        for rel, name in zip(channel.relations, channel.path[1:], strict=True):
+            steps.append(f"-[{rel}]- {name}")
+        paths.add_row(f"最近的{channel.target_kind}（{channel.hops}跳）：" + " ".join(steps))
+    for line in relations:
+        paths.add_row(line)
+    if not paths.rows:
+        paths.add_row("数据中没有该企业的企业关系")
+    return [header, table, paths]
+
+
+def whatif_table(result: WhatIf) -> Table:
+    table = Table(title=f"假如 {'、'.join(result.companies)} 落地", show_lines=False)
+    for h in ("环节", "产业链", "变化", "严重度（前→后）"):
+        table.add_column(h)
+    for c in result.changes:
+        table.add_row(c.segment, c.chain, c.change, f"{c.severity_before:.2f} → {c.severity_after:.2f}")
+    table.caption = (f"补上缺口 {result.gaps_closed} 个，变为强链 {result.turned_strong} 个；"
+                     f"总严重度 {result.severity_before:.2f} → {result.severity_after:.2f}"
+                     f"（减少 {result.severity_removed:.2f}）")
+    return table

@@ -1,0 +1,90 @@
+"""What-if: how the diagnosis changes if some outside companies landed in the district."""
+
+from __future__ import annotations
+
+import networkx as nx
+from pydantic import BaseModel
+
+from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis, diagnose
+from chainkg.errors import NotFoundError
+from chainkg.graph import node_id
+from chainkg.scoring import DiagnosisSettings
+
+__all__ = ["SegmentChange", "WhatIf", "what_if"]
+
+
+class SegmentChange(BaseModel):
+    """One segment whose status or severity the landing would change."""
+
+    segment_id: str
+    segment: str
+    chain: str
+    status_before: str
+    status_after: str
+    severity_before: float
+    severity_after: float
+    change: str  # 补链 / 强链 / 断链修复 / 严重度下降 …
+
+
+class WhatIf(BaseModel):
+    """The landing's effect: changed segments and the severity removed in total."""
+
+    companies: list[str]
+    changes: list[SegmentChange]
+    gaps_closed: int
+    turned_strong: int
+    severity_before: float
+    severity_after: float
+    severity_removed: float
+
+
+def _describe(before: SegmentDiagnosis, after: SegmentDiagnosis) -> str:
+    if before.status in ("missing", "broken") and after.status == "strong":
+        return f"补链并成为强链（{STATUS_LABELS[before.status]}→强链）"
+    if before.status in ("missing", "broken") and after.status == "weak":
+        return f"补链（{STATUS_LABELS[before.status]}→弱链）"
+    if before.status == "weak" and after.status == "strong":
+        return "强链（弱链→强链）"
+    if before.status == "broken" and after.status == "missing":
+        return "断链变缺链（上下游不再被切断）"
+    if before.status != after.status:
+        return f"{STATUS_LABELS[before.status]}→{STATUS_LABELS[after.status]}"
+    return "严重度变化（下游依赖或强度变化）"
+
+
+def what_if(
+    g: nx.MultiDiGraph, company_ids: list[str], settings: DiagnosisSettings | None = None,
+) -> WhatIf:
+    """Diagnose again with these companies counted as local; report the differences."""
+    keys = []
+    for company_id in company_ids:
+        key = node_id("Company", company_id)
+        if key not in g:
+            raise NotFoundError(f"企业「{company_id}」不存在（见 companies.csv 的 id 列）")
+        keys.append(key)
+    before = {d.segment_id: d for d in diagnose(g, settings)}
+    landed = g.copy()
+    for key in keys:
+        landed.nodes[key]["is_local"] = True
+    after = {d.segment_id: d for d in diagnose(landed, settings)}
+    changes = [
+        SegmentChange(
+            segment_id=s, segment=b.segment, chain=b.chain, status_before=b.status,
+            status_after=after[s].status, severity_before=b.severity,
+            severity_after=after[s].severity, change=_describe(b, after[s]),
+        )
+        for s, b in before.items()
+        if b.status != after[s].status or b.severity != after[s].severity
+    ]
+    changes.sort(key=lambda c: (c.severity_after - c.severity_before, c.segment_id))
+    total_before = round(sum(d.severity for d in before.values()), 4)
+    total_after = round(sum(d.severity for d in after.values()), 4)
+    return WhatIf(
+        companies=company_ids, changes=changes,
+        gaps_closed=sum(1 for c in changes if c.status_before in ("missing", "broken")
+                        and c.status_after in ("weak", "strong")),
+        turned_strong=sum(1 for c in changes if c.status_after == "strong"
+                          and c.status_before != "strong"),
+        severity_before=total_before, severity_after=total_after,
+        severity_removed=round(total_before - total_after, 4),
+    )
