@@ -30,7 +30,7 @@ LISTED_PATTERNS = {
     "US": (re.compile(r"^[A-Z][A-Z.]{0,5}$"), "大写字母代码，如 US:BIDU"),
 }
 
-LineLookup = Callable[[str, int], int | None]
+LineLookup = Callable[..., int | None]  # (file, index, field=None) -> line
 
 
 def _duplicates(
@@ -42,7 +42,7 @@ def _duplicates(
         if value in seen:
             first = lines(file, seen[value])
             issues.append(DataIssue(
-                level="error", file=file.split("#")[0], line=lines(file, index), field=field,
+                level="error", file=file.split("#")[0], line=lines(file, index, field), field=field,
                 message=f"{what} id「{value}」重复（第一次出现在第 {first} 行）",
             ))
         else:
@@ -56,9 +56,13 @@ def cross_check(
     """Every referential and cross-record problem of a parsed data set."""
     issues: list[DataIssue] = []
 
+    unparsed: set[str] = getattr(lines, "unparsed_ids", set())
+
     def error(file: str, index: int | None, field: str, message: str,
               level: str = "error") -> None:
-        line = lines(file, index) if index is not None else None
+        if "不存在" in message and any(f"「{u}」" in message for u in unparsed if u):
+            return  # the referenced record itself failed to parse and is reported already
+        line = lines(file, index, field) if index is not None else None
         issues.append(DataIssue(level=level, file=file.split("#")[0], line=line,  # type: ignore[arg-type]
                                 field=field, message=message))
 
@@ -111,7 +115,17 @@ def cross_check(
               "供给关系形成循环：" + " → ".join([*cycle, cycle[0]])
               + "（真实产业链可能存在回路，但多半是写错了，请确认）", level="warning")
 
+    first_by_name: dict[str, str] = {}
+    first_by_code: dict[str, str] = {}
     for i, company in enumerate(data.companies):
+        # Same name or stock code under two ids is almost always one company entered twice.
+        for seen, value, what in ((first_by_name, company.name, "名称"),
+                                  *((first_by_code, code, "上市代码") for code in company.listed)):
+            if value in seen and seen[value] != company.id:
+                error("companies.csv", i, "name" if what == "名称" else "listed",
+                      f"{what}「{value}」与企业「{seen[value]}」相同，可能是同一家企业录入了两次",
+                      level="warning")
+            seen.setdefault(value, company.id)
         if company.uscc:
             problem = uscc_problem(company.uscc)
             if problem:

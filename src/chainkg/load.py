@@ -62,7 +62,8 @@ def _describe(error: Any) -> str:
     if kind == "extra_forbidden":
         return "未知字段（是否拼写错误？）"
     if kind == "literal_error":
-        return f"取值「{value}」无效，允许的取值：{ctx.get('expected', '')}".replace("'", "")
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"取值「{value}」无效，允许的取值：{allowed}"
     if kind == "string_pattern_mismatch":
         return f"「{value}」不是合法的 id：只能用小写英文字母、数字和连字符，且不能以连字符开头"
     if kind == "string_too_short":
@@ -124,8 +125,8 @@ def _parse(
 
 
 def _csv_records(
-    path: Path, model: type[M], issues: list[DataIssue],
-) -> tuple[list[M], dict[int, int]]:
+    path: Path, model: type[M], issues: list[DataIssue], unparsed: set[str],
+) -> tuple[list[M], dict[int, tuple[int, dict[str, int]]]]:
     """Parse a CSV into models; returns them and, per model index, its line."""
     names = tuple(model.model_fields)
     required = tuple(n for n, f in model.model_fields.items() if f.is_required())
@@ -133,7 +134,7 @@ def _csv_records(
     table = read_csv(path, required, optional)
     issues.extend(table.issues)
     records: list[M] = []
-    lines: dict[int, int] = {}
+    lines: dict[int, tuple[int, dict[str, int]]] = {}
     for line, row in table.rows:
         raw: dict[str, Any] = {}
         for key, value in row.items():
@@ -144,17 +145,19 @@ def _csv_records(
             else:
                 raw[key] = value
         record = _parse(model, raw, table.name, lambda _loc, ln=line: ln, issues)
-        if record is not None:
-            lines[len(records)] = line
+        if record is None:
+            unparsed.add(str(raw.get("id", "")))
+        else:
+            lines[len(records)] = (line, {})
             records.append(record)
     return records, lines
 
 
 def _yaml_records(
-    doc: YamlDoc, key: str, model: type[M], issues: list[DataIssue],
-) -> tuple[list[M], dict[int, int]]:
+    doc: YamlDoc, key: str, model: type[M], issues: list[DataIssue], unparsed: set[str],
+) -> tuple[list[M], dict[int, tuple[int, dict[str, int]]]]:
     records: list[M] = []
-    lines: dict[int, int] = {}
+    lines: dict[int, tuple[int, dict[str, int]]] = {}
     items = doc.data.get(key) if isinstance(doc.data, dict) else None
     if items is not None and not isinstance(items, list):
         issues.append(DataIssue(
@@ -165,24 +168,36 @@ def _yaml_records(
     for item in iter_list(doc, key):
         record = _parse(model, item, doc.name,
                         lambda loc, it=item: _yaml_line(it, loc), issues)
-        if record is not None:
-            lines[len(records)] = line_of(item) or 0
+        if record is None:
+            unparsed.add(str(item.get("id", "")) if isinstance(item, dict) else "")
+        else:
+            key_lines = item.key_lines if isinstance(item, LineDict) else {}
+            lines[len(records)] = (line_of(item) or 0, key_lines)
             records.append(record)
     return records, lines
 
 
 class Lines:
-    """Where each record came from, so cross-checks can point at it."""
+    """Where each record (and each of its keys) came from, so cross-checks can point at it.
+
+    It also remembers the ids of records that failed to parse, so that references to them
+    are not reported a second time as "does not exist".
+    """
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, int], int] = {}
+        self.by_key: dict[tuple[str, int], tuple[int, dict[str, int]]] = {}
+        self.unparsed_ids: set[str] = set()
 
-    def add(self, file: str, mapping: dict[int, int]) -> None:
-        for index, line in mapping.items():
-            self.by_key[(file, index)] = line
+    def add(self, file: str, mapping: dict[int, tuple[int, dict[str, int]]]) -> None:
+        for index, where in mapping.items():
+            self.by_key[(file, index)] = where
 
-    def __call__(self, file: str, index: int) -> int | None:
-        return self.by_key.get((file, index))
+    def __call__(self, file: str, index: int, field: str | None = None) -> int | None:
+        where = self.by_key.get((file, index))
+        if where is None:
+            return None
+        line, key_lines = where
+        return key_lines.get(field, line) if field else line
 
 
 def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
@@ -195,11 +210,11 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     chains_doc = read_yaml(data_dir / "chains.yaml")
     issues.extend(chains_doc.issues)
     _expect_mapping(chains_doc, ("fields", "chains", "segments"), issues)
-    fields, ln = _yaml_records(chains_doc, "fields", IndustryField, issues)
+    fields, ln = _yaml_records(chains_doc, "fields", IndustryField, issues, lines.unparsed_ids)
     lines.add("chains.yaml#fields", ln)
-    chains, ln = _yaml_records(chains_doc, "chains", Chain, issues)
+    chains, ln = _yaml_records(chains_doc, "chains", Chain, issues, lines.unparsed_ids)
     lines.add("chains.yaml#chains", ln)
-    segments, ln = _yaml_records(chains_doc, "segments", Segment, issues)
+    segments, ln = _yaml_records(chains_doc, "segments", Segment, issues, lines.unparsed_ids)
     lines.add("chains.yaml#segments", ln)
 
     region_doc = read_yaml(data_dir / "region.yaml")
@@ -209,13 +224,13 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
 
-    companies, ln = _csv_records(data_dir / "companies.csv", Company, issues)
+    companies, ln = _csv_records(data_dir / "companies.csv", Company, issues, lines.unparsed_ids)
     lines.add("companies.csv", ln)
-    company_segments, ln = _csv_records(data_dir / "company_segments.csv", CompanySegment, issues)
+    company_segments, ln = _csv_records(data_dir / "company_segments.csv", CompanySegment, issues, lines.unparsed_ids)
     lines.add("company_segments.csv", ln)
-    relations, ln = _csv_records(data_dir / "relations.csv", Relation, issues)
+    relations, ln = _csv_records(data_dir / "relations.csv", Relation, issues, lines.unparsed_ids)
     lines.add("relations.csv", ln)
-    projects, ln = _csv_records(data_dir / "projects.csv", Project, issues)
+    projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
 
     if region is None:

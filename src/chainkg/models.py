@@ -115,7 +115,7 @@ class Company(Record):
     province: str = ""
     city: str = ""
     district: str = ""
-    ownership: Ownership
+    ownership: Ownership | None = None  # empty cell: not known
     listed: tuple[str, ...] = ()
     scale: Scale = "unknown"
     tags: tuple[str, ...] = ()

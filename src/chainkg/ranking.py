@@ -198,8 +198,11 @@ def _capability(company: dict[str, Any], settings: RankSettings) -> tuple[float,
     parts.append((cap.tags_part, best[0]))
     if tag_scores:
         reasons.append("资质：" + "、".join(t for _s, t in sorted(tag_scores, reverse=True)))
-    parts.append((cap.ownership_part, cap.ownership.get(company["ownership"], 0.0)))
-    reasons.append(f"性质：{OWNERSHIP_LABELS.get(company['ownership'], company['ownership'])}")
+    if company["ownership"]:
+        parts.append((cap.ownership_part, cap.ownership.get(company["ownership"], 0.0)))
+        reasons.append(f"性质：{OWNERSHIP_LABELS.get(company['ownership'], company['ownership'])}")
+    else:
+        reasons.append("企业性质未知，不计入")
     # Missing evidence (unknown scale) drops out of the mean instead of counting as zero.
     total = sum(w for w, _v in parts)
     return (sum(w * v for w, v in parts) / total if total else 0.0), reasons

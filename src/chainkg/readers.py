@@ -123,13 +123,18 @@ class LineDict(dict[str, Any]):
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
-        mapping = LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(key.value): key.start_mark.line + 1 for key, _ in node.value
-        }
-        return mapping
+    """A SafeLoader whose mappings are LineDicts."""
+
+
+def _construct_line_dict(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)  # resolve YAML merge keys (<<) like SafeLoader does
+    mapping = LineDict(loader.construct_pairs(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
 
 
 @dataclass

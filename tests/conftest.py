@@ -1,0 +1,51 @@
+"""Shared fixtures: the hand-made tiny data set and a writable copy of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from chainkg.graph import build_graph
+from chainkg.load import load_valid
+
+TINY = Path(__file__).parent / "data" / "tiny"
+BUNDLED = Path(__file__).resolve().parents[1] / "graph_data"
+
+
+@pytest.fixture
+def tiny_dir() -> Path:
+    return TINY
+
+
+@pytest.fixture
+def tiny_graph() -> nx.MultiDiGraph:
+    return build_graph(load_valid(TINY)[0])
+
+
+@pytest.fixture
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny data set."""
+    target = tmp_path / "data"
+    shutil.copytree(TINY, target)
+    return target
+
+
+Edit = Callable[[str, str, str], Path]
+
+
+@pytest.fixture
+def edit(tiny_copy: Path) -> Edit:
+    """edit(file, old, new): replace text once in a file of the tiny copy; returns the data dir."""
+
+    def apply(name: str, old: str, new: str) -> Path:
+        path = tiny_copy / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return tiny_copy
+
+    return apply
