@@ -1,0 +1,50 @@
+"""The graph of the tiny data set: counts worked out by hand from tests/data/tiny."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from chainkg.graph import build_graph, graph_stats, node_id
+from chainkg.load import load_valid
+from conftest import BUNDLED
+
+
+def test_counts_by_label_and_type(tiny_graph: nx.MultiDiGraph) -> None:
+    stats = graph_stats(tiny_graph)
+    assert stats["nodes"] == {"Chain": 2, "Company": 11, "Field": 2, "Park": 1, "Project": 2,
+                              "Region": 1, "Segment": 9}
+    assert stats["relationships"] == {
+        "BY": 2, "COOPERATES_WITH": 1, "FEEDS": 7, "IN_CHAIN": 9, "IN_FIELD": 2, "IN_PARK": 1,
+        "LOCATED_IN": 4, "OPERATES_IN": 12, "PARTNERS_WITH": 1, "PART_OF": 2, "SUPPLIES": 1,
+        "TARGETS": 2,
+    }
+    assert stats["companies"] == {"local": 4, "outside": 7, "partners": 1}
+    assert stats["fields"]["mfg"] == {"name": "制造", "chains": 1, "segments": 6,
+                                      "local_companies": 2, "outside_companies": 6}
+
+
+def test_local_by_address_or_also_local(tiny_graph: nx.MultiDiGraph) -> None:
+    local = sorted(a["id"] for _k, a in tiny_graph.nodes(data=True)
+                   if a["label"] == "Company" and a["is_local"])
+    # loc-zone is in another district but listed in region.yaml's also_local.
+    assert local == ["loc-anchor", "loc-small", "loc-wafer", "loc-zone"]
+
+
+def test_node_keys_are_label_prefixed(tiny_graph: nx.MultiDiGraph) -> None:
+    assert tiny_graph.has_edge(node_id("Segment", "robot-reducer"), node_id("Segment", "robot-parts"),
+                               key="PART_OF")
+    assert tiny_graph.has_edge(node_id("Company", "out-reducer"), node_id("Segment", "robot-reducer"),
+                               key="OPERATES_IN")
+    assert tiny_graph.edges[node_id("Company", "out-small"), node_id("Segment", "robot-integration"),
+                            "OPERATES_IN"]["role"] == "secondary"
+    assert tiny_graph.has_edge("Region:testqu", "Company:out-partner", key="PARTNERS_WITH")
+    assert tiny_graph.nodes["Segment:robot-body"]["field"] == "mfg"
+
+
+def test_bundled_data_loads_without_errors() -> None:
+    dataset, warnings = load_valid(BUNDLED)
+    assert [w for w in warnings if w.level == "error"] == []
+    g = build_graph(dataset)
+    assert g.number_of_nodes() == sum(
+        len(x) for x in (dataset.fields, dataset.chains, dataset.segments, dataset.companies,
+                         dataset.projects, dataset.region.parks)) + 1
