@@ -306,7 +306,7 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xi
         raise NotFoundError(f"企业「{company}」不存在（见 companies.csv 的 id 列）")
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
-    prospects = rank(g, diagnosis, settings, RankFilter(include_pipeline=True))
+    prospects = rank(g, diagnosis, settings)
     prospect = next((p for p in prospects if p.company_id == company), None)
     gaps = {d.segment_id: d for d in diagnosis if d.status in ("weak", "missing", "broken")}
     channels = find_channels(g, settings.max_hops)
