@@ -80,5 +80,5 @@ def test_a_crash_while_writing_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_unknown_suffix(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="不支持的文件类型「.txt」"):
+    with pytest.raises(ConfigError, match=r"不支持的文件类型「\.txt」"):
         _export(tiny_graph, tmp_path / "p.txt")

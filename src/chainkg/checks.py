@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from chainkg.issues import DataIssue
+from chainkg.issues import DataIssue, Level
 from chainkg.uscc import uscc_problem
 
 if TYPE_CHECKING:
@@ -59,11 +59,11 @@ def cross_check(
     unparsed: set[str] = getattr(lines, "unparsed_ids", set())
 
     def error(file: str, index: int | None, field: str, message: str,
-              level: str = "error") -> None:
+              level: Level = "error") -> None:
         if "不存在" in message and any(f"「{u}」" in message for u in unparsed if u):
             return  # the referenced record itself failed to parse and is reported already
         line = lines(file, index, field) if index is not None else None
-        issues.append(DataIssue(level=level, file=file.split("#")[0], line=line,  # type: ignore[arg-type]
+        issues.append(DataIssue(level=level, file=file.split("#")[0], line=line,
                                 field=field, message=message))
 
     issues += _duplicates("chains.yaml#fields", (f.id for f in data.fields), lines, "领域")
@@ -156,9 +156,9 @@ def cross_check(
                 error("relations.csv", i, end, f"企业「{value}」不存在（见 companies.csv）")
         if rel.from_id == rel.to_id:
             error("relations.csv", i, "to_id", "关系的两端是同一家企业")
-        key = (rel.from_id, rel.type, rel.to_id)
-        seen_relations[key] += 1
-        if seen_relations[key] == 2:
+        triple = (rel.from_id, rel.type, rel.to_id)
+        seen_relations[triple] += 1
+        if seen_relations[triple] == 2:
             error("relations.csv", i, "type", f"关系 {rel.from_id} -{rel.type}-> {rel.to_id} 重复",
                   level="warning")
 

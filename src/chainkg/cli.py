@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -50,7 +50,7 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -80,7 +80,7 @@ class Session:
 
 def open_session(data_dir: Path | None) -> Session:
     path = data_dir or default_data_dir()
-    data, warnings = load_valid(path)
+    data, _warnings = load_valid(path)
     scoring = load_scoring(path)
     return Session(data=data, graph=build_graph(data), scoring=scoring)
 
@@ -152,7 +152,7 @@ def print_csv(headers: list[str], rows: list[list[Any]]) -> None:
 def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验数据目录：列出所有错误和警告（文件、行号、字段）；有错误时退出码为 2。"""
     path = data or default_data_dir()
-    dataset, issues = load_dataset(path)
+    _dataset, issues = load_dataset(path)
     errors = [i for i in issues if i.level == "error"]
     if not errors:
         try:

@@ -121,4 +121,8 @@ def export_prospects(
     else:
         payload = json.dumps([p.model_dump(exclude={"details"}) for p in prospects],
                              ensure_ascii=False, indent=2)
-        atomic_write(path, lambda tmp: tmp.write_text(payload + "\n", encoding="utf-8"), force)
+        atomic_write(path, lambda tmp: _write_text(tmp, payload + "\n"), force)
+
+
+def _write_text(tmp: Path, text: str) -> None:
+    tmp.write_text(text, encoding="utf-8")

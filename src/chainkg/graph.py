@@ -135,10 +135,10 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
     labels = Counter(attrs["label"] for _k, attrs in g.nodes(data=True))
     types = Counter(attrs["type"] for _u, _v, attrs in g.edges(data=True))
     companies = [a for _k, a in nodes_of(g, "Company")]
-    per_field: dict[str, dict[str, int]] = {}
+    per_field: dict[str, dict[str, Any]] = {}
     field_names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Field")}
     for fid, name in field_names.items():
-        per_field[fid] = {"name": name, "chains": 0, "segments": 0,  # type: ignore[dict-item]
+        per_field[fid] = {"name": name, "chains": 0, "segments": 0,
                           "local_companies": 0, "outside_companies": 0}
     seg_field = {k: a["field"] for k, a in nodes_of(g, "Segment")}
     for _k, a in nodes_of(g, "Chain"):

@@ -28,8 +28,8 @@ from chainkg.models import (
     Relation,
     Segment,
 )
-from chainkg.scoring import Scoring
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
+from chainkg.scoring import Scoring
 
 __all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_valid"]
 
@@ -108,6 +108,14 @@ def _yaml_line(raw: Any, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _fixed_line(line: int) -> Callable[[tuple[Any, ...]], int | None]:
+    return lambda _loc: line
+
+
+def _yaml_line_of(raw: Any) -> Callable[[tuple[Any, ...]], int | None]:
+    return lambda loc: _yaml_line(raw, loc)
+
+
 def _parse(
     model: type[M], raw: Any, file: str, line_for: Callable[[tuple[Any, ...]], int | None],
     issues: list[DataIssue],
@@ -144,7 +152,7 @@ def _csv_records(
                 raw[key] = [part.strip() for part in value.split("|") if part.strip()]
             else:
                 raw[key] = value
-        record = _parse(model, raw, table.name, lambda _loc, ln=line: ln, issues)
+        record = _parse(model, raw, table.name, _fixed_line(line), issues)
         if record is None:
             unparsed.add(str(raw.get("id", "")))
         else:
@@ -166,8 +174,7 @@ def _yaml_records(
         ))
         return records, lines
     for item in iter_list(doc, key):
-        record = _parse(model, item, doc.name,
-                        lambda loc, it=item: _yaml_line(it, loc), issues)
+        record = _parse(model, item, doc.name, _yaml_line_of(item), issues)
         if record is None:
             unparsed.add(str(item.get("id", "")) if isinstance(item, dict) else "")
         else:

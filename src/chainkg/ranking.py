@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
+from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
 from chainkg.scoring import RankSettings
 

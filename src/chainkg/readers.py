@@ -157,7 +157,7 @@ def read_yaml(path: Path) -> YamlDoc:
     if text is None:
         return doc
     try:
-        doc.data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        doc.data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

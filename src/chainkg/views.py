@@ -129,9 +129,12 @@ def explain_view(
     header = Table.grid(padding=(0, 2))
     header.add_row("企业", f"[bold]{company['name']}[/]（{company['id']}）")
     header.add_row("所在地", f"{company['province']}{company['city']}{company['district']}" or "未知")
-    status = "本地企业（不参与招商排序）" if company["is_local"] else (
-        f"第 {prospect.rank} 名，总分 {prospect.score:.3f}" if prospect else "不在招商排序中（未填补任何缺口，或已签约落地）"
-    )
+    if company["is_local"]:
+        status = "本地企业（不参与招商排序）"
+    elif prospect:
+        status = f"第 {prospect.rank} 名，总分 {prospect.score:.3f}"
+    else:
+        status = "不在招商排序中（未填补任何缺口，或已签约落地）"
     header.add_row("排序", status)
     table = Table(title="得分构成", show_lines=True)
     for h in ("维度", "得分", "权重", "加权", "依据"):
