@@ -176,3 +176,17 @@ def test_bad_scoring_file_names_line_and_field(tiny_copy: Path) -> None:
     [issue] = info.value.issues
     assert (issue.file, issue.line, issue.field) == ("scoring.yaml", 3, "rank.weights.gap_fit")
     assert "应不小于 0" in issue.message
+
+
+def test_partial_scoring_map_keeps_the_other_defaults(tiny_copy: Path) -> None:
+    (tiny_copy / "scoring.yaml").write_text("diagnosis:\n  scale: {large: 2.0}\n", encoding="utf-8")
+    scoring = load_scoring(tiny_copy)
+    assert scoring.diagnosis.scale == {"large": 2.0, "medium": 0.6, "small": 0.3, "micro": 0.1, "unknown": 0.3}
+
+
+def test_misspelt_scoring_key_is_an_error(tiny_copy: Path) -> None:
+    (tiny_copy / "scoring.yaml").write_text("rank:\n  wieghts: {gap_fit: 1}\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_scoring(tiny_copy)
+    [issue] = info.value.issues
+    assert (issue.line, issue.field, issue.message) == (2, "rank.wieghts", "未知字段（是否拼写错误？）")

@@ -301,9 +301,20 @@ def load_scoring(data_dir: Path) -> Scoring:
     issues = list(doc.issues)
     scoring = None
     if doc.data is not None:
-        scoring = _parse(Scoring, doc.data, doc.name, lambda loc: _yaml_line(doc.data, loc), issues)
+        # Merge over the defaults so a partial map (e.g. only scale.large) keeps the other keys.
+        merged = _deep_merge(Scoring().model_dump(), doc.data)
+        scoring = _parse(Scoring, merged, doc.name, lambda loc: _yaml_line(doc.data, loc), issues)
     elif not issues:
         scoring = Scoring()  # an empty file means "all defaults"
     if scoring is None or issues:
         raise DataError(issues)
     return scoring
+
+
+def _deep_merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _deep_merge(base.get(key), value) if key in base else value
+        return merged
+    return override
