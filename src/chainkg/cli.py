@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标
 app.add_typer(export_app, name="export")
 
 # Pipes and CI get a wide console so tables are not squeezed to 80 columns.
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 

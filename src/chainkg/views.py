@@ -102,22 +102,37 @@ def gaps_table(rows: list[SegmentDiagnosis], names: dict[str, str]) -> Table:
     return table
 
 
+def place(province: str, city: str, district: str = "") -> str:
+    """北京市 + 北京市 reads as 北京市; unknown reads as 地点未知."""
+    parts = [province] + [x for x in (city, district) if x and x != province]
+    return "".join(parts) or "地点未知"
+
+
+def _key_reasons(p: Prospect, limit: int = 4) -> list[str]:
+    """The reasons a reader needs first: the two most severe gaps, the local tie, the channel."""
+    gaps = [r for r in p.reasons if r.startswith(("补链", "强链"))][:2]
+    more = len([r for r in p.reasons if r.startswith(("补链", "强链"))]) - len(gaps)
+    if more > 0:
+        gaps.append(f"……另补 {more} 个环节")
+    ties = [r for r in p.reasons if r.startswith(("链主带动", "本地需求", "本地配套"))][:1]
+    channel = [r for r in p.reasons if r.startswith("对接渠道") and "没有" not in r]
+    return (gaps + ties + channel)[: limit + 1]
+
+
 def prospects_table(prospects: list[Prospect], names: dict[str, str]) -> Table:
-    table = Table(title=f"招商目标排序（{len(prospects)} 家）", show_lines=True)
+    table = Table(title=f"招商目标排序（{len(prospects)} 家；完整理由见 chainkg explain 企业id）", show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("企业")
+    table.add_column("企业", max_width=24)
     table.add_column("总分", justify="right")
     for c in COMPONENTS:
         table.add_column(COMPONENT_LABELS[c], justify="right")
-    table.add_column("填补环节")
-    table.add_column("主要理由")
+    table.add_column("主要理由", overflow="fold")
     for p in prospects:
         stage = f"\n[dim]项目库：{STAGE_LABELS[p.pipeline_stage]}[/]" if p.pipeline_stage else ""
         table.add_row(
-            str(p.rank), f"{p.company}\n[dim]{p.province}{p.city}[/]{stage}", f"{p.score:.3f}",
-            *[f"{p.components[c]:.2f}" for c in COMPONENTS],
-            "、".join(names.get(s, s) for s in p.fills),
-            "\n".join(r for r in p.reasons if not r.startswith(("规模", "上市", "未上市", "性质", "地缘")))[:400],
+            str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]{stage}",
+            f"{p.score:.3f}", *[f"{p.components[c]:.2f}" for c in COMPONENTS],
+            "\n".join(_key_reasons(p)),
         )
     return table
 
@@ -128,7 +143,7 @@ def explain_view(
 ) -> list[Any]:
     header = Table.grid(padding=(0, 2))
     header.add_row("企业", f"[bold]{company['name']}[/]（{company['id']}）")
-    header.add_row("所在地", f"{company['province']}{company['city']}{company['district']}" or "未知")
+    header.add_row("所在地", place(company["province"], company["city"], company["district"]))
     if company["is_local"]:
         status = "本地企业（不参与招商排序）"
     elif prospect:

@@ -49,7 +49,9 @@ def _describe(before: SegmentDiagnosis, after: SegmentDiagnosis) -> str:
         return "断链变缺链（上下游不再被切断）"
     if before.status != after.status:
         return f"{STATUS_LABELS[before.status]}→{STATUS_LABELS[after.status]}"
-    return "严重度变化（下游依赖或强度变化）"
+    if after.severity > before.severity:
+        return "缺口更紧迫（下游依赖它的本地企业增加）"
+    return "严重度下降（本地强度提高）"
 
 
 def what_if(
