@@ -67,14 +67,19 @@ def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
     return text
 
 
+def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
+    """The file's text, or None with an issue when it is missing or cannot be decoded."""
+    if not path.exists():
+        issues.append(DataIssue(level="error", file=path.name, message="文件不存在"))
+        return None
+    return _decode(path.read_bytes(), path.name, issues)
+
+
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
     """Read a CSV file; a missing file, missing column or bad encoding becomes an issue."""
     name = path.name
     table = CsvTable(name=name, columns=[], rows=[])
-    if not path.exists():
-        table.issues.append(DataIssue(level="error", file=name, message="文件不存在"))
-        return table
-    text = _decode(path.read_bytes(), name, table.issues)
+    text = _read_text(path, table.issues)
     if text is None:
         return table
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -150,10 +155,7 @@ def read_yaml(path: Path) -> YamlDoc:
     """Parse a YAML file keeping line numbers (see LineDict)."""
     name = path.name
     doc = YamlDoc(name=name, data=None)
-    if not path.exists():
-        doc.issues.append(DataIssue(level="error", file=name, message="文件不存在"))
-        return doc
-    text = _decode(path.read_bytes(), name, doc.issues)
+    text = _read_text(path, doc.issues)
     if text is None:
         return doc
     try:
