@@ -26,6 +26,7 @@ from chainkg.export import export_prospects
 from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
 from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
 from chainkg.models import DataSet
+from chainkg.neo4j_cli import neo4j_app
 from chainkg.ranking import (
     COMPONENTS,
     RELATION_LABELS,
@@ -44,6 +45,7 @@ app = typer.Typer(
 )
 export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标清单等）。")
 app.add_typer(export_app, name="export")
+app.add_typer(neo4j_app, name="neo4j")
 
 # Pipes and CI get a wide console so tables are not squeezed to 80 columns.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))

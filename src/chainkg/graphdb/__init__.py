@@ -1,0 +1,38 @@
+"""chainkg in Neo4j: connect, push, export a .cypher script, named queries, server-side analysis.
+
+    connection     QueryRunner protocol, Neo4jRunner, connect() with one-line errors
+    push           schema + batched UNWIND … MERGE writes, server_counts, wipe
+    cypher_export  the same graph as a parameter-free .cypher script
+    queries        cypher/queries/*.cypher loaded by name
+    backend        diagnosis and ranking computed by Cypher (--backend neo4j)
+"""
+
+from __future__ import annotations
+
+from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
+from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner, connect, settings_from
+from chainkg.graphdb.cypher_export import cypher_literal, export_statements, write_cypher_script
+from chainkg.graphdb.push import graph_groups, push, server_counts, wipe
+from chainkg.graphdb.queries import NamedQuery, cypher_dir, list_queries, load_query, run_named
+
+__all__ = [
+    "ConnectionSettings",
+    "NamedQuery",
+    "Neo4jRunner",
+    "QueryRunner",
+    "connect",
+    "cypher_dir",
+    "cypher_literal",
+    "diagnose_on_server",
+    "export_statements",
+    "graph_groups",
+    "list_queries",
+    "load_query",
+    "push",
+    "rank_on_server",
+    "run_named",
+    "server_counts",
+    "settings_from",
+    "wipe",
+    "write_cypher_script",
+]

@@ -1,0 +1,146 @@
+"""The diagnosis and the ranking computed by Cypher on the server (``--backend neo4j``).
+
+``diagnose_on_server`` runs ``cypher/queries/backend_diagnosis.cypher``: statuses,
+strength, severity, 延链 neighbours — everything of chainkg.diagnosis. ``rank_on_server``
+runs ``backend_rank.cypher``, which computes all five components (gap_fit, capability,
+chain_pull, partner_proximity via shortestPath, geography) and the pipeline stage.
+Python finishes what is formatting, not analysis: rounding to 4 places, the weighted sum,
+the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights always come from
+the scoring settings, passed as parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
+from chainkg.graphdb.connection import QueryRunner
+from chainkg.graphdb.queries import run_named
+from chainkg.ranking import (
+    COMPONENTS,
+    LANDED_STAGES,
+    RELATION_LABELS,
+    STAGE_LABELS,
+    STAGE_ORDER,
+    Component,
+    Prospect,
+    RankFilter,
+    _capability,
+    _geography,
+)
+from chainkg.scoring import DiagnosisSettings, RankSettings
+
+__all__ = ["diagnose_on_server", "rank_on_server"]
+
+
+def diagnose_on_server(
+    runner: QueryRunner, settings: DiagnosisSettings | None = None, fields: list[str] | None = None,
+    chains: list[str] | None = None, stages: list[str] | None = None, statuses: list[str] | None = None,
+) -> list[SegmentDiagnosis]:
+    """The diagnosis of the pushed graph, as chainkg.diagnosis.diagnose computes it locally."""
+    settings = settings or DiagnosisSettings()
+    rows = run_named(runner, "backend_diagnosis", {
+        "settings": settings.model_dump(), "fields": fields, "chains": chains,
+        "stages": stages, "statuses": statuses,
+    })
+    result = [SegmentDiagnosis(**{
+        **row, "severity": round(row["severity"], 4), "strength": round(row["strength"], 4),
+        "local_companies": sorted(row["local_companies"]),
+        "partner_companies": sorted(row["partner_companies"]), "extends": sorted(row["extends"]),
+    }) for row in rows]
+    result.sort(key=lambda r: (-r.severity, r.segment_id))
+    return result
+
+
+def _gap_segments(diagnosis: list[SegmentDiagnosis], flt: RankFilter) -> list[SegmentDiagnosis]:
+    """The gaps a ranking considers (same rules as chainkg.ranking: a segment includes its subtree)."""
+    wanted: set[str] | None = None
+    if flt.segments:
+        parent_of = {d.segment_id: d.parent_id for d in diagnosis}
+        wanted = set()
+        for seg_id in parent_of:
+            ancestor: str | None = seg_id
+            while ancestor is not None:
+                if ancestor in flt.segments:
+                    wanted.add(seg_id)
+                    break
+                ancestor = parent_of.get(ancestor)
+    return [d for d in diagnosis if d.status in GAP_STATUSES
+            and (not flt.fields or d.field_id in flt.fields)
+            and (not flt.chains or d.chain_id in flt.chains)
+            and (wanted is None or d.segment_id in wanted)]
+
+
+def rank_on_server(
+    runner: QueryRunner, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
+    flt: RankFilter | None = None, top: int | None = None,
+) -> list[Prospect]:
+    """Rank the outside companies on the server; best first, ties by id (as chainkg.ranking.rank)."""
+    settings = settings or RankSettings()
+    flt = flt or RankFilter()
+    gaps = {d.segment_id: d for d in _gap_segments(diagnosis, flt)}
+    names = {d.segment_id: d.segment for d in diagnosis}
+    home = next((r["province"] for r in runner.run("MATCH (r:Region) RETURN r.province AS province LIMIT 1")), "")
+    rows = run_named(runner, "backend_rank", {
+        "settings": settings.model_dump(mode="json"),
+        "gaps": [{"id": d.segment_id, "severity": d.severity} for d in gaps.values()],
+        "statuses": {d.segment_id: d.status for d in diagnosis},
+        "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
+        "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
+    })
+    prospects: list[Prospect] = []
+    weights = settings.weights
+    for row in rows:
+        reasons = _reasons(row, gaps, names, home, settings)
+        details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
+                                   reasons=reasons[name]) for name in COMPONENTS}
+        flat = [r for name in COMPONENTS for r in reasons[name]]
+        if row["pipeline_stage"]:
+            flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
+        prospects.append(Prospect(
+            rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
+            city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
+            components={n: c.value for n, c in details.items()},
+            fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
+            pipeline_stage=row["pipeline_stage"], details=details,
+        ))
+    prospects.sort(key=lambda p: (-p.score, p.company_id))
+    if top is not None:
+        prospects = prospects[:top]
+    return [p.model_copy(update={"rank": i}) for i, p in enumerate(prospects, start=1)]
+
+
+def _reasons(
+    row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], names: dict[str, str], home: str,
+    settings: RankSettings,
+) -> dict[str, list[str]]:
+    """The reason sentences, worded as in chainkg.ranking from the facts the query returned."""
+    gap_fit: list[str] = []
+    for fill in row["fills"]:
+        diag = gaps[fill["id"]]
+        verb = "强链：增强弱链" if diag.status == "weak" else f"补链：填补{diag.status_label}"
+        role_note = "" if fill["role"] == "core" else "（非主营）"
+        gap_fit.append(f"{verb}「{diag.segment}」（{diag.chain}，严重度{diag.severity:.2f}）{role_note}")
+        if diag.extends:
+            strong = "、".join(names.get(s, s) for s in diag.extends)
+            gap_fit.append(f"延链：「{diag.segment}」与本区强链「{strong}」相邻")
+    chain_pull = [
+        f"链主带动：与本地企业「{r['company']}」有{RELATION_LABELS[r['type']]}关系"
+        for r in sorted(row["local_relations"], key=lambda r: (r["company"], r["type"]))
+    ]
+    facts = row["facts"]
+    if facts["is_partner"]:
+        proximity = ["对接渠道：本身是本区战略合作伙伴"]
+    elif row["channels"]:
+        ch = row["channels"][0]
+        kind = "本地企业" if ch["local"] else "战略伙伴"
+        proximity = [f"对接渠道：经{kind}「{ch['target']}」{ch['hops']}跳（{' → '.join(ch['path'])}）"]
+    else:
+        proximity = ["对接渠道：数据中没有到本地企业或战略伙伴的关系路径"]
+    return {
+        "gap_fit": gap_fit,
+        "capability": _capability(facts, settings)[1],
+        "chain_pull": chain_pull,
+        "partner_proximity": proximity,
+        "geography": _geography(facts, home, settings)[1],
+    }

@@ -1,0 +1,161 @@
+"""Neo4j access behind one small interface: the QueryRunner protocol.
+
+Everything in chainkg.graphdb talks to a QueryRunner; ``Neo4jRunner`` is the real one
+(a driver plus a database name), tests use a recording fake. ``connect`` reads the
+options or the standard NEO4J_* variables and turns the driver's failures into one-line
+Neo4jError messages in Chinese. The password is never put into a message or a log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import neo4j
+from neo4j import exceptions as neo4j_exc
+
+from chainkg.errors import Neo4jError
+
+__all__ = ["ConnectionSettings", "Neo4jRunner", "QueryRunner", "connect", "settings_from"]
+
+Row = dict[str, Any]
+
+
+class QueryRunner(Protocol):
+    """What chainkg needs from Neo4j: read queries and retried write transactions."""
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a (read) query and return its records as dicts."""
+        ...
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one query in a managed write transaction (retried on transient errors)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Where and how to log in; ``repr`` hides the password."""
+
+    uri: str
+    user: str
+    password: str
+    database: str | None = None
+
+    def __repr__(self) -> str:
+        return f"ConnectionSettings(uri={self.uri!r}, user={self.user!r}, password='***', database={self.database!r})"
+
+
+def settings_from(
+    uri: str | None = None, user: str | None = None, password: str | None = None,
+    database: str | None = None, environ: Mapping[str, str] | None = None,
+) -> ConnectionSettings:
+    """Options first, then NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE.
+
+    >>> settings_from(environ={"NEO4J_URI": "bolt://h:7687", "NEO4J_PASSWORD": "x"}).user
+    'neo4j'
+    """
+    env = os.environ if environ is None else environ
+    uri = uri or env.get("NEO4J_URI")
+    if not uri:
+        raise Neo4jError("未指定 Neo4j 地址：请用 --uri 或设置环境变量 NEO4J_URI（如 bolt://127.0.0.1:7687）")
+    password = password if password is not None else env.get("NEO4J_PASSWORD")
+    if password is None:
+        raise Neo4jError("未指定 Neo4j 密码：请用 --password 或设置环境变量 NEO4J_PASSWORD")
+    return ConnectionSettings(
+        uri=uri, user=user or env.get("NEO4J_USERNAME") or "neo4j", password=password,
+        database=database or env.get("NEO4J_DATABASE") or None,
+    )
+
+
+class Neo4jRunner:
+    """A QueryRunner over a neo4j driver; use as a context manager or call ``close``."""
+
+    def __init__(self, driver: neo4j.Driver, database: str | None) -> None:
+        self.driver = driver
+        self.database = database
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with _mapped_errors(self.database), self.driver.session(database=self.database) as session:
+            return session.execute_read(_collect, query, dict(params or {}))
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with _mapped_errors(self.database), self.driver.session(database=self.database) as session:
+            return session.execute_write(_collect, query, dict(params or {}))
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Neo4jRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _collect(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> list[Row]:
+    return [record.data() for record in tx.run(query, params)]
+
+
+def connect(settings: ConnectionSettings) -> Neo4jRunner:
+    """Open a driver and check the login and the database now, so errors show up early."""
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            settings.uri, auth=(settings.user, settings.password),
+            connection_timeout=5.0, max_transaction_retry_time=15.0,
+            notifications_min_severity="OFF",  # "unknown relationship type" warnings on small data sets
+        )
+    except (neo4j_exc.ConfigurationError, ValueError) as exc:
+        raise Neo4jError(f"Neo4j 地址「{settings.uri}」无效：{_first_line(exc)}") from None
+    runner = Neo4jRunner(driver, settings.database)
+    try:
+        with _mapped_errors(settings.database, settings.uri):
+            driver.verify_connectivity()
+            runner.run("RETURN 1 AS ok")
+    except BaseException:
+        driver.close()
+        raise
+    return runner
+
+
+class _mapped_errors:
+    """Translate driver exceptions into one-line Neo4jError messages."""
+
+    def __init__(self, database: str | None, uri: str | None = None) -> None:
+        self.database = database
+        self.uri = uri
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is None:
+            return
+        message = _message(exc, self.database, self.uri)
+        if message is not None:
+            raise Neo4jError(message) from None
+
+
+def _message(exc: BaseException, database: str | None, uri: str | None) -> str | None:
+    where = f"（{uri}）" if uri else ""
+    if isinstance(exc, neo4j_exc.AuthError):
+        return "Neo4j 拒绝登录：用户名或密码错误（检查 --user/--password 或 NEO4J_USERNAME/NEO4J_PASSWORD）"
+    if isinstance(exc, neo4j_exc.ClientError) and (exc.code or "").endswith("DatabaseNotFound"):
+        return f"Neo4j 上没有数据库「{database}」（检查 --database 或 NEO4J_DATABASE；社区版只有 neo4j）"
+    text = str(exc)
+    if isinstance(exc, neo4j_exc.ServiceUnavailable | neo4j_exc.SessionExpired | OSError):
+        if "SSL" in text or "TLS" in text or "certificate" in text.lower():
+            return (f"无法与 Neo4j 建立加密连接{where}：地址的协议与服务器的 TLS 设置不一致"
+                    "（本地服务器用 bolt:// 或 neo4j://，加密服务器用 bolt+s:// 或 neo4j+s://）")
+        return f"连不上 Neo4j 服务器{where}：请确认服务器已启动（scripts/neo4j-server start）且地址正确"
+    if isinstance(exc, neo4j_exc.Neo4jError):
+        return f"Neo4j 报错：{exc.code}：{_first_line(exc.message or text)}"
+    if isinstance(exc, neo4j_exc.DriverError):
+        return f"Neo4j 驱动出错：{_first_line(text)}"
+    return None
+
+
+def _first_line(exc: BaseException | str) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,184 @@
+"""The ``chainkg neo4j`` commands and the ``--backend neo4j`` hooks of ``gaps`` and ``rank``.
+
+Thin: parse options, call chainkg.graphdb, print. Kept apart from chainkg.cli (which
+registers ``neo4j_app``) and never imports it, so there is no import cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import networkx as nx
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from chainkg.diagnosis import SegmentDiagnosis, diagnose
+from chainkg.errors import ChainkgError
+from chainkg.graph import build_graph
+from chainkg.graphdb import backend, connection, cypher_export, queries
+from chainkg.graphdb.push import push as push_graph
+from chainkg.graphdb.push import wipe as wipe_graph
+from chainkg.load import default_data_dir, load_scoring, load_valid
+from chainkg.ranking import Prospect, RankFilter, filter_values, rank
+from chainkg.scoring import Scoring
+
+__all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
+
+neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                        help="Neo4j：推送图谱、导出 Cypher 脚本、运行命名查询。")
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="数据目录（默认同其他命令）", show_default=False)]
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j 地址（默认：环境变量 NEO4J_URI）", show_default=False)]
+UserOpt = Annotated[str | None, typer.Option("--user", help="用户名（默认：NEO4J_USERNAME，否则 neo4j）",
+                                             show_default=False)]
+PasswordOpt = Annotated[str | None, typer.Option("--password", help="密码（默认：NEO4J_PASSWORD）",
+                                                 show_default=False)]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="数据库（默认：NEO4J_DATABASE，否则服务器默认库）",
+                                                 show_default=False)]
+
+
+def _handled(command: F) -> F:
+    """ChainkgError → one line on stderr, exit 2 (as in chainkg.cli)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ChainkgError as exc:
+            err.print(f"错误：{exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@dataclass
+class _Analysed:
+    graph: nx.MultiDiGraph
+    scoring: Scoring
+    diagnosis: list[SegmentDiagnosis]
+    prospects: list[Prospect]
+
+
+def _analyse(data: Path | None) -> _Analysed:
+    path = data or default_data_dir()
+    dataset, _warnings = load_valid(path)
+    scoring = load_scoring(path)
+    g = build_graph(dataset)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    return _Analysed(g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+
+
+def _connect(uri: str | None = None, user: str | None = None, password: str | None = None,
+             database: str | None = None) -> connection.Neo4jRunner:
+    return connection.connect(connection.settings_from(uri, user, password, database))
+
+
+@neo4j_app.command("push")
+@_handled
+def push_command(
+    data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="每个事务写入的行数")] = 1000,
+    wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
+) -> None:
+    """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行。"""
+    analysed = _analyse(data)
+    with _connect(uri, user, password, database) as runner:
+        if wipe:
+            if not yes and not typer.confirm("将删除 Neo4j 中 chainkg 的全部节点和关系，继续？"):
+                raise typer.Abort()
+            err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
+        with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("写入 Neo4j", total=None)
+            counts = push_graph(runner, analysed.graph, analysed.diagnosis, analysed.prospects, batch_size,
+                                lambda done, total: bar.update(task, completed=done, total=total))
+    nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
+    rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
+    print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
+          f"关系 {sum(counts['relationships'].values())}（{rels}）")
+
+
+@neo4j_app.command("export-cypher")
+@_handled
+def export_cypher_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .cypher 文件")],
+    data: DataOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
+    analysed = _analyse(data)
+    count = cypher_export.write_cypher_script(output, analysed.graph, analysed.diagnosis,
+                                              analysed.prospects, force)
+    err.print(f"已写入 {output}（{count} 条语句）", markup=False, highlight=False)
+
+
+def _param(text: str) -> tuple[str, Any]:
+    name, sep, raw = text.partition("=")
+    if not sep or not name:
+        raise ChainkgError(f"参数「{text}」应写成 名称=值，如 chain=robot")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw  # a bare word is a string
+    return name.strip(), value
+
+
+@neo4j_app.command("query")
+@_handled
+def query_command(
+    name: Annotated[str | None, typer.Argument(help="查询名（不填则列出全部查询）")] = None,
+    params: Annotated[list[str] | None, typer.Argument(help="参数：名称=值，值按 JSON 解析，否则为字符串")] = None,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table 或 json")] = "table",
+) -> None:
+    """运行 cypher/queries/ 中的命名查询，以表格或 JSON 输出。"""
+    if name is None:
+        for q in queries.list_queries():
+            args = " ".join(f"{p}=…" for p in q.params)
+            print(f"{q.name} {args}\n    {q.description}")
+        return
+    values = dict(_param(p) for p in params or [])
+    with _connect(uri, user, password, database) as runner:
+        rows = queries.run_named(runner, name, values)
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(*(rows[0].keys() if rows else ["（无结果）"]))
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row.values()))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
+                   stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
+    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
+    scoring = load_scoring(data or default_data_dir())
+    with _connect() as runner:
+        return backend.diagnose_on_server(runner, scoring.diagnosis, filter_values(field),
+                                          filter_values(chain), filter_values(stage), filter_values(status))
+
+
+def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
+    """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
+    scoring = load_scoring(data or default_data_dir())
+    with _connect() as runner:
+        diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
+        return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)

@@ -1,0 +1,145 @@
+"""chainkg.graphdb without a server: a recording QueryRunner checks query building and batching."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from chainkg.diagnosis import diagnose
+from chainkg.errors import Neo4jError, NotFoundError, OutputExistsError
+from chainkg.graphdb import (
+    ConnectionSettings,
+    cypher_literal,
+    export_statements,
+    list_queries,
+    load_query,
+    push,
+    settings_from,
+    write_cypher_script,
+)
+from chainkg.graphdb.cypher_export import cypher_name
+from chainkg.graphdb.push import node_query, rel_query
+from chainkg.graphdb.queries import schema_statements
+from chainkg.ranking import rank
+
+
+class RecordingRunner:
+    """A QueryRunner that records every call and answers counts with zero."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append(("read", query, dict(params or {})))
+        return [] if "type(r)" in query else [{"n": 0}]
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append(("write", query, dict(params or {})))
+        return [{"written": len((params or {}).get("rows", []))}]
+
+
+def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph) -> None:
+    runner = RecordingRunner()
+    diagnosis = diagnose(tiny_graph)
+    push(runner, tiny_graph, diagnosis, rank(tiny_graph, diagnosis), batch_size=5)
+    schema = [q for kind, q, p in runner.calls if kind == "write" and "rows" not in p]
+    data = [(q, p["rows"]) for kind, q, p in runner.calls if kind == "write" and "rows" in p]
+    assert len(schema) == len(schema_statements()) == 12
+    assert all(len(rows) <= 5 for _q, rows in data)
+    assert sum(len(rows) for _q, rows in data) == 28 + 44
+    # values never appear in query text: only $rows
+    assert all("UNWIND $rows AS row" in q and "外地" not in q for q, _rows in data)
+    nodes_first = [("MERGE (n:" in q) for q, _rows in data]
+    assert nodes_first == sorted(nodes_first, reverse=True)
+
+
+def test_node_rows_carry_analysis_and_omit_none(tiny_graph: nx.MultiDiGraph) -> None:
+    runner = RecordingRunner()
+    diagnosis = diagnose(tiny_graph)
+    push(runner, tiny_graph, diagnosis, rank(tiny_graph, diagnosis), batch_size=100)
+    rows = {r["id"]: (q, r["props"]) for _k, q, p in runner.calls for r in p.get("rows", []) if "id" in r}
+    query, segment = rows["robot-auto"]
+    assert "SET n:Weak" in query and segment["status"] == "weak" and segment["severity"] == 0.2703
+    assert "parent" not in segment and "label" not in segment
+    _q, company = rows["out-integrator"]
+    assert company["rank"] == 1 and company["is_local"] is False and company["listed"] == []
+    assert "uscc" not in company
+
+
+def test_queries_use_whitelisted_names_only() -> None:
+    assert "SET n:Local" in node_query("Company", "Local")
+    with pytest.raises(ValueError, match="not a chainkg label"):
+        node_query("Company) DETACH DELETE (n", None)
+    with pytest.raises(ValueError, match="not a chainkg label or relationship type: 'HACK'"):
+        rel_query("HACK", "Company", "Company")
+    with pytest.raises(ValueError):
+        node_query("Segment", "Local")
+    with pytest.raises(Neo4jError, match="批大小必须至少为 1"):
+        push(RecordingRunner(), nx.MultiDiGraph(), [], [], batch_size=0)
+
+
+@pytest.mark.parametrize(("value", "literal"), [
+    ("plain", "'plain'"),
+    ("it's", r"'it\'s'"),
+    ("back\\slash", r"'back\\slash'"),
+    ('"{braces}" $x', "'\"{braces}\" $x'"),
+    ("line\nbreak\ttab\u2028", r"'line\nbreak\ttab\u2028'"),
+    ("🤖机器人", "'🤖机器人'"),
+    (True, "true"), (3, "3"), (0.25, "0.25"),
+    (["a", 1], "['a', 1]"),
+    ({"name": "x", "odd key": 1}, "{name: 'x', `odd key`: 1}"),
+])
+def test_cypher_literal(value: Any, literal: str) -> None:
+    assert cypher_literal(value) == literal
+
+
+def test_cypher_literal_refuses_what_cypher_cannot_hold() -> None:
+    with pytest.raises(ValueError, match="no literal"):
+        cypher_literal(float("nan"))
+    with pytest.raises(TypeError):
+        cypher_literal(object())
+    assert cypher_name("we`ird") == "`we``ird`"
+
+
+def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph) -> None:
+    diagnosis = diagnose(tiny_graph)
+    lines = list(export_statements(tiny_graph, diagnosis, rank(tiny_graph, diagnosis)))
+    statements = [line for line in lines if not line.startswith("//")]
+    assert len(statements) == 12 + 28 + 44
+    assert all(s.endswith(";") and "\n" not in s and "$" not in s.split("{", 1)[0] for s in statements)
+    assert any(s.startswith("MERGE (n:Segment {id: 'robot-auto'})") and s.endswith("SET n:Weak;")
+               for s in statements)
+
+
+def test_write_cypher_script_refuses_overwrite(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    target = tmp_path / "g.cypher"
+    assert write_cypher_script(target, tiny_graph, [], []) == 12 + 28 + 44
+    with pytest.raises(OutputExistsError, match="文件已存在"):
+        write_cypher_script(target, tiny_graph, [], [])
+    write_cypher_script(target, tiny_graph, [], [], force=True)
+
+
+def test_settings_from_environment_and_options() -> None:
+    env = {"NEO4J_URI": "bolt://h:7687", "NEO4J_USERNAME": "u", "NEO4J_PASSWORD": "secret",
+           "NEO4J_DATABASE": "db"}
+    assert settings_from(environ=env) == ConnectionSettings("bolt://h:7687", "u", "secret", "db")
+    assert settings_from(uri="neo4j://x", password="p", environ=env).uri == "neo4j://x"
+    assert "secret" not in repr(settings_from(environ=env))
+    with pytest.raises(Neo4jError, match=r"^未指定 Neo4j 地址"):
+        settings_from(environ={})
+    with pytest.raises(Neo4jError, match=r"^未指定 Neo4j 密码"):
+        settings_from(environ={"NEO4J_URI": "bolt://h"})
+
+
+def test_named_queries_have_headers_and_parameters() -> None:
+    names = {q.name for q in list_queries()}
+    assert {"chain_map", "field_gaps", "segment_prospects", "company_paths", "partner_footprint",
+            "pipeline_by_stage", "backend_diagnosis", "backend_rank"} <= names
+    assert all(q.description for q in list_queries())
+    assert list(load_query("company_paths").params) == ["company", "max_hops"]
+    with pytest.raises(NotFoundError, match="没有名为「nope」的查询"):
+        load_query("nope")
