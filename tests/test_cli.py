@@ -153,7 +153,7 @@ def test_export_prospects_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 COMMANDS = [["validate"], ["stats"], ["show"], ["gaps"], ["rank"], ["explain"], ["whatif"],
-            ["export", "prospects"]]
+            ["export", "prospects"], ["neo4j", "push"], ["neo4j", "export-cypher"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
@@ -162,6 +162,16 @@ def test_every_command_has_help(command: list[str]) -> None:
     assert code == 0
     assert "--data" in out
     assert len(out.splitlines()) > 5
+
+
+def test_neo4j_query_has_help() -> None:
+    code, out, _err = run("neo4j", "query", "--help")
+    assert code == 0 and "--uri" in out
+
+
+def test_unknown_backend_is_refused() -> None:
+    code, _out, _err = run("gaps", "--backend", "spark", "--data", str(TINY))
+    assert code == 2
 
 
 def test_installed_console_script_runs_in_a_subprocess() -> None:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
-import json
-import os
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import networkx as nx
 import typer
-from pydantic import BaseModel
-from rich.console import Console
 
 from chainkg import __version__, views
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import ChainkgError, DataError, NotFoundError
+from chainkg.errors import DataError, NotFoundError
 from chainkg.export import export_prospects
 from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
 from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
@@ -37,6 +28,7 @@ from chainkg.ranking import (
     rank,
 )
 from chainkg.scoring import Scoring
+from chainkg.terminal import err, handle_errors, out, print_csv, print_json, set_debug
 from chainkg.whatif import what_if
 
 app = typer.Typer(
@@ -47,10 +39,15 @@ export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标
 app.add_typer(export_app, name="export")
 app.add_typer(neo4j_app, name="neo4j")
 
-# Pipes and CI get a wide console so tables are not squeezed to 80 columns.
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Backend(StrEnum):
+    networkx = "networkx"
+    neo4j = "neo4j"
+
+
+BackendOpt = Annotated[Backend, typer.Option(
+    "--backend", help="networkx（本地计算，默认）或 neo4j（在服务器上用 Cypher 计算，需先 chainkg neo4j push）")]
 
 
 class Format(StrEnum):
@@ -88,37 +85,6 @@ def open_session(data_dir: Path | None) -> Session:
     return Session(data=data, graph=build_graph(data), scoring=scoring)
 
 
-def handle_errors(command: F) -> F:
-    """Turn ChainkgError into one line on stderr and exit 2; other exceptions are bugs (exit 1)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except DataError as exc:
-            for issue in exc.issues:
-                if issue.level == "error":
-                    err.print(str(issue), markup=False, highlight=False)
-            err.print(f"错误：{exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except ChainkgError as exc:
-            err.print(f"错误：{exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if _state["debug"]:
-                raise
-            err.print(f"内部错误（这是 chainkg 的 bug，请报告）：{type(exc).__name__}: {exc}；"
-                      "加 --debug 查看详细信息", markup=False, highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-_state: dict[str, bool] = {"debug": False}
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"chainkg {__version__}")
@@ -131,23 +97,7 @@ def main_callback(
                                           help="显示版本号")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="出现内部错误时显示完整的 Python 调用栈")] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-def print_json(value: Any) -> None:
-    if isinstance(value, BaseModel):
-        value = value.model_dump()
-    elif isinstance(value, list):
-        value = [v.model_dump() if isinstance(v, BaseModel) else v for v in value]
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def print_csv(headers: list[str], rows: list[list[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    sys.stdout.write(buffer.getvalue())
+    set_debug(debug)
 
 
 @app.command()
@@ -228,10 +178,10 @@ def gaps(
     stage: Annotated[list[str] | None, typer.Option(help="链位：upstream,midstream,downstream")] = None,
     status: Annotated[list[str] | None, typer.Option(help="状态：strong,weak,missing,broken")] = None,
     fmt: FormatOpt = Format.table,
-    backend: Annotated[str, typer.Option(help="networkx（本地计算）或 neo4j（在服务器上用 Cypher 计算）")] = "networkx",
+    backend: BackendOpt = Backend.networkx,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
-    if backend == "neo4j":
+    if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server
 
         rows = gaps_on_server(data, field, chain, stage, status)
@@ -248,9 +198,6 @@ def gaps(
         print_csv(GAP_HEADERS, gap_rows(rows, names))
     else:
         out.print(views.gaps_table(rows, names))
-
-
-RankOpts = dict[str, Any]
 
 
 def _rank_filter(field: list[str] | None, chain: list[str] | None, segment: list[str] | None,
@@ -273,11 +220,11 @@ def rank_command(
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
     top: Annotated[int, typer.Option("--top", help="显示前 N 名（0 为全部）")] = 20,
     fmt: FormatOpt = Format.table,
-    backend: Annotated[str, typer.Option(help="networkx 或 neo4j")] = "networkx",
+    backend: BackendOpt = Backend.networkx,
 ) -> None:
     """排序招商目标：哪些外地企业能补链、强链，每项得分都有中文理由。"""
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
-    if backend == "neo4j":
+    if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
 
         prospects = rank_on_server(data, flt, top or None)

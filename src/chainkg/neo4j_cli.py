@@ -6,17 +6,14 @@ registers ``neo4j_app``) and never imports it, so there is no import cycle.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import networkx as nx
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -29,14 +26,12 @@ from chainkg.graphdb.push import wipe as wipe_graph
 from chainkg.load import default_data_dir, load_scoring, load_valid
 from chainkg.ranking import Prospect, RankFilter, filter_values, rank
 from chainkg.scoring import Scoring
+from chainkg.terminal import err, handle_errors, out
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
 
 neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="Neo4j：推送图谱、导出 Cypher 脚本、运行命名查询。")
-out = Console(soft_wrap=False)
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="数据目录（默认同其他命令）", show_default=False)]
 UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j 地址（默认：环境变量 NEO4J_URI）", show_default=False)]
@@ -46,20 +41,6 @@ PasswordOpt = Annotated[str | None, typer.Option("--password", help="密码（�
                                                  show_default=False)]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="数据库（默认：NEO4J_DATABASE，否则服务器默认库）",
                                                  show_default=False)]
-
-
-def _handled(command: F) -> F:
-    """ChainkgError → one line on stderr, exit 2 (as in chainkg.cli)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ChainkgError as exc:
-            err.print(f"错误：{exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @dataclass
@@ -85,7 +66,7 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
 
 
 @neo4j_app.command("push")
-@_handled
+@handle_errors
 def push_command(
     data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
@@ -111,7 +92,7 @@ def push_command(
 
 
 @neo4j_app.command("export-cypher")
-@_handled
+@handle_errors
 def export_cypher_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .cypher 文件")],
     data: DataOpt = None,
@@ -136,7 +117,7 @@ def _param(text: str) -> tuple[str, Any]:
 
 
 @neo4j_app.command("query")
-@_handled
+@handle_errors
 def query_command(
     name: Annotated[str | None, typer.Argument(help="查询名（不填则列出全部查询）")] = None,
     params: Annotated[list[str] | None, typer.Argument(help="参数：名称=值，值按 JSON 解析，否则为字符串")] = None,
