@@ -24,7 +24,7 @@ from chainkg.ranking import (
     RankFilter,
     evaluate,
     filter_values,
-    find_channels,
+    prepare,
     rank,
 )
 from chainkg.scoring import Scoring
@@ -258,9 +258,9 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xi
     diagnosis = diagnose(g, session.scoring.diagnosis)
     prospects = rank(g, diagnosis, settings)
     prospect = next((p for p in prospects if p.company_id == company), None)
-    gaps = {d.segment_id: d for d in diagnosis if d.status in ("weak", "missing", "broken")}
-    channels = find_channels(g, settings.max_hops)
-    components, fills = evaluate(g, key, diagnosis, gaps, channels, settings)
+    ctx = prepare(g, diagnosis, settings)
+    channels = ctx.channels
+    components, fills = evaluate(g, key, ctx, settings)
     relations = _relation_lines(g, key)
     if fmt is not Format.table:
         channel = channels.get(key)

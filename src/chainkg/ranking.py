@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -28,9 +29,11 @@ __all__ = [
     "Channel",
     "Component",
     "Prospect",
+    "RankContext",
     "RankFilter",
     "evaluate",
     "find_channels",
+    "prepare",
     "rank",
 ]
 
@@ -209,8 +212,7 @@ def _capability(company: dict[str, Any], settings: RankSettings) -> tuple[float,
 
 
 def _chain_pull(
-    g: nx.MultiDiGraph, key: str, segments: list[str], status: dict[str, SegmentDiagnosis],
-    adjacency: dict[str, list[tuple[str, str]]], settings: RankSettings,
+    g: nx.MultiDiGraph, key: str, segments: list[str], ctx: RankContext, settings: RankSettings,
 ) -> tuple[float, list[str]]:
     pull = settings.chain_pull
     relation, reasons = 0.0, []
@@ -236,11 +238,9 @@ def _chain_pull(
     seen: set[str] = set()
     for seg in segments:
         own = g.nodes[seg]
-        for u, v, k in sorted([*g.out_edges(seg, keys=True), *g.in_edges(seg, keys=True)]):
-            if k != "FEEDS":
-                continue
+        for u, v in ctx.feeds.get(seg, ()):
             other = v if u == seg else u
-            diag = status.get(g.nodes[other]["id"])
+            diag = ctx.status.get(g.nodes[other]["id"])
             if diag is None or diag.status not in ("strong", "weak") or other in seen:
                 continue
             seen.add(other)
@@ -306,25 +306,53 @@ def _gap_segments(
     return gaps
 
 
+@dataclass(frozen=True)
+class RankContext:
+    """What every candidate's evaluation reads, computed once per ranking (keeps rank linear)."""
+
+    status: dict[str, SegmentDiagnosis]  # every segment's diagnosis, by segment id
+    gaps: dict[str, SegmentDiagnosis]  # the gaps this ranking fills, by segment id
+    feeds: dict[str, list[tuple[str, str]]]  # segment key → the FEEDS edges touching it, sorted
+    channels: dict[str, Channel]
+    home: str  # the region's province
+
+
+def prepare(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+    flt: RankFilter | None = None,
+) -> RankContext:
+    """The shared inputs of ``evaluate`` for one ranking."""
+    feeds: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, k in g.edges(keys=True):
+        if k == "FEEDS":
+            feeds[u].append((u, v))
+            feeds[v].append((u, v))
+    for edges in feeds.values():
+        edges.sort()
+    return RankContext(
+        status={d.segment_id: d for d in diagnosis},
+        gaps=_gap_segments(g, diagnosis, flt or RankFilter()),
+        feeds=dict(feeds),
+        channels=find_channels(g, settings.max_hops),
+        home=g.nodes[g.graph["region"]]["province"],
+    )
+
+
 def evaluate(
-    g: nx.MultiDiGraph, key: str, diagnosis: list[SegmentDiagnosis],
-    gaps: dict[str, SegmentDiagnosis], channels: dict[str, Channel], settings: RankSettings,
-    adjacency: dict[str, list[tuple[str, str]]] | None = None,
+    g: nx.MultiDiGraph, key: str, ctx: RankContext, settings: RankSettings,
 ) -> tuple[dict[str, Component], list[str]]:
     """Every component of one company's score, and the gap segments it fills."""
     company = g.nodes[key]
-    status = {d.segment_id: d for d in diagnosis}
     segments = sorted(v for _u, v, k in g.out_edges(key, keys=True) if k == "OPERATES_IN")
     roles = {v: g.edges[key, v, "OPERATES_IN"].get("role", "core") for v in segments}
-    fills = [(gaps[g.nodes[s]["id"]], roles[s]) for s in segments if g.nodes[s]["id"] in gaps]
-    home = g.nodes[g.graph["region"]]["province"]
+    fills = [(ctx.gaps[g.nodes[s]["id"]], roles[s]) for s in segments if g.nodes[s]["id"] in ctx.gaps]
     w = settings.weights
     values = {
         "gap_fit": _gap_fit(g, fills, settings),
         "capability": _capability(company, settings),
-        "chain_pull": _chain_pull(g, key, segments, status, adjacency or {}, settings),
-        "partner_proximity": _proximity(key, company, channels),
-        "geography": _geography(company, home, settings),
+        "chain_pull": _chain_pull(g, key, segments, ctx, settings),
+        "partner_proximity": _proximity(key, company, ctx.channels),
+        "geography": _geography(company, ctx.home, settings),
     }
     components = {
         name: Component(value=round(value, 4), weight=getattr(w, name), reasons=reasons)
@@ -343,15 +371,13 @@ def rank(
     """Rank the outside companies that fill the district's gaps; best first, ties by id."""
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    gaps = _gap_segments(g, diagnosis, flt)
-    gap_keys = {node_id("Segment", s) for s in gaps}
+    ctx = prepare(g, diagnosis, settings, flt)
+    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
     candidates = sorted({
         u for u, v, k in g.edges(keys=True)
         if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
     })
     stages = _pipeline_stages(g)
-    channels = find_channels(g, settings.max_hops)
-    adjacency = _company_adjacency(g)
     prospects: list[Prospect] = []
     for key in candidates:
         company = g.nodes[key]
@@ -360,7 +386,7 @@ def rank(
             continue
         if flt.provinces and company["province"] not in flt.provinces:
             continue
-        components, fills = evaluate(g, key, diagnosis, gaps, channels, settings, adjacency)
+        components, fills = evaluate(g, key, ctx, settings)
         score = sum(c.value * c.weight for c in components.values())
         reasons = [r for c in components.values() for r in c.reasons]
         if stage:
