@@ -60,8 +60,7 @@ import yaml
 from chainkg.load import default_data_dir
 
 DEFAULT_SIZES = (10_000, 50_000, 100_000)
-# rank() is quadratic today (see the module docstring): above this size it is skipped by default
-# so that the default run stays within a few minutes. Pass --rank-max 0 to rank at every size.
+# Above --rank-max companies rank is not timed; 0 ranks at every size.
 DEFAULT_RANK_MAX = 0
 LOCAL_SHARE = 0.02
 LOCAL_SEGMENT_SHARE = 0.4  # local companies operate only in this share of the segments
