@@ -110,8 +110,8 @@ def test_ties_are_ordered_by_id(tiny_graph: nx.MultiDiGraph) -> None:
 COMPONENT_NAMES = ["gap_fit", "capability", "chain_pull", "partner_proximity", "geography"]
 
 
-FUNCTIONS = {"gap_fit": "_gap_fit", "capability": "_capability", "chain_pull": "_chain_pull",
-             "partner_proximity": "_proximity", "geography": "_geography"}
+FUNCTIONS = {"gap_fit": "_gap_fit", "capability": "capability_component", "chain_pull": "_chain_pull",
+             "partner_proximity": "_proximity", "geography": "geography_component"}
 
 
 @pytest.mark.parametrize("component", COMPONENT_NAMES)

@@ -11,7 +11,7 @@ pass over each candidate's edges: linear in the graph.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +31,12 @@ __all__ = [
     "Prospect",
     "RankContext",
     "RankFilter",
+    "capability_component",
     "evaluate",
     "find_channels",
+    "gap_reasons",
+    "gap_segments",
+    "geography_component",
     "prepare",
     "rank",
 ]
@@ -175,16 +179,22 @@ def _gap_fit(
     remaining, reasons = 1.0, []
     for diag, role in sorted(fills, key=lambda f: (-f[0].severity, f[0].segment_id)):
         remaining *= 1.0 - diag.severity * settings.role_fit.get(role, 0.0)
-        verb = "强链：增强弱链" if diag.status == "weak" else f"补链：填补{diag.status_label}"
-        role_note = "" if role == "core" else "（非主营）"
-        reasons.append(f"{verb}「{diag.segment}」（{diag.chain}，严重度{diag.severity:.2f}）{role_note}")
-        if diag.extends:
-            strong = "、".join(g.nodes[node_id("Segment", s)]["name"] for s in diag.extends)
-            reasons.append(f"延链：「{diag.segment}」与本区强链「{strong}」相邻")
+        reasons += gap_reasons(diag, role, lambda s: str(g.nodes[node_id("Segment", s)]["name"]))
     return 1.0 - remaining, reasons
 
 
-def _capability(company: dict[str, Any], settings: RankSettings) -> tuple[float, list[str]]:
+def gap_reasons(diag: SegmentDiagnosis, role: str, segment_name: Callable[[str], str]) -> list[str]:
+    """补链/强链 (and 延链) sentences for one filled gap; shared with the Neo4j backend."""
+    verb = "强链：增强弱链" if diag.status == "weak" else f"补链：填补{diag.status_label}"
+    role_note = "" if role == "core" else "（非主营）"
+    reasons = [f"{verb}「{diag.segment}」（{diag.chain}，严重度{diag.severity:.2f}）{role_note}"]
+    if diag.extends:
+        strong = "、".join(segment_name(s) for s in diag.extends)
+        reasons.append(f"延链：「{diag.segment}」与本区强链「{strong}」相邻")
+    return reasons
+
+
+def capability_component(company: dict[str, Any], settings: RankSettings) -> tuple[float, list[str]]:
     cap = settings.capability
     parts: list[tuple[float, float]] = []
     reasons: list[str] = []
@@ -265,7 +275,7 @@ def _proximity(key: str, company: dict[str, Any], channels: dict[str, Channel]) 
     ]
 
 
-def _geography(company: dict[str, Any], home: str, settings: RankSettings) -> tuple[float, list[str]]:
+def geography_component(company: dict[str, Any], home: str, settings: RankSettings) -> tuple[float, list[str]]:
     province = company["province"]
     geo = settings.geography
     if not province:
@@ -277,9 +287,8 @@ def _geography(company: dict[str, Any], home: str, settings: RankSettings) -> tu
     return 0.0, [f"地缘：外省（{province}）"]
 
 
-def _gap_segments(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], flt: RankFilter,
-) -> dict[str, SegmentDiagnosis]:
+def gap_segments(diagnosis: list[SegmentDiagnosis], flt: RankFilter) -> dict[str, SegmentDiagnosis]:
+    """The gaps a ranking fills under a filter; a named segment includes its sub-segments."""
     wanted_segments: set[str] | None = None
     if flt.segments:
         # A named segment includes its sub-segments.
@@ -331,7 +340,7 @@ def prepare(
         edges.sort()
     return RankContext(
         status={d.segment_id: d for d in diagnosis},
-        gaps=_gap_segments(g, diagnosis, flt or RankFilter()),
+        gaps=gap_segments(diagnosis, flt or RankFilter()),
         feeds=dict(feeds),
         channels=find_channels(g, settings.max_hops),
         home=g.nodes[g.graph["region"]]["province"],
@@ -349,10 +358,10 @@ def evaluate(
     w = settings.weights
     values = {
         "gap_fit": _gap_fit(g, fills, settings),
-        "capability": _capability(company, settings),
+        "capability": capability_component(company, settings),
         "chain_pull": _chain_pull(g, key, segments, ctx, settings),
         "partner_proximity": _proximity(key, company, ctx.channels),
-        "geography": _geography(company, ctx.home, settings),
+        "geography": geography_component(company, ctx.home, settings),
     }
     components = {
         name: Component(value=round(value, 4), weight=getattr(w, name), reasons=reasons)

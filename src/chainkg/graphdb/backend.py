@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
+from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import run_named
 from chainkg.ranking import (
@@ -25,8 +25,10 @@ from chainkg.ranking import (
     Component,
     Prospect,
     RankFilter,
-    _capability,
-    _geography,
+    capability_component,
+    gap_reasons,
+    gap_segments,
+    geography_component,
 )
 from chainkg.scoring import DiagnosisSettings, RankSettings
 
@@ -52,25 +54,6 @@ def diagnose_on_server(
     return result
 
 
-def _gap_segments(diagnosis: list[SegmentDiagnosis], flt: RankFilter) -> list[SegmentDiagnosis]:
-    """The gaps a ranking considers (same rules as chainkg.ranking: a segment includes its subtree)."""
-    wanted: set[str] | None = None
-    if flt.segments:
-        parent_of = {d.segment_id: d.parent_id for d in diagnosis}
-        wanted = set()
-        for seg_id in parent_of:
-            ancestor: str | None = seg_id
-            while ancestor is not None:
-                if ancestor in flt.segments:
-                    wanted.add(seg_id)
-                    break
-                ancestor = parent_of.get(ancestor)
-    return [d for d in diagnosis if d.status in GAP_STATUSES
-            and (not flt.fields or d.field_id in flt.fields)
-            and (not flt.chains or d.chain_id in flt.chains)
-            and (wanted is None or d.segment_id in wanted)]
-
-
 def rank_on_server(
     runner: QueryRunner, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
     flt: RankFilter | None = None, top: int | None = None,
@@ -78,7 +61,7 @@ def rank_on_server(
     """Rank the outside companies on the server; best first, ties by id (as chainkg.ranking.rank)."""
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    gaps = {d.segment_id: d for d in _gap_segments(diagnosis, flt)}
+    gaps = gap_segments(diagnosis, flt)
     names = {d.segment_id: d.segment for d in diagnosis}
     home = next((r["province"] for r in runner.run("MATCH (r:Region) RETURN r.province AS province LIMIT 1")), "")
     rows = run_named(runner, "backend_rank", {
@@ -115,15 +98,8 @@ def _reasons(
     settings: RankSettings,
 ) -> dict[str, list[str]]:
     """The reason sentences, worded as in chainkg.ranking from the facts the query returned."""
-    gap_fit: list[str] = []
-    for fill in row["fills"]:
-        diag = gaps[fill["id"]]
-        verb = "强链：增强弱链" if diag.status == "weak" else f"补链：填补{diag.status_label}"
-        role_note = "" if fill["role"] == "core" else "（非主营）"
-        gap_fit.append(f"{verb}「{diag.segment}」（{diag.chain}，严重度{diag.severity:.2f}）{role_note}")
-        if diag.extends:
-            strong = "、".join(names.get(s, s) for s in diag.extends)
-            gap_fit.append(f"延链：「{diag.segment}」与本区强链「{strong}」相邻")
+    gap_fit = [r for fill in row["fills"]
+               for r in gap_reasons(gaps[fill["id"]], fill["role"], lambda s: names.get(s, s))]
     chain_pull = [
         f"链主带动：与本地企业「{r['company']}」有{RELATION_LABELS[r['type']]}关系"
         for r in sorted(row["local_relations"], key=lambda r: (r["company"], r["type"]))
@@ -139,8 +115,8 @@ def _reasons(
         proximity = ["对接渠道：数据中没有到本地企业或战略伙伴的关系路径"]
     return {
         "gap_fit": gap_fit,
-        "capability": _capability(facts, settings)[1],
+        "capability": capability_component(facts, settings)[1],
         "chain_pull": chain_pull,
         "partner_proximity": proximity,
-        "geography": _geography(facts, home, settings)[1],
+        "geography": geography_component(facts, home, settings)[1],
     }
