@@ -85,6 +85,10 @@ def push_command(
             task = bar.add_task("写入 Neo4j", total=None)
             counts = push_graph(runner, analysed.graph, analysed.diagnosis, analysed.prospects, batch_size,
                                 lambda done, total: bar.update(task, completed=done, total=total))
+    stale = sum(counts["nodes"].values()) - analysed.graph.number_of_nodes()
+    if stale > 0:
+        err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
+                  "下面的计数包含它们；用 --wipe 先清除再推送", markup=False, highlight=False)
     nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
     rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
     print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"

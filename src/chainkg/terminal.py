@@ -21,7 +21,7 @@ __all__ = ["err", "handle_errors", "out", "print_csv", "print_json", "set_debug"
 
 # Pipes and CI get a wide console so tables are not squeezed to 80 columns.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one error, one line, whatever the width
 F = TypeVar("F", bound=Callable[..., Any])
 
 _state: dict[str, bool] = {"debug": False}

@@ -93,3 +93,13 @@ def test_tls_scheme_mismatch_is_explained(server: Neo4jRunner) -> None:
     uri = settings_from().uri.split("://", 1)[1]
     with pytest.raises(Neo4jError, match=r"^无法与 Neo4j 建立加密连接"):
         connect(settings_from(uri=f"bolt+s://{uri}"))
+
+
+def test_push_warns_about_nodes_of_another_data_set(pushed_tiny: object, runner: Neo4jRunner) -> None:
+    from conftest import BUNDLED
+
+    result = CliRunner().invoke(neo4j_app, ["push", "--data", str(BUNDLED)])
+    assert result.exit_code == 0, result.output
+    # The tiny data set's 28 nodes are still there; the summary says so and how to clear them.
+    assert "服务器上另有 28 个不属于本数据集的 chainkg 节点" in result.stderr
+    assert "--wipe" in result.stderr
