@@ -77,13 +77,9 @@ def build_graph(data: DataSet) -> nx.MultiDiGraph:
             g.add_edge(key, node_id("Segment", target), key="FEEDS", type="FEEDS")
 
     partners = {p.company: p for p in region.partners}
-    also_local = set(region.also_local)
     for company in data.companies:
         key = node_id("Company", company.id)
-        is_local = company.id in also_local or (
-            (company.province, company.city, company.district)
-            == (region.province, region.city, region.district)
-        )
+        is_local = data.is_local(company)  # the one definition of "local", in the data contract
         g.add_node(key, label="Company", is_local=is_local, is_partner=company.id in partners,
                    **_props(company))
         if is_local:
