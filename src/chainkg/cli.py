@@ -316,6 +316,24 @@ def export_prospects_command(
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
 
+@app.command("evaluate")
+@handle_errors
+def evaluate_command(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几，并与两个朴素基线比较。"""
+    from chainkg.backtest import backtest
+    from chainkg.backtest_views import CASE_HEADERS, backtest_tables, case_rows
+
+    path = data or default_data_dir()
+    report = backtest(load_valid(path)[0], load_scoring(path))
+    if fmt is Format.json:
+        print_json(report)
+    elif fmt is Format.csv:
+        print_csv(CASE_HEADERS, case_rows(report))
+    else:
+        for table in backtest_tables(report):
+            out.print(table)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
