@@ -153,14 +153,32 @@ def polars_dtype(spec: ColumnSpec) -> Any:
 class CompanyPool:
     """The three company tables of a data set (valid rows only, file order, with ``line``).
 
+    Each table has the model's fields as columns, plus ``line`` and integer company keys
+    (``idx``; ``company_idx``; ``from_idx`` and ``to_idx``).
+
     A plain class, not a dataclass, so pydantic treats it as an opaque value in DataSet.
     """
 
     def __init__(self, companies: pl.DataFrame, company_segments: pl.DataFrame,
                  relations: pl.DataFrame) -> None:
+        # Integer company keys, made once: joins, look-ups and the BFS then work on integers.
+        # ``idx`` is the company's row; a link's ``company_idx`` (a relation's ``from_idx`` /
+        # ``to_idx``) is the row of the first company with that id, null when there is none.
+        import polars as pl
+
+        if "idx" not in companies.columns:
+            companies = companies.with_row_index("idx")
+        first = companies.select("id", "idx").unique("id", keep="first", maintain_order=True)
+
+        def encode(frame: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
+            if name in frame.columns:
+                return frame
+            return frame.join(first.rename({"id": column, "idx": name}), on=column, how="left",
+                              maintain_order="left")
+
         self.companies = companies
-        self.company_segments = company_segments
-        self.relations = relations
+        self.company_segments = encode(company_segments, "company_id", "company_idx")
+        self.relations = encode(encode(relations, "from_id", "from_idx"), "to_id", "to_idx")
 
     def __repr__(self) -> str:
         return (f"CompanyPool({self.companies.height} companies, {self.company_segments.height} "

@@ -55,22 +55,25 @@ def _simple(text: str) -> bool:
 
 def _split_lines(name: str, text: str, columns: list[str], known: Collection[str],
                  issues: list[DataIssue]) -> pl.DataFrame:
-    """The body of a simple CSV as one string column per known column (null: empty cell)."""
-    body = text.replace("\r\n", "\n").split("\n")
-    lines = pl.DataFrame({"text": body}).with_row_index("line", offset=2)
-    lines = lines.with_columns(pl.col("line").cast(pl.Int64))
-    blank = pl.col("text").str.replace_all(",", "", literal=True).str.strip_chars() == ""
-    cells = lines.filter(~blank).with_columns(pl.col("text").str.split(",").alias("cells"))
-    cells = cells.with_columns(pl.col("cells").list.len().alias("count"))
-    too_many = cells.filter(pl.col("count") > len(columns))
-    for line, count in too_many.select("line", "count").iter_rows():
-        issues.append(_too_many(name, line, count, len(columns)))
-    cells = cells.filter(pl.col("count") <= len(columns))
+    """The body of a simple CSV (its first line is the header) as one string column per known column.
+
+    Cells are stripped; an empty cell is null. Blank lines are skipped and lines with more
+    values than the header are reported, as readers.parse_csv does.
+    """
+    lines = pl.read_lines(text.encode("utf-8"), name="text", row_index_name="line", row_index_offset=1)
+    lines = lines.slice(1).with_columns(pl.col("line").cast(pl.Int64))
+    count = pl.col("text").str.count_matches(",", literal=True) + 1
+    # Blank: nothing but commas and whitespace (Rust's \s is Python's isspace here, see _simple).
+    lines = lines.filter(pl.col("text").str.contains(r"[^,\s]")).with_columns(count.alias("count"))
+    too_many = lines.filter(pl.col("count") > len(columns))
+    for line, values in too_many.select("line", "count").iter_rows():
+        issues.append(_too_many(name, line, values, len(columns)))
+    if too_many.height:
+        lines = lines.filter(pl.col("count") <= len(columns))
     position = {c: i for i, c in enumerate(columns) if c in known}  # a repeated column: the last wins
+    cells = lines.select("line", pl.col("text").str.split_exact(",", max(len(columns) - 1, 0)).alias("cells"))
     return cells.select(
-        pl.col("line"),
-        *[_cell(pl.col("cells").list.get(i, null_on_oob=True)).alias(c) for c, i in position.items()],
-    )
+        "line", *[_cell(pl.col("cells").struct.field(f"field_{i}")).alias(c) for c, i in position.items()])
 
 
 def _cell(expr: pl.Expr) -> pl.Expr:
@@ -97,7 +100,7 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
         issues.extend(table.issues)
         if any(c not in table.columns for c in required):
             return None
-        return _split_lines(path.name, "" if end < 0 else text[end + 1:], table.columns, names, issues)
+        return _split_lines(path.name, text, table.columns, names, issues)
     table = parse_csv(path.name, text, required, optional)
     issues.extend(table.issues)
     present = [c for c in dict.fromkeys(table.columns) if c in names]
@@ -110,8 +113,8 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
 
 def _list_parts(expr: pl.Expr) -> pl.Expr:
     """A |-separated cell as load does it: split, strip, drop empty parts."""
-    return expr.str.split("|").list.eval(pl.element().str.strip_chars()).list.eval(
-        pl.element().filter(pl.element() != ""))
+    part = pl.element().str.strip_chars()
+    return expr.str.split("|").list.eval(part.filter(part != ""))
 
 
 def _text_ok(expr: pl.Expr, spec: ColumnSpec) -> pl.Expr:
@@ -276,10 +279,25 @@ class _Found:
         return [row[3] for row in sorted(self.rows, key=lambda r: r[:3])]
 
 
+def _repeated(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """The rows whose keys occur more than once (hashes find candidates, then exact keys)."""
+    hashed = pl.struct(keys).hash() if len(keys) > 1 else pl.col(keys[0]).hash()
+    candidates = frame.filter(hashed.is_duplicated())
+    return candidates.filter(pl.struct(keys).is_duplicated() if len(keys) > 1 else pl.col(keys[0]).is_duplicated())
+
+
 def _first_line(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Rows that repeat an earlier row's keys, with the line of that first row."""
-    return (frame.with_columns(pl.col("line").first().over(keys).alias("first"))
+    repeated = _repeated(frame, keys)
+    return (repeated.with_columns(pl.col("line").first().over(keys).alias("first"))
             .filter(~pl.struct(keys).is_first_distinct()))
+
+
+def _not_first_owner(frame: pl.DataFrame, value: str) -> pl.DataFrame:
+    """Rows whose ``value`` was first seen with another company id, with that id (``first_id``)."""
+    repeated = _repeated(frame, [value])
+    return (repeated.with_columns(pl.col("id").first().over(value).alias("first_id"))
+            .filter(pl.col("id") != pl.col("first_id")))
 
 
 def check_pool(pool: CompanyPool, segment_ids: Collection[str], unparsed: set[str]) -> list[DataIssue]:
@@ -317,16 +335,13 @@ def _check_companies(companies: pl.DataFrame, unparsed: set[str]) -> list[DataIs
     for value, line, first in _first_line(frame, ["id"]).select("id", "line", "first").iter_rows():
         found.add(line, 0, 0, "id", f"企业 id「{value}」重复（第一次出现在第 {first} 行）")
     # Same name or stock code under two ids is almost always one company entered twice.
-    named = frame.with_columns(pl.col("id").first().over("name").alias("first_id"))
-    for name, line, first in (named.filter(pl.col("id") != pl.col("first_id"))
-                              .select("name", "line", "first_id").iter_rows()):
+    for name, line, first in _not_first_owner(frame, "name").select("name", "line", "first_id").iter_rows():
         found.add(line, 1, 0, "name", f"名称「{name}」与企业「{first}」相同，可能是同一家企业录入了两次",
                   level="warning")
     codes = (frame.select("id", "line", pl.col("listed").alias("code"))
              .with_columns(pl.int_ranges(pl.col("code").list.len()).alias("position"))
              .explode("code", "position").filter(pl.col("code").is_not_null()))
-    codes = codes.with_columns(pl.col("id").first().over("code").alias("first_id"))
-    for code, line, position, first in (codes.filter(pl.col("id") != pl.col("first_id"))
+    for code, line, position, first in (_not_first_owner(codes, "code")
                                         .select("code", "line", "position", "first_id").iter_rows()):
         found.add(line, 2, position, "listed", f"上市代码「{code}」与企业「{first}」相同，可能是同一家企业录入了两次",
                   level="warning")
@@ -345,14 +360,14 @@ def _check_companies(companies: pl.DataFrame, unparsed: set[str]) -> list[DataIs
 
 def _check_segments(pool: CompanyPool, segment_ids: Collection[str], unparsed: set[str]) -> list[DataIssue]:
     found = _Found("company_segments.csv", unparsed)
-    links = pool.company_segments.select("company_id", "segment_id", "line")
-    ids = pool.companies.get_column("id")
-    for value, line in links.filter(~pl.col("company_id").is_in(ids)).select("company_id", "line").iter_rows():
+    links = pool.company_segments.select("company_id", "segment_id", "line", "company_idx")
+    for value, line in links.filter(pl.col("company_idx").is_null()).select("company_id", "line").iter_rows():
         found.add(line, 0, 0, "company_id", f"企业「{value}」不存在（见 companies.csv）", missing=value)
     segments = pl.Series(list(segment_ids), dtype=pl.String)
     for value, line in links.filter(~pl.col("segment_id").is_in(segments)).select("segment_id", "line").iter_rows():
         found.add(line, 1, 0, "segment_id", f"环节「{value}」不存在（见 chains.yaml）", missing=value)
-    for company, segment, line, first in _first_line(links, ["company_id", "segment_id"]).iter_rows():
+    pairs = _first_line(links.select("company_id", "segment_id", "line"), ["company_id", "segment_id"])
+    for company, segment, line, first in pairs.iter_rows():
         found.add(line, 2, 0, "segment_id",
                   f"企业「{company}」与环节「{segment}」的对应重复（第一次出现在第 {first} 行）")
     return found.issues()
@@ -360,14 +375,15 @@ def _check_segments(pool: CompanyPool, segment_ids: Collection[str], unparsed: s
 
 def _check_relations(pool: CompanyPool, unparsed: set[str]) -> list[DataIssue]:
     found = _Found("relations.csv", unparsed)
-    relations = pool.relations.select("from_id", "type", "to_id", "line")
-    ids = pool.companies.get_column("id")
+    relations = pool.relations.select("from_id", "type", "to_id", "line", "from_idx", "to_idx")
     for order, end in enumerate(("from_id", "to_id")):
-        for value, line in relations.filter(~pl.col(end).is_in(ids)).select(end, "line").iter_rows():
+        index = end.replace("_id", "_idx")
+        for value, line in relations.filter(pl.col(index).is_null()).select(end, "line").iter_rows():
             found.add(line, order, 0, end, f"企业「{value}」不存在（见 companies.csv）", missing=value)
     for (line,) in relations.filter(pl.col("from_id") == pl.col("to_id")).select("line").iter_rows():
         found.add(line, 2, 0, "to_id", "关系的两端是同一家企业")
-    second = relations.filter(pl.int_range(pl.len()).over("from_id", "type", "to_id") == 1)
+    repeated = _repeated(relations.select("from_id", "type", "to_id", "line"), ["from_id", "type", "to_id"])
+    second = repeated.filter(pl.int_range(pl.len()).over("from_id", "type", "to_id") == 1)
     for source, kind, target, line in second.iter_rows():
         found.add(line, 3, 0, "type", f"关系 {source} -{kind}-> {target} 重复", level="warning")
     return found.issues()

@@ -103,24 +103,32 @@ def segment_presence(
 ) -> dict[str, SegmentPresence]:
     """Per segment id, the companies of its subtree, split local / partner / outside (group-bys)."""
     if isinstance(g, PoolGraph):
-        companies = g.companies.select("id", "is_local", "is_partner", "scale")
-        links = g.company_segments.select("company_id", "segment_id", "role")
+        # Company attributes of each link by row number: a gather, no hashing of ids.
+        index = g.company_segments.get_column("company_idx")
+        joined = g.company_segments.select("company_id", "segment_id", "role").with_columns(
+            g.companies.get_column(c).gather(index) for c in ("is_local", "is_partner", "scale"))
     else:
         companies, links = _company_frames(g)
+        joined = links.join(companies, left_on="company_id", right_on="id", how="inner", maintain_order="left")
+    # Segment ids as an enum: the subtree join and group-by then run on small integers.
+    segment_type = pl.Enum(sorted(subtree))
     members = pl.DataFrame(
         [(m, s) for s, subtree_of in subtree.items() for m in subtree_of],
-        schema={"member": pl.String, "segment": pl.String}, orient="row")
-    joined = links.join(companies, left_on="company_id", right_on="id", how="inner", maintain_order="left")
+        schema={"member": segment_type, "segment": segment_type}, orient="row")
+    joined = joined.filter(pl.col("segment_id").is_in(list(subtree)))
 
     local_links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for company, segment, role, scale in joined.filter(pl.col("is_local")).select(
             "company_id", "segment_id", "role", "scale").iter_rows():
         local_links[segment].append((company, role, scale))
-    outside = (joined.filter(~pl.col("is_local")).select("company_id", "segment_id", "is_partner")
+    outside = (joined.filter(~pl.col("is_local"))
+               .select("company_id", pl.col("segment_id").cast(segment_type), "is_partner")
                .join(members, left_on="segment_id", right_on="member", how="inner"))
-    counts = dict(outside.group_by("segment").agg(pl.col("company_id").n_unique()).iter_rows())
+    counts = dict(outside.group_by("segment").agg(pl.col("company_id").n_unique())
+                  .with_columns(pl.col("segment").cast(pl.String)).iter_rows())
     partner_sets: dict[str, set[str]] = defaultdict(set)
-    for company, segment in outside.filter(pl.col("is_partner")).select("company_id", "segment").iter_rows():
+    for company, segment in outside.filter(pl.col("is_partner")).select(
+            "company_id", pl.col("segment").cast(pl.String)).iter_rows():
         partner_sets[segment].add(company)
 
     presence: dict[str, SegmentPresence] = {}

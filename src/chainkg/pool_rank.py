@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import polars as pl
 
-from chainkg.graph import node_id
+from chainkg.graph import COMPANY_RELATION_TYPES, node_id
 from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import LANDED_STAGES, Channel, RankContext, RankFilter, feed_edges, gap_segments
 from chainkg.scoring import RankSettings
@@ -40,9 +40,9 @@ MARGIN = 1e-3
 
 def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
-    ids = pg.company_segments.filter(pl.col("segment_id").is_in(gaps)).select(
-        pl.col("company_id").unique())
-    frame = pg.companies.join(ids, left_on="id", right_on="company_id", how="semi").filter(~pl.col("is_local"))
+    linked = pg.company_segments.filter(pl.col("segment_id").is_in(gaps)).get_column("company_idx")
+    mask = pl.Series([False] * pg.companies.height).scatter(linked, True)
+    frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
     if not flt.include_pipeline:
         landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
         frame = frame.filter(~pl.col("id").is_in(landed))
@@ -57,49 +57,63 @@ def channel_table(pg: PoolGraph, max_hops: int) -> pl.DataFrame:
     Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
     reached from the earliest-queued neighbour of the level before, by the smallest relation
     type between them; the new level is queued by (its discoverer's place, its own id).
+    Companies are their row numbers (``idx``) throughout.
     """
+    kinds = sorted(COMPANY_RELATION_TYPES)
+    code = pl.col("type").replace_strict(kinds, list(range(len(kinds))), return_dtype=pl.UInt32)
+    relations = pg.relations.select("from_idx", "to_idx", code.alias("kind"))
     both = pl.concat([
-        pg.relations.select(pl.col("from_id").alias("a"), pl.col("to_id").alias("b"), pl.col("type").alias("kind")),
-        pg.relations.select(pl.col("to_id").alias("a"), pl.col("from_id").alias("b"), pl.col("type").alias("kind")),
+        relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"), "kind"),
+        relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b"), "kind"),
     ])
-    anchors = (pg.companies.filter(pl.col("is_local") | pl.col("is_partner")).select(pl.col("id").alias("node"))
-               .sort("node").with_row_index("place").with_columns(
-                   pl.lit(0).alias("hops"), pl.lit(None, pl.String).alias("previous"),
-                   pl.lit(None, pl.String).alias("kind"), pl.col("node").alias("origin")))
-    columns = ["node", "hops", "previous", "kind", "origin", "place"]
-    levels = [anchors.select(columns)]
-    frontier = levels[0]
-    seen = frontier.select("node")
+    ids = pg.companies.get_column("id")
+    anchors = (pg.companies.filter(pl.col("is_local") | pl.col("is_partner")).select("idx", "id").sort("id")
+               .select(pl.col("idx").alias("node")).with_row_index("place"))
+    frontier = anchors.with_columns(pl.lit(0, pl.Int64).alias("hops"), pl.lit(None, pl.UInt32).alias("previous"),
+                                    pl.lit(None, pl.UInt32).alias("kind"), pl.col("node").alias("origin"))
+    columns = ["node", "hops", "previous", "kind", "origin"]
+    levels = [frontier.select(columns)]
+    visited = pl.Series([False] * pg.companies.height).scatter(frontier.get_column("node"), True)
     for hops in range(1, max_hops + 1):
-        reached = (frontier.select(pl.col("node").alias("a"), pl.col("place").alias("parent_place"), "origin")
-                   .join(both, on="a").join(seen, left_on="b", right_on="node", how="anti"))
+        reached = frontier.select(pl.col("node").alias("a"), "place").join(both, on="a")
+        reached = reached.filter(~visited.gather(reached.get_column("b")))
         if reached.height == 0:
             break
-        first = (reached.sort("parent_place", "kind").group_by("b", maintain_order=True).first()
-                 .sort("parent_place", "b"))
-        frontier = first.with_row_index("place").select(
-            pl.col("b").alias("node"), pl.lit(hops).alias("hops"), pl.col("a").alias("previous"),
-            "kind", "origin", "place")
-        levels.append(frontier)
-        seen = pl.concat([seen, frontier.select("node")])
-    return pl.concat(levels).with_columns(pl.col("hops").cast(pl.Int64))
+        # The first discoverer (earliest place) and, between the two, the smallest type.
+        best = reached.group_by("b").agg((pl.col("place").cast(pl.UInt64) * 8 + pl.col("kind")).min().alias("key"))
+        place = (best.get_column("key") // 8).cast(pl.UInt32)
+        level = best.select(
+            pl.col("b").alias("node"), pl.lit(hops, pl.Int64).alias("hops"),
+            frontier.get_column("node").gather(place).alias("previous"),
+            (pl.col("key") % 8).cast(pl.UInt32).alias("kind"),
+            frontier.get_column("origin").gather(place).alias("origin"),
+            place.alias("parent_place"), ids.gather(best.get_column("b")).alias("id"),
+        ).sort("parent_place", "id")
+        frontier = level.with_row_index("place")
+        levels.append(frontier.select(columns))
+        visited = visited.scatter(frontier.get_column("node"), True)
+    table = pl.concat(levels)
+    return table.with_columns(pl.col("kind").replace_strict(
+        list(range(len(kinds))), kinds, default=None, return_dtype=pl.String))
 
 
 def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
              status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
              settings: RankSettings) -> pl.DataFrame:
-    """id, score: every component of ``ranking.evaluate`` as one expression per company."""
+    """idx, score: every component of ``ranking.evaluate`` as one expression per company."""
     c = pl.col
     w = settings.weights
-    ids = candidates.select("id")
-    links = pg.company_segments.join(ids, left_on="company_id", right_on="id", how="semi")
+    n = pg.companies.height
+    wanted = pl.Series([False] * n).scatter(candidates.get_column("idx"), True)
+    links = pg.company_segments.select("company_idx", "segment_id", "role").filter(
+        wanted.gather(pg.company_segments.get_column("company_idx")))
 
     # gap_fit: noisy-or over the gaps a company fills.
-    severity = pl.DataFrame({"segment_id": list(gaps), "severity": [d.severity for d in gaps.values()]},
-                            schema={"segment_id": pl.String, "severity": pl.Float64})
+    severity = c("segment_id").replace_strict(
+        list(gaps), [d.severity for d in gaps.values()], default=None, return_dtype=pl.Float64)
     role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
-    gap_fit = (links.join(severity, on="segment_id").group_by("company_id")
-               .agg((1.0 - (1.0 - c("severity") * role_fit).product()).alias("gap_fit")))
+    gap_fit = (links.with_columns(severity.alias("severity")).filter(c("severity").is_not_null())
+               .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).product()).alias("gap_fit")))
 
     # capability: weighted mean of the known signals.
     cap = settings.capability
@@ -119,37 +133,35 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
 
     # chain_pull: a relation with a local firm, and strong/weak FEEDS neighbours of its segments.
     pull = settings.chain_pull
-    local = pg.companies.filter(c("is_local")).select("id")
-    out_rel = pg.relations.join(local, left_on="to_id", right_on="id", how="semi").select(
-        c("from_id").alias("company_id"),
-        pl.when(c("type").is_in(["SUPPLIES", "CUSTOMER_OF"])).then(pull.supply_relation)
-        .otherwise(pull.other_relation).alias("relation"))
-    in_rel = pg.relations.join(local, left_on="from_id", right_on="id", how="semi").select(
-        c("to_id").alias("company_id"),
-        pl.when(c("type").is_in(["SUPPLIES", "CUSTOMER_OF"])).then(pull.supply_relation)
-        .otherwise(pull.other_relation).alias("relation"))
-    relation = pl.concat([out_rel, in_rel]).group_by("company_id").agg(c("relation").max())
+    is_local = pg.companies.get_column("is_local")
+    strength = pl.when(c("type").is_in(["SUPPLIES", "CUSTOMER_OF"])).then(pull.supply_relation).otherwise(
+        pull.other_relation).alias("relation")
+    rel = pg.relations.select("from_idx", "to_idx", "type")
+    relation = pl.concat([
+        rel.filter(is_local.gather(rel.get_column("to_idx"))).select(c("from_idx").alias("company_idx"), strength),
+        rel.filter(is_local.gather(rel.get_column("from_idx"))).select(c("to_idx").alias("company_idx"), strength),
+    ]).group_by("company_idx").agg(c("relation").max())
     weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
     neighbours = pl.DataFrame(
         [(s, other, weights[status[other].status])
          for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
         schema={"segment_id": pl.String, "other": pl.String, "weight": pl.Float64}, orient="row")
-    feed = (links.select("company_id", "segment_id").join(neighbours, on="segment_id")
-            .unique(["company_id", "other"]).group_by("company_id").agg(c("weight").sum()))
+    feed = (links.select("company_idx", "segment_id").join(neighbours, on="segment_id")
+            .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
 
     geo = settings.geography
     geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
                  .when(c("province").is_in(list(geo.neighbours))).then(geo.neighbour_province).otherwise(0.0))
-    hops = channels.select(c("node").alias("id"), c("hops"))
+    hops = pl.Series([None] * n, dtype=pl.Int64).scatter(channels.get_column("node"), channels.get_column("hops"))
     proximity = (pl.when(c("is_partner")).then(1.0)
                  .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
 
-    table = (candidates.join(gap_fit, left_on="id", right_on="company_id", how="left")
-             .join(relation, left_on="id", right_on="company_id", how="left")
-             .join(feed, left_on="id", right_on="company_id", how="left")
-             .join(hops, on="id", how="left"))
+    table = (candidates.with_columns(hops.gather(candidates.get_column("idx")).alias("hops"))
+             .join(gap_fit, left_on="idx", right_on="company_idx", how="left")
+             .join(relation, left_on="idx", right_on="company_idx", how="left")
+             .join(feed, left_on="idx", right_on="company_idx", how="left"))
     chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
-    return table.select("id", (
+    return table.select("idx", "id", (
         w.gap_fit * c("gap_fit").fill_null(0.0) + w.capability * capability + w.chain_pull * chain_pull
         + w.partner_proximity * proximity + w.geography * geography).alias("score"))
 
@@ -165,50 +177,58 @@ def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
     return pairs
 
 
-def _channels(pg: PoolGraph, table: pl.DataFrame, keep: list[str]) -> dict[str, Channel]:
-    """ranking.Channel of these companies, from the BFS table."""
-    steps = {}
-    wanted = set(keep)
-    frontier = list(keep)
-    while frontier:
+def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series) -> dict[str, Channel]:
+    """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
+    steps: dict[int, tuple[int, int | None, str | None, int]] = {}
+    frontier = keep
+    while frontier.len():
         rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "kind", "origin")
-        frontier = []
+        found = []
         for node, hops, previous, kind, origin in rows.iter_rows():
             steps[node] = (hops, previous, kind, origin)
             if previous is not None and previous not in steps:
-                frontier.append(previous)
-    origins = {o for _h, _p, _k, o in steps.values()}
-    names = pg.company_names([*steps, *origins])
-    local = set(pg.companies.filter(pl.col("id").is_in(list(origins)) & pl.col("is_local"))
-                .get_column("id").to_list())
+                found.append(previous)
+        frontier = pl.Series(found, dtype=pl.UInt32)
+    rows_of = sorted({*steps, *(o for _h, _p, _k, o in steps.values())})
+    info = pg.companies.select("name", "id", "is_local")[rows_of]
+    names = dict(zip(rows_of, info.get_column("name").to_list(), strict=True))
+    ids = dict(zip(rows_of, info.get_column("id").to_list(), strict=True))
+    local = dict(zip(rows_of, info.get_column("is_local").to_list(), strict=True))
     channels = {}
-    for node in wanted & set(steps):
-        hops, previous, _kind, origin = steps[node]
+    for node in keep.to_list():
+        if node not in steps:
+            continue
+        hops, _previous, _kind, origin = steps[node]
         path, relations, here = [names[node]], [], node
-        while steps[here][1] is not None:
-            _h, prev, kind, _o = steps[here]
+        while (step := steps[here])[1] is not None:
+            _h, prev, kind, _o = step
+            assert prev is not None and kind is not None
             path.append(names[prev])
             relations.append(kind)
             here = prev
-        channels[node_id("Company", node)] = Channel(
-            hops=hops, target_id=origin, target=names[origin],
-            target_kind="本地企业" if origin in local else "战略伙伴", path=path, relations=relations)
+        channels[node_id("Company", ids[node])] = Channel(
+            hops=hops, target_id=ids[origin], target=names[origin],
+            target_kind="本地企业" if local[origin] else "战略伙伴", path=path, relations=relations)
     return channels
 
 
-def _subgraph(pg: PoolGraph, keep: list[str]) -> nx.MultiDiGraph:
-    """The taxonomy plus these companies, their relation neighbours, links and relations."""
+def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
+    """The taxonomy plus these companies (row numbers), their relation neighbours, links and relations."""
     g = pg.taxonomy.copy()
     c = pl.col
-    relations = pg.relations.filter(c("from_id").is_in(keep) | c("to_id").is_in(keep))
-    touched = set(keep) | set(relations.get_column("from_id").to_list()) | set(relations.get_column("to_id").to_list())
-    for row in pg.companies.filter(c("id").is_in(list(touched))).iter_rows(named=True):
+    n = pg.companies.height
+    wanted = pl.Series([False] * n).scatter(keep, True)
+    rel = pg.relations
+    relations = rel.filter(wanted.gather(rel.get_column("from_idx")) | wanted.gather(rel.get_column("to_idx")))
+    touched = pl.concat([keep, relations.get_column("from_idx"), relations.get_column("to_idx")]).unique().sort()
+    for row in pg.companies[touched].drop("idx").iter_rows(named=True):
         g.add_node(node_id("Company", row["id"]), label="Company", **row)
-    for row in pg.company_segments.filter(c("company_id").is_in(keep)).iter_rows(named=True):
+    links = pg.company_segments.filter(wanted.gather(pg.company_segments.get_column("company_idx")))
+    for row in links.select(c("company_id"), "segment_id", "role", "products", "source").iter_rows(named=True):
         g.add_edge(node_id("Company", row["company_id"]), node_id("Segment", row["segment_id"]),
                    key="OPERATES_IN", type="OPERATES_IN", role=row["role"], products=row["products"],
                    source=row["source"])
-    for row in relations.iter_rows(named=True):
+    for row in relations.select("from_id", "type", "to_id", "note", "source").iter_rows(named=True):
         g.add_edge(node_id("Company", row["from_id"]), node_id("Company", row["to_id"]), key=row["type"],
                    type=row["type"], note=row["note"], source=row["source"])
     return g
@@ -230,12 +250,11 @@ def rank_view(
     if top is not None and candidates.height > top:
         scores = prescore(pg, candidates, gaps, status, table, home, settings)
         threshold = scores.get_column("score").sort(descending=True)[top - 1]
-        keep = scores.filter(pl.col("score") >= threshold - MARGIN).get_column("id").to_list()
-    else:
-        keep = candidates.get_column("id").to_list()
-    keep.sort()
-    g = _subgraph(pg, keep)
-    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=_channels(pg, table, keep),
+        candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
+    keep = candidates.select("idx", "id").sort("id")
+    rows = keep.get_column("idx")
+    g = _subgraph(pg, rows)
+    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=_channels(pg, table, rows),
                       home=home)
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
-    return g, ctx, [node_id("Company", c) for c in keep], stages
+    return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
