@@ -19,15 +19,13 @@ from chainkg.errors import ConfigError, DataError
 from chainkg.issues import DataIssue
 from chainkg.models import (
     Chain,
-    Company,
-    CompanySegment,
     DataSet,
     IndustryField,
     Project,
     Region,
-    Relation,
     Segment,
 )
+from chainkg.pool_checks import check_pool, read_pool
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
 from chainkg.scoring import Scoring
 
@@ -132,6 +130,11 @@ def _parse(
         return None
 
 
+def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: list[DataIssue]) -> M | None:
+    """One CSV row (empty cells left out, list cells split) as a record, or None with issues."""
+    return _parse(model, raw, file, _fixed_line(line), issues)
+
+
 def _csv_records(
     path: Path, model: type[M], issues: list[DataIssue], unparsed: set[str],
 ) -> tuple[list[M], dict[int, tuple[int, dict[str, int]]]]:
@@ -231,12 +234,8 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
 
-    companies, ln = _csv_records(data_dir / "companies.csv", Company, issues, lines.unparsed_ids)
-    lines.add("companies.csv", ln)
-    company_segments, ln = _csv_records(data_dir / "company_segments.csv", CompanySegment, issues, lines.unparsed_ids)
-    lines.add("company_segments.csv", ln)
-    relations, ln = _csv_records(data_dir / "relations.csv", Relation, issues, lines.unparsed_ids)
-    lines.add("relations.csv", ln)
+    # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.pool_checks.
+    pool = read_pool(data_dir, _LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
 
@@ -244,11 +243,11 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         return None, _sorted(issues)
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
-        companies=tuple(companies), company_segments=tuple(company_segments),
-        relations=tuple(relations), region=region, projects=tuple(projects),
+        pool=pool, region=region, projects=tuple(projects),
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
+    issues.extend(check_pool(pool, {s.id for s in segments}, lines.unparsed_ids))
     return dataset, _sorted(issues)
 
 

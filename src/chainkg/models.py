@@ -6,9 +6,10 @@ else (graph, analysis, Neo4j, future importers). Field names equal the file colu
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
     "OWNERSHIPS",
@@ -207,18 +208,45 @@ class Project(Record):
 
 
 class DataSet(BaseModel):
-    """Everything in one graph_data/ directory, parsed and cross-checked."""
+    """Everything in one graph_data/ directory, parsed and cross-checked.
 
-    model_config = ConfigDict(frozen=True)
+    The company pool (companies, company_segments, relations) is held as tables in ``pool``
+    (see chainkg.pool): a million companies would not fit as pydantic records. The three
+    record tuples are made from it on first use; ``DataSet(companies=…, …)`` still works.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     fields: tuple[IndustryField, ...]
     chains: tuple[Chain, ...]
     segments: tuple[Segment, ...]
-    companies: tuple[Company, ...]
-    company_segments: tuple[CompanySegment, ...]
-    relations: tuple[Relation, ...]
+    pool: CompanyPool
     region: Region
     projects: tuple[Project, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pool_from_records(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pool" not in data:
+            data = dict(data)
+            data["pool"] = CompanyPool.from_records(
+                data.pop("companies", ()), data.pop("company_segments", ()), data.pop("relations", ()))
+        return data
+
+    @cached_property
+    def companies(self) -> tuple[Company, ...]:
+        """The pool's companies as records (made on first use: avoid on large pools)."""
+        return tuple(self.pool.records("companies"))  # type: ignore[arg-type]
+
+    @cached_property
+    def company_segments(self) -> tuple[CompanySegment, ...]:
+        """The pool's company–segment links as records (made on first use)."""
+        return tuple(self.pool.records("company_segments"))  # type: ignore[arg-type]
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        """The pool's company relations as records (made on first use)."""
+        return tuple(self.pool.records("relations"))  # type: ignore[arg-type]
 
     def is_local(self, company: Company) -> bool:
         """A company is local when its province, city and district equal the region's."""
@@ -228,3 +256,8 @@ class DataSet(BaseModel):
             and company.city == r.city
             and company.district == r.district
         )
+
+
+from chainkg.pool import CompanyPool  # noqa: E402  (pool's columns are derived from the models above)
+
+DataSet.model_rebuild()

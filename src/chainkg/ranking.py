@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
+from chainkg.pool_graph import PoolGraph
 from chainkg.scoring import RankSettings
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "RankFilter",
     "capability_component",
     "evaluate",
+    "feed_edges",
     "find_channels",
     "gap_reasons",
     "gap_segments",
@@ -326,11 +328,8 @@ class RankContext:
     home: str  # the region's province
 
 
-def prepare(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-    flt: RankFilter | None = None,
-) -> RankContext:
-    """The shared inputs of ``evaluate`` for one ranking."""
+def feed_edges(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
+    """Segment key → the FEEDS edges touching it, sorted."""
     feeds: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in g.edges(keys=True):
         if k == "FEEDS":
@@ -338,10 +337,18 @@ def prepare(
             feeds[v].append((u, v))
     for edges in feeds.values():
         edges.sort()
+    return dict(feeds)
+
+
+def prepare(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+    flt: RankFilter | None = None,
+) -> RankContext:
+    """The shared inputs of ``evaluate`` for one ranking."""
     return RankContext(
         status={d.segment_id: d for d in diagnosis},
         gaps=gap_segments(diagnosis, flt or RankFilter()),
-        feeds=dict(feeds),
+        feeds=feed_edges(g),
         channels=find_channels(g, settings.max_hops),
         home=g.nodes[g.graph["region"]]["province"],
     )
@@ -371,22 +378,31 @@ def evaluate(
 
 
 def rank(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph | PoolGraph,
     diagnosis: list[SegmentDiagnosis],
     settings: RankSettings | None = None,
     flt: RankFilter | None = None,
     top: int | None = None,
 ) -> list[Prospect]:
-    """Rank the outside companies that fill the district's gaps; best first, ties by id."""
+    """Rank the outside companies that fill the district's gaps; best first, ties by id.
+
+    ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
+    """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    ctx = prepare(g, diagnosis, settings, flt)
-    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-    candidates = sorted({
-        u for u, v, k in g.edges(keys=True)
-        if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-    })
-    stages = _pipeline_stages(g)
+    if isinstance(g, PoolGraph):
+        # Companies are tables: pre-score them all, evaluate the possible top exactly.
+        from chainkg.pool_rank import rank_view
+
+        g, ctx, candidates, stages = rank_view(g, diagnosis, settings, flt, top)
+    else:
+        ctx = prepare(g, diagnosis, settings, flt)
+        gap_keys = {node_id("Segment", s) for s in ctx.gaps}
+        candidates = sorted({
+            u for u, v, k in g.edges(keys=True)
+            if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
+        })
+        stages = _pipeline_stages(g)
     prospects: list[Prospect] = []
     for key in candidates:
         company = g.nodes[key]

@@ -17,7 +17,7 @@ import yaml
 
 from chainkg.issues import DataIssue
 
-__all__ = ["CsvTable", "YamlDoc", "read_csv", "read_yaml"]
+__all__ = ["CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml"]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
@@ -67,7 +67,7 @@ def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
     return text
 
 
-def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
+def read_text(path: Path, issues: list[DataIssue]) -> str | None:
     """The file's text, or None with an issue when it is missing or cannot be decoded."""
     if not path.exists():
         issues.append(DataIssue(level="error", file=path.name, message="文件不存在"))
@@ -77,11 +77,18 @@ def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
 
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
     """Read a CSV file; a missing file, missing column or bad encoding becomes an issue."""
-    name = path.name
-    table = CsvTable(name=name, columns=[], rows=[])
-    text = _read_text(path, table.issues)
+    issues: list[DataIssue] = []
+    text = read_text(path, issues)
     if text is None:
-        return table
+        return CsvTable(name=path.name, columns=[], rows=[], issues=issues)
+    table = parse_csv(path.name, text, required, optional)
+    table.issues[:0] = issues
+    return table
+
+
+def parse_csv(name: str, text: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
+    """Parse decoded CSV text as ``read_csv`` does (``name`` is the file name used in issues)."""
+    table = CsvTable(name=name, columns=[], rows=[])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -155,7 +162,7 @@ def read_yaml(path: Path) -> YamlDoc:
     """Parse a YAML file keeping line numbers (see LineDict)."""
     name = path.name
     doc = YamlDoc(name=name, data=None)
-    text = _read_text(path, doc.issues)
+    text = read_text(path, doc.issues)
     if text is None:
         return doc
     try:

@@ -1,0 +1,260 @@
+"""Ranking on a PoolGraph: columnar pre-scoring, then the exact per-company evaluation.
+
+``ranking.rank`` on a PoolGraph calls ``rank_view``, which
+
+1. finds the candidates (outside companies linked to a gap, minus landed and filtered ones)
+   with joins;
+2. when only the top N are wanted, scores every candidate with the ranking's formulas as
+   vectorised expressions (``prescore``) and keeps those within ``MARGIN`` of the N-th score;
+3. finds every company's approach channel with a level-by-level BFS over the relations
+   that visits neighbours in exactly the order ``ranking.find_channels`` does;
+4. puts the kept candidates, their relation neighbours and their links into a small
+   networkx graph on top of the taxonomy,
+
+so ``ranking.evaluate`` — the one definition of every component and reason — scores and
+explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
+to evaluate: it differs from the final score by rounding (components to 4 places) only,
+far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import polars as pl
+
+from chainkg.graph import COMPANY_RELATION_TYPES, node_id
+from chainkg.pool_graph import PoolGraph
+from chainkg.ranking import LANDED_STAGES, Channel, RankContext, RankFilter, feed_edges, gap_segments
+from chainkg.scoring import RankSettings
+
+if TYPE_CHECKING:
+    from chainkg.diagnosis import SegmentDiagnosis
+
+__all__ = ["MARGIN", "channel_table", "prescore", "rank_view"]
+
+# Candidates whose pre-score is this close to the N-th best are evaluated exactly too.
+MARGIN = 1e-3
+
+
+def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
+    """Outside companies linked to a gap segment, after the pipeline and province filters."""
+    linked = pg.company_segments.filter(pl.col("segment_id").is_in(gaps)).get_column("company_idx")
+    mask = pl.Series([False] * pg.companies.height).scatter(linked, True)
+    frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
+    if not flt.include_pipeline:
+        landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
+        frame = frame.filter(~pl.col("id").is_in(landed))
+    if flt.provinces:
+        frame = frame.filter(pl.col("province").is_in(flt.provinces))
+    return frame
+
+
+def channel_table(pg: PoolGraph, max_hops: int) -> pl.DataFrame:
+    """Every company within ``max_hops`` of a local firm or partner: hops, previous, relation, origin.
+
+    Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
+    reached from the earliest-queued neighbour of the level before, by the smallest relation
+    type between them; the new level is queued by (its discoverer's place, its own id).
+    Companies are their row numbers (``idx``) throughout.
+    """
+    kinds = sorted(COMPANY_RELATION_TYPES)
+    code = pl.col("type").replace_strict(kinds, list(range(len(kinds))), return_dtype=pl.UInt32)
+    relations = pg.relations.select("from_idx", "to_idx", code.alias("kind"))
+    both = pl.concat([
+        relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"), "kind"),
+        relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b"), "kind"),
+    ])
+    ids = pg.companies.get_column("id")
+    anchors = (pg.companies.filter(pl.col("is_local") | pl.col("is_partner")).select("idx", "id").sort("id")
+               .select(pl.col("idx").alias("node")).with_row_index("place"))
+    frontier = anchors.with_columns(pl.lit(0, pl.Int64).alias("hops"), pl.lit(None, pl.UInt32).alias("previous"),
+                                    pl.lit(None, pl.UInt32).alias("kind"), pl.col("node").alias("origin"))
+    columns = ["node", "hops", "previous", "kind", "origin"]
+    levels = [frontier.select(columns)]
+    visited = pl.Series([False] * pg.companies.height).scatter(frontier.get_column("node"), True)
+    for hops in range(1, max_hops + 1):
+        reached = frontier.select(pl.col("node").alias("a"), "place").join(both, on="a")
+        reached = reached.filter(~visited.gather(reached.get_column("b")))
+        if reached.height == 0:
+            break
+        # The first discoverer (earliest place) and, between the two, the smallest type.
+        best = reached.group_by("b").agg((pl.col("place").cast(pl.UInt64) * 8 + pl.col("kind")).min().alias("key"))
+        place = (best.get_column("key") // 8).cast(pl.UInt32)
+        level = best.select(
+            pl.col("b").alias("node"), pl.lit(hops, pl.Int64).alias("hops"),
+            frontier.get_column("node").gather(place).alias("previous"),
+            (pl.col("key") % 8).cast(pl.UInt32).alias("kind"),
+            frontier.get_column("origin").gather(place).alias("origin"),
+            place.alias("parent_place"), ids.gather(best.get_column("b")).alias("id"),
+        ).sort("parent_place", "id")
+        frontier = level.with_row_index("place")
+        levels.append(frontier.select(columns))
+        visited = visited.scatter(frontier.get_column("node"), True)
+    table = pl.concat(levels)
+    return table.with_columns(pl.col("kind").replace_strict(
+        list(range(len(kinds))), kinds, default=None, return_dtype=pl.String))
+
+
+def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+             status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+             settings: RankSettings) -> pl.DataFrame:
+    """idx, score: every component of ``ranking.evaluate`` as one expression per company."""
+    c = pl.col
+    w = settings.weights
+    n = pg.companies.height
+    wanted = pl.Series([False] * n).scatter(candidates.get_column("idx"), True)
+    links = pg.company_segments.select("company_idx", "segment_id", "role").filter(
+        wanted.gather(pg.company_segments.get_column("company_idx")))
+
+    # gap_fit: noisy-or over the gaps a company fills.
+    severity = c("segment_id").replace_strict(
+        list(gaps), [d.severity for d in gaps.values()], default=None, return_dtype=pl.Float64)
+    role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
+    gap_fit = (links.with_columns(severity.alias("severity")).filter(c("severity").is_not_null())
+               .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).product()).alias("gap_fit")))
+
+    # capability: weighted mean of the known signals.
+    cap = settings.capability
+    scale_known = c("scale").is_in(list(cap.scale))
+    tag_best = c("tags").list.eval(
+        pl.element().replace_strict(cap.tags, default=0.0, return_dtype=pl.Float64)).list.max().fill_null(0.0)
+    owned = c("ownership").is_not_null() & (c("ownership") != "")
+    numerator = (pl.when(scale_known).then(cap.scale_part * c("scale").replace_strict(
+                     cap.scale, default=0.0, return_dtype=pl.Float64)).otherwise(0.0)
+                 + cap.listed_part * (c("listed").list.len() > 0).cast(pl.Float64)
+                 + cap.tags_part * tag_best
+                 + pl.when(owned).then(cap.ownership_part * c("ownership").replace_strict(
+                     cap.ownership, default=0.0, return_dtype=pl.Float64)).otherwise(0.0))
+    denominator = (pl.when(scale_known).then(cap.scale_part).otherwise(0.0) + cap.listed_part + cap.tags_part
+                   + pl.when(owned).then(cap.ownership_part).otherwise(0.0))
+    capability = pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
+
+    # chain_pull: a relation with a local firm, and strong/weak FEEDS neighbours of its segments.
+    pull = settings.chain_pull
+    is_local = pg.companies.get_column("is_local")
+    strength = pl.when(c("type").is_in(["SUPPLIES", "CUSTOMER_OF"])).then(pull.supply_relation).otherwise(
+        pull.other_relation).alias("relation")
+    rel = pg.relations.select("from_idx", "to_idx", "type")
+    relation = pl.concat([
+        rel.filter(is_local.gather(rel.get_column("to_idx"))).select(c("from_idx").alias("company_idx"), strength),
+        rel.filter(is_local.gather(rel.get_column("from_idx"))).select(c("to_idx").alias("company_idx"), strength),
+    ]).group_by("company_idx").agg(c("relation").max())
+    weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
+    neighbours = pl.DataFrame(
+        [(s, other, weights[status[other].status])
+         for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
+        schema={"segment_id": pl.String, "other": pl.String, "weight": pl.Float64}, orient="row")
+    feed = (links.select("company_idx", "segment_id").join(neighbours, on="segment_id")
+            .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
+
+    geo = settings.geography
+    geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
+                 .when(c("province").is_in(list(geo.neighbours))).then(geo.neighbour_province).otherwise(0.0))
+    hops = pl.Series([None] * n, dtype=pl.Int64).scatter(channels.get_column("node"), channels.get_column("hops"))
+    proximity = (pl.when(c("is_partner")).then(1.0)
+                 .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
+
+    table = (candidates.with_columns(hops.gather(candidates.get_column("idx")).alias("hops"))
+             .join(gap_fit, left_on="idx", right_on="company_idx", how="left")
+             .join(relation, left_on="idx", right_on="company_idx", how="left")
+             .join(feed, left_on="idx", right_on="company_idx", how="left"))
+    chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
+    return table.select("idx", "id", (
+        w.gap_fit * c("gap_fit").fill_null(0.0) + w.capability * capability + w.chain_pull * chain_pull
+        + w.partner_proximity * proximity + w.geography * geography).alias("score"))
+
+
+def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
+    """(segment id, FEEDS neighbour id), both directions, as ``ranking._chain_pull`` walks them."""
+    t = pg.taxonomy
+    pairs = []
+    for seg_key, edges in feed_edges(t).items():
+        for u, v in edges:
+            other = v if u == seg_key else u
+            pairs.append((str(t.nodes[seg_key]["id"]), str(t.nodes[other]["id"])))
+    return pairs
+
+
+def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series) -> dict[str, Channel]:
+    """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
+    steps: dict[int, tuple[int, int | None, str | None, int]] = {}
+    frontier = keep
+    while frontier.len():
+        rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "kind", "origin")
+        found = []
+        for node, hops, previous, kind, origin in rows.iter_rows():
+            steps[node] = (hops, previous, kind, origin)
+            if previous is not None and previous not in steps:
+                found.append(previous)
+        frontier = pl.Series(found, dtype=pl.UInt32)
+    rows_of = sorted({*steps, *(o for _h, _p, _k, o in steps.values())})
+    info = pg.companies.select("name", "id", "is_local")[rows_of]
+    names = dict(zip(rows_of, info.get_column("name").to_list(), strict=True))
+    ids = dict(zip(rows_of, info.get_column("id").to_list(), strict=True))
+    local = dict(zip(rows_of, info.get_column("is_local").to_list(), strict=True))
+    channels = {}
+    for node in keep.to_list():
+        if node not in steps:
+            continue
+        hops, _previous, _kind, origin = steps[node]
+        path, relations, here = [names[node]], [], node
+        while (step := steps[here])[1] is not None:
+            _h, prev, kind, _o = step
+            assert prev is not None and kind is not None
+            path.append(names[prev])
+            relations.append(kind)
+            here = prev
+        channels[node_id("Company", ids[node])] = Channel(
+            hops=hops, target_id=ids[origin], target=names[origin],
+            target_kind="本地企业" if local[origin] else "战略伙伴", path=path, relations=relations)
+    return channels
+
+
+def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
+    """The taxonomy plus these companies (row numbers), their relation neighbours, links and relations."""
+    g = pg.taxonomy.copy()
+    c = pl.col
+    n = pg.companies.height
+    wanted = pl.Series([False] * n).scatter(keep, True)
+    rel = pg.relations
+    relations = rel.filter(wanted.gather(rel.get_column("from_idx")) | wanted.gather(rel.get_column("to_idx")))
+    touched = pl.concat([keep, relations.get_column("from_idx"), relations.get_column("to_idx")]).unique().sort()
+    for row in pg.companies[touched].drop("idx").iter_rows(named=True):
+        g.add_node(node_id("Company", row["id"]), label="Company", **row)
+    links = pg.company_segments.filter(wanted.gather(pg.company_segments.get_column("company_idx")))
+    for row in links.select(c("company_id"), "segment_id", "role", "products", "source").iter_rows(named=True):
+        g.add_edge(node_id("Company", row["company_id"]), node_id("Segment", row["segment_id"]),
+                   key="OPERATES_IN", type="OPERATES_IN", role=row["role"], products=row["products"],
+                   source=row["source"])
+    for row in relations.select("from_id", "type", "to_id", "note", "source").iter_rows(named=True):
+        g.add_edge(node_id("Company", row["from_id"]), node_id("Company", row["to_id"]), key=row["type"],
+                   type=row["type"], note=row["note"], source=row["source"])
+    return g
+
+
+def rank_view(
+    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter, top: int | None,
+) -> tuple[nx.MultiDiGraph, RankContext, list[str], dict[str, str]]:
+    """What ``ranking.rank`` needs, for the candidates that can reach the top ``top``.
+
+    Returns a networkx graph holding those candidates, the ranking context, their node keys
+    (sorted) and the pipeline stage by node key.
+    """
+    gaps = gap_segments(diagnosis, flt)
+    status = {d.segment_id: d for d in diagnosis}
+    candidates = _candidates(pg, list(gaps), flt)
+    table = channel_table(pg, settings.max_hops)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    if top is not None and candidates.height > top:
+        scores = prescore(pg, candidates, gaps, status, table, home, settings)
+        threshold = scores.get_column("score").sort(descending=True)[top - 1]
+        candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
+    keep = candidates.select("idx", "id").sort("id")
+    rows = keep.get_column("idx")
+    g = _subgraph(pg, rows)
+    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=_channels(pg, table, rows),
+                      home=home)
+    stages = {node_id("Company", c): s for c, s in pg.stages.items()}
+    return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
