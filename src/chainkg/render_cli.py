@@ -19,10 +19,12 @@ from chainkg.load import default_data_dir, load_scoring, load_valid
 from chainkg.maps import chain_map, chains_of_field, overview, vision_map
 from chainkg.ranking import RankFilter, rank
 from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
+from chainkg.report import build_report
+from chainkg.report_render import report_maps, write_report
 from chainkg.terminal import err, handle_errors
 from chainkg.whatif import what_if
 
-__all__ = ["map_command", "register"]
+__all__ = ["map_command", "register", "report_command"]
 
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="输出文件：.svg、.png、.pdf 或 .html")]
 DataOpt = Annotated[Path | None, typer.Option(
@@ -80,6 +82,27 @@ def map_command(
     err.print(f"已写入 {output}", markup=False, highlight=False)
 
 
+def report_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx、.html 或 .pdf")],
+    top: Annotated[int, typer.Option("--top", help="重点招商目标数")] = 20,
+    gaps: Annotated[int, typer.Option("--gaps", help="列出的缺口数（按严重度，0 为全部）")] = 30,
+    as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
+) -> None:
+    """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    path = data or default_data_dir()
+    dataset, _warnings = load_valid(path)
+    scoring = load_scoring(path)
+    g = build_graph(dataset)
+    day = _as_of(as_of)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    prospects = rank(g, diagnosis, scoring.rank, None, top or None)
+    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
+    maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
+    write_report(output, result, maps, force)
+    err.print(f"已写入 {output}", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``map`` to the chainkg command line."""
+    """Add ``map`` and ``report`` to the chainkg command line."""
     app.command("map")(handle_errors(map_command))
+    app.command("report")(handle_errors(report_command))
