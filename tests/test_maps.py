@@ -155,15 +155,6 @@ def test_png_and_pdf_are_written(tmp_path: Path, suffix: str, magic: bytes) -> N
     assert _map(tmp_path, "robot" + suffix, "robot").read_bytes().startswith(magic)
 
 
-def test_pdf_map_renders_with_pdftoppm(tmp_path: Path) -> None:
-    require("dot")
-    pdftoppm = require("pdftoppm")
-    import subprocess
-
-    pdf = _map(tmp_path, "robot.pdf", "robot", "--vision")
-    subprocess.run([pdftoppm, "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
-    assert (tmp_path / "page-1.png").read_bytes().startswith(b"\x89PNG")
-
 
 @pytest.mark.parametrize("args,message", [
     (["robot", "--all"], "请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）"),

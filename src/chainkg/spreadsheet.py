@@ -75,8 +75,7 @@ def apply_print_settings(sheet: Any, header_rows: int = 1, wrap_columns: Sequenc
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.freeze_panes = sheet.cell(row=header_rows + 1, column=1).coordinate
-    if sheet.max_row > header_rows:
-        sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = sheet.dimensions
     top = Alignment(vertical="top")
     wrapped = Alignment(vertical="top", wrap_text=True)
     wrap = set(wrap_columns)
