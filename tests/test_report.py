@@ -152,7 +152,7 @@ def test_suggested_park_prefers_a_named_segment_over_a_chain(tiny_graph) -> None
     assert suggest_park(parks, ["robot-reducer"], by_id).model_dump() == {  # type: ignore[union-attr]
         "park_id": "parts-island", "park": "零部件岛", "reason": "零部件岛承载环节「减速器」（region.yaml）"}
     assert suggest_park(parks, ["robot-integration"], by_id).reason == (  # type: ignore[union-attr]
-        "机器人园承载产业链「机器人」（region.yaml）")
+        "机器人园承载产业链「机器人」（所补：系统集成）（region.yaml）")
     assert suggest_park(parks, ["chip-fab"], by_id) is None
 
 

@@ -21,7 +21,7 @@ def test_prospects_export_gets_the_print_settings(tiny_dir: Path, tmp_path: Path
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
-    reasons = [c for c in book["招商目标"][1] if c.value == "理由"][0].column_letter
+    reasons = next(c for c in book["招商目标"][1] if c.value == "理由").column_letter
     assert book["招商目标"][f"{reasons}2"].alignment.wrap_text is True
 
 

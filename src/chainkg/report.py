@@ -241,20 +241,21 @@ def suggest_park(
     best: tuple[int, int, int] | None = None
     choice = None
     for index, park in enumerate(parks):
-        by_segment, by_chain = [], []
+        by_segment: list[str] = []
+        by_chain: dict[str, list[str]] = {}  # chain name → the filled segments in it
         for seg_id in fills:
             d = diagnosis[seg_id]
             if seg_id in park.segments or (d.parent_id is not None and d.parent_id in park.segments):
                 by_segment.append(d.segment)
             elif d.chain_id in park.chains:
-                by_chain.append(d.chain)
+                by_chain.setdefault(d.chain, []).append(d.segment)
         if not by_segment and not by_chain:
             continue
-        key = (len(by_segment), len(by_chain), -index)
+        key = (len(by_segment), sum(len(v) for v in by_chain.values()), -index)
         if best is None or key > best:
             best = key
             hosted = [f"环节「{s}」" for s in dict.fromkeys(by_segment)]
-            hosted += [f"产业链「{c}」" for c in dict.fromkeys(by_chain)]
+            hosted += [f"产业链「{c}」（所补：{'、'.join(segs)}）" for c, segs in by_chain.items()]
             choice = ParkSuggestion(park_id=park.id, park=park.name,
                                     reason=f"{park.name}承载{'、'.join(hosted)}（region.yaml）")
     return choice

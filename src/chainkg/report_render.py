@@ -106,8 +106,8 @@ body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei"
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; border-bottom: 2px solid #24292f;
      padding-bottom: 2px; margin: 18px 0 6px; break-after: avoid; }
 .meta { color: #57606a; margin-bottom: 8px; }
-.cards { display: flex; flex-wrap: wrap; gap: 8px; }
-.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 10px; min-width: 120px; }
+.cards { display: flex; gap: 8px; }
+.card { flex: 1; border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 10px; }
 .card b { display: block; font-size: 20px; }
 table { border-collapse: collapse; width: 100%; }
 thead { display: table-header-group; } tr { break-inside: avoid; }
@@ -127,7 +127,7 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
     """The report as one self-contained HTML page; ``maps`` are (title, SVG) pairs to embed."""
     s = report.summary
     cards = [("产业链", s.chains), ("环节", s.segments), ("本地企业", s.local_companies),
-             ("外地候选企业", s.outside_companies), ("战略伙伴", s.partners), ("项目", s.projects),
+             ("外地企业（候选池）", s.outside_companies), ("战略伙伴", s.partners), ("项目", s.projects),
              ("年度目标", s.targets)]
     parts = [f"<h1>{_e(s.region)} 产业链招商工作报告</h1>",
              f'<div class="meta">截至 {s.as_of.isoformat()} · 数据来自 graph_data/ · 由 chainkg report 生成</div>',
