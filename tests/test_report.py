@@ -241,3 +241,19 @@ def test_pdf_report_prints_with_chromium(tiny_dir: Path, tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_readme_claims_about_bundled_parks_and_computed_metrics() -> None:
+    from chainkg.load import default_data_dir
+    from chainkg.report import COMPUTED_METRICS
+
+    data = load_valid(default_data_dir())[0]
+    hosts = {p.name: (p.chains, p.segments) for p in data.region.parks}
+    assert len(COMPUTED_METRICS) == 2  # README: "Two metrics are computed from the data"
+    assert hosts["综保区"] == hosts["综保区跨境贸易智慧岛创新社区"] == (("cross-border-ecommerce",), ())
+    assert hosts["东方红国际陆港"] == ((), ("cross-border-ecommerce-rail-landport",))
+    chains = {c.name: c.id for c in data.chains}
+    for name, (chain_ids, _segments) in hosts.items():
+        if name.endswith("智慧岛创新社区") and name[:-7] in chains:
+            assert chain_ids == (chains[name[:-7]],), name
+    assert not (default_data_dir() / "progress.csv").exists()  # README: no bundled progress file
