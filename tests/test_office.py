@@ -36,6 +36,8 @@ def test_libreoffice_converts_the_report_xlsx_to_pdf_and_png(tmp_path: Path) -> 
     subprocess.run([pdftoppm, "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                    check=True, timeout=60)
     assert next(tmp_path.glob("page-*1.png")).read_bytes().startswith(b"\x89PNG")
+    text = subprocess.run([require("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "建议落地园区" in text and "数据来源" in text  # headers of 招商目标 and 年度目标
 
 
 def test_pdftoppm_renders_the_map_pdf(tmp_path: Path) -> None:
@@ -45,3 +47,8 @@ def test_pdftoppm_renders_the_map_pdf(tmp_path: Path) -> None:
     _run(["map", "robot", "--vision", "--data", str(TINY), "-o", str(pdf)])
     subprocess.run([pdftoppm, "-r", "50", "-png", str(pdf), str(tmp_path / "map")], check=True, timeout=60)
     assert (tmp_path / "map-1.png").read_bytes().startswith(b"\x89PNG")
+    # No tofu: the Chinese text is drawn with an embedded CJK font and maps back to the characters.
+    fonts = subprocess.run([require("pdffonts"), str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert any(name in fonts for name in ("CJK", "WenQuanYi", "wqy"))
+    text = subprocess.run([require("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "机器人 产业链远景图" in text and "★1 外地集成商" in text

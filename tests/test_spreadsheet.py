@@ -33,3 +33,11 @@ def test_write_workbook_formats_wraps_and_keeps_formula_text_as_text(tmp_path: P
     assert [(c.value, c.data_type) for c in ws["A"][1:]] == [("=1+1", "s"), ("+x", "s")]
     assert ws["B2"].number_format == "0.0%" and ws["C2"].alignment.wrap_text is True
     assert ws["A2"].alignment.wrap_text is not True and ws.auto_filter.ref == "A1:C3"
+
+
+def test_wrapped_rows_get_the_height_their_text_needs(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    # Width 12 holds 11 columns a line: 30 CJK characters (60 columns) take 6 lines, "a\nb" two.
+    write_workbook(out, [Sheet("表", ["说明"], [["中" * 30], ["a\nb"], ["短"]], wrap={"说明"}, widths={"说明": 12})])
+    ws = load_workbook(out)["表"]
+    assert [ws.row_dimensions[r].height for r in (2, 3, 4)] == [92, 32, None]

@@ -97,12 +97,12 @@ def _write_xlsx(tmp: Path, sheets: list[tuple[str, list[str], list[list[Any]]]])
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-        apply_print_settings(sheet, wrap_columns=[i for i, h in enumerate(headers, start=1) if h in WRAPPED])
         for index, header in enumerate(headers, start=1):
             values = [header, *(row[index - 1] for row in rows[:200])]
             # CJK characters are about two columns wide; cap long text (reasons) at 60.
             width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values)
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+        apply_print_settings(sheet, wrap_columns=[i for i, h in enumerate(headers, start=1) if h in WRAPPED])
     book.save(tmp)
 
 

@@ -74,7 +74,7 @@ def report_sheets(report: Report) -> list[Sheet]:
               formats={"严重度": SEVERITY_FORMAT}, wrap={"延链（相邻强链）"}),
         Sheet("招商目标", PROSPECT_HEADERS,
               [[p.rank, p.company, p.place, p.score, "、".join(p.fills), p.park.park if p.park else "",
-                p.park.reason if p.park else "", "；".join(p.reasons)] for p in report.prospects],
+                p.park.reason if p.park else "", "\n".join(p.reasons)] for p in report.prospects],
               formats={"总分": SCORE_FORMAT}, wrap={"填补环节", "园区理由", "理由"},
               widths={"填补环节": 24, "园区理由": 30, "理由": 60}),
     ]

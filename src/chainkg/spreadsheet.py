@@ -31,6 +31,7 @@ SCORE_FORMAT = "0.0%"  # scores and components are in [0, 1]: shown as 0–100 %
 AMOUNT_FORMAT = '#,##0.0 "亿元"'
 SEVERITY_FORMAT = "0.00"
 _MAX_WIDTH = 60
+_LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 @dataclass
@@ -61,7 +62,8 @@ def set_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
 def apply_print_settings(sheet: Any, header_rows: int = 1, wrap_columns: Sequence[int] = ()) -> None:
     """Landscape, fit to width, repeated header rows, frozen header, filters, wrapped columns.
 
-    ``wrap_columns`` are 1-based column indexes whose cells wrap (reasons, long lists).
+    ``wrap_columns`` are 1-based column indexes whose cells wrap (reasons, long lists); call
+    this after setting the column widths, which the wrapped rows' heights are measured against.
     """
     from openpyxl.styles import Alignment
 
@@ -80,8 +82,18 @@ def apply_print_settings(sheet: Any, header_rows: int = 1, wrap_columns: Sequenc
     wrapped = Alignment(vertical="top", wrap_text=True)
     wrap = set(wrap_columns)
     for row in sheet.iter_rows(min_row=header_rows + 1):
+        lines = 1
         for cell in row:
             cell.alignment = wrapped if cell.column in wrap else top
+            if cell.column in wrap and cell.value is not None:
+                width = sheet.column_dimensions[cell.column_letter].width or 13
+                per_line = max(int(width) - 1, 1)
+                lines = max(lines, sum(max(1, -(-text_width(part) // per_line))
+                                       for part in str(cell.value).split("\n")))
+        if lines > 1:
+            # Office suites do not all re-measure rows on opening (LibreOffice keeps the default
+            # height), so wrapped text would print cut off: set the height the text needs.
+            sheet.row_dimensions[row[0].row].height = min(_LINE_HEIGHT * lines + 2, 409)
 
 
 def _fill_sheet(book: Any, spec: Sheet) -> None:
