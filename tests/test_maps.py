@@ -71,6 +71,9 @@ def test_unknown_chain_and_field_are_named(tiny_graph: nx.MultiDiGraph) -> None:
         chain_map(tiny_graph, diagnose(tiny_graph), "nope", DAY)
     with pytest.raises(NotFoundError, match="领域「nope」不存在；已有：info、mfg"):
         chains_of_field(tiny_graph, "nope")
+    tiny_graph.remove_node("Chain:chip")
+    with pytest.raises(NotFoundError, match="领域「info」下没有产业链"):
+        chains_of_field(tiny_graph, "info")
 
 
 def test_dot_escapes_names() -> None:

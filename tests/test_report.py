@@ -257,3 +257,11 @@ def test_readme_claims_about_bundled_parks_and_computed_metrics() -> None:
         if name.endswith("智慧岛创新社区") and name[:-7] in chains:
             assert chain_ids == (chains[name[:-7]],), name
     assert not (default_data_dir() / "progress.csv").exists()  # README: no bundled progress file
+
+
+def test_pipeline_shows_owner_and_next_step_when_given(edit: Edit) -> None:
+    edit("projects.csv", "source,note\n", "source,note,owner,next_step\n")
+    data_dir = edit("projects.csv", "2022,test,\n", "2022,test,,招商一局,6月底前开工\n")
+    row = _report(data_dir).pipeline[0]
+    assert (row.stage, row.project, row.company, row.segments, row.amount_yi, row.park, row.owner, row.next_step) == (
+        "签约", "已签约项目", "已签约企业", ["系统集成"], 12.5, "测试园", "招商一局", "6月底前开工")

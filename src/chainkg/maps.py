@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import NotFoundError
 from chainkg.graph import node_id, nodes_of
-from chainkg.ranking import Prospect
-from chainkg.whatif import WhatIf
+from chainkg.ranking import Prospect, RankFilter, rank
+from chainkg.scoring import Scoring
+from chainkg.whatif import WhatIf, what_if
 
 __all__ = [
     "STAGE_NAMES",
@@ -28,6 +29,7 @@ __all__ = [
     "OverviewChain",
     "OverviewField",
     "chain_map",
+    "chain_maps",
     "chains_of_field",
     "overview",
     "vision_map",
@@ -179,12 +181,31 @@ def vision_map(
     })
 
 
+def chain_maps(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_ids: list[str], as_of: date,
+    scoring: Scoring, vision_top: int | None = None,
+) -> list[ChainMap]:
+    """现状图 of each chain, or with ``vision_top`` the 远景图 with each chain's top prospects landed."""
+    if vision_top is None:
+        return [chain_map(g, diagnosis, cid, as_of) for cid in chain_ids]
+    maps = []
+    for cid in chain_ids:
+        _require_chain(g, cid)
+        prospects = rank(g, diagnosis, scoring.rank, RankFilter(chains=[cid]), vision_top)
+        landing = what_if(g, [p.company_id for p in prospects], scoring.diagnosis)
+        maps.append(vision_map(g, diagnosis, cid, as_of, prospects, landing))
+    return maps
+
+
 def chains_of_field(g: nx.MultiDiGraph, field_id: str) -> list[str]:
-    """The chain ids of a field, in data-file order; NotFoundError for an unknown field."""
+    """The chain ids of a field, in data-file order; NotFoundError for an unknown or empty field."""
     fields = {a["id"] for _k, a in nodes_of(g, "Field")}
     if field_id not in fields:
         raise NotFoundError(f"领域「{field_id}」不存在；已有：{'、'.join(sorted(fields))}")
-    return [a["id"] for _k, a in nodes_of(g, "Chain") if a["field"] == field_id]
+    chains = [a["id"] for _k, a in nodes_of(g, "Chain") if a["field"] == field_id]
+    if not chains:
+        raise NotFoundError(f"领域「{field_id}」下没有产业链（见 chains.yaml 的 chains），无图可画")
+    return chains
 
 
 def overview(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], as_of: date) -> Overview:

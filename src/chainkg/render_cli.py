@@ -16,13 +16,12 @@ from chainkg.diagnosis import diagnose
 from chainkg.errors import ConfigError
 from chainkg.graph import build_graph
 from chainkg.load import default_data_dir, load_scoring, load_valid
-from chainkg.maps import chain_map, chains_of_field, overview, vision_map
-from chainkg.ranking import RankFilter, rank
+from chainkg.maps import chain_maps, chains_of_field, overview
+from chainkg.ranking import rank
 from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
 from chainkg.report import build_report
 from chainkg.report_render import report_maps, write_report
 from chainkg.terminal import err, handle_errors
-from chainkg.whatif import what_if
 
 __all__ = ["map_command", "register", "report_command"]
 
@@ -49,7 +48,7 @@ def map_command(
     chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
                                                    show_default=False)] = None,
     vision: Annotated[bool, typer.Option("--vision", help="远景图：前 N 名招商目标落地后的产业链")] = False,
-    top: Annotated[int, typer.Option("--top", help="远景图放入的招商目标数")] = 5,
+    top: Annotated[int, typer.Option("--top", min=0, help="远景图放入的招商目标数")] = 5,
     field: Annotated[str | None, typer.Option("--field", help="画一个领域的每条链（每链一个分图）",
                                               show_default=False)] = None,
     all_chains: Annotated[bool, typer.Option("--all", help="全景图：领域 → 产业链，附各状态环节数")] = False,
@@ -69,14 +68,8 @@ def map_command(
         view = overview(g, diagnosis, day)
         write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force)
     else:
-        maps = []
-        for cid in [chain_id] if chain_id else chains_of_field(g, field or ""):
-            if vision:
-                prospects = rank(g, diagnosis, scoring.rank, RankFilter(chains=[cid]), top)
-                landing = what_if(g, [p.company_id for p in prospects], scoring.diagnosis)
-                maps.append(vision_map(g, diagnosis, cid, day, prospects, landing))
-            else:
-                maps.append(chain_map(g, diagnosis, cid, day))
+        chain_ids = [chain_id] if chain_id else chains_of_field(g, field or "")
+        maps = chain_maps(g, diagnosis, chain_ids, day, scoring, top if vision else None)
         title = f"{maps[0].chain if chain_id else maps[0].field} 产业链{'远景图' if vision else '现状图'}"
         write_map(output, map_dot(maps, font, panels=field is not None), title, map_details(maps), force)
     err.print(f"已写入 {output}", markup=False, highlight=False)
@@ -84,8 +77,8 @@ def map_command(
 
 def report_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx、.html 或 .pdf")],
-    top: Annotated[int, typer.Option("--top", help="重点招商目标数")] = 20,
-    gaps: Annotated[int, typer.Option("--gaps", help="列出的缺口数（按严重度，0 为全部）")] = 30,
+    top: Annotated[int, typer.Option("--top", min=1, help="重点招商目标数")] = 20,
+    gaps: Annotated[int, typer.Option("--gaps", min=0, help="列出的缺口数（按严重度，0 为全部）")] = 30,
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
@@ -95,7 +88,7 @@ def report_command(
     g = build_graph(dataset)
     day = _as_of(as_of)
     diagnosis = diagnose(g, scoring.diagnosis)
-    prospects = rank(g, diagnosis, scoring.rank, None, top or None)
+    prospects = rank(g, diagnosis, scoring.rank, None, top)
     result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
     maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
     write_report(output, result, maps, force)
