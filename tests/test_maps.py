@@ -179,3 +179,37 @@ def test_bad_suffix_and_existing_file(tmp_path: Path) -> None:
     existing.write_text("keep", encoding="utf-8")
     result = CliRunner().invoke(app, ["map", "robot", "--data", "tests/data/tiny", "-o", str(existing)])
     assert result.exit_code == 2 and existing.read_text(encoding="utf-8") == "keep"
+
+
+def test_html_map_pans_zooms_and_shows_details_in_a_real_browser(tmp_path: Path) -> None:
+    require("dot")
+    chromium = require("chromium", "chromium-browser")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_file = _map(tmp_path, "robot.html", "robot")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
+                       else route.continue_())  # offline: any other request would fail the page
+            page.goto(page_file.as_uri())
+            page.hover("#seg-robot-body")
+            tip = page.locator("#tip")
+            assert tip.is_visible() and tip.inner_text().startswith("机器人本体（机器人 · 中游）")
+            def view_box() -> list[float]:
+                return [float(v) for v in (page.get_attribute("#view svg", "viewBox") or "").split()]
+
+            before = view_box()
+            page.mouse.move(600, 400)
+            page.mouse.wheel(0, -300)
+            zoomed = view_box()
+            page.mouse.down()
+            page.mouse.move(500, 300)
+            page.mouse.up()
+            panned = view_box()
+            assert zoomed[2] < before[2] and zoomed[2:] == panned[2:] and zoomed[:2] != panned[:2]
+            page.dblclick("#view svg", position={"x": 5, "y": 5})
+            assert view_box() == before
+        finally:
+            browser.close()
