@@ -10,7 +10,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 
-from chainkg import __version__, views
+from chainkg import __version__, render_cli, views
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import DataError, NotFoundError
 from chainkg.export import export_prospects
@@ -314,6 +314,9 @@ def export_prospects_command(
     prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
+
+
+render_cli.register(app)  # chainkg map / chainkg report
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ else (graph, analysis, Neo4j, future importers). Field names equal the file colu
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -24,6 +25,7 @@ __all__ = [
     "IndustryField",
     "Park",
     "Partner",
+    "Progress",
     "Project",
     "Region",
     "Relation",
@@ -144,11 +146,17 @@ class Relation(Record):
 
 
 class Park(Record):
-    """A platform of the district: 自贸区, 综保区, 园区, 智慧岛 …"""
+    """A platform of the district: 自贸区, 综保区, 园区, 智慧岛 …
+
+    ``chains`` / ``segments`` name what the park hosts (a prospect filling one of them is
+    suggested to land there).
+    """
 
     id: Slug
     name: Text
     kind: Text
+    chains: tuple[Slug, ...] = ()
+    segments: tuple[Slug, ...] = ()
     description: str = ""
     source: Text
 
@@ -172,6 +180,8 @@ class Target(Record):
     unit: str = ""
     year: int | None = None
     comparison: Comparison = "="
+    baseline: float | None = None
+    baseline_year: int | None = None
     source: Text
 
 
@@ -202,6 +212,18 @@ class Project(Record):
     stage: ProjectStage
     amount_yi: Annotated[float, Field(ge=0)] | None = None
     year: int | None = None
+    owner: str = ""  # who follows the project up (责任人/责任单位)
+    next_step: str = ""
+    source: Text
+    note: str = ""
+
+
+class Progress(Record):
+    """A value the team reports for a target (progress.csv, optional), e.g. GDP so far."""
+
+    target_id: Slug
+    value: float
+    as_of: date
     source: Text
     note: str = ""
 
@@ -219,6 +241,7 @@ class DataSet(BaseModel):
     relations: tuple[Relation, ...]
     region: Region
     projects: tuple[Project, ...]
+    progress: tuple[Progress, ...] = ()
 
     def is_local(self, company: Company) -> bool:
         """A company is local when its province, city and district equal the region's."""
