@@ -125,6 +125,10 @@ def cross_check(
                 error("projects.csv", i, "segment_ids", f"环节「{seg_id}」不存在（见 chains.yaml）")
         if project.park_id and project.park_id not in park_ids:
             error("projects.csv", i, "park_id", f"园区「{project.park_id}」不存在（见 region.yaml 的 parks）")
+    target_ids = {t.id for t in data.region.targets}
+    for i, item in enumerate(data.progress):
+        if item.target_id not in target_ids:
+            error("progress.csv", i, "target_id", f"目标「{item.target_id}」不存在（见 region.yaml 的 targets）")
     return issues
 
 
@@ -145,6 +149,15 @@ def _check_region(
         if partner.company not in company_ids:
             error(f"partners.{i}", f"partners.{i}.company",
                   f"战略合作伙伴「{partner.company}」不存在（见 companies.csv）")
+    chain_ids = {c.id for c in data.chains}
+    segment_ids = {s.id for s in data.segments}
+    for i, park in enumerate(region.parks):
+        for chain_id in park.chains:
+            if chain_id not in chain_ids:
+                error(f"parks.{i}", f"parks.{i}.chains", f"产业链「{chain_id}」不存在（见 chains.yaml）")
+        for seg_id in park.segments:
+            if seg_id not in segment_ids:
+                error(f"parks.{i}", f"parks.{i}.segments", f"环节「{seg_id}」不存在（见 chains.yaml）")
     for kind, ids in (("parks", [p.id for p in region.parks]),
                       ("targets", [t.id for t in region.targets])):
         seen: set[str] = set()

@@ -10,7 +10,7 @@ from typing import Annotated
 import networkx as nx
 import typer
 
-from chainkg import __version__, views
+from chainkg import __version__, render_cli, views
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import DataError, NotFoundError
 from chainkg.export import export_prospects
@@ -332,6 +332,9 @@ def evaluate_command(data: DataOpt = None, fmt: FormatOpt = Format.table) -> Non
     else:
         for table in backtest_tables(report):
             out.print(table)
+
+
+render_cli.register(app)  # chainkg map / chainkg report
 
 
 def main() -> None:

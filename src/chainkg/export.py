@@ -18,6 +18,7 @@ from typing import Any
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError, OutputExistsError
 from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Prospect
+from chainkg.spreadsheet import apply_print_settings
 
 __all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows"]
 
@@ -28,6 +29,7 @@ PROSPECT_HEADERS = ["排名", "企业id", "企业", "省份", "城市", "总分"
                     "填补环节", "招商进度", "理由"]
 GAP_HEADERS = ["环节id", "环节", "产业链", "领域", "链位", "状态", "严重度", "本地强度",
                "本地企业", "战略伙伴", "候选企业数", "延链（相邻强链）"]
+WRAPPED = {"理由", "填补环节", "本地企业", "延链（相邻强链）"}
 STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
 
@@ -100,6 +102,7 @@ def _write_xlsx(tmp: Path, sheets: list[tuple[str, list[str], list[list[Any]]]])
             # CJK characters are about two columns wide; cap long text (reasons) at 60.
             width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values)
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
+        apply_print_settings(sheet, wrap_columns=[i for i, h in enumerate(headers, start=1) if h in WRAPPED])
     book.save(tmp)
 
 

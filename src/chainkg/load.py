@@ -21,6 +21,7 @@ from chainkg.models import (
     Chain,
     DataSet,
     IndustryField,
+    Progress,
     Project,
     Region,
     Segment,
@@ -33,6 +34,7 @@ __all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_va
 
 FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv",
          "region.yaml", "projects.csv")
+PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -238,12 +240,17 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     pool = read_pool(data_dir, _LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
+    progress: list[Progress] = []
+    if (data_dir / PROGRESS_FILE).exists():
+        progress, ln = _csv_records(data_dir / PROGRESS_FILE, Progress, issues, lines.unparsed_ids)
+        lines.add(PROGRESS_FILE, ln)
 
     if region is None:
         return None, _sorted(issues)
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
         pool=pool, region=region, projects=tuple(projects),
+        progress=tuple(progress),
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
@@ -279,7 +286,7 @@ def _region_lines(raw: Any) -> dict[str, int]:
 
 
 def _sorted(issues: list[DataIssue]) -> list[DataIssue]:
-    order = {name: i for i, name in enumerate(FILES)}
+    order = {name: i for i, name in enumerate((*FILES, PROGRESS_FILE))}
     return sorted(issues, key=lambda i: (order.get(i.file, 99), i.line or 0, i.level))
 
 

@@ -6,6 +6,7 @@ else (graph, analysis, Neo4j, future importers). Field names equal the file colu
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,7 @@ __all__ = [
     "IndustryField",
     "Park",
     "Partner",
+    "Progress",
     "Project",
     "Region",
     "Relation",
@@ -145,11 +147,17 @@ class Relation(Record):
 
 
 class Park(Record):
-    """A platform of the district: 自贸区, 综保区, 园区, 智慧岛 …"""
+    """A platform of the district: 自贸区, 综保区, 园区, 智慧岛 …
+
+    ``chains`` / ``segments`` name what the park hosts (a prospect filling one of them is
+    suggested to land there).
+    """
 
     id: Slug
     name: Text
     kind: Text
+    chains: tuple[Slug, ...] = ()
+    segments: tuple[Slug, ...] = ()
     description: str = ""
     source: Text
 
@@ -173,6 +181,8 @@ class Target(Record):
     unit: str = ""
     year: int | None = None
     comparison: Comparison = "="
+    baseline: float | None = None
+    baseline_year: int | None = None
     source: Text
 
 
@@ -203,6 +213,18 @@ class Project(Record):
     stage: ProjectStage
     amount_yi: Annotated[float, Field(ge=0)] | None = None
     year: int | None = None
+    owner: str = ""  # who follows the project up (责任人/责任单位)
+    next_step: str = ""
+    source: Text
+    note: str = ""
+
+
+class Progress(Record):
+    """A value the team reports for a target (progress.csv, optional), e.g. GDP so far."""
+
+    target_id: Slug
+    value: float
+    as_of: date
     source: Text
     note: str = ""
 
@@ -223,6 +245,7 @@ class DataSet(BaseModel):
     pool: CompanyPool
     region: Region
     projects: tuple[Project, ...]
+    progress: tuple[Progress, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,101 @@
+"""The picture and report commands: ``chainkg map`` and ``chainkg report``.
+
+``cli.py`` registers them with ``register(app)``; this module never imports ``cli``, so
+there is no import cycle.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chainkg.diagnosis import diagnose
+from chainkg.errors import ConfigError
+from chainkg.graph import build_graph
+from chainkg.load import default_data_dir, load_scoring, load_valid
+from chainkg.maps import chain_maps, chains_of_field, overview
+from chainkg.ranking import rank
+from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
+from chainkg.report import build_report
+from chainkg.report_render import report_maps, write_report
+from chainkg.terminal import err, handle_errors
+
+__all__ = ["map_command", "register", "report_command"]
+
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="输出文件：.svg、.png、.pdf 或 .html")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="数据目录（默认：环境变量 CHAINKG_DATA，否则仓库的 graph_data/，否则随包安装的数据）",
+    show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")]
+DateOpt = Annotated[str | None, typer.Option(
+    "--date", help="图上/报告上的日期，YYYY-MM-DD（默认今天）", show_default=False)]
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"日期「{value}」无效：应为 YYYY-MM-DD，如 2022-06-30") from None
+
+
+def map_command(
+    output: OutputOpt,
+    chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
+                                                   show_default=False)] = None,
+    vision: Annotated[bool, typer.Option("--vision", help="远景图：前 N 名招商目标落地后的产业链")] = False,
+    top: Annotated[int, typer.Option("--top", min=0, help="远景图放入的招商目标数")] = 5,
+    field: Annotated[str | None, typer.Option("--field", help="画一个领域的每条链（每链一个分图）",
+                                              show_default=False)] = None,
+    all_chains: Annotated[bool, typer.Option("--all", help="全景图：领域 → 产业链，附各状态环节数")] = False,
+    as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
+) -> None:
+    """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
+    if sum((chain_id is not None, field is not None, all_chains)) != 1:
+        raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
+    path = data or default_data_dir()
+    dataset, _warnings = load_valid(path)
+    scoring = load_scoring(path)
+    g = build_graph(dataset)
+    day = _as_of(as_of)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    font = cjk_font()
+    if all_chains:
+        view = overview(g, diagnosis, day)
+        write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force)
+    else:
+        chain_ids = [chain_id] if chain_id else chains_of_field(g, field or "")
+        maps = chain_maps(g, diagnosis, chain_ids, day, scoring, top if vision else None)
+        title = f"{maps[0].chain if chain_id else maps[0].field} 产业链{'远景图' if vision else '现状图'}"
+        write_map(output, map_dot(maps, font, panels=field is not None), title, map_details(maps), force)
+    err.print(f"已写入 {output}", markup=False, highlight=False)
+
+
+def report_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx、.html 或 .pdf")],
+    top: Annotated[int, typer.Option("--top", min=1, help="重点招商目标数")] = 20,
+    gaps: Annotated[int, typer.Option("--gaps", min=0, help="列出的缺口数（按严重度，0 为全部）")] = 30,
+    as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
+) -> None:
+    """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    path = data or default_data_dir()
+    dataset, _warnings = load_valid(path)
+    scoring = load_scoring(path)
+    g = build_graph(dataset)
+    day = _as_of(as_of)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    prospects = rank(g, diagnosis, scoring.rank, None, top)
+    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
+    maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
+    write_report(output, result, maps, force)
+    err.print(f"已写入 {output}", markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``map`` and ``report`` to the chainkg command line."""
+    app.command("map")(handle_errors(map_command))
+    app.command("report")(handle_errors(report_command))

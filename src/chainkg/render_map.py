@@ -1,0 +1,361 @@
+"""Drawing the chain maps: Graphviz DOT → SVG / PNG / PDF, and one offline HTML file.
+
+Graphviz (``dot``) lays the maps out: it is packaged by every Linux distribution, has
+clusters (the 上游/中游/下游 columns and a parent segment around its sub-segments), HTML-like
+labels, and writes SVG, PNG and PDF with the system's fonts through cairo/pango, so Chinese
+renders with any installed CJK font. It runs as a subprocess; no Python binding is needed.
+
+Every segment is drawn as one SVG group with ``class="segment status-<status>"`` and
+``id="seg-<segment id>"``; every FEEDS arrow as one group with ``class="feeds"``.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from chainkg.diagnosis import STATUS_LABELS
+from chainkg.errors import ConfigError
+from chainkg.export import atomic_write
+from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview
+from chainkg.palette import STATUS_COLOURS, TARGET_COLOUR
+
+__all__ = [
+    "MAP_FORMATS",
+    "cjk_font",
+    "dot_binary",
+    "map_details",
+    "map_dot",
+    "overview_dot",
+    "render_dot",
+    "svg_for_html",
+    "write_map",
+]
+
+MAP_FORMATS = (".svg", ".png", ".pdf", ".html")
+_STAGES = ("upstream", "midstream", "downstream")
+_PREFERRED_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
+_MAX_FIRMS = 3
+_INSTALL_HINT = "请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
+
+
+def dot_binary() -> str:
+    """The path of Graphviz's ``dot``; ConfigError when it is not installed."""
+    found = shutil.which("dot")
+    if found is None:
+        raise ConfigError(f"找不到 Graphviz 的 dot 命令，无法画图；{_INSTALL_HINT}")
+    return found
+
+
+def cjk_font() -> str:
+    """The family name of an installed font with Chinese glyphs (fontconfig), preferred ones first."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return _PREFERRED_FONTS[0]
+    listing = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    families = {name.strip() for line in listing.stdout.splitlines() for name in line.split(",")}
+    for name in _PREFERRED_FONTS:
+        if name in families:
+            return name
+    if not families:
+        raise ConfigError(f"系统没有中文字体，图中的中文会显示成方框；{_INSTALL_HINT}")
+    return sorted(families)[0]
+
+
+def _q(text: str) -> str:
+    """A DOT double-quoted string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _h(text: str) -> str:
+    """Text inside a DOT HTML-like label."""
+    return html.escape(text, quote=True)
+
+
+def _firm_lines(box: MapBox, is_parent: bool) -> list[str]:
+    """Up to three local firms, one a line, and "+N" beyond."""
+    if not box.local_firms:
+        return [] if is_parent else ["本地企业：无"]
+    lines = list(box.local_firms[:_MAX_FIRMS])
+    extra = len(box.local_firms) - _MAX_FIRMS
+    if extra > 0:
+        lines[-1] += f" +{extra}"
+    return lines
+
+
+def _box_label(box: MapBox, is_parent: bool) -> str:
+    status = box.status_label
+    if box.status_before is not None:
+        status = f"{STATUS_LABELS[box.status_before]}→{status}"
+    rows = [f'<TR><TD><FONT POINT-SIZE="{14 if is_parent else 12}"><B>{_h(box.name)}</B></FONT></TD></TR>',
+            f'<TR><TD><FONT POINT-SIZE="9">{_h(status)} · 候选 {box.candidate_count} 家</FONT></TD></TR>']
+    rows += [f'<TR><TD><FONT POINT-SIZE="9">{_h(line)}</FONT></TD></TR>' for line in _firm_lines(box, is_parent)]
+    # Targets on a white strip: readable on every status colour.
+    rows += [f'<TR><TD BGCOLOR="white"><FONT POINT-SIZE="10" COLOR="{TARGET_COLOUR}"><B>'
+             f"★{t.rank} {_h(t.company)}</B></FONT></TD></TR>" for t in box.targets]
+    return f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+
+
+def _legend_row(vision: bool) -> str:
+    cells = "".join(
+        f'<TD BGCOLOR="{STATUS_COLOURS[s].fill}"><FONT COLOR="{STATUS_COLOURS[s].text}">{label}</FONT></TD>'
+        for s, label in STATUS_LABELS.items()
+    )
+    if vision:
+        cells += f'<TD><FONT COLOR="{TARGET_COLOUR}"><B>★N 目标企业（排名）</B></FONT></TD>'
+    return f'<TR><TD BORDER="0">图例</TD>{cells}</TR>'
+
+
+def _title(text: str, subtitle: str, vision: bool) -> str:
+    return (f'<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="4">'
+            f'<TR><TD COLSPAN="6"><FONT POINT-SIZE="20"><B>{_h(text)}</B></FONT></TD></TR>'
+            f'<TR><TD COLSPAN="6"><FONT POINT-SIZE="11">{_h(subtitle)}</FONT></TD></TR>'
+            f"{_legend_row(vision)}</TABLE>>")
+
+
+def _first_leaf(box_id: str, children: dict[str, list[str]]) -> str:
+    while children.get(box_id):
+        box_id = children[box_id][0]
+    return box_id
+
+
+def _chain_body(cmap: ChainMap, prefix: str) -> list[str]:
+    """The DOT statements of one chain: stage columns, boxes, arrows, column constraints."""
+    boxes = {b.segment_id: b for b in cmap.boxes}
+    children: dict[str, list[str]] = {}
+    for b in cmap.boxes:
+        if b.parent_id in boxes:
+            children.setdefault(b.parent_id, []).append(b.segment_id)
+    top = [b for b in cmap.boxes if b.parent_id not in boxes]
+    lines: list[str] = []
+
+    def draw(box: MapBox, indent: str) -> None:
+        colour = STATUS_COLOURS[box.status]
+        is_parent = box.segment_id in children
+        attrs = (f'id={_q("seg-" + box.segment_id)} class={_q("segment status-" + box.status)} '
+                 f"label={_box_label(box, is_parent)}")
+        if is_parent:
+            # A parent segment is a cluster around its sub-segments, tinted with its status colour.
+            lines.append(f"{indent}subgraph {_q('cluster_' + prefix + box.segment_id)} {{")
+            lines.append(f'{indent}  {attrs} style="rounded,filled" fillcolor="{colour.fill}33" '
+                         f'color="{colour.border}" penwidth=2 fontcolor="#24292F"')
+            for child in children[box.segment_id]:
+                draw(boxes[child], indent + "  ")
+            lines.append(f"{indent}}}")
+        else:
+            lines.append(f'{indent}{_q(prefix + box.segment_id)} [{attrs} fillcolor="{colour.fill}" '
+                         f'color="{colour.border}" fontcolor="{colour.text}"]')
+
+    stages_present = [s for s in _STAGES if any(b.stage == s for b in top)]
+    for stage in stages_present:
+        lines.append(f"  subgraph {_q('cluster_' + prefix + 'stage-' + stage)} {{")
+        # id and class are set explicitly: a subgraph would inherit its panel's otherwise.
+        lines.append(f'    id={_q(prefix + "stage-" + stage)} class="stage" label=<<B>{STAGE_NAMES[stage]}</B>> '
+                     'style="rounded,filled" fillcolor="#F6F8FA" color="#D0D7DE" fontsize=16')
+        for box in top:
+            if box.stage == stage:
+                draw(box, "    ")
+        lines.append("  }")
+
+    # Invisible anchors between the columns keep 上游 left of 中游 left of 下游.
+    column = {s: i for i, s in enumerate(stages_present)}
+    anchors = [_q(f"{prefix}anchor-{i}") for i in range(len(stages_present) + 1)]
+    for anchor in anchors:
+        lines.append(f"  {anchor} [shape=point style=invis width=0 height=0 label=\"\"]")
+    for left, right in itertools.pairwise(anchors):
+        lines.append(f"  {left} -> {right} [style=invis weight=10]")
+    for box in top:
+        leaf = _q(prefix + _first_leaf(box.segment_id, children))
+        i = column[box.stage]
+        lines.append(f"  {anchors[i]} -> {leaf} [style=invis weight=0]")
+        lines.append(f"  {leaf} -> {anchors[i + 1]} [style=invis weight=0]")
+
+    top_of = {}
+    for b in cmap.boxes:
+        root = b
+        while root.parent_id in boxes:
+            root = boxes[root.parent_id]
+        top_of[b.segment_id] = root
+    for source, target in cmap.edges:
+        attrs = [f'class="feeds" id={_q(f"feeds-{source}-{target}")}']
+        if source in children:
+            attrs.append(f"ltail={_q('cluster_' + prefix + source)}")
+        if target in children:
+            attrs.append(f"lhead={_q('cluster_' + prefix + target)}")
+        if column[top_of[source].stage] > column[top_of[target].stage]:
+            attrs.append("constraint=false")  # a backward arrow must not fight the columns
+        tail = _q(prefix + _first_leaf(source, children))
+        head = _q(prefix + _first_leaf(target, children))
+        lines.append(f"  {tail} -> {head} [{' '.join(attrs)}]")
+    return lines
+
+
+def _header(font: str, title: str) -> list[str]:
+    return [
+        "digraph chainkg {",
+        f'  graph [rankdir=LR compound=true newrank=true fontname={_q(font)} labelloc=t '
+        f'nodesep=0.2 ranksep=0.45 pad=0.3 bgcolor="white" label={title}]',
+        f'  node [shape=box style="rounded,filled" fontname={_q(font)} fontsize=11 margin="0.12,0.06"]',
+        f'  edge [color="#57606A" arrowsize=0.7 penwidth=1.2 fontname={_q(font)}]',
+    ]
+
+
+def map_dot(maps: list[ChainMap], font: str, panels: bool = False) -> str:
+    """The DOT source of one chain map, or (``panels``) each chain of a field as a panel of one picture."""
+    first = maps[0]
+    kind = "远景图" if first.vision else "现状图"
+    panels = panels or len(maps) > 1
+    if not panels:
+        name = f"{first.chain} 产业链{kind}"
+        subtitle = f"领域：{first.field} · 日期：{first.as_of.isoformat()}"
+        if first.vision and first.severity_before is not None:
+            subtitle += f" · 总严重度 {first.severity_before:.2f} → {first.severity_after:.2f}"
+    else:
+        name = f"{first.field} 领域产业链{kind}（{len(maps)} 条链）"
+        subtitle = f"日期：{first.as_of.isoformat()}"
+    lines = _header(font, _title(name, subtitle, first.vision))
+    for cmap in maps:
+        body = _chain_body(cmap, cmap.chain_id + "/" if panels else "")
+        if not panels:
+            lines += body
+        else:
+            lines.append(f"  subgraph {_q('cluster_chain-' + cmap.chain_id)} {{")
+            lines.append(f'    id={_q("chain-" + cmap.chain_id)} class="chain" label=<<B>{_h(cmap.chain)}</B>> '
+                         'fontsize=18 style="rounded" color="#8C959F"')
+            lines += ["  " + line for line in body]
+            lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def overview_dot(view: Overview, font: str) -> str:
+    """The DOT source of the 3+1+1 overview: region → fields → chains with status counts."""
+    title = _title(f"{view.region} 产业链全景（{len(view.fields)} 个领域）",
+                   f"日期：{view.as_of.isoformat()} · 每条链下方为各状态环节数", False)
+    lines = _header(font, title)
+    lines.append(f'  region [label={_q(view.region)} fillcolor="#24292F" fontcolor="white" fontsize=16]')
+    for f in view.fields:
+        fid = _q("field-" + f.field_id)
+        lines.append(f'  {fid} [id={fid} class="field" label={_q(f.field)} fillcolor="#4C8EDA" '
+                     'fontcolor="white" fontsize=14]')
+        lines.append(f"  region -> {fid}")
+        for c in f.chains:
+            cid = _q("chain-" + c.chain_id)
+            cells = "".join(
+                f'<TD BGCOLOR="{STATUS_COLOURS[s].fill}"><FONT COLOR="{STATUS_COLOURS[s].text}">'
+                f"{STATUS_LABELS[s][0]} {c.counts.get(s, 0)}</FONT></TD>"
+                for s in STATUS_LABELS
+            )
+            label = (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2"><TR><TD COLSPAN="4"><B>{_h(c.chain)}</B>'
+                     f"</TD></TR><TR>{cells}</TR></TABLE>>")
+            lines.append(f'  {cid} [id={cid} class="chain" shape=box style="rounded" color="#8C959F" '
+                         f"label={label}]")
+            lines.append(f"  {fid} -> {cid}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_dot(source: str, fmt: str) -> bytes:
+    """Run ``dot -T<fmt>`` (svg, png, pdf) on a DOT source; ConfigError when Graphviz fails."""
+    args = [dot_binary(), f"-T{fmt}"]
+    if fmt == "png":
+        args.append("-Gdpi=110")
+    done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ConfigError(f"Graphviz 画图失败：{message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def svg_for_html(svg: str) -> str:
+    """An SVG as inline HTML: no XML prolog, DOCTYPE, namespaces or native tooltips."""
+    svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r'\s(xmlns(:\w+)?)="[^"]*"', "", svg)
+    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
+    return svg.strip()
+
+
+def map_details(maps: Iterable[ChainMap]) -> dict[str, str]:
+    """The hover text of every box in the HTML map, by its SVG id."""
+    details = {}
+    for cmap in maps:
+        for box in cmap.boxes:
+            status = box.status_label
+            if box.status_before is not None:
+                status = f"{STATUS_LABELS[box.status_before]}→{status}"
+            lines = [f"{box.name}（{cmap.chain} · {STAGE_NAMES.get(box.stage, box.stage)}）",
+                     f"状态：{status}，严重度 {box.severity:.2f}",
+                     f"本地企业（{len(box.local_firms)}）：{'、'.join(box.local_firms) or '无'}",
+                     f"外地候选企业：{box.candidate_count} 家"]
+            lines += [f"目标 ★{t.rank}：{t.company}" for t in box.targets]
+            details["seg-" + box.segment_id] = "\n".join(lines)
+    return details
+
+
+_HTML = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif}}
+#bar{{position:fixed;top:0;left:0;right:0;padding:6px 12px;background:#24292f;color:#fff;font-size:13px;z-index:2}}
+#view{{position:absolute;top:32px;left:0;right:0;bottom:0;overflow:hidden;cursor:grab;background:#fff}}
+#view svg{{width:100%;height:100%}}
+#tip{{position:fixed;display:none;max-width:420px;padding:8px 10px;background:#fffbe6;border:1px solid #d4a72c;
+white-space:pre-line;font-size:13px;pointer-events:none;z-index:3;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
+g.segment:hover>path,g.segment:hover>polygon{{stroke-width:4}}
+</style></head><body>
+<div id="bar">{title} — 滚轮缩放，拖动平移，双击复位，鼠标悬停查看环节详情</div>
+<div id="view">{svg}</div><div id="tip"></div>
+<script>
+const details = {details};
+const svg = document.querySelector('#view svg'); const tip = document.getElementById('tip');
+svg.removeAttribute('width'); svg.removeAttribute('height');
+const home = svg.getAttribute('viewBox').split(' ').map(Number); let box = home.slice();
+function show() {{ svg.setAttribute('viewBox', box.join(' ')); }}
+svg.addEventListener('wheel', e => {{ e.preventDefault();
+  const r = svg.getBoundingClientRect(); const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
+  const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
+  const w = box[2] * k, h = box[3] * k;
+  box = [box[0] + (box[2] - w) * fx, box[1] + (box[3] - h) * fy, w, h]; show(); }}, {{passive: false}});
+let drag = null;
+svg.addEventListener('mousedown', e => {{ drag = [e.clientX, e.clientY, box[0], box[1]]; }});
+window.addEventListener('mouseup', () => {{ drag = null; }});
+window.addEventListener('mousemove', e => {{ if (drag) {{ const r = svg.getBoundingClientRect();
+  const s = Math.max(box[2] / r.width, box[3] / r.height);
+  box[0] = drag[2] - (e.clientX - drag[0]) * s; box[1] = drag[3] - (e.clientY - drag[1]) * s; show(); }} }});
+svg.addEventListener('dblclick', () => {{ box = home.slice(); show(); }});
+document.querySelectorAll('g.segment').forEach(g => {{
+  g.addEventListener('mousemove', e => {{ e.stopPropagation(); const text = details[g.id];
+    if (!text) return; tip.textContent = text; tip.style.display = 'block';
+    tip.style.left = (e.clientX + 14) + 'px'; tip.style.top = (e.clientY + 14) + 'px'; }});
+  g.addEventListener('mouseleave', () => {{ tip.style.display = 'none'; }}); }});
+</script></body></html>
+"""
+
+
+def map_html(svg: str, title: str, details: dict[str, str]) -> str:
+    """One self-contained HTML page (no external URL) with pan/zoom and hover details."""
+    payload = json.dumps(details, ensure_ascii=False).replace("</", "<\\/")
+    return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload)
+
+
+def write_map(path: Path, source: str, title: str, details: dict[str, str], force: bool = False) -> None:
+    """Render a DOT source to ``path`` by its suffix (.svg, .png, .pdf, .html), atomically."""
+    suffix = path.suffix.lower()
+    if suffix not in MAP_FORMATS:
+        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(MAP_FORMATS)}")
+    if suffix == ".html":
+        page = map_html(render_dot(source, "svg").decode("utf-8"), title, details)
+        data = page.encode("utf-8")
+    else:
+        data = render_dot(source, suffix[1:])
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    atomic_write(path, write, force)

@@ -1,0 +1,302 @@
+"""The leadership report as data: summary, the year's targets, the pipeline, gaps, prospects.
+
+``build_report`` is pure: the data set, its graph and the analysis results in, one
+``Report`` out; ``report_render`` writes it as XLSX, HTML or PDF.
+
+Target actuals come from the data where it can compute them (``COMPUTED_METRICS``) and
+otherwise from the team's ``progress.csv`` (the latest ``as_of`` per target).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel
+
+from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
+from chainkg.graph import nodes_of
+from chainkg.models import DataSet, Park, Project, Target
+from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, Prospect
+from chainkg.views import place
+
+__all__ = [
+    "COMPUTED_METRICS",
+    "TARGET_STATUS_LABELS",
+    "GapRow",
+    "ParkSuggestion",
+    "PipelineRow",
+    "ProspectRow",
+    "Report",
+    "Summary",
+    "TargetRow",
+    "build_report",
+    "suggest_park",
+    "target_row",
+]
+
+PIPELINE_ORDER = ("operating", "under_construction", "signed", "negotiating", "contacted", "lead")
+TargetStatus = Literal["reached", "on_track", "behind", "no_data"]
+TARGET_STATUS_LABELS = {
+    "reached": "✓ 已达成", "on_track": "… 进行中", "behind": "✗ 未达成", "no_data": "— 无数据",
+}
+BIG_PROJECT_YI = 50.0  # 新签约50亿元以上项目: amount_yi ≥ 50
+
+
+class Summary(BaseModel):
+    """The first page: what the district has, in counts."""
+
+    region: str
+    as_of: date
+    fields: int
+    chains: int
+    segments: int
+    segments_by_status: dict[str, int]
+    local_companies: int
+    outside_companies: int
+    partners: int
+    projects: int
+    projects_by_stage: dict[str, int]
+    targets: int
+    targets_by_status: dict[str, int]
+
+
+class TargetRow(BaseModel):
+    """One target of region.yaml against the data."""
+
+    target_id: str
+    name: str
+    year: int | None
+    comparison: str
+    value: float
+    unit: str
+    baseline: float | None
+    baseline_year: int | None
+    actual: float | None
+    source: str  # where the actual comes from
+    as_of: date | None
+    gap: float | None  # what is still missing to reach the target (0 when reached)
+    progress: float | None  # share of the way from the baseline (or 0) to the target
+    status: TargetStatus
+
+    @property
+    def status_label(self) -> str:
+        """✓ 已达成 / … 进行中 / ✗ 未达成 / — 无数据."""
+        return TARGET_STATUS_LABELS[self.status]
+
+
+class PipelineRow(BaseModel):
+    """One project of projects.csv."""
+
+    stage: str
+    project: str
+    company: str
+    segments: list[str]
+    amount_yi: float | None
+    park: str
+    year: int | None
+    owner: str
+    next_step: str
+
+
+class GapRow(BaseModel):
+    """One gap (弱链/缺链/断链), most severe first."""
+
+    segment: str
+    chain: str
+    field: str
+    stage: str
+    status: str
+    severity: float
+    local_companies: int
+    candidate_count: int
+    extends: list[str]
+
+
+class ParkSuggestion(BaseModel):
+    """Where a prospect should land, and why."""
+
+    park_id: str
+    park: str
+    reason: str
+
+
+class ProspectRow(BaseModel):
+    """One top prospect with its reasons and suggested park."""
+
+    rank: int
+    company: str
+    place: str
+    score: float
+    fills: list[str]
+    reasons: list[str]
+    park: ParkSuggestion | None
+
+
+class Report(BaseModel):
+    """Everything the report shows, section by section."""
+
+    summary: Summary
+    targets: list[TargetRow]
+    pipeline: list[PipelineRow]
+    gaps: list[GapRow]
+    gap_total: int
+    prospects: list[ProspectRow]
+
+
+def _landed_in(target: Target, projects: tuple[Project, ...], keep: Callable[[Project], bool]) -> int:
+    return sum(1 for p in projects if p.stage in LANDED_STAGES and keep(p)
+               and (target.year is None or p.year == target.year))
+
+
+def _big_signed(data: DataSet, target: Target) -> tuple[float, str]:
+    count = _landed_in(target, data.projects, lambda p: (p.amount_yi or 0.0) >= BIG_PROJECT_YI)
+    return float(count), (f"projects.csv：{target.year or '各'}年签约及以后阶段、金额≥{BIG_PROJECT_YI:g}亿元的项目数")
+
+
+def _bonded_zone(data: DataSet, target: Target) -> tuple[float, str]:
+    zones = {p.id for p in data.region.parks if p.kind == "综保区"}
+    count = _landed_in(target, data.projects, lambda p: p.park_id in zones)
+    return float(count), f"projects.csv：{target.year or '各'}年签约及以后阶段、园区为综保区的项目数"
+
+
+# metric → how the data computes its actual value. Others come from progress.csv.
+COMPUTED_METRICS: dict[str, Callable[[DataSet, Target], tuple[float, str]]] = {
+    "new_signed_projects_over_5bn": _big_signed,
+    "bonded_zone_new_projects": _bonded_zone,
+}
+
+
+def target_row(target: Target, actual: float | None, source: str, as_of: date | None, today: date) -> TargetRow:
+    """A target with its actual value: gap, progress and status (pure arithmetic)."""
+    gap = progress = None
+    status: TargetStatus = "no_data"
+    if actual is not None:
+        if target.comparison == "<=":
+            gap = max(actual - target.value, 0.0)
+            reached = actual <= target.value
+        else:  # ">=" and "=" ("达到…") are both reached from below
+            gap = max(target.value - actual, 0.0)
+            reached = actual >= target.value
+            start = target.baseline or 0.0
+            if target.value != start:
+                progress = round((actual - start) / (target.value - start), 4)
+        year_open = target.year is None or today <= date(target.year, 12, 31)
+        status = "reached" if reached else "on_track" if year_open else "behind"
+        gap = round(gap, 4)
+    return TargetRow(
+        target_id=target.id, name=target.name, year=target.year, comparison=target.comparison,
+        value=target.value, unit=target.unit, baseline=target.baseline, baseline_year=target.baseline_year,
+        actual=actual, source=source, as_of=as_of, gap=gap, progress=progress, status=status,
+    )
+
+
+def _target_rows(data: DataSet, today: date) -> list[TargetRow]:
+    latest = {}
+    for item in sorted(data.progress, key=lambda p: p.as_of):
+        latest[item.target_id] = item  # the latest as_of wins; on a tie, the later line
+    rows = []
+    for target in data.region.targets:
+        compute = COMPUTED_METRICS.get(target.metric)
+        if compute is not None:
+            actual, source = compute(data, target)
+            rows.append(target_row(target, actual, source, today, today))
+        elif target.id in latest:
+            item = latest[target.id]
+            rows.append(target_row(target, item.value, f"progress.csv：{item.source}", item.as_of, today))
+        else:
+            rows.append(target_row(target, None, "", None, today))
+    return rows
+
+
+def _names(g: nx.MultiDiGraph, label: str) -> dict[str, str]:
+    return {a["id"]: a["name"] for _k, a in nodes_of(g, label)}
+
+
+def _pipeline(data: DataSet, g: nx.MultiDiGraph) -> list[PipelineRow]:
+    companies, segments = _names(g, "Company"), _names(g, "Segment")
+    parks = {p.id: p.name for p in data.region.parks}
+    order = {s: i for i, s in enumerate(PIPELINE_ORDER)}
+    projects = sorted(data.projects, key=lambda p: (order[p.stage], -(p.amount_yi or 0.0), p.id))
+    return [
+        PipelineRow(stage=STAGE_LABELS[p.stage], project=p.name,
+                    company=companies.get(p.company_id or "", ""),
+                    segments=[segments[s] for s in p.segment_ids], amount_yi=p.amount_yi,
+                    park=parks.get(p.park_id or "", ""), year=p.year, owner=p.owner, next_step=p.next_step)
+        for p in projects
+    ]
+
+
+def suggest_park(
+    parks: tuple[Park, ...], fills: list[str], diagnosis: dict[str, SegmentDiagnosis],
+) -> ParkSuggestion | None:
+    """The park hosting most of the gaps a prospect fills: named segments first, then chains.
+
+    A park naming a segment (or its parent) beats one naming the whole chain; ties go to the
+    park listed first in region.yaml.
+    """
+    best: tuple[int, int, int] | None = None
+    choice = None
+    for index, park in enumerate(parks):
+        by_segment: list[str] = []
+        by_chain: dict[str, list[str]] = {}  # chain name → the filled segments in it
+        for seg_id in fills:
+            d = diagnosis[seg_id]
+            if seg_id in park.segments or (d.parent_id is not None and d.parent_id in park.segments):
+                by_segment.append(d.segment)
+            elif d.chain_id in park.chains:
+                by_chain.setdefault(d.chain, []).append(d.segment)
+        if not by_segment and not by_chain:
+            continue
+        key = (len(by_segment), sum(len(v) for v in by_chain.values()), -index)
+        if best is None or key > best:
+            best = key
+            hosted = [f"环节「{s}」" for s in dict.fromkeys(by_segment)]
+            hosted += [f"产业链「{c}」（所补：{'、'.join(segs)}）" for c, segs in by_chain.items()]
+            choice = ParkSuggestion(park_id=park.id, park=park.name,
+                                    reason=f"{park.name}承载{'、'.join(hosted)}（region.yaml）")
+    return choice
+
+
+def build_report(
+    data: DataSet, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
+    today: date, top_gaps: int | None = 30,
+) -> Report:
+    """The report's sections from the data and the analysis results (``prospects`` from ``rank``).
+
+    ``top_gaps`` limits the gaps listed (None: all of them).
+    """
+    by_status: Counter[str] = Counter(d.status for d in diagnosis)
+    local = sum(1 for c in data.companies if data.is_local(c))
+    targets = _target_rows(data, today)
+    stages: Counter[str] = Counter(p.stage for p in data.projects)
+    summary = Summary(
+        region=data.region.name, as_of=today, fields=len(data.fields), chains=len(data.chains),
+        segments=len(diagnosis),
+        segments_by_status={STATUS_LABELS[s]: by_status.get(s, 0) for s in STATUS_LABELS},
+        local_companies=local, outside_companies=len(data.companies) - local,
+        partners=len(data.region.partners), projects=len(data.projects),
+        projects_by_stage={STAGE_LABELS[s]: stages[s] for s in PIPELINE_ORDER if stages[s]},
+        targets=len(targets),
+        targets_by_status={label: n for s, label in TARGET_STATUS_LABELS.items()
+                           if (n := sum(1 for t in targets if t.status == s))},
+    )
+    segment_names = _names(g, "Segment")
+    gaps = [d for d in diagnosis if d.status in GAP_STATUSES]  # diagnose sorts by severity
+    by_id = {d.segment_id: d for d in diagnosis}
+    return Report(
+        summary=summary, targets=targets, pipeline=_pipeline(data, g),
+        gaps=[GapRow(segment=d.segment, chain=d.chain, field=d.field, stage=d.stage,
+                     status=STATUS_LABELS[d.status], severity=d.severity,
+                     local_companies=len(d.local_companies), candidate_count=d.candidate_count,
+                     extends=[segment_names.get(s, s) for s in d.extends])
+              for d in gaps[:top_gaps]],
+        gap_total=len(gaps),
+        prospects=[ProspectRow(rank=p.rank, company=p.company, place=place(p.province, p.city), score=p.score,
+                               fills=[segment_names.get(s, s) for s in p.fills], reasons=p.reasons,
+                               park=suggest_park(data.region.parks, p.fills, by_id))
+                   for p in prospects],
+    )

@@ -1,0 +1,136 @@
+"""XLSX sheets that print well and cannot run formulas: shared by the report and the exports.
+
+Print-ready means: landscape A4, fit to the page width (as many pages down as needed), the
+header row repeated on every printed page, wrapped text in long columns, number formats,
+frozen header and filters. Every text cell is stored as a string, never as a formula:
+openpyxl turns any str starting with "=" into a formula, so text from the data (a company
+name "=HYPERLINK(…)") would run in the reader's office suite otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "AMOUNT_FORMAT",
+    "PERCENT_FORMAT",
+    "SCORE_FORMAT",
+    "SEVERITY_FORMAT",
+    "Sheet",
+    "apply_print_settings",
+    "set_cell",
+    "text_width",
+    "write_workbook",
+]
+
+PERCENT_FORMAT = "0%"
+SCORE_FORMAT = "0.0%"  # scores and components are in [0, 1]: shown as 0–100 %
+AMOUNT_FORMAT = '#,##0.0 "亿元"'
+SEVERITY_FORMAT = "0.00"
+_MAX_WIDTH = 60
+_LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+@dataclass
+class Sheet:
+    """One worksheet: headers, rows, and per-header number formats and wrapped columns."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    formats: dict[str, str] = field(default_factory=dict)  # header → number format
+    wrap: set[str] = field(default_factory=set)  # headers whose text wraps
+    widths: dict[str, float] = field(default_factory=dict)  # header → fixed width
+
+
+def text_width(value: Any) -> int:
+    """Display width of a value: CJK characters are about two columns wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+
+def set_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Write one value; text is always stored as a string, never as a formula."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl made "=…" a formula; a string cannot run
+    return cell
+
+
+def apply_print_settings(sheet: Any, header_rows: int = 1, wrap_columns: Sequence[int] = ()) -> None:
+    """Landscape, fit to width, repeated header rows, frozen header, filters, wrapped columns.
+
+    ``wrap_columns`` are 1-based column indexes whose cells wrap (reasons, long lists); call
+    this after setting the column widths, which the wrapped rows' heights are measured against.
+    """
+    from openpyxl.styles import Alignment
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"1:{header_rows}"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.freeze_panes = sheet.cell(row=header_rows + 1, column=1).coordinate
+    sheet.auto_filter.ref = sheet.dimensions
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    wrap = set(wrap_columns)
+    for row in sheet.iter_rows(min_row=header_rows + 1):
+        lines = 1
+        for cell in row:
+            cell.alignment = wrapped if cell.column in wrap else top
+            if cell.column in wrap and cell.value is not None:
+                width = sheet.column_dimensions[cell.column_letter].width or 13
+                per_line = max(int(width) - 1, 1)
+                lines = max(lines, sum(max(1, -(-text_width(part) // per_line))
+                                       for part in str(cell.value).split("\n")))
+        if lines > 1:
+            # Office suites do not all re-measure rows on opening (LibreOffice keeps the default
+            # height), so wrapped text would print cut off: set the height the text needs.
+            sheet.row_dimensions[row[0].row].height = min(_LINE_HEIGHT * lines + 2, 409)
+
+
+def _fill_sheet(book: Any, spec: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(spec.title)
+    for column, header in enumerate(spec.headers, start=1):
+        cell = set_cell(sheet, 1, column, header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="24292F")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for r, row in enumerate(spec.rows, start=2):
+        for column, value in enumerate(row, start=1):
+            set_cell(sheet, r, column, value)
+    for column, header in enumerate(spec.headers, start=1):
+        letter = get_column_letter(column)
+        fmt = spec.formats.get(header)
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.number_format = fmt
+        if header in spec.widths:
+            width = spec.widths[header]
+        else:
+            values = [header, *(row[column - 1] for row in spec.rows[:200])]
+            width = min(max(max(text_width(v) for v in values) + 2, 8), _MAX_WIDTH)
+        sheet.column_dimensions[letter].width = width
+    wrap = [i for i, h in enumerate(spec.headers, start=1) if h in spec.wrap]
+    apply_print_settings(sheet, wrap_columns=wrap)
+
+
+def write_workbook(path: Path, sheets: list[Sheet]) -> None:
+    """Write print-ready sheets to an XLSX file (callers wrap this in ``atomic_write``)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        _fill_sheet(book, spec)
+    book.save(path)

@@ -1,0 +1,267 @@
+"""The leadership report: target actuals on hand-made data, parks, progress.csv, XLSX/HTML structure."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from chainkg.cli import app
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph
+from chainkg.load import load_dataset, load_valid
+from chainkg.models import Park, Target
+from chainkg.ranking import rank
+from chainkg.report import build_report, suggest_park, target_row
+from chainkg.report_render import report_html, report_sheets
+from conftest import Edit
+from tools import require
+
+JUNE = date(2022, 6, 30)
+# Five projects around the 50亿元 / landed / 2022 boundaries: p-big1 (signed, 60), p-big2 (under
+# construction, exactly 50) and p-big5 (operating, 55) count; p-big3 is only a lead, p-big4 was 2021.
+BIG_PROJECTS = """p-big1,大项目一,,,,signed,60,2022,test,
+p-big2,大项目二,,,,under_construction,50,2022,test,
+p-big3,大项目三,,,,lead,80,2022,test,
+p-big4,大项目四,,,,signed,70,2021,test,
+p-big5,大项目五,,,,operating,55,2022,test,
+"""
+MORE_TARGETS = """  - id: gdp
+    name: 生产总值800亿元
+    metric: gdp
+    value: 800
+    unit: 亿元
+    year: 2022
+    comparison: ">="
+    baseline: 600
+    baseline_year: 2021
+    source: test
+  - id: jobless
+    name: 失业率5.5%以内
+    metric: surveyed_unemployment_rate
+    value: 5.5
+    unit: '%'
+    year: 2022
+    comparison: "<="
+    source: test
+  - id: hitech
+    name: 高新技术企业400家
+    metric: hitech_enterprises
+    value: 400
+    year: 2022
+    comparison: ">="
+    source: test
+"""
+PROGRESS = """target_id,value,as_of,source,note
+gdp,650,2022-03-31,区统计局一季度,
+gdp,700,2022-06-30,区统计局半年,
+jobless,5.2,2022-06-30,区人社局,
+"""
+
+
+@pytest.fixture
+def report_data(edit: Edit) -> Path:
+    edit("region.yaml", "metric: signed_projects_over_5bn", "metric: new_signed_projects_over_5bn")
+    edit("region.yaml", '    comparison: ">="\n    source: test\n', '    comparison: ">="\n    source: test\n' + MORE_TARGETS)
+    data_dir = edit("projects.csv", "p-lead,", BIG_PROJECTS + "p-lead,")
+    (data_dir / "progress.csv").write_text(PROGRESS, encoding="utf-8")
+    return data_dir
+
+
+def _report(data_dir: Path, today: date = JUNE):  # type: ignore[no-untyped-def]
+    data = load_valid(data_dir)[0]
+    g = build_graph(data)
+    diagnosis = diagnose(g)
+    return build_report(data, g, diagnosis, rank(g, diagnosis, top=3), today)
+
+
+def test_target_actuals_from_projects_and_progress(report_data: Path) -> None:
+    rows = {t.target_id: t for t in _report(report_data).targets}
+    big = rows["signed-big"]
+    assert (big.actual, big.gap, big.progress, big.status) == (3.0, 1.0, 0.75, "on_track")
+    assert big.source == "projects.csv：2022年签约及以后阶段、金额≥50亿元的项目数"
+    gdp = rows["gdp"]  # the latest as_of wins; progress runs from the baseline 600
+    assert (gdp.actual, gdp.as_of, gdp.gap, gdp.progress) == (700.0, JUNE, 100.0, 0.5)
+    assert gdp.source == "progress.csv：区统计局半年"
+    jobless = rows["jobless"]
+    assert (jobless.actual, jobless.gap, jobless.progress, jobless.status_label) == (5.2, 0.0, None, "✓ 已达成")
+    assert (rows["hitech"].actual, rows["hitech"].status_label) == (None, "— 无数据")
+
+
+def test_an_unreached_target_of_a_past_year_is_behind(report_data: Path) -> None:
+    rows = {t.target_id: t for t in _report(report_data, date(2023, 1, 1)).targets}
+    assert rows["signed-big"].status_label == "✗ 未达成"
+    assert _report(report_data, date(2023, 1, 1)).summary.targets_by_status == {
+        "✓ 已达成": 1, "✗ 未达成": 2, "— 无数据": 1}
+
+
+def test_bonded_zone_projects_count_landed_projects_in_a_bonded_zone(edit: Edit) -> None:
+    edit("region.yaml", "kind: 园区", "kind: 综保区")
+    data_dir = edit("region.yaml", "metric: signed_projects_over_5bn", "metric: bonded_zone_new_projects")
+    row = _report(data_dir).targets[0]
+    assert (row.actual, row.gap) == (1.0, 3.0)  # p-signed is signed in park-a in 2022; p-lead is not landed
+
+
+@pytest.mark.parametrize("comparison,actual,status,gap", [
+    (">=", 4.0, "reached", 0.0), (">=", 3.5, "on_track", 0.5), ("=", 5.0, "reached", 0.0),
+    ("<=", 4.5, "on_track", 0.5), ("<=", 4.0, "reached", 0.0),
+])
+def test_target_row_arithmetic(comparison: str, actual: float, status: str, gap: float) -> None:
+    target = Target(id="t", name="t", metric="m", value=4, year=2022, comparison=comparison, source="s")  # type: ignore[arg-type]
+    row = target_row(target, actual, "x", JUNE, JUNE)
+    assert (row.status, row.gap) == (status, gap)
+
+
+def test_progress_file_errors_name_file_line_and_field(tiny_copy: Path) -> None:
+    (tiny_copy / "progress.csv").write_text(
+        "target_id,value,as_of,source\nsigned-big,2,2022-06-30,x\nnope,1,2022-06-30,x\nsigned-big,1,2022-13-01,x\n",
+        encoding="utf-8")
+    _data, issues = load_dataset(tiny_copy)
+    found = [(i.file, i.line, i.field) for i in issues if i.level == "error"]
+    assert found == [("progress.csv", 3, "target_id"), ("progress.csv", 4, "as_of")]
+    assert [i.message for i in issues if i.line == 3] == ["目标「nope」不存在（见 region.yaml 的 targets）"]
+
+
+def test_progress_error_exits_2_on_one_line(tiny_copy: Path) -> None:
+    (tiny_copy / "progress.csv").write_text("target_id,value,as_of,source\nnope,1,2022-06-30,x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--data", str(tiny_copy), "-o", str(tiny_copy / "r.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == "错误 progress.csv:2 [target_id]: 目标「nope」不存在（见 region.yaml 的 targets）"
+    assert not (tiny_copy / "r.xlsx").exists()
+
+
+def test_park_hosts_must_exist(edit: Edit) -> None:
+    data_dir = edit("region.yaml", "    kind: 园区\n", "    kind: 园区\n    chains: [robot, nope]\n    segments: [gone]\n")
+    errors = [i for i in load_dataset(data_dir)[1] if i.level == "error"]
+    assert [(i.file, i.line, i.field, i.message) for i in errors] == [
+        ("region.yaml", 9, "parks.0.chains", "产业链「nope」不存在（见 chains.yaml）"),
+        ("region.yaml", 9, "parks.0.segments", "环节「gone」不存在（见 chains.yaml）"),
+    ]
+
+
+def test_suggested_park_prefers_a_named_segment_over_a_chain(tiny_graph) -> None:  # type: ignore[no-untyped-def]
+    by_id = {d.segment_id: d for d in diagnose(tiny_graph)}
+    parks = (Park(id="chain-park", name="机器人园", kind="园区", chains=("robot",), source="t"),
+             Park(id="parts-island", name="零部件岛", kind="智慧岛", segments=("robot-parts",), source="t"))
+    # 减速器 is a sub-segment of 核心零部件, which the island names.
+    assert suggest_park(parks, ["robot-reducer"], by_id).model_dump() == {  # type: ignore[union-attr]
+        "park_id": "parts-island", "park": "零部件岛", "reason": "零部件岛承载环节「减速器」（region.yaml）"}
+    assert suggest_park(parks, ["robot-integration"], by_id).reason == (  # type: ignore[union-attr]
+        "机器人园承载产业链「机器人」（所补：系统集成）（region.yaml）")
+    assert suggest_park(parks, ["chip-fab"], by_id) is None
+
+
+def test_summary_and_sections_on_tiny_data(report_data: Path) -> None:
+    report = _report(report_data)
+    s = report.summary
+    # loc-anchor, loc-small, loc-wafer in the district; loc-zone by also_local.
+    assert (s.chains, s.segments, s.local_companies, s.projects) == (2, 9, 4, 7)
+    assert [p.stage for p in report.pipeline] == ["投产", "在建", "签约", "签约", "签约", "接洽", "线索"]
+    assert report.gaps[0].severity >= report.gaps[-1].severity and report.gap_total == len(report.gaps)
+    assert [p.rank for p in report.prospects] == [1, 2, 3]
+
+
+EXPECTED_SHEETS = {
+    "概况": ["项目", "数值"],
+    "年度目标": ["目标id", "目标", "年份", "比较", "目标值", "单位", "基期值", "基期年份", "实际值", "差距", "进度",
+              "状态", "截至", "数据来源"],
+    "项目清单": ["阶段", "项目", "企业", "环节", "金额", "园区", "年份", "责任人", "下一步"],
+    "缺口清单": ["环节", "产业链", "领域", "链位", "状态", "严重度", "本地企业数", "候选企业数", "延链（相邻强链）"],
+    "招商目标": ["排名", "企业", "地点", "总分", "填补环节", "建议落地园区", "园区理由", "理由"],
+}
+
+
+def _xlsx(data_dir: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(app, ["report", "--data", str(data_dir), "--date", "2022-06-30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_xlsx_sheets_headers_and_print_settings(report_data: Path, tmp_path: Path) -> None:
+    book = load_workbook(_xlsx(report_data, tmp_path))
+    assert {ws.title: [c.value for c in ws[1]] for ws in book.worksheets} == EXPECTED_SHEETS
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+    prospects = book["招商目标"]
+    assert prospects["D2"].number_format == "0.0%" and prospects["H2"].alignment.wrap_text is True
+    assert book["项目清单"]["E2"].number_format == '#,##0.0 "亿元"' and book["项目清单"]["E2"].value == 55
+    targets = {row[0].value: row for row in book["年度目标"].iter_rows(min_row=2)}
+    assert [c.value for c in targets["signed-big"][8:12]] == [3, 1, 0.75, "… 进行中"]
+    assert targets["gdp"][10].number_format == "0%"
+
+
+def test_xlsx_text_cells_never_become_formulas(edit: Edit, tmp_path: Path) -> None:
+    data_dir = edit("companies.csv", "外地集成商", '"=HYPERLINK(""http://x"",""y"")"')
+    out = _xlsx(data_dir, tmp_path)
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s for s in sheets)
+    cells = [c for c in load_workbook(out)["招商目标"]["B"] if str(c.value).startswith("=")]
+    assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("http://x","y")', "s")]
+
+
+def test_html_report_is_self_contained_with_every_section(report_data: Path, tmp_path: Path) -> None:
+    require("dot")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--data", str(report_data), "--date", "2022-06-30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert not re.search(r"https?://|<link|src=", page, re.I)
+    for heading in ("一、概况", "二、年度目标完成情况", "三、项目清单（按阶段）", "四、产业链缺口", "五、重点招商目标",
+                    "六、产业链图谱", "机器人 现状图", "产业链全景"):
+        assert heading in page
+    assert page.count("<svg") == 3  # the overview and both chains
+
+
+def test_report_functions_without_maps(report_data: Path) -> None:
+    report = _report(report_data)
+    assert "六、产业链图谱" not in report_html(report, [])
+    assert [s.title for s in report_sheets(report)] == list(EXPECTED_SHEETS)
+
+
+def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(tmp_path / "r.docx")])
+    assert (result.exit_code, result.output.strip()) == (2, "错误：不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf")
+
+
+def test_pdf_report_prints_with_chromium(tiny_dir: Path, tmp_path: Path) -> None:
+    require("dot")
+    require("chromium", "chromium-browser", "google-chrome")
+    out = tmp_path / "report.pdf"
+    result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_readme_claims_about_bundled_parks_and_computed_metrics() -> None:
+    from chainkg.load import default_data_dir
+    from chainkg.report import COMPUTED_METRICS
+
+    data = load_valid(default_data_dir())[0]
+    hosts = {p.name: (p.chains, p.segments) for p in data.region.parks}
+    assert len(COMPUTED_METRICS) == 2  # README: "Two metrics are computed from the data"
+    assert hosts["综保区"] == hosts["综保区跨境贸易智慧岛创新社区"] == (("cross-border-ecommerce",), ())
+    assert hosts["东方红国际陆港"] == ((), ("cross-border-ecommerce-rail-landport",))
+    chains = {c.name: c.id for c in data.chains}
+    for name, (chain_ids, _segments) in hosts.items():
+        if name.endswith("智慧岛创新社区") and name[:-7] in chains:
+            assert chain_ids == (chains[name[:-7]],), name
+    assert not (default_data_dir() / "progress.csv").exists()  # README: no bundled progress file
+
+
+def test_pipeline_shows_owner_and_next_step_when_given(edit: Edit) -> None:
+    edit("projects.csv", "source,note\n", "source,note,owner,next_step\n")
+    data_dir = edit("projects.csv", "2022,test,\n", "2022,test,,招商一局,6月底前开工\n")
+    row = _report(data_dir).pipeline[0]
+    assert (row.stage, row.project, row.company, row.segments, row.amount_yi, row.park, row.owner, row.next_step) == (
+        "签约", "已签约项目", "已签约企业", ["系统集成"], 12.5, "测试园", "招商一局", "6月底前开工")
