@@ -75,7 +75,8 @@ def cross_check(
     # The company pool is checked by chainkg.pool_checks; here only the ids referred to.
     company_ids = data.pool.existing_ids([
         *data.region.also_local, *(p.company for p in data.region.partners),
-        *(p.company_id for p in data.projects if p.company_id)])
+        *(p.company_id for p in data.projects if p.company_id),
+        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs)])
     park_ids = {p.id for p in data.region.parks}
 
     for i, chain in enumerate(data.chains):
@@ -129,6 +130,20 @@ def cross_check(
     for i, item in enumerate(data.progress):
         if item.target_id not in target_ids:
             error("progress.csv", i, "target_id", f"目标「{item.target_id}」不存在（见 region.yaml 的 targets）")
+    for i, signal in enumerate(data.signals):
+        if signal.company not in company_ids:
+            error("signals.csv", i, "company", f"企业「{signal.company}」不存在（见 companies.csv）")
+    local: set[str] = set()
+    if data.anchor_needs:
+        ids = data.pool.companies.get_column("id")
+        local = set(ids.filter(data.pool.local_mask(data.region)).to_list())
+    for i, need in enumerate(data.anchor_needs):
+        if need.company not in company_ids:
+            error("anchor_needs.csv", i, "company", f"企业「{need.company}」不存在（见 companies.csv）")
+        elif need.company not in local:
+            error("anchor_needs.csv", i, "company", f"企业「{need.company}」不是本地企业：外购需求只记本地链主的")
+        if need.segment not in segments:
+            error("anchor_needs.csv", i, "segment", f"环节「{need.segment}」不存在（见 chains.yaml）")
     return issues
 
 

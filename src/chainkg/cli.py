@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,7 @@ import typer
 
 from chainkg import __version__, render_cli, views
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import DataError, NotFoundError
+from chainkg.errors import ConfigError, DataError, NotFoundError
 from chainkg.export import export_prospects
 from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
 from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
@@ -21,7 +22,10 @@ from chainkg.neo4j_cli import neo4j_app
 from chainkg.ranking import (
     COMPONENTS,
     RELATION_LABELS,
+    Prospect,
     RankFilter,
+    channel_usage,
+    company_kind,
     evaluate,
     filter_values,
     prepare,
@@ -213,52 +217,84 @@ PipelineOpt = Annotated[bool, typer.Option("--include-pipeline",
                                            help="也列出已签约/在建/投产的企业（标注招商进度）")]
 
 
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="近期动向按哪一天计算衰减（YYYY-MM-DD；默认为数据中最新动向的日期）", show_default=False)]
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--as-of「{value}」不是日期，应为 YYYY-MM-DD") from None
+
+
 @app.command("rank")
 @handle_errors
 def rank_command(
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
     top: Annotated[int, typer.Option("--top", help="显示前 N 名（0 为全部）")] = 20,
+    per_gap: Annotated[int | None, typer.Option(
+        "--per-gap", help="每个最严重缺口最多列几家（默认见 scoring.yaml 的 per_gap）", show_default=False)] = None,
+    flat: Annotated[bool, typer.Option("--flat", help="不按缺口分散，按总分平铺（旧的顺序）")] = False,
+    exclude_partners: Annotated[bool, typer.Option(
+        "--exclude-partners", help="不列已是本区战略伙伴的企业（深化合作）")] = False,
+    platforms: Annotated[int, typer.Option("--platforms", help="另列前 N 家平台与渠道（高校、院所、基金）")] = 10,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
 ) -> None:
-    """排序招商目标：哪些外地企业能补链、强链，每项得分都有中文理由。"""
+    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
 
+        err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
+                  "见 README「Back-end parity」", markup=False, highlight=False)
         prospects = rank_on_server(data, flt, top or None)
         names: dict[str, str] = {}
+        shown: list[Prospect] = []
     else:
         session = open_session(data)
+        settings = session.scoring.rank
         diagnosis = diagnose(session.graph, session.scoring.diagnosis)
-        prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+        targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
+        prospects = rank(session.graph, diagnosis, settings, targets, top or None, _as_of(as_of),
+                         None if flat else per_gap or settings.per_gap)
+        shown = (rank(session.graph, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
+                      platforms, _as_of(as_of)) if platforms else [])
         names = session.names()
     if fmt is Format.json:
-        print_json([p.model_dump(exclude={"details", "province", "city"}) for p in prospects])
+        print_json([p.model_dump(exclude={"details", "province", "city"}) for p in [*prospects, *shown]])
     elif fmt is Format.csv:
         from chainkg.export import PROSPECT_HEADERS, prospect_rows
 
-        print_csv(PROSPECT_HEADERS, prospect_rows(prospects, names))
+        print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
         out.print(views.prospects_table(prospects, names))
+        if shown:
+            out.print(views.platforms_table(shown))
 
 
 @app.command()
 @handle_errors
-def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xiebo")],
-            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径。"""
+def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名或简称，如 lvdi-xiebo 或 绿地协博")],
+            data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+    """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     session = open_session(data)
     g = session.graph
+    company = resolve_company(g, company)
     key = node_id("Company", company)
-    if key not in g:
-        raise NotFoundError(f"企业「{company}」不存在（见 companies.csv 的 id 列）")
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
-    prospects = rank(g, diagnosis, settings)
+    today = _as_of(as_of)
+    kind = company_kind(g.nodes[key])
+    same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
+    prospects = rank(g, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
-    ctx = prepare(g, diagnosis, settings)
+    ctx = prepare(g, diagnosis, settings, today=today)
     channels = ctx.channels
     components, fills = evaluate(g, key, ctx, settings)
     relations = _relation_lines(g, key)
@@ -268,6 +304,9 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xi
             "company_id": company, "company": g.nodes[key]["name"], "is_local": g.nodes[key]["is_local"],
             "rank": prospect.rank if prospect else None,
             "score": round(sum(c.value * c.weight for c in components.values()), 4),
+            "points": prospect.points if prospect else None, "tier": prospect.tier if prospect else None,
+            "kind": kind, "headline": prospect.headline if prospect else None,
+            "usage": channel_usage(channel, g.nodes[key]["name"]) if channel and channel.hops else None,
             "components": {n: c.model_dump() for n, c in components.items()},
             "fills": fills, "channel": channel.model_dump() if channel else None,
             "relations": relations,
@@ -275,6 +314,27 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xi
         return
     for part in views.explain_view(g.nodes[key], components, channels.get(key), relations, prospect):
         out.print(part)
+
+
+def resolve_company(g: nx.MultiDiGraph, text: str) -> str:
+    """A company id from its id, Chinese name or alias; "did you mean" for near misses."""
+    import difflib
+
+    if node_id("Company", text) in g:
+        return text
+    found: dict[str, set[str]] = {}
+    for _k, a in nodes_of(g, "Company"):
+        for label in (a["name"], *a.get("aliases", ())):
+            found.setdefault(label, set()).add(a["id"])
+    ids = found.get(text.strip())
+    if ids and len(ids) == 1:
+        return next(iter(ids))
+    if ids:
+        raise NotFoundError(f"「{text}」对应多家企业：{'、'.join(sorted(ids))}；请用企业 id")
+    near = difflib.get_close_matches(text, list(found), n=3, cutoff=0.5)
+    near += sorted(label for label in found if text and text in label and label not in near)[:3]
+    hint = ("；是否要找：" + "、".join(f"{n}（{'、'.join(sorted(found[n]))}）" for n in near[:5])) if near else ""
+    raise NotFoundError(f"企业「{text}」不存在（可用 companies.csv 的 id、企业名或简称）{hint}")
 
 
 def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
@@ -287,11 +347,12 @@ def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
 
 @app.command()
 @handle_errors
-def whatif(add: Annotated[list[str], typer.Option("--add", help="假设落地的企业 id，可重复")],
+def whatif(add: Annotated[list[str], typer.Option("--add", help="假设落地的企业（id、中文名或简称），可重复")],
            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """假如这些企业落地：哪些缺口被补上、哪些环节变强，总严重度减少多少。"""
+    """假如这些企业落地：哪些缺口被补上、哪些环节变强，各产业链本地可配套的环节数如何变化。"""
     session = open_session(data)
-    result = what_if(session.graph, filter_values(add) or [], session.scoring.diagnosis)
+    ids = [resolve_company(session.graph, name) for name in filter_values(add) or []]
+    result = what_if(session.graph, ids, session.scoring.diagnosis)
     if fmt is Format.table:
         out.print(views.whatif_table(result))
     else:

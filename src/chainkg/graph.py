@@ -65,6 +65,7 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
     region_key = node_id("Region", region.id)
     g.graph["region"] = region_key
     g.graph["targets"] = [_props(t) for t in region.targets]
+    _add_signals_and_needs(g, data)
     g.add_node(region_key, label="Region", **_props(region, {"parks", "partners", "targets"}))
 
     for f in data.fields:
@@ -109,6 +110,29 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
                    type=rel.type, note=rel.note, source=rel.source)
     _add_projects(g, data, with_companies)
     return g
+
+
+def _add_signals_and_needs(g: nx.MultiDiGraph, data: DataSet) -> None:
+    """Graph attributes the ranking reads: signals by company id, anchor needs by segment id.
+
+    ``as_of`` is the data's as-of date, the latest signal's (None without signals): the
+    default "today" of the intent component, so a ranking does not change with the clock.
+    """
+    signals: dict[str, list[dict[str, Any]]] = {}
+    for signal in sorted(data.signals, key=lambda s: (s.company, s.date, s.kind, s.note), reverse=True):
+        signals.setdefault(signal.company, []).append(signal.model_dump())
+    g.graph["signals"] = signals
+    g.graph["as_of"] = max((s.date for s in data.signals), default=None)
+    needs: dict[str, list[dict[str, Any]]] = {}
+    if data.anchor_needs:
+        names = data.pool.companies.filter(
+            data.pool.companies.get_column("id").is_in([n.company for n in data.anchor_needs])
+        ).select("id", "name").rows()
+        name_of = dict(names)
+        for need in sorted(data.anchor_needs, key=lambda n: (n.segment, n.company)):
+            needs.setdefault(need.segment, []).append(
+                {**need.model_dump(), "company_name": name_of.get(need.company, need.company)})
+    g.graph["anchor_needs"] = needs
 
 
 def _add_projects(g: nx.MultiDiGraph, data: DataSet, with_companies: bool) -> None:

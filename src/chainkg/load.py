@@ -18,6 +18,7 @@ from chainkg.checks import cross_check
 from chainkg.errors import ConfigError, DataError
 from chainkg.issues import DataIssue
 from chainkg.models import (
+    AnchorNeed,
     Chain,
     DataSet,
     IndustryField,
@@ -25,6 +26,7 @@ from chainkg.models import (
     Project,
     Region,
     Segment,
+    Signal,
 )
 from chainkg.pool_checks import check_pool, read_pool
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
@@ -34,6 +36,8 @@ __all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_va
 
 FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv",
          "region.yaml", "projects.csv")
+SIGNALS_FILE = "signals.csv"  # optional: public signs that a company is moving (intent)
+ANCHOR_NEEDS_FILE = "anchor_needs.csv"  # optional: what local anchors buy from outside
 PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
 
 M = TypeVar("M", bound=BaseModel)
@@ -244,13 +248,20 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     if (data_dir / PROGRESS_FILE).exists():
         progress, ln = _csv_records(data_dir / PROGRESS_FILE, Progress, issues, lines.unparsed_ids)
         lines.add(PROGRESS_FILE, ln)
+    optional: dict[str, list[Any]] = {}
+    for file, model in ((SIGNALS_FILE, Signal), (ANCHOR_NEEDS_FILE, AnchorNeed)):
+        optional[file] = []
+        if (data_dir / file).exists():
+            optional[file], ln = _csv_records(data_dir / file, model, issues, lines.unparsed_ids)
+            lines.add(file, ln)
 
     if region is None:
         return None, _sorted(issues)
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
         pool=pool, region=region, projects=tuple(projects),
-        progress=tuple(progress),
+        progress=tuple(progress), signals=tuple(optional[SIGNALS_FILE]),
+        anchor_needs=tuple(optional[ANCHOR_NEEDS_FILE]),
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
@@ -286,7 +297,7 @@ def _region_lines(raw: Any) -> dict[str, int]:
 
 
 def _sorted(issues: list[DataIssue]) -> list[DataIssue]:
-    order = {name: i for i, name in enumerate((*FILES, PROGRESS_FILE))}
+    order = {name: i for i, name in enumerate((*FILES, PROGRESS_FILE, SIGNALS_FILE, ANCHOR_NEEDS_FILE))}
     return sorted(issues, key=lambda i: (order.get(i.file, 99), i.line or 0, i.level))
 
 

@@ -18,7 +18,9 @@ __all__ = [
     "RELATION_TYPES",
     "ROLES",
     "SCALES",
+    "SIGNAL_KINDS",
     "STAGES",
+    "AnchorNeed",
     "Chain",
     "Company",
     "CompanySegment",
@@ -31,6 +33,7 @@ __all__ = [
     "Region",
     "Relation",
     "Segment",
+    "Signal",
     "Target",
 ]
 
@@ -229,6 +232,30 @@ class Progress(Record):
     note: str = ""
 
 
+SignalKind = Literal["融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张"]
+SIGNAL_KINDS: tuple[str, ...] = ("融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张")
+
+
+class Signal(Record):
+    """A public sign that a company is moving now (signals.csv, optional): 融资, 扩产 …"""
+
+    company: Slug
+    date: date
+    kind: SignalKind
+    note: str = ""
+    source: Text
+    url: str = ""
+
+
+class AnchorNeed(Record):
+    """What a local anchor (链主) buys from outside (anchor_needs.csv, optional): 以商招商."""
+
+    company: Slug
+    segment: Slug
+    note: str = ""
+    source: Text
+
+
 class DataSet(BaseModel):
     """Everything in one graph_data/ directory, parsed and cross-checked.
 
@@ -246,6 +273,8 @@ class DataSet(BaseModel):
     region: Region
     projects: tuple[Project, ...]
     progress: tuple[Progress, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    anchor_needs: tuple[AnchorNeed, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

@@ -19,6 +19,7 @@ far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candid
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -26,7 +27,18 @@ import polars as pl
 
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id
 from chainkg.pool_graph import PoolGraph
-from chainkg.ranking import LANDED_STAGES, Channel, RankContext, RankFilter, feed_edges, gap_segments
+from chainkg.ranking import (
+    LANDED_STAGES,
+    PLATFORM_OWNERSHIPS,
+    SUPPLY_TYPES,
+    WAY_IN_TYPES,
+    Channel,
+    RankContext,
+    RankFilter,
+    as_of,
+    feed_edges,
+    gap_segments,
+)
 from chainkg.scoring import RankSettings
 
 if TYPE_CHECKING:
@@ -48,10 +60,16 @@ def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame
         frame = frame.filter(~pl.col("id").is_in(landed))
     if flt.provinces:
         frame = frame.filter(pl.col("province").is_in(flt.provinces))
+    kind = (pl.when(pl.col("ownership").is_in(list(PLATFORM_OWNERSHIPS))).then(pl.lit("platform"))
+            .when(pl.col("is_partner")).then(pl.lit("deepen")).otherwise(pl.lit("target")))
+    if flt.kinds:
+        frame = frame.filter(kind.is_in(flt.kinds))
+    if flt.exclude_partners:
+        frame = frame.filter(kind != "deepen")
     return frame
 
 
-def channel_table(pg: PoolGraph, max_hops: int) -> pl.DataFrame:
+def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:
     """Every company within ``max_hops`` of a local firm or partner: hops, previous, relation, origin.
 
     Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
@@ -61,7 +79,15 @@ def channel_table(pg: PoolGraph, max_hops: int) -> pl.DataFrame:
     """
     kinds = sorted(COMPANY_RELATION_TYPES)
     code = pl.col("type").replace_strict(kinds, list(range(len(kinds))), return_dtype=pl.UInt32)
-    relations = pg.relations.select("from_idx", "to_idx", code.alias("kind"))
+    relations = pg.relations
+    if mode == "way_in":
+        # ranking.way_in: a supplier/customer link only next to a local firm or partner.
+        anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
+        next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
+        relations = relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
+            pl.col("type").is_in(list(WAY_IN_TYPES))
+            | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor")))
+    relations = relations.select("from_idx", "to_idx", code.alias("kind"))
     both = pl.concat([
         relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"), "kind"),
         relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b"), "kind"),
@@ -99,8 +125,11 @@ def channel_table(pg: PoolGraph, max_hops: int) -> pl.DataFrame:
 
 def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
              status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
-             settings: RankSettings) -> pl.DataFrame:
-    """idx, score: every component of ``ranking.evaluate`` as one expression per company."""
+             settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+             today: date | None = None) -> pl.DataFrame:
+    """idx, id, score, primary_gap: every component of ``ranking.evaluate`` as one expression
+    per company. ``gaps`` are all gaps (what gap_fit counts), ``listed`` those the ranking
+    lists candidates for (what the primary gap is chosen among; default ``gaps``)."""
     c = pl.col
     w = settings.weights
     n = pg.companies.height
@@ -114,6 +143,13 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
     gap_fit = (links.with_columns(severity.alias("severity")).filter(c("severity").is_not_null())
                .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).product()).alias("gap_fit")))
+    # The primary gap: highest severity × role fit among the listed gaps, ties by segment id.
+    listed = gaps if listed is None else listed
+    listed_severity = c("segment_id").replace_strict(
+        list(listed), [d.severity for d in listed.values()], default=None, return_dtype=pl.Float64)
+    primary = (links.with_columns((listed_severity * role_fit).alias("fit")).filter(c("fit").is_not_null())
+               .sort("company_idx", c("fit").neg(), "segment_id")
+               .group_by("company_idx", maintain_order=True).agg(c("segment_id").first().alias("primary_gap")))
 
     # capability: weighted mean of the known signals.
     cap = settings.capability
@@ -141,6 +177,11 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
         rel.filter(is_local.gather(rel.get_column("to_idx"))).select(c("from_idx").alias("company_idx"), strength),
         rel.filter(is_local.gather(rel.get_column("from_idx"))).select(c("to_idx").alias("company_idx"), strength),
     ]).group_by("company_idx").agg(c("relation").max())
+    needs: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("anchor_needs", {})
+    if needs:
+        needed = (links.filter(c("segment_id").is_in(list(needs))).select("company_idx").unique()
+                  .with_columns(pl.lit(pull.anchor_need).alias("relation")))
+        relation = pl.concat([relation, needed]).group_by("company_idx").agg(c("relation").max())
     weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
     neighbours = pl.DataFrame(
         [(s, other, weights[status[other].status])
@@ -159,11 +200,65 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     table = (candidates.with_columns(hops.gather(candidates.get_column("idx")).alias("hops"))
              .join(gap_fit, left_on="idx", right_on="company_idx", how="left")
              .join(relation, left_on="idx", right_on="company_idx", how="left")
-             .join(feed, left_on="idx", right_on="company_idx", how="left"))
+             .join(feed, left_on="idx", right_on="company_idx", how="left")
+             .join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
+             .join(_footprint(pg, candidates, home, settings), on="idx", how="left")
+             .join(primary, left_on="idx", right_on="company_idx", how="left"))
     chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
     return table.select("idx", "id", (
         w.gap_fit * c("gap_fit").fill_null(0.0) + w.capability * capability + w.chain_pull * chain_pull
-        + w.partner_proximity * proximity + w.geography * geography).alias("score"))
+        + w.partner_proximity * proximity + w.geography * geography
+        + w.intent * c("intent").fill_null(0.0) + w.attainability * _attainability(settings)
+    ).alias("score"), "primary_gap")
+
+
+def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
+    """id, intent: ``ranking.intent_component`` over the signals (a small table) as a group-by."""
+    signals: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("signals", {})
+    rows = [(company, s["date"], s["kind"]) for company, items in signals.items() for s in items]
+    frame = pl.DataFrame(rows, schema={"id": pl.String, "date": pl.Date, "kind": pl.String}, orient="row")
+    intent = settings.intent
+    age = (pl.lit(today) - pl.col("date")).dt.total_days()
+    value = (pl.col("kind").replace_strict(intent.kinds, default=0.0, return_dtype=pl.Float64)
+             * 0.5 ** (age.cast(pl.Float64) / intent.half_life_days))
+    return (frame.filter(age >= 0).group_by("id").agg((1.0 - (1.0 - value).product()).alias("intent")))
+
+
+def _footprint(pg: PoolGraph, candidates: pl.DataFrame, home: str, settings: RankSettings) -> pl.DataFrame:
+    """idx, place (2 = a seat/subsidiary/investee in the province, 1 = in a neighbour), is_subsidiary."""
+    c = pl.col
+    province = pg.companies.get_column("province")
+    rel = pg.relations.select("from_idx", "to_idx", "type")
+    subs = rel.filter(c("type") == "SUBSIDIARY_OF")
+    invests = rel.filter(c("type") == "INVESTS_IN")
+    places = pl.concat([
+        candidates.select(c("idx"), c("province")),
+        subs.select(c("to_idx").alias("idx"), province.gather(subs.get_column("from_idx")).alias("province")),
+        invests.select(c("from_idx").alias("idx"), province.gather(invests.get_column("to_idx")).alias("province")),
+    ])
+    neighbours = list(settings.geography.neighbours)
+    level = (pl.when(c("province") == home).then(2).when(c("province").is_in(neighbours)).then(1).otherwise(0))
+    best = places.with_columns(level.alias("place")).group_by("idx").agg(c("place").max())
+    parents = subs.select(c("from_idx").alias("idx")).unique().with_columns(pl.lit(True).alias("is_subsidiary"))
+    return best.join(parents, on="idx", how="left").with_columns(c("is_subsidiary").fill_null(False))
+
+
+def _attainability(settings: RankSettings) -> pl.Expr:
+    """``ranking.attainability_component`` on the columns of ``_footprint`` and the company."""
+    c = pl.col
+    att = settings.attainability
+    footprint = (pl.when(c("place") == 2).then(att.footprint.get("same_province", 0.0))
+                 .when(c("place") == 1).then(att.footprint.get("neighbour_province", 0.0)).otherwise(0.0))
+    headquarters = (c("ownership") == "central_soe") & (c("scale") == "large") & ~c("is_subsidiary")
+    size_known = headquarters.fill_null(False) | c("scale").is_in(list(att.size))
+    size = (pl.when(headquarters.fill_null(False)).then(att.central_soe_headquarters)
+            .otherwise(c("scale").replace_strict(att.size, default=0.0, return_dtype=pl.Float64)))
+    specialist = c("tags").list.eval(pl.element().replace_strict(
+        att.specialist, default=0.0, return_dtype=pl.Float64)).list.max().fill_null(0.0)
+    numerator = (att.footprint_part * footprint + pl.when(size_known).then(att.size_part * size).otherwise(0.0)
+                 + att.specialist_part * specialist)
+    denominator = att.footprint_part + pl.when(size_known).then(att.size_part).otherwise(0.0) + att.specialist_part
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
 
 
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
@@ -236,6 +331,7 @@ def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
 
 def rank_view(
     pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter, top: int | None,
+    today: date | None = None, per_gap: int | None = None,
 ) -> tuple[nx.MultiDiGraph, RankContext, list[str], dict[str, str]]:
     """What ``ranking.rank`` needs, for the candidates that can reach the top ``top``.
 
@@ -243,18 +339,31 @@ def rank_view(
     (sorted) and the pipeline stage by node key.
     """
     gaps = gap_segments(diagnosis, flt)
+    all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(gaps), flt)
-    table = channel_table(pg, settings.max_hops)
+    table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
-        scores = prescore(pg, candidates, gaps, status, table, home, settings)
-        threshold = scores.get_column("score").sort(descending=True)[top - 1]
+        scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
+        if per_gap is not None:
+            # ranking.select_variety on the pre-scores; near-ties of the per_gap-th are kept too.
+            ordered = scores.sort(pl.col("score").neg(), "id").with_columns(
+                pl.int_range(pl.len()).over("primary_gap").alias("place"))
+            floor = (ordered.filter(pl.col("place") == per_gap - 1)
+                     .select("primary_gap", pl.col("score").alias("floor")))
+            chosen = ordered.filter(pl.col("place") < per_gap)
+            threshold = chosen.get_column("score")[min(top, chosen.height) - 1]
+            scores = (ordered.join(floor, on="primary_gap", how="left", nulls_equal=True)
+                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - MARGIN)))
+        else:
+            threshold = scores.get_column("score").sort(descending=True)[top - 1]
         candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
     keep = candidates.select("idx", "id").sort("id")
     rows = keep.get_column("idx")
     g = _subgraph(pg, rows)
     ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=_channels(pg, table, rows),
-                      home=home)
+                      home=home, all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
+                      needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today))
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
     return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages

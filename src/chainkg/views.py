@@ -13,7 +13,17 @@ from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.export import STAGE_NAMES
 from chainkg.graph import node_id, nodes_of
 from chainkg.issues import DataIssue
-from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Channel, Component, Prospect
+from chainkg.ranking import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    KIND_LABELS,
+    STAGE_LABELS,
+    TIER_LABELS,
+    Channel,
+    Component,
+    Prospect,
+    channel_usage,
+)
 from chainkg.whatif import WhatIf
 
 __all__ = [
@@ -119,21 +129,43 @@ def _key_reasons(p: Prospect, limit: int = 4) -> list[str]:
     return (gaps + ties + channel)[: limit + 1]
 
 
-def prospects_table(prospects: list[Prospect], names: dict[str, str]) -> Table:
-    table = Table(title=f"招商目标排序（{len(prospects)} 家；完整理由见 chainkg explain 企业id）", show_lines=True)
+def prospects_table(prospects: list[Prospect], names: dict[str, str], title: str | None = None) -> Table:
+    """The shortlist: 0–100 score, tier, one headline reason; the components in small print."""
+    table = Table(title=title or f"招商目标（{len(prospects)} 家；完整理由见 chainkg explain 企业名或id）",
+                  show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("企业", max_width=24)
+    table.add_column("企业", max_width=26)
     table.add_column("总分", justify="right")
-    for c in COMPONENTS:
-        table.add_column(COMPONENT_LABELS[c], justify="right")
-    table.add_column("主要理由", overflow="fold")
+    table.add_column("档次")
+    table.add_column("首要理由", overflow="fold")
     for p in prospects:
-        stage = f"\n[dim]项目库：{STAGE_LABELS[p.pipeline_stage]}[/]" if p.pipeline_stage else ""
+        flags = []
+        if p.kind == "deepen":
+            flags.append("[bold]深化合作[/]（已是战略伙伴）")
+        if p.pipeline_stage:
+            flags.append(f"项目库：{STAGE_LABELS[p.pipeline_stage]}")
+        flag = "".join(f"\n[dim]{f}[/]" for f in flags)
+        parts = " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}" for c in COMPONENTS)
         table.add_row(
-            str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]{stage}",
-            f"{p.score:.3f}", *[f"{p.components[c]:.2f}" for c in COMPONENTS],
-            "\n".join(_key_reasons(p)),
+            str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]{flag}",
+            str(p.points), TIER_LABELS[p.tier], f"{p.headline}\n[dim]{parts}[/]",
         )
+    return table
+
+
+def platforms_table(platforms: list[Prospect]) -> Table:
+    """Universities, institutes and funds: channels, with what they connect to."""
+    table = Table(title=f"平台与渠道（高校、院所、基金：不是招商目标，而是引荐和合作的渠道；{len(platforms)} 家）",
+                  show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("机构", max_width=26)
+    table.add_column("总分", justify="right")
+    table.add_column("相关缺口", overflow="fold")
+    table.add_column("连接", overflow="fold")
+    for p in platforms:
+        more = f"\n……另 {len(p.connects) - 4} 条" if len(p.connects) > 4 else ""
+        table.add_row(str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]",
+                      str(p.points), p.headline, "\n".join(p.connects[:4]) + more or "数据中没有其企业关系")
     return table
 
 
@@ -147,10 +179,14 @@ def explain_view(
     if company["is_local"]:
         status = "本地企业（不参与招商排序）"
     elif prospect:
-        status = f"第 {prospect.rank} 名，总分 {prospect.score:.3f}"
+        status = (f"{KIND_LABELS[prospect.kind]}第 {prospect.rank} 名，"
+                  f"总分 {prospect.points}（{TIER_LABELS[prospect.tier]}）"
+                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else ""))
     else:
         status = "不在招商排序中（未填补任何缺口，或已签约落地）"
     header.add_row("排序", status)
+    if prospect and prospect.headline:
+        header.add_row("首要理由", prospect.headline)
     table = Table(title="得分构成", show_lines=True)
     for h in ("维度", "得分", "权重", "加权", "依据"):
         table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left")
@@ -164,6 +200,7 @@ def explain_view(
         for rel, name in zip(channel.relations, channel.path[1:], strict=True):
             steps.append(f"-[{rel}]- {name}")
         paths.add_row(f"最近的{channel.target_kind}（{channel.hops}跳）：" + " ".join(steps))
+        paths.add_row(channel_usage(channel, company["name"]))
     for line in relations:
         paths.add_row(line)
     if not paths.rows:
@@ -177,7 +214,8 @@ def whatif_table(result: WhatIf) -> Table:
         table.add_column(h)
     for c in result.changes:
         table.add_row(c.segment, c.chain, c.change, f"{c.severity_before:.2f} → {c.severity_after:.2f}")
-    table.caption = (f"补上缺口 {result.gaps_closed} 个，变为强链 {result.turned_strong} 个；"
-                     f"总严重度 {result.severity_before:.2f} → {result.severity_after:.2f}"
-                     f"（减少 {result.severity_removed:.2f}）")
+    chains = "；".join(f"{c.chain}链 {c.before}/{c.segments} 环节本地可配套 → {c.after}/{c.segments}"
+                       for c in result.chains)
+    table.caption = ((chains + "\n" if chains else "")
+                     + f"补上缺口 {result.gaps_closed} 个环节，变为强链 {result.turned_strong} 个环节")
     return table
