@@ -57,8 +57,13 @@ def test_position_is_the_middle_of_a_tie() -> None:
 def test_backtest_on_tiny_data(tiny_dir: Path) -> None:
     data, _ = load_valid(tiny_dir)
     report = backtest(data, load_scoring(tiny_dir))
-    ranking, capability, random = report.methods
+    ranking, legacy, capability, random = report.methods
     assert report.engaged == 2
+    # Old and new weights place both firms alike on this data. New, out-signed once its
+    # project is gone: gap .3·.67 + capability .1·.36 + pull .15·.6464 + geography .05·1
+    # + attainability .15·(.4·1 same province + .4·.8 medium)/1 = .492, second behind
+    # out-integrator .545 (tests/test_shortlist.py); out-fab (.3395) stays last.
+    assert [(c.position, c.percentile) for c in legacy.cases] == [(6.0, 100.0), (2.0, 28.6)]
     # out-fab: 6 candidates (out-signed stays signed, so it is no candidate); last by score.
     # Capability by hand: out-reducer 0.98 > out-fab (large central SOE: 0.4+0.1)/1 = 0.5 > …
     # out-signed, once its project is gone: 7 candidates; capability (0.4·0.7 + 0.1·0.8) = 0.36,
@@ -91,7 +96,8 @@ def test_evaluate_command(tiny_dir: Path, fmt: str) -> None:
         assert json.loads(result.stdout)["engaged"] == 2
     elif fmt == "csv":
         assert result.stdout.splitlines()[0] == "方法,企业id,企业,招商进度,名次,候选数,百分位"
-        assert "chainkg 排序（当前权重）,out-signed,已签约企业,签约,2.0,7,28.6" in result.stdout
+        assert "chainkg 排序（新：当前设置）,out-signed,已签约企业,签约,2.0,7,28.6" in result.stdout
+        assert "chainkg 排序（旧：#11 之前的权重）,out-signed,已签约企业,签约,2.0,7,28.6" in result.stdout
     else:
         assert "回测：本区实际对接的 2 家外地企业" in result.stdout
 

@@ -8,6 +8,8 @@ ranking is recomputed on what is left. Where the firm lands among all candidates
 early the ranking would have surfaced it. Two naive orderings of the same candidates are
 scored the same way, so the gain is visible:
 
+- ``legacy``: the ranking before issue #11 (``scoring.LEGACY_RANK``: five components, any
+  relation as a channel), so old and new weights are compared on the same cases;
 - ``capability``: company size/listing/qualifications alone (a list of famous names);
 - ``random``: the expected position under a uniformly random order (exact, not sampled).
 
@@ -23,6 +25,7 @@ with knowledge of the engagement) stays in; see README "Back-test".
 from __future__ import annotations
 
 import math
+from datetime import date
 import statistics
 from collections.abc import Callable
 
@@ -32,7 +35,7 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.models import DataSet
 from chainkg.ranking import STAGE_ORDER, Prospect, rank
-from chainkg.scoring import Scoring
+from chainkg.scoring import LEGACY_RANK, Scoring
 
 __all__ = [
     "ENGAGED_STAGES",
@@ -48,7 +51,8 @@ __all__ = [
 # 接洽 and every later stage: the district talked to the firm.
 ENGAGED_STAGES = STAGE_ORDER[STAGE_ORDER.index("contacted"):]
 METHOD_LABELS = {
-    "ranking": "chainkg 排序（当前权重）",
+    "ranking": "chainkg 排序（新：当前设置）",
+    "legacy": "chainkg 排序（旧：#11 之前的权重）",
     "capability": "基线：只按企业实力（名企名单）",
     "random": "基线：随机顺序（期望值）",
 }
@@ -154,7 +158,7 @@ def _summary(method: str, cases: list[BacktestCase]) -> MethodResult:
     )
 
 
-def backtest(data: DataSet, scoring: Scoring) -> BacktestReport:
+def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
     """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
     names = {c.id: c.name for c in data.companies}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
@@ -162,11 +166,16 @@ def backtest(data: DataSet, scoring: Scoring) -> BacktestReport:
     for company_id, stage in engaged.items():
         g = build_graph(without_engagement(data, company_id))
         diagnosis = diagnose(g, scoring.diagnosis)
-        prospects = rank(g, diagnosis, scoring.rank)  # landed firms are left out, as in daily use
+        # Landed firms are left out, as in daily use; every kind of counterpart (targets,
+        # partners, platforms) in one flat order, so a platform the district engaged counts too.
+        prospects = rank(g, diagnosis, scoring.rank, today=today)
+        legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
         n, name = len(prospects), names[company_id]
         score = _position(prospects, company_id, lambda p: p.score)
+        old = _position(legacy, company_id, lambda p: p.score)
         capability = _position(prospects, company_id, lambda p: p.components["capability"])
         per_method["ranking"].append(_case(company_id, name, stage, score, n))
+        per_method["legacy"].append(_case(company_id, name, stage, old, len(legacy)))
         per_method["capability"].append(_case(company_id, name, stage, capability, n))
         per_method["random"].append(_random_case(company_id, name, stage, score is not None, n))
     return BacktestReport(engaged=len(engaged),

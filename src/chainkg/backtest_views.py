@@ -29,13 +29,15 @@ def _summary_table(report: BacktestReport) -> Table:
 
 
 def _cases_table(report: BacktestReport) -> Table:
-    ranking, capability = report.methods[0], report.methods[1]
+    by_method = {m.method: m for m in report.methods}
+    ranking, legacy, capability = by_method["ranking"], by_method["legacy"], by_method["capability"]
     table = Table(title="逐家企业（名次为并列时取中间位置；未进入排序 = 不填补任何缺口）")
-    for header in ("企业", "招商进度", "chainkg 名次", "百分位", "只按实力名次", "百分位"):
+    for header in ("企业", "招商进度", "新排序名次", "百分位", "旧排序名次", "百分位", "只按实力名次", "百分位"):
         table.add_column(header, justify="left" if header in ("企业", "招商进度") else "right")
-    for ours, theirs in zip(ranking.cases, capability.cases, strict=True):
+    for ours, old, theirs in zip(ranking.cases, legacy.cases, capability.cases, strict=True):
         table.add_row(f"{ours.company}\n[dim]{ours.company_id}[/]", STAGE_LABELS[ours.stage],
                       _place(ours.position, ours.candidates), f"{ours.percentile:.1f}",
+                      _place(old.position, old.candidates), f"{old.percentile:.1f}",
                       _place(theirs.position, theirs.candidates), f"{theirs.percentile:.1f}")
     return table
 

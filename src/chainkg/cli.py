@@ -16,7 +16,7 @@ from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ConfigError, DataError, NotFoundError
 from chainkg.export import export_prospects
 from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
-from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
+from chainkg.load import default_data_dir, load_dataset, load_scoring, load_scoring_file, load_valid
 from chainkg.models import DataSet
 from chainkg.neo4j_cli import neo4j_app
 from chainkg.ranking import (
@@ -379,13 +379,20 @@ def export_prospects_command(
 
 @app.command("evaluate")
 @handle_errors
-def evaluate_command(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几，并与两个朴素基线比较。"""
+def evaluate_command(
+    data: DataOpt = None, fmt: FormatOpt = Format.table,
+    scoring: Annotated[Path | None, typer.Option(
+        "--scoring", help="用另一份评分设置文件作为「新」排序（默认：数据目录的 scoring.yaml）",
+        show_default=False)] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几；新旧权重与两个朴素基线并列比较。"""
     from chainkg.backtest import backtest
     from chainkg.backtest_views import CASE_HEADERS, backtest_tables, case_rows
 
     path = data or default_data_dir()
-    report = backtest(load_valid(path)[0], load_scoring(path))
+    settings = load_scoring_file(scoring) if scoring else load_scoring(path)
+    report = backtest(load_valid(path)[0], settings, _as_of(as_of))
     if fmt is Format.json:
         print_json(report)
     elif fmt is Format.csv:

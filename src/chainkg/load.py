@@ -314,6 +314,13 @@ def load_scoring(data_dir: Path) -> Scoring:
     path = data_dir / "scoring.yaml"
     if not path.exists():
         return Scoring()
+    return load_scoring_file(path)
+
+
+def load_scoring_file(path: Path) -> Scoring:
+    """A scoring settings file (the same checks as a data set's scoring.yaml)."""
+    if not path.is_file():
+        raise ConfigError(f"评分设置文件不存在：{path}")
     doc = read_yaml(path)
     issues = list(doc.issues)
     scoring = None
