@@ -4,32 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 
-from chainkg import __version__, views
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import DataError, NotFoundError
-from chainkg.export import export_prospects
-from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
-from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
-from chainkg.models import DataSet
+from chainkg import __version__
 from chainkg.neo4j_cli import neo4j_app
-from chainkg.ranking import (
-    COMPONENTS,
-    RELATION_LABELS,
-    RankFilter,
-    evaluate,
-    filter_values,
-    prepare,
-    rank,
-)
-from chainkg.scoring import Scoring
 from chainkg.terminal import err, handle_errors, out, print_csv, print_json, set_debug
-from chainkg.whatif import what_if
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
+    from chainkg.models import DataSet
+    from chainkg.pool_graph import PoolGraph
+    from chainkg.ranking import RankFilter
+    from chainkg.scoring import Scoring
+
+# Library modules are imported inside the commands: --version and --help stay fast.
 
 app = typer.Typer(
     name="chainkg", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -66,23 +60,39 @@ ChainOpt = Annotated[list[str] | None, typer.Option("--chain", help="产业链 i
 
 @dataclass
 class Session:
-    """What a command works on: the validated data, its graph and its scoring settings."""
+    """What a command works on: the validated data, its graph and its scoring settings.
+
+    ``graph`` (every company a networkx node) and ``pool`` (companies as tables, see
+    chainkg.pool_graph) are built on first use: gaps, rank and export need only the pool.
+    """
 
     data: DataSet
-    graph: nx.MultiDiGraph
     scoring: Scoring
 
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from chainkg.graph import build_graph
+
+        return build_graph(self.data)
+
+    @cached_property
+    def pool(self) -> PoolGraph:
+        from chainkg.pool_graph import pool_graph
+
+        return pool_graph(self.data)
+
     def names(self) -> dict[str, str]:
-        """id → Chinese name for companies and segments (for human-readable cells)."""
-        return {a["id"]: a["name"] for label in ("Company", "Segment")
-                for _k, a in nodes_of(self.graph, label)}
+        """id → Chinese name of the segments and of the companies tables name (local, partners)."""
+        return self.pool.names()
 
 
 def open_session(data_dir: Path | None) -> Session:
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+
     path = data_dir or default_data_dir()
     data, _warnings = load_valid(path)
     scoring = load_scoring(path)
-    return Session(data=data, graph=build_graph(data), scoring=scoring)
+    return Session(data=data, scoring=scoring)
 
 
 def _version(value: bool) -> None:
@@ -104,6 +114,10 @@ def main_callback(
 @handle_errors
 def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验数据目录：列出所有错误和警告（文件、行号、字段）；有错误时退出码为 2。"""
+    from chainkg import views
+    from chainkg.errors import DataError
+    from chainkg.load import default_data_dir, load_dataset, load_scoring
+
     path = data or default_data_dir()
     _dataset, issues = load_dataset(path)
     errors = [i for i in issues if i.level == "error"]
@@ -132,6 +146,9 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 @handle_errors
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
+    from chainkg import views
+    from chainkg.graph import graph_stats
+
     session = open_session(data)
     result = graph_stats(session.graph)
     if fmt is Format.table:
@@ -146,6 +163,11 @@ def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 robotics")],
          data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """以树状图显示一条产业链：链位 → 环节 → 细分环节，附本地企业和外地企业数。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.errors import NotFoundError
+    from chainkg.graph import node_id, nodes_of
+
     session = open_session(data)
     if node_id("Chain", chain_id) not in session.graph:
         known = "、".join(sorted(a["id"] for _k, a in nodes_of(session.graph, "Chain")))
@@ -159,7 +181,10 @@ def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 roboti
 
 def _filtered_gaps(session: Session, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
-    rows = diagnose(session.graph, session.scoring.diagnosis)
+    from chainkg.diagnosis import diagnose
+    from chainkg.ranking import filter_values
+
+    rows = diagnose(session.pool, session.scoring.diagnosis)
     wanted = {"field_id": filter_values(field), "chain_id": filter_values(chain),
               "stage": filter_values(stage), "status": filter_values(status)}
     return [r for r in rows
@@ -181,6 +206,8 @@ def gaps(
     backend: BackendOpt = Backend.networkx,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
+    from chainkg import views
+
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server
 
@@ -202,6 +229,8 @@ def gaps(
 
 def _rank_filter(field: list[str] | None, chain: list[str] | None, segment: list[str] | None,
                  province: list[str] | None, include_pipeline: bool) -> RankFilter:
+    from chainkg.ranking import RankFilter, filter_values
+
     return RankFilter(fields=filter_values(field), chains=filter_values(chain),
                       segments=filter_values(segment), provinces=filter_values(province),
                       include_pipeline=include_pipeline)
@@ -223,6 +252,10 @@ def rank_command(
     backend: BackendOpt = Backend.networkx,
 ) -> None:
     """排序招商目标：哪些外地企业能补链、强链，每项得分都有中文理由。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.ranking import rank
+
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
@@ -231,8 +264,8 @@ def rank_command(
         names: dict[str, str] = {}
     else:
         session = open_session(data)
-        diagnosis = diagnose(session.graph, session.scoring.diagnosis)
-        prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+        diagnosis = diagnose(session.pool, session.scoring.diagnosis)
+        prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
         names = session.names()
     if fmt is Format.json:
         print_json([p.model_dump(exclude={"details", "province", "city"}) for p in prospects])
@@ -249,6 +282,12 @@ def rank_command(
 def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xiebo")],
             data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.errors import NotFoundError
+    from chainkg.graph import node_id
+    from chainkg.ranking import evaluate, prepare, rank
+
     session = open_session(data)
     g = session.graph
     key = node_id("Company", company)
@@ -278,6 +317,8 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id，如 lvdi-xi
 
 
 def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
+    from chainkg.ranking import RELATION_LABELS
+
     lines = []
     for u, v, k in sorted([*g.out_edges(key, keys=True), *g.in_edges(key, keys=True)]):
         if k in RELATION_LABELS and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
@@ -290,6 +331,10 @@ def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
 def whatif(add: Annotated[list[str], typer.Option("--add", help="假设落地的企业 id，可重复")],
            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """假如这些企业落地：哪些缺口被补上、哪些环节变强，总严重度减少多少。"""
+    from chainkg import views
+    from chainkg.ranking import filter_values
+    from chainkg.whatif import what_if
+
     session = open_session(data)
     result = what_if(session.graph, filter_values(add) or [], session.scoring.diagnosis)
     if fmt is Format.table:
@@ -308,10 +353,14 @@ def export_prospects_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
+    from chainkg.diagnosis import diagnose
+    from chainkg.export import export_prospects
+    from chainkg.ranking import rank
+
     session = open_session(data)
-    diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
-    prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+    prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
@@ -321,4 +370,12 @@ def main() -> None:
     app()
 
 
-__all__ = ["COMPONENTS", "app", "main"]
+def __getattr__(name: str) -> object:
+    if name == "COMPONENTS":  # re-exported for compatibility, imported on first use
+        from chainkg.ranking import COMPONENTS
+
+        return COMPONENTS
+    raise AttributeError(f"module 'chainkg.cli' has no attribute {name!r}")
+
+
+__all__ = ["app", "main"]

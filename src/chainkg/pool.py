@@ -164,8 +164,6 @@ class CompanyPool:
         # Integer company keys, made once: joins, look-ups and the BFS then work on integers.
         # ``idx`` is the company's row; a link's ``company_idx`` (a relation's ``from_idx`` /
         # ``to_idx``) is the row of the first company with that id, null when there is none.
-        import polars as pl
-
         if "idx" not in companies.columns:
             companies = companies.with_row_index("idx")
         first = companies.select("id", "idx").unique("id", keep="first", maintain_order=True)

@@ -227,7 +227,8 @@ def read_pool_table(
              **{s.name: pl.Series([_plain(s, d[s.name]) for d in dumped], dtype=polars_dtype(s))
                 for s in specs}})
         typed = typed.update(patch, on="_row", include_nulls=True)
-        keep = keep | pl.Series([False] * typed.height).scatter([i for i, _r in patches], True)
+        patched = pl.repeat(False, typed.height, dtype=pl.Boolean, eager=True)
+        keep = keep | patched.scatter([i for i, _r in patches], True)
     return typed.filter(keep).select(*[s.name for s in specs], "line")
 
 
