@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import itertools
 import json
 import os
 import random
@@ -231,7 +232,8 @@ def run_stages(data_dir: Path) -> dict[str, Any]:
 
 def run_e2e(args: list[str]) -> dict[str, Any]:
     """Run the chainkg CLI once; wall seconds and the child's peak RSS."""
-    command = [str(Path(sys.executable).with_name("chainkg")), *args]
+    beside = Path(sys.executable).with_name("chainkg")  # the venv's script, else the one on PATH
+    command = [str(beside) if beside.exists() else (shutil.which("chainkg") or "chainkg"), *args]
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                    env={**os.environ, "COLUMNS": "150"})
@@ -286,7 +288,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         lines += ["", "Growth t(N)/t(previous size):", "",
                   "| companies | N × | " + " | ".join(STAGE_HEADERS[s] for s in STAGES)
                   + " | `rank` e2e | `gaps` e2e |", "|---:|---:|" + "---:|" * (len(STAGES) + 2)]
-        for prev, r in zip(results, results[1:], strict=False):
+        for prev, r in itertools.pairwise(results):
             cells = [r["seconds"][s] / prev["seconds"][s] for s in STAGES]
             cells += [r[k]["seconds"] / prev[k]["seconds"] for k in ("cli_rank", "cli_gaps")]
             lines.append(f"| {r['companies']:,} | {r['companies'] / prev['companies']:.0f} | "

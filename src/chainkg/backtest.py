@@ -25,9 +25,9 @@ with knowledge of the engagement) stays in; see README "Back-test".
 from __future__ import annotations
 
 import math
-from datetime import date
 import statistics
 from collections.abc import Callable
+from datetime import date
 
 from pydantic import BaseModel
 

@@ -5,35 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 
-from chainkg import __version__, render_cli, views
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import ConfigError, DataError, NotFoundError
-from chainkg.export import export_prospects
-from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
-from chainkg.load import default_data_dir, load_dataset, load_scoring, load_scoring_file, load_valid
-from chainkg.models import DataSet
+from chainkg import __version__
 from chainkg.neo4j_cli import neo4j_app
-from chainkg.ranking import (
-    COMPONENTS,
-    RELATION_LABELS,
-    Prospect,
-    RankFilter,
-    channel_usage,
-    company_kind,
-    evaluate,
-    filter_values,
-    prepare,
-    rank,
-)
-from chainkg.scoring import Scoring
 from chainkg.terminal import err, handle_errors, out, print_csv, print_json, set_debug
-from chainkg.whatif import what_if
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
+    from chainkg.models import DataSet
+    from chainkg.pool_graph import PoolGraph
+    from chainkg.ranking import RankFilter
+    from chainkg.scoring import Scoring
+
+# Library modules are imported inside the commands: --version and --help stay fast.
 
 app = typer.Typer(
     name="chainkg", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
@@ -70,23 +61,39 @@ ChainOpt = Annotated[list[str] | None, typer.Option("--chain", help="产业链 i
 
 @dataclass
 class Session:
-    """What a command works on: the validated data, its graph and its scoring settings."""
+    """What a command works on: the validated data, its graph and its scoring settings.
+
+    ``graph`` (every company a networkx node) and ``pool`` (companies as tables, see
+    chainkg.pool_graph) are built on first use: gaps, rank and export need only the pool.
+    """
 
     data: DataSet
-    graph: nx.MultiDiGraph
     scoring: Scoring
 
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from chainkg.graph import build_graph
+
+        return build_graph(self.data)
+
+    @cached_property
+    def pool(self) -> PoolGraph:
+        from chainkg.pool_graph import pool_graph
+
+        return pool_graph(self.data)
+
     def names(self) -> dict[str, str]:
-        """id → Chinese name for companies and segments (for human-readable cells)."""
-        return {a["id"]: a["name"] for label in ("Company", "Segment")
-                for _k, a in nodes_of(self.graph, label)}
+        """id → Chinese name of the segments and of the companies tables name (local, partners)."""
+        return self.pool.names()
 
 
 def open_session(data_dir: Path | None) -> Session:
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+
     path = data_dir or default_data_dir()
     data, _warnings = load_valid(path)
     scoring = load_scoring(path)
-    return Session(data=data, graph=build_graph(data), scoring=scoring)
+    return Session(data=data, scoring=scoring)
 
 
 def _version(value: bool) -> None:
@@ -108,6 +115,10 @@ def main_callback(
 @handle_errors
 def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验数据目录：列出所有错误和警告（文件、行号、字段）；有错误时退出码为 2。"""
+    from chainkg import views
+    from chainkg.errors import DataError
+    from chainkg.load import default_data_dir, load_dataset, load_scoring
+
     path = data or default_data_dir()
     _dataset, issues = load_dataset(path)
     errors = [i for i in issues if i.level == "error"]
@@ -136,6 +147,9 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 @handle_errors
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
+    from chainkg import views
+    from chainkg.graph import graph_stats
+
     session = open_session(data)
     result = graph_stats(session.graph)
     if fmt is Format.table:
@@ -150,6 +164,11 @@ def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 robotics")],
          data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """以树状图显示一条产业链：链位 → 环节 → 细分环节，附本地企业和外地企业数。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.errors import NotFoundError
+    from chainkg.graph import node_id, nodes_of
+
     session = open_session(data)
     if node_id("Chain", chain_id) not in session.graph:
         known = "、".join(sorted(a["id"] for _k, a in nodes_of(session.graph, "Chain")))
@@ -163,7 +182,10 @@ def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 roboti
 
 def _filtered_gaps(session: Session, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
-    rows = diagnose(session.graph, session.scoring.diagnosis)
+    from chainkg.diagnosis import diagnose
+    from chainkg.ranking import filter_values
+
+    rows = diagnose(session.pool, session.scoring.diagnosis)
     wanted = {"field_id": filter_values(field), "chain_id": filter_values(chain),
               "stage": filter_values(stage), "status": filter_values(status)}
     return [r for r in rows
@@ -185,6 +207,8 @@ def gaps(
     backend: BackendOpt = Backend.networkx,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
+    from chainkg import views
+
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server
 
@@ -206,6 +230,8 @@ def gaps(
 
 def _rank_filter(field: list[str] | None, chain: list[str] | None, segment: list[str] | None,
                  province: list[str] | None, include_pipeline: bool) -> RankFilter:
+    from chainkg.ranking import RankFilter, filter_values
+
     return RankFilter(fields=filter_values(field), chains=filter_values(chain),
                       segments=filter_values(segment), provinces=filter_values(province),
                       include_pipeline=include_pipeline)
@@ -222,6 +248,8 @@ AsOfOpt = Annotated[str | None, typer.Option(
 
 
 def _as_of(value: str | None) -> date | None:
+    from chainkg.errors import ConfigError
+
     if value is None:
         return None
     try:
@@ -247,6 +275,10 @@ def rank_command(
     backend: BackendOpt = Backend.networkx,
 ) -> None:
     """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.ranking import Prospect, rank
+
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
@@ -259,11 +291,11 @@ def rank_command(
     else:
         session = open_session(data)
         settings = session.scoring.rank
-        diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+        diagnosis = diagnose(session.pool, session.scoring.diagnosis)
         targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
-        prospects = rank(session.graph, diagnosis, settings, targets, top or None, _as_of(as_of),
+        prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
                          None if flat else per_gap or settings.per_gap)
-        shown = (rank(session.graph, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
+        shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
                       platforms, _as_of(as_of)) if platforms else [])
         names = session.names()
     if fmt is Format.json:
@@ -283,6 +315,11 @@ def rank_command(
 def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名或简称，如 lvdi-xiebo 或 绿地协博")],
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import node_id
+    from chainkg.ranking import RankFilter, channel_usage, company_kind, evaluate, prepare, rank
+
     session = open_session(data)
     g = session.graph
     company = resolve_company(g, company)
@@ -320,6 +357,9 @@ def resolve_company(g: nx.MultiDiGraph, text: str) -> str:
     """A company id from its id, Chinese name or alias; "did you mean" for near misses."""
     import difflib
 
+    from chainkg.errors import NotFoundError
+    from chainkg.graph import node_id, nodes_of
+
     if node_id("Company", text) in g:
         return text
     found: dict[str, set[str]] = {}
@@ -338,6 +378,8 @@ def resolve_company(g: nx.MultiDiGraph, text: str) -> str:
 
 
 def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
+    from chainkg.ranking import RELATION_LABELS
+
     lines = []
     for u, v, k in sorted([*g.out_edges(key, keys=True), *g.in_edges(key, keys=True)]):
         if k in RELATION_LABELS and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
@@ -350,6 +392,10 @@ def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
 def whatif(add: Annotated[list[str], typer.Option("--add", help="假设落地的企业（id、中文名或简称），可重复")],
            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """假如这些企业落地：哪些缺口被补上、哪些环节变强，各产业链本地可配套的环节数如何变化。"""
+    from chainkg import views
+    from chainkg.ranking import filter_values
+    from chainkg.whatif import what_if
+
     session = open_session(data)
     ids = [resolve_company(session.graph, name) for name in filter_values(add) or []]
     result = what_if(session.graph, ids, session.scoring.diagnosis)
@@ -369,10 +415,14 @@ def export_prospects_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
+    from chainkg.diagnosis import diagnose
+    from chainkg.export import export_prospects
+    from chainkg.ranking import rank
+
     session = open_session(data)
-    diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
-    prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+    prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
@@ -389,6 +439,7 @@ def evaluate_command(
     """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几；新旧权重与两个朴素基线并列比较。"""
     from chainkg.backtest import backtest
     from chainkg.backtest_views import CASE_HEADERS, backtest_tables, case_rows
+    from chainkg.load import default_data_dir, load_scoring, load_scoring_file, load_valid
 
     path = data or default_data_dir()
     settings = load_scoring_file(scoring) if scoring else load_scoring(path)
@@ -402,7 +453,11 @@ def evaluate_command(
             out.print(table)
 
 
-render_cli.register(app)  # chainkg map / chainkg report
+# chainkg map / chainkg report (issue #12). NOTE: this imports the map/report modules at
+# start-up; the lead reconciles it with issue #13's lazy imports.
+from chainkg import render_cli  # noqa: E402
+
+render_cli.register(app)
 
 
 def main() -> None:
@@ -410,4 +465,12 @@ def main() -> None:
     app()
 
 
-__all__ = ["COMPONENTS", "app", "main"]
+def __getattr__(name: str) -> object:
+    if name == "COMPONENTS":  # re-exported for compatibility, imported on first use
+        from chainkg.ranking import COMPONENTS
+
+        return COMPONENTS
+    raise AttributeError(f"module 'chainkg.cli' has no attribute {name!r}")
+
+
+__all__ = ["app", "main"]

@@ -10,23 +10,23 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ChainkgError
-from chainkg.graph import build_graph
-from chainkg.graphdb import backend, connection, cypher_export, queries
-from chainkg.graphdb.push import push as push_graph
-from chainkg.graphdb.push import wipe as wipe_graph
-from chainkg.load import default_data_dir, load_scoring, load_valid
-from chainkg.ranking import Prospect, RankFilter, filter_values, rank
-from chainkg.scoring import Scoring
 from chainkg.terminal import err, handle_errors, out
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
+    from chainkg.graphdb import connection
+    from chainkg.ranking import Prospect, RankFilter
+    from chainkg.scoring import Scoring
+
+# The Neo4j driver, networkx and the analysis are imported inside the commands, so that
+# chainkg --version / --help (which must build this sub-app) stay fast.
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
 
@@ -52,6 +52,11 @@ class _Analysed:
 
 
 def _analyse(data: Path | None) -> _Analysed:
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+    from chainkg.ranking import rank
+
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
@@ -62,6 +67,8 @@ def _analyse(data: Path | None) -> _Analysed:
 
 def _connect(uri: str | None = None, user: str | None = None, password: str | None = None,
              database: str | None = None) -> connection.Neo4jRunner:
+    from chainkg.graphdb import connection
+
     return connection.connect(connection.settings_from(uri, user, password, database))
 
 
@@ -75,6 +82,11 @@ def push_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行。"""
+    from rich.progress import Progress
+
+    from chainkg.graphdb.push import push as push_graph
+    from chainkg.graphdb.push import wipe as wipe_graph
+
     analysed = _analyse(data)
     with _connect(uri, user, password, database) as runner:
         if wipe:
@@ -103,6 +115,8 @@ def export_cypher_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
+    from chainkg.graphdb import cypher_export
+
     analysed = _analyse(data)
     count = cypher_export.write_cypher_script(output, analysed.graph, analysed.diagnosis,
                                               analysed.prospects, force)
@@ -129,6 +143,10 @@ def query_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table 或 json")] = "table",
 ) -> None:
     """运行 cypher/queries/ 中的命名查询，以表格或 JSON 输出。"""
+    from rich.table import Table
+
+    from chainkg.graphdb import queries
+
     if name is None:
         for q in queries.list_queries():
             args = " ".join(f"{p}=…" for p in q.params)
@@ -155,6 +173,10 @@ def _cell(value: Any) -> str:
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
     """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
+    from chainkg.graphdb import backend
+    from chainkg.load import default_data_dir, load_scoring
+    from chainkg.ranking import filter_values
+
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
         return backend.diagnose_on_server(runner, scoring.diagnosis, filter_values(field),
@@ -163,6 +185,9 @@ def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
+    from chainkg.graphdb import backend
+    from chainkg.load import default_data_dir, load_scoring
+
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)

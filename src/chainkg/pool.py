@@ -24,21 +24,26 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
-from chainkg.models import Company, CompanySegment, Relation
-
 if TYPE_CHECKING:
     import polars as pl
 
-    from chainkg.models import Region
+    from chainkg.models import Company, CompanySegment, Region, Relation
 
-__all__ = ["POOL_FILES", "ColumnSpec", "CompanyPool", "column_specs"]
+__all__ = ["ColumnSpec", "CompanyPool", "column_specs", "pool_files"]
 
-# Model and file of each pool table, in load order.
-POOL_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "companies": ("companies.csv", Company),
-    "company_segments": ("company_segments.csv", CompanySegment),
-    "relations": ("relations.csv", Relation),
-}
+
+def pool_files() -> dict[str, tuple[str, type[BaseModel]]]:
+    """File and model of each pool table, in load order.
+
+    (A function: chainkg.models imports this module, so it cannot import the models first.)
+    """
+    from chainkg.models import Company, CompanySegment, Relation
+
+    return {
+        "companies": ("companies.csv", Company),
+        "company_segments": ("company_segments.csv", CompanySegment),
+        "relations": ("relations.csv", Relation),
+    }
 
 Kind = Literal["str", "choice", "list", "int", "float", "bool", "other"]
 
@@ -132,6 +137,7 @@ def _spec(name: str, annotation: Any, metadata: list[Any], required: bool, defau
 def column_specs(model: type[BaseModel]) -> list[ColumnSpec]:
     """One ColumnSpec per field of a pool model, in field order.
 
+    >>> from chainkg.models import CompanySegment
     >>> [(s.name, s.kind) for s in column_specs(CompanySegment)][:3]
     [('company_id', 'str'), ('segment_id', 'str'), ('role', 'choice')]
     """
@@ -164,8 +170,6 @@ class CompanyPool:
         # Integer company keys, made once: joins, look-ups and the BFS then work on integers.
         # ``idx`` is the company's row; a link's ``company_idx`` (a relation's ``from_idx`` /
         # ``to_idx``) is the row of the first company with that id, null when there is none.
-        import polars as pl
-
         if "idx" not in companies.columns:
             companies = companies.with_row_index("idx")
         first = companies.select("id", "idx").unique("id", keep="first", maintain_order=True)
@@ -193,15 +197,16 @@ class CompanyPool:
         relations: Iterable[Relation],
     ) -> CompanyPool:
         """A pool from pydantic records (lines unknown: null)."""
+        models = {table: model for table, (_file, model) in pool_files().items()}
         return cls(
-            companies=_frame(Company, companies),
-            company_segments=_frame(CompanySegment, company_segments),
-            relations=_frame(Relation, relations),
+            companies=_frame(models["companies"], companies),
+            company_segments=_frame(models["company_segments"], company_segments),
+            relations=_frame(models["relations"], relations),
         )
 
     def records(self, table: str) -> Iterator[BaseModel]:
         """Pydantic records of one table, validated as the CSV loader validates them."""
-        model = POOL_FILES[table][1]
+        model = pool_files()[table][1]
         frame: pl.DataFrame = getattr(self, table)
         names = [n for n in model.model_fields if n in frame.columns]
         for row in frame.select(names).iter_rows(named=True):

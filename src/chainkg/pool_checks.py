@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from chainkg.checks import LISTED_PATTERNS, _listed_problem
 from chainkg.issues import DataIssue
-from chainkg.pool import POOL_FILES, ColumnSpec, CompanyPool, column_specs, polars_dtype
+from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
 from chainkg.readers import parse_csv, read_text
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 
@@ -227,7 +227,8 @@ def read_pool_table(
              **{s.name: pl.Series([_plain(s, d[s.name]) for d in dumped], dtype=polars_dtype(s))
                 for s in specs}})
         typed = typed.update(patch, on="_row", include_nulls=True)
-        keep = keep | pl.Series([False] * typed.height).scatter([i for i, _r in patches], True)
+        patched = pl.repeat(False, typed.height, dtype=pl.Boolean, eager=True)
+        keep = keep | patched.scatter([i for i, _r in patches], True)
     return typed.filter(keep).select(*[s.name for s in specs], "line")
 
 
@@ -246,7 +247,7 @@ def read_pool(
     """companies.csv, company_segments.csv and relations.csv of a data directory."""
     tables = {
         table: read_pool_table(data_dir / file, model, list_columns, parse_row, issues, unparsed)
-        for table, (file, model) in POOL_FILES.items()
+        for table, (file, model) in pool_files().items()
     }
     return CompanyPool(**tables)
 

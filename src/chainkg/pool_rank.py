@@ -50,10 +50,15 @@ __all__ = ["MARGIN", "channel_table", "prescore", "rank_view"]
 MARGIN = 1e-3
 
 
+def _flags(n: int) -> pl.Series:
+    """n times False, to scatter True into."""
+    return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+
+
 def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
     linked = pg.company_segments.filter(pl.col("segment_id").is_in(gaps)).get_column("company_idx")
-    mask = pl.Series([False] * pg.companies.height).scatter(linked, True)
+    mask = _flags(pg.companies.height).scatter(linked, True)
     frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
     if not flt.include_pipeline:
         landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
@@ -99,7 +104,7 @@ def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.Data
                                     pl.lit(None, pl.UInt32).alias("kind"), pl.col("node").alias("origin"))
     columns = ["node", "hops", "previous", "kind", "origin"]
     levels = [frontier.select(columns)]
-    visited = pl.Series([False] * pg.companies.height).scatter(frontier.get_column("node"), True)
+    visited = _flags(pg.companies.height).scatter(frontier.get_column("node"), True)
     for hops in range(1, max_hops + 1):
         reached = frontier.select(pl.col("node").alias("a"), "place").join(both, on="a")
         reached = reached.filter(~visited.gather(reached.get_column("b")))
@@ -133,7 +138,7 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     c = pl.col
     w = settings.weights
     n = pg.companies.height
-    wanted = pl.Series([False] * n).scatter(candidates.get_column("idx"), True)
+    wanted = _flags(n).scatter(candidates.get_column("idx"), True)
     links = pg.company_segments.select("company_idx", "segment_id", "role").filter(
         wanted.gather(pg.company_segments.get_column("company_idx")))
 
@@ -142,7 +147,9 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
         list(gaps), [d.severity for d in gaps.values()], default=None, return_dtype=pl.Float64)
     role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
     gap_fit = (links.with_columns(severity.alias("severity")).filter(c("severity").is_not_null())
-               .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).product()).alias("gap_fit")))
+               # product() as exp(sum(log)): the fast aggregation; a factor of 0 gives log -inf, exp 0.
+               .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).log().sum().exp())
+                                            .alias("gap_fit")))
     # The primary gap: highest severity × role fit among the listed gaps, ties by segment id.
     listed = gaps if listed is None else listed
     listed_severity = c("segment_id").replace_strict(
@@ -183,17 +190,19 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
                   .with_columns(pl.lit(pull.anchor_need).alias("relation")))
         relation = pl.concat([relation, needed]).group_by("company_idx").agg(c("relation").max())
     weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
+    codes = {segment: i for i, segment in enumerate(status)}
     neighbours = pl.DataFrame(
-        [(s, other, weights[status[other].status])
+        [(s, codes[other], weights[status[other].status])
          for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
-        schema={"segment_id": pl.String, "other": pl.String, "weight": pl.Float64}, orient="row")
+        schema={"segment_id": pl.String, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
     feed = (links.select("company_idx", "segment_id").join(neighbours, on="segment_id")
             .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
 
     geo = settings.geography
     geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
                  .when(c("province").is_in(list(geo.neighbours))).then(geo.neighbour_province).otherwise(0.0))
-    hops = pl.Series([None] * n, dtype=pl.Int64).scatter(channels.get_column("node"), channels.get_column("hops"))
+    hops = pl.repeat(None, n, dtype=pl.Int64, eager=True).scatter(
+        channels.get_column("node"), channels.get_column("hops"))
     proximity = (pl.when(c("is_partner")).then(1.0)
                  .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
 
@@ -312,7 +321,7 @@ def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
     g = pg.taxonomy.copy()
     c = pl.col
     n = pg.companies.height
-    wanted = pl.Series([False] * n).scatter(keep, True)
+    wanted = _flags(n).scatter(keep, True)
     rel = pg.relations
     relations = rel.filter(wanted.gather(rel.get_column("from_idx")) | wanted.gather(rel.get_column("to_idx")))
     touched = pl.concat([keep, relations.get_column("from_idx"), relations.get_column("to_idx")]).unique().sort()
