@@ -193,7 +193,8 @@ def _check_region(
             error(f"partners.{i}", f"partners.{i}.company",
                   f"战略合作伙伴「{partner.company}」不存在（见 companies.csv）")
     for kind, ids in (("parks", [p.id for p in region.parks]),
-                      ("targets", [t.id for t in region.targets])):
+                      ("targets", [t.id for t in region.targets]),
+                      ("channels", [c.id for c in region.channels])):
         seen: set[str] = set()
         for i, value in enumerate(ids):
             if value in seen:

@@ -18,6 +18,7 @@ __all__ = [
     "SCALES",
     "STAGES",
     "Chain",
+    "Channel",
     "Company",
     "CompanySegment",
     "DataSet",
@@ -141,6 +142,7 @@ class Relation(Record):
     to_id: Slug
     note: str = ""
     source: Text
+    since: int | None = None  # year the relation became true, when known
 
 
 class Park(Record):
@@ -173,6 +175,19 @@ class Target(Record):
     year: int | None = None
     comparison: Comparison = "="
     source: Text
+    baseline: float | None = None  # the actual the speech gives for baseline_year (2021)
+    baseline_year: int | None = None
+    note: str = ""  # scope of the baseline, wording of the speech
+
+
+class Channel(Record):
+    """A talent or investment-promotion channel the speech names: 联谊会, 大赛, 训练营, 节会 …"""
+
+    id: Slug
+    name: Text
+    kind: Text
+    description: str = ""
+    source: Text
 
 
 class Region(Record):
@@ -189,6 +204,7 @@ class Region(Record):
     targets: tuple[Target, ...] = ()
     description: str = ""
     source: Text
+    channels: tuple[Channel, ...] = ()
 
 
 class Project(Record):
