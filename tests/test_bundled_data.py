@@ -5,6 +5,7 @@ Each expectation below was read off the speech (../shared/seed), not computed by
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -429,3 +430,259 @@ def test_inferences_are_marked() -> None:
     inferred = {f"{r.from_id}/{r.type}/{r.to_id}" for r in DATA.relations if r.source.startswith("推断")}
     assert inferred == {"qihoo360/COOPERATES_WITH/haust", "haust-360-college/SUBSIDIARY_OF/haust"}
     assert ROWS[("tsinghua-luoyang-base", "robotics-rd")].source.startswith("推断")
+
+
+# --- The row-by-row audit of the second pass: every fix, by file (the figures in graph_data/README.md) ---
+# Rows checked = the rows the file had before the audit (commit 81c6ed5); an error is a row with at least one
+# wrong or missing fact. The lists name each row, so the README's error rates are checked against them.
+
+AUDIT_ROWS_CHECKED = {"companies.csv": 769, "company_segments.csv": 1190, "relations.csv": 74,
+                      "projects.csv": 19, "region.yaml": 60}
+
+COMPANY_FIXES: dict[str, list[str]] = {
+    "seed_source": ['kaicheng-zhineng'],
+    "name_or_alias": [
+        'alibaba', 'baidu', 'chongsu-nengyuan', 'entien', 'guohong-qingneng', 'guojia-diantou', 'henan-xinchantou',
+        'jinfeng-gongshe', 'jingdong', 'node-gufen', 'ringpu', 'shangtang', 'wangyu-wangka', 'xiecheng', 'zhipu',
+        'zhizhen-xinnengyuan',
+    ],
+    "listing_missing": ['guofu-qingneng', 'shaanxi-huada'],
+    "second_listing_missing": [
+        'angang-gufen', 'biyadi', 'changan-qiche', 'changcheng-qiche', 'changfei-guangxian', 'china-coal-energy',
+        'csg', 'dongfang-dianqi', 'flat-glass', 'haier-zhijia', 'hailuo-shuini', 'huahong', 'huaxin-shuini',
+        'jiangxi-tongye', 'jinfeng-keji', 'jingcheng-jidian', 'jingdongfang', 'joinn', 'meidi-jituan',
+        'ningde-shidai', 'petrochina', 'pharmaron', 'shunfeng', 'smic', 'wanguo-shuju', 'wangyi', 'weichai-dongli',
+        'wuxi-apptec', 'yihuatong', 'yituo', 'zhongguo-lvye', 'zhongguo-shihua', 'zhongguo-waiyun', 'zhongguo-yidong',
+        'zhongguo-zhongche', 'zhonglian-zhongke', 'zhongmian', 'zhongxing-tongxun', 'zijin-kuangye',
+    ],
+}
+SEGMENT_ROW_FIXES: dict[str, list[str]] = {
+    "seed_source": [
+        'avic-jonhon/aerospace-electronics', 'avic-jonhon/optoelectronic-interconnect-military-connectors',
+        'casc/aerospace-launch', 'casc/aerospace-propulsion', 'casc/aerospace-satellite',
+        'citic-heavy/building-materials-equipment', 'citic-heavy/cross-border-ecommerce-export-manufacturing',
+        'citic-heavy/energy-saving-equipment-waste-heat', 'citic-heavy/precision-bearings-app-machinery',
+        'citic-heavy/robotics-special-robot', 'haust/precision-bearings-rd', 'haust/robotics-rd',
+        'huawei/robotics-industrial-software', 'jianguang/petrochemical-equipment',
+        'jianguang/petrochemical-valves-machinery', 'jianguang/petrochemical-vessels-reactors',
+        'luotong/copper-processing-plate-strip', 'mcl-electronic/semiconductor-materials-polished-wafers',
+        'pulike/animal-health-poultry-vaccines', 'pulike/animal-health-swine-vaccines',
+        'pulike/animal-health-vaccines', 'pulike/animal-health-vet-drugs', 'siat/robotics-rd',
+        'sinosteel-luonai/refractories-shaped', 'sulian-china/rural-tourism-homestay',
+        'tsinghua-luoyang-base/robotics-rd', 'yituo/agri-machinery-engine', 'yituo/agri-machinery-tractor',
+        'yituo/cross-border-ecommerce-export-manufacturing', 'zkhy/robotics-sensor-vision',
+    ],
+    "placement": [
+        'daqo-nengyuan/semiconductor-materials-polysilicon', 'entien/precision-bearings-auto',
+        'entien/precision-bearings-industrial', 'liancheng-shukong/semiconductor-materials-crystal-growth',
+        'pharmaron/animal-health-biosafety-cro', 'tcl-zhonghuan/semiconductor-materials-crystal-growth',
+        'tcl-zhonghuan/semiconductor-materials-polished-wafers', 'wuxi-apptec/animal-health-biosafety-cro',
+    ],
+    "removed": [
+        'autobio/animal-health-human-ivd', 'baofeng-nengyuan/hydrogen-storage-industrial-h2',
+        'cansino/animal-health-human-biologics', 'hualan/animal-health-human-biologics',
+        'mindray/animal-health-human-ivd', 'tongwei/semiconductor-materials-polysilicon',
+        'tsinghua-luoyang-base/precision-bearings-rd', 'walvax/animal-health-human-biologics',
+        'wantai/animal-health-human-biologics', 'wantai/animal-health-human-ivd', 'wondfo/animal-health-human-ivd',
+        'xiexin-keji/semiconductor-materials-polysilicon', 'yituo/rural-tourism-smart-farming',
+        'zhifei/animal-health-human-biologics',
+    ],
+}
+RELATION_FIXES: dict[str, list[str]] = {
+    "seed_source": ["qihoo360/COOPERATES_WITH/haust", "haust-360-college/SUBSIDIARY_OF/haust",
+                    "kaicheng-zhineng/SUBSIDIARY_OF/citic-heavy"],
+    "removed": ["qihoo360/PARTNERS_WITH/henan-investment-group"],
+    "since_missing": ["dunan-huanjing/SUBSIDIARY_OF/geli-dianqi", "qiming-xingchen/SUBSIDIARY_OF/china-mobile",
+                      "longjing-huanbao/SUBSIDIARY_OF/zijin-kuangye", "changfei-guangxian/INVESTS_IN/bochuang-keji"],
+}
+PROJECT_FIXES: dict[str, list[str]] = {"company_not_in_speech": ["zhoushan-smart-island-build", "hitech-zone-mother-fund"]}
+REGION_FIXES: dict[str, list[str]] = {"comparison": ["targets:gdp-2022", "targets:rd-intensity-2022"]}
+AUDIT: dict[str, dict[str, list[str]]] = {
+    "companies.csv": COMPANY_FIXES, "company_segments.csv": SEGMENT_ROW_FIXES, "relations.csv": RELATION_FIXES,
+    "projects.csv": PROJECT_FIXES, "region.yaml": REGION_FIXES,
+}
+# chains.yaml: every feeds edge (388 before the audit) asked "does the upstream segment sell to the downstream one?"
+FEEDS_CHECKED = 388
+FEEDS_REMOVED = [
+    "robotics-reducer>robotics-mobile-robot", "robotics-service-robot>smart-elderly-care-robots",
+    "precision-bearings-aero>aerospace-propulsion", "aerospace-satellite>aerospace-navigation",
+    "hydrogen-storage-electrolyzer>hydrogen-storage-h2-cylinders",
+    "hydrogen-storage-industrial-h2>hydrogen-storage-h2-cylinders",
+    "petrochemical-refining>hydrogen-storage-industrial-h2",
+    "optoelectronic-interconnect-military-connectors>aerospace-electronics",
+    "immersive-tourism-vr-ar-devices>immersive-tourism-vr-content",
+    "immersive-tourism-esports-events>immersive-tourism-esports-venues",
+    "cross-border-ecommerce-sellers>cross-border-ecommerce-b2c-platforms",
+    "cross-border-ecommerce-export-manufacturing>cross-border-ecommerce-b2b-platforms",
+    "animal-health-bio-materials>animal-health-human-biologics",
+    "animal-health-biosafety-cro>animal-health-human-biologics",
+]
+SEGMENTS_CHECKED = 314
+SEGMENT_FIXES = {
+    "seed_source": ["robotics-special-robot", "agri-machinery-tractor", "energy-saving-equipment-waste-heat",
+                    "copper-processing-plate-strip", "brain-inspired-ai-industrial-vision",
+                    "optoelectronic-interconnect-military-connectors", "optoelectronic-interconnect-aerospace",
+                    "semiconductor-materials-polished-wafers", "petrochemical-equipment",
+                    "building-materials-equipment", "animal-health-vaccines", "smart-elderly-care-robots"],
+    "removed": ["animal-health-human-biologics", "animal-health-human-ivd"],
+}
+
+
+def _present(kind: str) -> set[str]:
+    if kind == "companies.csv":
+        return set(COMPANIES)
+    if kind == "company_segments.csv":
+        return {f"{c}/{s}" for c, s in ROWS}
+    if kind == "relations.csv":
+        return {f"{r.from_id}/{r.type}/{r.to_id}" for r in DATA.relations}
+    if kind == "projects.csv":
+        return {p.id for p in DATA.projects}
+    return {f"targets:{t.id}" for t in DATA.region.targets}
+
+
+@pytest.mark.parametrize("file", list(AUDIT))
+def test_audit_ledger_matches_the_data(file: str) -> None:
+    present = _present(file)
+    for kind, keys in AUDIT[file].items():
+        assert len(keys) == len(set(keys)), (file, kind)
+        if kind == "removed":
+            assert not set(keys) & present, (file, kind)
+        else:
+            assert set(keys) <= present, (file, kind, set(keys) - present)
+    fixed_sources = {*SEGMENT_ROW_FIXES["seed_source"]}
+    assert all("seed" not in ROWS[tuple(k.split("/"))].source for k in fixed_sources)  # type: ignore[index]
+
+
+def test_feeds_and_segment_ledger_matches_the_data() -> None:
+    edges = {f"{s.id}>{t}" for s in DATA.segments for t in s.feeds}
+    assert not set(FEEDS_REMOVED) & edges
+    assert all("seed" not in SEGMENTS[s].source for s in SEGMENT_FIXES["seed_source"])
+    assert not set(SEGMENT_FIXES["removed"]) & set(SEGMENTS)
+
+
+def _rate(errors: int, rows: int) -> str:
+    return f"{errors} / {rows}（{100 * errors / rows:.1f}%）"
+
+
+def _audit_figures() -> dict[str, str]:
+    figures = {}
+    for file, fixes in AUDIT.items():
+        errors = len({key for keys in fixes.values() for key in keys})
+        figures[file] = _rate(errors, AUDIT_ROWS_CHECKED[file])
+    total = sum(len({k for keys in f.values() for k in keys}) for f in AUDIT.values())
+    figures["total"] = _rate(total, sum(AUDIT_ROWS_CHECKED.values()))
+    figures["companies-substantive"] = str(len(COMPANY_FIXES["seed_source"] + COMPANY_FIXES["name_or_alias"]
+                                               + COMPANY_FIXES["listing_missing"]))
+    figures["companies-second-listing"] = str(len(COMPANY_FIXES["second_listing_missing"]))
+    figures["segment-rows-seed"] = str(len(SEGMENT_ROW_FIXES["seed_source"]))
+    figures["feeds"] = _rate(len(FEEDS_REMOVED), FEEDS_CHECKED)
+    figures["segments"] = _rate(sum(len(v) for v in SEGMENT_FIXES.values()), SEGMENTS_CHECKED)
+    return figures
+
+
+README = (BUNDLED / "README.md").read_text(encoding="utf-8")
+
+
+def _markers(kind: str) -> list[tuple[str, str]]:
+    return re.findall(rf"<!-- {kind}:([\w.-]+) -->(.*?)<!-- /{kind} -->", README)
+
+
+def test_readme_audit_figures() -> None:
+    found = _markers("audit")
+    assert found, "graph_data/README.md states no audit figure"
+    expected = _audit_figures()
+    for key, text in found:
+        assert text == expected[key], key
+    assert {key for key, _ in found} == set(expected)
+
+
+def _counts() -> dict[str, int]:
+    region = DATA.region
+    return {"fields": len(DATA.fields), "chains": len(DATA.chains), "segments": len(DATA.segments),
+            "companies": len(DATA.companies), "local_companies": len(LOCAL), "partners": len(region.partners),
+            "company_segments": len(DATA.company_segments), "relations": len(DATA.relations),
+            "projects": len(DATA.projects), "targets": len(region.targets), "parks": len(region.parks)}
+
+
+def _figures() -> dict[str, int]:
+    local = [COMPANIES[c] for c in LOCAL]
+    return {
+        "fengkou_chains": sum(c.fengkou for c in DATA.chains),
+        "sub_segments": sum(1 for s in DATA.segments if s.parent),
+        "feeds": sum(len(s.feeds) for s in DATA.segments),
+        "channels": len(DATA.region.channels),
+        "project_amounts": sum(p.amount_yi is not None for p in DATA.projects),
+        "baselines": sum(t.baseline is not None for t in DATA.region.targets),
+        "local_funds": sum(c.ownership == "fund" for c in local),
+        "local_institutes": sum(c.ownership == "institute" for c in local),
+        "local_firms": sum(c.ownership not in ("fund", "institute") for c in local),
+        "seed_allowed": sum(len(v) for v in SEED_ALLOWED.values()),
+    }
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("count", _counts()), ("figure", _figures())])
+def test_readme_counts_and_figures(kind: str, expected: dict[str, int]) -> None:
+    found = _markers(kind)
+    assert found
+    for key, text in found:
+        assert int(text) == expected[key], (kind, key)
+
+
+def _csv_lines() -> dict[str, list[str]]:
+    return {name: (BUNDLED / name).read_text(encoding="utf-8").splitlines()
+            for name in ("companies.csv", "company_segments.csv", "relations.csv", "projects.csv")}
+
+
+def test_readme_csv_examples_are_real_rows() -> None:
+    files = _csv_lines()
+    blocks = re.findall(r"(?:真实示例（第 ([\d、第 ]+) 行）：\n\n)?```csv\n(.*?)\n```", README, flags=re.S)
+    assert blocks
+    for numbers, body in blocks:
+        wanted = [int(n) for n in re.findall(r"\d+", numbers)]
+        found = []
+        for line in body.splitlines():
+            where = [i + 1 for lines in files.values() for i, row in enumerate(lines) if row == line]
+            assert where, line
+            found.append(where[0])
+        if wanted:
+            assert found == wanted
+
+
+def _yaml_records() -> dict[str, dict[str, object]]:
+    import yaml
+
+    chains = yaml.safe_load((BUNDLED / "chains.yaml").read_text(encoding="utf-8"))
+    region = yaml.safe_load((BUNDLED / "region.yaml").read_text(encoding="utf-8"))
+    records: dict[str, dict[str, object]] = {}
+    for key in ("fields", "chains", "segments"):
+        records.update({f"id:{r['id']}": r for r in chains[key]})
+    for key in ("parks", "targets", "channels"):
+        records.update({f"id:{r['id']}": r for r in region[key]})
+    records.update({f"company:{r['company']}": r for r in region["partners"]})
+    return records
+
+
+def test_readme_yaml_examples_are_real_records() -> None:
+    import yaml
+
+    records = _yaml_records()
+    blocks = re.findall(r"```yaml\n(.*?)\n```", README, flags=re.S)
+    checked = 0
+    for block in blocks:
+        if "xxx" in block:  # the recipe's placeholder segment
+            continue
+        doc = yaml.safe_load(block)
+        items = doc if isinstance(doc, list) else [x for v in doc.values() if isinstance(v, list) for x in v]
+        for item in items:
+            if not isinstance(item, dict) or not ({"id", "company"} & item.keys()):
+                continue
+            key = f"id:{item['id']}" if "id" in item else f"company:{item['company']}"
+            actual = records[key]
+            assert {k: actual.get(k) for k in item} == item, key
+            checked += 1
+    assert checked
+
+
+def test_segment_ids_are_prefixed_by_their_chain() -> None:
+    # graph_data/README.md: "现有 N 个全部遵守" (the convention is not enforced by the loader)
+    assert all(s.id.startswith(f"{s.chain}-") for s in DATA.segments)
