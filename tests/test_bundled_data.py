@@ -686,3 +686,12 @@ def test_readme_yaml_examples_are_real_records() -> None:
 def test_segment_ids_are_prefixed_by_their_chain() -> None:
     # graph_data/README.md: "现有 N 个全部遵守" (the convention is not enforced by the loader)
     assert all(s.id.startswith(f"{s.chain}-") for s in DATA.segments)
+
+
+def test_top_level_readme_data_section_counts() -> None:
+    text = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Data\n", 1)[1].split("\n## ", 1)[0]
+    found = re.findall(r"<!-- count:(\w+) -->(\d+)<!-- /count -->", section)
+    assert found
+    counts = _counts()
+    assert all(int(value) == counts[key] for key, value in found)
