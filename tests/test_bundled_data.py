@@ -495,7 +495,10 @@ RELATION_FIXES: dict[str, list[str]] = {
     "since_missing": ["dunan-huanjing/SUBSIDIARY_OF/geli-dianqi", "qiming-xingchen/SUBSIDIARY_OF/china-mobile",
                       "longjing-huanbao/SUBSIDIARY_OF/zijin-kuangye", "changfei-guangxian/INVESTS_IN/bochuang-keji"],
 }
-PROJECT_FIXES: dict[str, list[str]] = {"company_not_in_speech": ["zhoushan-smart-island-build", "hitech-zone-mother-fund"]}
+PROJECT_FIXES: dict[str, list[str]] = {
+    "company_not_in_speech": ["zhoushan-smart-island-build", "hitech-zone-mother-fund"],
+    "segments_inferred_under_seed": ["it-industrial-park", "zkhy-hq-base", "cbec-industrial-park-build"],
+}
 REGION_FIXES: dict[str, list[str]] = {"comparison": ["targets:gdp-2022", "targets:rd-intensity-2022"]}
 AUDIT: dict[str, dict[str, list[str]]] = {
     "companies.csv": COMPANY_FIXES, "company_segments.csv": SEGMENT_ROW_FIXES, "relations.csv": RELATION_FIXES,
