@@ -444,7 +444,7 @@ COMPANY_FIXES: dict[str, list[str]] = {
     "name_or_alias": [
         'alibaba', 'baidu', 'chongsu-nengyuan', 'entien', 'guohong-qingneng', 'guojia-diantou', 'henan-xinchantou',
         'jinfeng-gongshe', 'jingdong', 'node-gufen', 'ringpu', 'shangtang', 'wangyu-wangka', 'xiecheng', 'zhipu',
-        'zhizhen-xinnengyuan',
+        'zhizhen-xinnengyuan', 'mcl-electronic',
     ],
     "listing_missing": ['guofu-qingneng', 'shaanxi-huada'],
     "second_listing_missing": [
