@@ -698,3 +698,14 @@ def test_top_level_readme_data_section_counts() -> None:
     assert found
     counts = _counts()
     assert all(int(value) == counts[key] for key, value in found)
+
+
+def test_stats_show_targets_and_channels() -> None:
+    from chainkg.graph import graph_stats
+    from chainkg.views import stats_table
+
+    stats = graph_stats(GRAPH)
+    assert (stats["targets"], stats["channels"]) == (len(DATA.region.targets), len(DATA.region.channels))
+    caption = str(stats_table(stats)[-1].caption)
+    assert f"量化目标 {len(DATA.region.targets)} 项" in caption
+    assert f"人才与招商渠道 {len(DATA.region.channels)} 个" in caption
