@@ -55,7 +55,9 @@ def build_graph(data: DataSet) -> nx.MultiDiGraph:
     region_key = node_id("Region", region.id)
     g.graph["region"] = region_key
     g.graph["targets"] = [_props(t) for t in region.targets]
-    g.add_node(region_key, label="Region", **_props(region, {"parks", "partners", "targets"}))
+    g.graph["channels"] = [_props(c) for c in region.channels]
+    g.add_node(region_key, label="Region",
+               **_props(region, {"parks", "partners", "targets", "channels"}))
 
     for f in data.fields:
         g.add_node(node_id("Field", f.id), label="Field", **_props(f))
@@ -153,5 +155,7 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
             "outside": sum(1 for a in companies if not a["is_local"]),
             "partners": sum(1 for a in companies if a["is_partner"]),
         },
+        "targets": len(g.graph.get("targets", [])),
+        "channels": len(g.graph.get("channels", [])),
         "fields": per_field,
     }
