@@ -174,7 +174,8 @@ def _check_region(
             if seg_id not in segment_ids:
                 error(f"parks.{i}", f"parks.{i}.segments", f"环节「{seg_id}」不存在（见 chains.yaml）")
     for kind, ids in (("parks", [p.id for p in region.parks]),
-                      ("targets", [t.id for t in region.targets])):
+                      ("targets", [t.id for t in region.targets]),
+                      ("channels", [c.id for c in region.channels])):
         seen: set[str] = set()
         for i, value in enumerate(ids):
             if value in seen:

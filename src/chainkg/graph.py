@@ -66,7 +66,9 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
     g.graph["region"] = region_key
     g.graph["targets"] = [_props(t) for t in region.targets]
     _add_signals_and_needs(g, data)
-    g.add_node(region_key, label="Region", **_props(region, {"parks", "partners", "targets"}))
+    g.graph["channels"] = [_props(c) for c in region.channels]
+    g.add_node(region_key, label="Region",
+               **_props(region, {"parks", "partners", "targets", "channels"}))
 
     for f in data.fields:
         g.add_node(node_id("Field", f.id), label="Field", **_props(f))
@@ -190,5 +192,7 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
             "outside": sum(1 for a in companies if not a["is_local"]),
             "partners": sum(1 for a in companies if a["is_partner"]),
         },
+        "targets": len(g.graph.get("targets", [])),
+        "channels": len(g.graph.get("channels", [])),
         "fields": per_field,
     }

@@ -30,6 +30,7 @@ __all__ = [
     "Partner",
     "Progress",
     "Project",
+    "PromotionChannel",
     "Region",
     "Relation",
     "Segment",
@@ -147,6 +148,7 @@ class Relation(Record):
     to_id: Slug
     note: str = ""
     source: Text
+    since: int | None = None  # year the relation became true, when known
 
 
 class Park(Record):
@@ -184,8 +186,19 @@ class Target(Record):
     unit: str = ""
     year: int | None = None
     comparison: Comparison = "="
-    baseline: float | None = None
+    source: Text
+    baseline: float | None = None  # the actual the speech gives for baseline_year (2021)
     baseline_year: int | None = None
+    note: str = ""  # scope of the baseline, wording of the speech
+
+
+class PromotionChannel(Record):
+    """A talent or investment-promotion channel the speech names: 联谊会, 大赛, 训练营, 节会 …"""
+
+    id: Slug
+    name: Text
+    kind: Text
+    description: str = ""
     source: Text
 
 
@@ -203,6 +216,7 @@ class Region(Record):
     targets: tuple[Target, ...] = ()
     description: str = ""
     source: Text
+    channels: tuple[PromotionChannel, ...] = ()
 
 
 class Project(Record):

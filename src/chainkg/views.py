@@ -62,7 +62,8 @@ def stats_table(stats: dict[str, Any]) -> list[Table]:
         fields.add_row(row["name"], str(row["chains"]), str(row["segments"]),
                        str(row["local_companies"]), str(row["outside_companies"]))
     c = stats["companies"]
-    fields.caption = f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家"
+    fields.caption = (f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家；"
+                      f"量化目标 {stats.get('targets', 0)} 项，人才与招商渠道 {stats.get('channels', 0)} 个")
     return [nodes, edges, fields]
 
 
