@@ -33,6 +33,8 @@ app = typer.Typer(
 export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标清单等）。")
 app.add_typer(export_app, name="export")
 app.add_typer(neo4j_app, name="neo4j")
+import_app = typer.Typer(no_args_is_help=True, help="导入数据（近期动向等），与数据文件同样校验，有错误时不写入。")
+app.add_typer(import_app, name="import")
 
 
 
@@ -278,8 +280,10 @@ def rank_command(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.ranking import Prospect, rank
+    from chainkg.ranking import as_of as signals_day
 
     flt = _rank_filter(field, chain, segment, province, include_pipeline)
+    title = None
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
 
@@ -295,6 +299,10 @@ def rank_command(
         targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
                          None if flat else per_gap or settings.per_gap)
+        day = signals_day(session.pool.taxonomy, _as_of(as_of))
+        title = (f"招商目标（{len(prospects)} 家；近期动向按 {day.isoformat()} 计；"
+                 + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
+                 + "；完整理由见 chainkg explain 企业名）")
         shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
                       platforms, _as_of(as_of)) if platforms else [])
         names = session.names()
@@ -305,7 +313,7 @@ def rank_command(
 
         print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
-        out.print(views.prospects_table(prospects, names))
+        out.print(views.prospects_table(prospects, names, title))
         if shown:
             out.print(views.platforms_table(shown))
 
@@ -425,6 +433,28 @@ def export_prospects_command(
     prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
+
+
+@import_app.command("signals")
+@handle_errors
+def import_signals_command(
+    file: Annotated[Path, typer.Argument(
+        help="要导入的 CSV（列：企业、日期、类型、说明、来源、链接，中英文表头均可）")],
+    data: DataOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告，不写入")] = False,
+) -> None:
+    """把近期动向（融资、上市募投、扩产、新设基地、对外投资、招聘扩张）追加到 signals.csv。"""
+    from chainkg.load import default_data_dir, load_valid
+    from chainkg.signals_import import import_signals
+
+    path = data or default_data_dir()
+    result = import_signals(path, file, load_valid(path)[0], dry_run)
+    for issue in result.warnings:
+        err.print(f"警告 {issue.file}:{issue.line or ''} [{issue.field or ''}]: {issue.message}",
+                  markup=False, highlight=False)
+    verb = "将追加" if dry_run else "已追加"
+    err.print(f"{verb} {len(result.added)} 条动向到 {path / 'signals.csv'}"
+              f"（跳过已有的 {result.skipped} 条）", markup=False, highlight=False)
 
 
 @app.command("evaluate")

@@ -574,7 +574,7 @@ def headline(prospect: Prospect, ctx: RankContext) -> str:
     if need:
         parts.append(need.split("（")[0])
     elif intent.value > 0 and intent.reasons:
-        parts.append(intent.reasons[0].split("（")[0].replace("近期动向：", "近期"))
+        parts.append(intent.reasons[0].split("（")[0].replace("近期动向：", "近期动向 "))
     elif prospect.kind == "deepen":
         parts.append("已是战略伙伴，可深化合作")
     elif prospect.components["partner_proximity"] > 0 and (
