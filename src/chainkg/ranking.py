@@ -561,6 +561,12 @@ def primary_gap(fills: list[str], gaps: dict[str, SegmentDiagnosis], roles: dict
     return min(best)[1] if best else None
 
 
+def _latest_signal(company_id: str, ctx: RankContext) -> dict[str, Any] | None:
+    """The newest signal known on the ranking's day (signals are stored newest first)."""
+    today = ctx.today or date.today()
+    return next((s for s in (ctx.signals or {}).get(company_id, ()) if s["date"] <= today), None)
+
+
 def headline(prospect: Prospect, ctx: RankContext) -> str:
     """One sentence a leader reads: the gap it closes, and why now or through whom."""
     parts = []
@@ -573,8 +579,8 @@ def headline(prospect: Prospect, ctx: RankContext) -> str:
     intent = prospect.details["intent"]
     if need:
         parts.append(need.split("（")[0])
-    elif intent.value > 0 and intent.reasons:
-        parts.append(intent.reasons[0].split("（")[0].replace("近期动向：", "近期动向 "))
+    elif intent.value > 0 and (signal := _latest_signal(prospect.company_id, ctx)) is not None:
+        parts.append(f"近期动向 {signal['date'].isoformat()} {signal['kind']}")
     elif prospect.kind == "deepen":
         parts.append("已是战略伙伴，可深化合作")
     elif prospect.components["partner_proximity"] > 0 and (
