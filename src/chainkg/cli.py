@@ -320,7 +320,7 @@ def rank_command(
 
 @app.command()
 @handle_errors
-def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名或简称，如 lvdi-xiebo 或 绿地协博")],
+def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名或简称，如 lvdi-xiebo 或 绿的谐波")],
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg import views

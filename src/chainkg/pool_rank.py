@@ -19,6 +19,7 @@ far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candid
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -126,6 +127,18 @@ def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.Data
     table = pl.concat(levels)
     return table.with_columns(pl.col("kind").replace_strict(
         list(range(len(kinds))), kinds, default=None, return_dtype=pl.String))
+
+
+_CHANNEL_CACHE: weakref.WeakKeyDictionary[PoolGraph, dict[tuple[int, str], pl.DataFrame]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _cached_channels(pg: PoolGraph, max_hops: int, mode: str) -> pl.DataFrame:
+    """``channel_table`` once per pool and setting: ``rank`` lists targets and platforms in two calls."""
+    per_pool = _CHANNEL_CACHE.setdefault(pg, {})
+    if (max_hops, mode) not in per_pool:
+        per_pool[(max_hops, mode)] = channel_table(pg, max_hops, mode)
+    return per_pool[(max_hops, mode)]
 
 
 def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
@@ -351,7 +364,7 @@ def rank_view(
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(gaps), flt)
-    table = channel_table(pg, settings.max_hops, settings.channels)
+    table = _cached_channels(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
         scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)

@@ -210,7 +210,7 @@ def explain_view(
 
 
 def whatif_table(result: WhatIf) -> Table:
-    table = Table(title=f"假如 {'、'.join(result.companies)} 落地", show_lines=False)
+    table = Table(title=f"假如 {'、'.join(result.names or result.companies)} 落地", show_lines=False)
     for h in ("环节", "产业链", "变化", "严重度（前→后）"):
         table.add_column(h)
     for c in result.changes:

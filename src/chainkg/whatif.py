@@ -41,6 +41,7 @@ class WhatIf(BaseModel):
 
     companies: list[str]
     changes: list[SegmentChange]
+    names: list[str] = []  # the companies' Chinese names
     chains: list[ChainCompleteness] = []
     gaps_closed: int
     turned_strong: int
@@ -103,7 +104,7 @@ def what_if(
     total_before = round(sum(d.severity for d in before.values()), 4)
     total_after = round(sum(d.severity for d in after.values()), 4)
     return WhatIf(
-        companies=company_ids, changes=changes, chains=chains,
+        companies=company_ids, changes=changes, chains=chains, names=[str(g.nodes[k]["name"]) for k in keys],
         gaps_closed=sum(1 for c in changes if c.status_before in ("missing", "broken")
                         and c.status_after in ("weak", "strong")),
         turned_strong=sum(1 for c in changes if c.status_after == "strong"
