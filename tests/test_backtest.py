@@ -105,3 +105,26 @@ def test_evaluate_command(tiny_dir: Path, fmt: str) -> None:
 def test_evaluate_rejects_an_unknown_format(tiny_dir: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--format", "xml"])
     assert result.exit_code == 2
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_METHODS = {
+    "new ranking (scoring.yaml)": "ranking", "old ranking (before #11)": "legacy",
+    "capability only (famous names)": "capability", "random order (expected)": "random",
+}
+
+
+def test_readme_backtest_table_is_what_backtest_measures_on_the_bundled_data() -> None:
+    from conftest import BUNDLED
+
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- backtest:start -->")[1].split("<!-- backtest:end -->")[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in table.strip().splitlines()[2:]]
+    report = backtest(load_valid(BUNDLED)[0], load_scoring(BUNDLED))
+    measured = {
+        m.method: [f"{m.median_percentile:.1f}", f"{m.top5_hits:g}/{report.engaged}",
+                   f"{m.top10_hits:g}/{report.engaged}", f"{m.ranked}/{report.engaged}"]
+        for m in report.methods
+    }
+    assert {README_METHODS[row[0]]: row[1:] for row in rows} == measured

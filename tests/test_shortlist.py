@@ -248,3 +248,18 @@ def test_legacy_settings_are_the_ranking_before_issue_11() -> None:
     assert (w.gap_fit, w.capability, w.chain_pull, w.partner_proximity, w.geography, w.intent,
             w.attainability) == (0.4, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0)
     assert LEGACY_RANK.channels == "any" and RankSettings().channels == "way_in"
+
+
+def test_bundled_shortlist_has_no_institution_and_every_shown_firm_a_location() -> None:
+    result = runner.invoke(app, ["rank", "--data", str(BUNDLED), "-f", "json", "--platforms", "5"])
+    rows = json.loads(result.stdout)
+    targets = [r for r in rows if r["kind"] != "platform"]
+    assert len(targets) == 20 and len(rows) == 25
+    g = build_graph(load_valid(BUNDLED)[0])
+    for row in targets:
+        company = g.nodes[f"Company:{row['company_id']}"]
+        assert company["ownership"] not in ("university", "institute", "fund"), row["company"]
+        assert company["province"], row["company"]
+    # Variety: at most three firms per primary gap.
+    gaps = [r["primary_gap"] for r in targets]
+    assert max(gaps.count(g) for g in gaps) <= 3
