@@ -289,7 +289,11 @@ def rank_command(
 
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
-        prospects = rank_on_server(data, flt, top or None)
+        from chainkg.load import default_data_dir, load_scoring
+        from chainkg.ranking import server_points
+
+        base = load_scoring(data or default_data_dir()).rank
+        prospects = server_points(rank_on_server(data, flt, top or None), base)
         names: dict[str, str] = {}
         shown: list[Prospect] = []
     else:

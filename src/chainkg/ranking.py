@@ -30,6 +30,7 @@ __all__ = [
     "KIND_LABELS",
     "LANDED_STAGES",
     "PLATFORM_OWNERSHIPS",
+    "SHORTLIST_COMPONENTS",
     "TIER_LABELS",
     "Channel",
     "Component",
@@ -51,12 +52,15 @@ __all__ = [
     "prepare",
     "primary_gap",
     "rank",
+    "server_points",
     "tier_of",
     "way_in",
 ]
 
-COMPONENTS = ("gap_fit", "capability", "chain_pull", "partner_proximity", "geography", "intent",
-              "attainability")
+# The five base components, which the Neo4j backend also computes (chainkg.graphdb.backend);
+# SHORTLIST_COMPONENTS adds issue #11's, computed by the embedded path only (README "Back-end parity").
+COMPONENTS = ("gap_fit", "capability", "chain_pull", "partner_proximity", "geography")
+SHORTLIST_COMPONENTS = (*COMPONENTS, "intent", "attainability")
 COMPONENT_LABELS = {
     "gap_fit": "补链契合", "capability": "企业实力", "chain_pull": "链主带动",
     "partner_proximity": "对接渠道", "geography": "地缘", "intent": "近期动向", "attainability": "招得来",
@@ -425,6 +429,16 @@ def points_of(score: float, settings: RankSettings) -> int:
 
 def tier_of(points: float, tiers: TierSettings) -> str:
     return "A" if points >= tiers.a else "B" if points >= tiers.b else "C"
+
+
+def server_points(prospects: list[Prospect], settings: RankSettings) -> list[Prospect]:
+    """0–100 score and tier of rows ranked by the Neo4j backend, over the five base weights it sums."""
+    total = sum(getattr(settings.weights, c) for c in COMPONENTS)
+    rows = []
+    for p in prospects:
+        points = round(100 * p.score / total) if total else 0
+        rows.append(p.model_copy(update={"points": points, "tier": tier_of(points, settings.tiers)}))
+    return rows
 
 
 def channel_usage(channel: Channel, prospect: str) -> str:

@@ -15,8 +15,8 @@ from chainkg.graph import node_id, nodes_of
 from chainkg.issues import DataIssue
 from chainkg.ranking import (
     COMPONENT_LABELS,
-    COMPONENTS,
     KIND_LABELS,
+    SHORTLIST_COMPONENTS,
     STAGE_LABELS,
     TIER_LABELS,
     Channel,
@@ -146,10 +146,11 @@ def prospects_table(prospects: list[Prospect], names: dict[str, str], title: str
         if p.pipeline_stage:
             flags.append(f"项目库：{STAGE_LABELS[p.pipeline_stage]}")
         flag = "".join(f"\n[dim]{f}[/]" for f in flags)
-        parts = " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}" for c in COMPONENTS)
+        parts = " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}" for c in SHORTLIST_COMPONENTS
+                         if c in p.components)
         table.add_row(
             str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]{flag}",
-            str(p.points), TIER_LABELS[p.tier], f"{p.headline}\n[dim]{parts}[/]",
+            str(p.points), TIER_LABELS[p.tier], f"{p.headline or (p.reasons or [''])[0]}\n[dim]{parts}[/]",
         )
     return table
 
