@@ -71,14 +71,16 @@ def _split_lines(name: str, text: str, columns: list[str], known: Collection[str
     if too_many.height:
         lines = lines.filter(pl.col("count") <= len(columns))
     position = {c: i for i, c in enumerate(columns) if c in known}  # a repeated column: the last wins
+    # Stripping every cell is the costliest step; most files have no space next to a comma.
+    padded = lines.select(pl.col("text").str.contains(r"(^|,)\s|\s(,|$)").any()).item()
     cells = lines.select("line", pl.col("text").str.split_exact(",", max(len(columns) - 1, 0)).alias("cells"))
-    return cells.select(
-        "line", *[_cell(pl.col("cells").struct.field(f"field_{i}")).alias(c) for c, i in position.items()])
+    return cells.select("line", *[
+        _cell(pl.col("cells").struct.field(f"field_{i}"), padded).alias(c) for c, i in position.items()])
 
 
-def _cell(expr: pl.Expr) -> pl.Expr:
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
+def _cell(expr: pl.Expr, strip: bool = True) -> pl.Expr:
+    """A cell as readers.parse_csv leaves it (stripped), null when empty."""
+    return (expr.str.strip_chars() if strip else expr).replace("", None)
 
 
 def _too_many(name: str, line: int, count: int, columns: int) -> DataIssue:
@@ -308,17 +310,24 @@ def check_pool(pool: CompanyPool, segment_ids: Collection[str], unparsed: set[st
             *_check_relations(pool, unparsed)]
 
 
+def _uscc_value(byte: pl.Expr) -> pl.Expr:
+    """The check-digit value of a USCC character given as its byte: its place in uscc._CHARSET.
+
+    Digits are 0-9; A-Y count from 10 skipping I, O, S and V (Z is not allowed either).
+    tests/test_pool_validation.py checks this against _CHARSET.index for every character.
+    """
+    c = byte.cast(pl.Int32)
+    letters = c - 55 - sum((c > ord(skipped)).cast(pl.Int32) for skipped in "IOSV")
+    return pl.when(c < 58).then(c - 48).otherwise(letters)
+
+
 def _uscc_accepted(expr: pl.Expr) -> pl.Expr:
     """A USCC surely valid: 18 allowed characters with the right check digit."""
-    value = pl.lit(0)
-    for position, weight in enumerate(_WEIGHTS):
-        char = expr.str.slice(position, 1)
-        value = value + char.replace_strict(list(_CHARSET), list(range(len(_CHARSET))),
-                                            default=None, return_dtype=pl.Int64) * weight
-    check = ((31 - value % 31) % 31).replace_strict(list(range(31)), list(_CHARSET), default=None,
-                                                    return_dtype=pl.String)
+    raw = expr.cast(pl.Binary)
+    total = sum(_uscc_value(raw.bin.get(i, null_on_oob=True)) * w for i, w in enumerate(_WEIGHTS))
+    expected = (31 - total % 31) % 31
     shape = expr.str.contains(f"^[{_CHARSET}]{{18}}$")
-    return (shape & (expr.str.slice(17, 1) == check)).fill_null(False)
+    return (shape & (_uscc_value(raw.bin.get(17, null_on_oob=True)) == expected)).fill_null(False)
 
 
 def _listed_accepted(expr: pl.Expr) -> pl.Expr:
