@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from chainkg.checks import LISTED_PATTERNS, _listed_problem
 from chainkg.issues import DataIssue
 from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
-from chainkg.readers import parse_csv, read_text
+from chainkg.readers import UTF8_BOM, UTF16_BOMS, parse_csv, read_text
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 
 if TYPE_CHECKING:
@@ -46,21 +46,28 @@ _INT = r"^-?[0-9]{1,18}$"
 _FLOAT = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 
 
-def _simple(text: str) -> bool:
-    """True when every physical line is one record whose cells split on commas."""
-    if '"' in text or "\x00" in text or any(ch in text for ch in "\x1c\x1d\x1e\x1f"):
+def _simple(data: bytes) -> bool:
+    """True when every physical line is one record whose cells split on commas.
+
+    Checked on the UTF-8 bytes: none of these ASCII bytes occurs inside a multi-byte character.
+    """
+    if any(ch in data for ch in (b'"', b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return False
-    return "\r" not in text or text.count("\r") == text.count("\r\n")
+    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
 
 
-def _split_lines(name: str, text: str, columns: list[str], known: Collection[str],
-                 issues: list[DataIssue]) -> pl.DataFrame:
-    """The body of a simple CSV (its first line is the header) as one string column per known column.
+def _split_lines(name: str, data: bytes, columns: list[str], known: Collection[str],
+                 issues: list[DataIssue]) -> pl.DataFrame | None:
+    """The body of a simple UTF-8 CSV (its first line is the header), one string column per known column.
 
     Cells are stripped; an empty cell is null. Blank lines are skipped and lines with more
-    values than the header are reported, as readers.parse_csv does.
+    values than the header are reported, as readers.parse_csv does. None when the bytes are
+    not valid UTF-8 (the caller then reads the file as readers does, GBK and all).
     """
-    lines = pl.read_lines(text.encode("utf-8"), name="text", row_index_name="line", row_index_offset=1)
+    try:
+        lines = pl.read_lines(data, name="text", row_index_name="line", row_index_offset=1)
+    except pl.exceptions.ComputeError:
+        return None
     lines = lines.slice(1).with_columns(pl.col("line").cast(pl.Int64))
     count = pl.col("text").str.count_matches(",", literal=True) + 1
     # Blank: nothing but commas and whitespace (Rust's \s is Python's isspace here, see _simple).
@@ -93,24 +100,42 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
     names = tuple(model.model_fields)
     required = tuple(n for n, f in model.model_fields.items() if f.is_required())
     optional = tuple(n for n in names if n not in required)
+    # Fast path: a simple UTF-8 file goes to polars as bytes, never decoded by Python.
+    data = path.read_bytes() if path.is_file() else b""
+    body = data.removeprefix(UTF8_BOM)
+    end = body.find(b"\n")
+    header = body if end < 0 else body[: end + 1]
+    if body and not data.startswith(UTF16_BOMS) and _simple(body) and _is_utf8(header):
+        found: list[DataIssue] = []
+        table = parse_csv(path.name, header.decode("utf-8"), required, optional)
+        found.extend(table.issues)
+        if any(c not in table.columns for c in required):
+            issues.extend(found)
+            return None
+        frame = _split_lines(path.name, body, table.columns, names, found)
+        if frame is not None:
+            issues.extend(found)
+            return frame
+    # Anything else (quotes, GBK, UTF-16, a missing or empty file …) exactly as readers does it.
     text = read_text(path, issues)
     if text is None:
         return None
-    if _simple(text):
-        end = text.find("\n")
-        table = parse_csv(path.name, text if end < 0 else text[: end + 1], required, optional)
-        issues.extend(table.issues)
-        if any(c not in table.columns for c in required):
-            return None
-        return _split_lines(path.name, text, table.columns, names, issues)
     table = parse_csv(path.name, text, required, optional)
     issues.extend(table.issues)
     present = [c for c in dict.fromkeys(table.columns) if c in names]
-    data: dict[str, list[Any]] = {"line": [line for line, _row in table.rows]}
+    rows: dict[str, list[Any]] = {"line": [line for line, _row in table.rows]}
     for column in present:
-        data[column] = [row.get(column) or None for _line, row in table.rows]
+        rows[column] = [row.get(column) or None for _line, row in table.rows]
     schema = {"line": pl.Int64, **dict.fromkeys(present, pl.String)}
-    return pl.DataFrame(data, schema=schema)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _list_parts(expr: pl.Expr) -> pl.Expr:

@@ -19,7 +19,9 @@ from chainkg.issues import DataIssue
 
 __all__ = ["CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml"]
 
-_UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = UTF8_BOM
 _RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
 
 
@@ -39,7 +41,7 @@ def _clean(value: str | None) -> str:
 
 
 def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(UTF16_BOMS):
         issues.append(DataIssue(
             level="error", file=name, line=1,
             message=f"文件是 UTF-16（Excel「Unicode 文本」）编码，无法读取；{_RESAVE_HINT}",
