@@ -309,7 +309,9 @@ class _Found:
 
 def _repeated(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """The rows whose keys occur more than once (hashes find candidates, then exact keys)."""
-    hashed = pl.struct(keys).hash() if len(keys) > 1 else pl.col(keys[0]).hash()
+    hashed = frame.select((pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])).hash()).to_series()
+    if hashed.n_unique() == frame.height:  # the usual case, and the cheapest test for it
+        return frame.clear()
     candidates = frame.filter(hashed.is_duplicated())
     return candidates.filter(pl.struct(keys).is_duplicated() if len(keys) > 1 else pl.col(keys[0]).is_duplicated())
 
