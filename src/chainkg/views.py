@@ -67,8 +67,13 @@ def stats_table(stats: dict[str, Any]) -> list[Table]:
     return [nodes, edges, fields]
 
 
-def chain_tree(g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis]) -> Tree:
-    """The chain as stage → segment → sub-segments, with local firms and outside counts."""
+def chain_tree(
+    g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis], names: dict[str, str] | None = None,
+) -> Tree:
+    """The chain as stage → segment → sub-segments, with local firms and outside counts.
+
+    ``g`` needs the taxonomy only when ``names`` (company id → name) is given, else its companies.
+    """
     chain = g.nodes[node_id("Chain", chain_id)]
     status = {d.segment_id: d for d in diagnosis}
     children: dict[str | None, list[str]] = defaultdict(list)
@@ -77,7 +82,8 @@ def chain_tree(g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnos
             children[a.get("parent")].append(a["id"])
     tree = Tree(f"[bold]{chain['name']}[/]（{chain_id}，优先级 {chain['priority']}"
                 f"{'，风口' if chain['fengkou'] else ''}）")
-    names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
+    if names is None:
+        names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
 
     def add(branch: Tree, seg_id: str) -> None:
         d = status[seg_id]
