@@ -263,3 +263,16 @@ def test_bundled_shortlist_has_no_institution_and_every_shown_firm_a_location() 
     # Variety: at most three firms per primary gap.
     gaps = [r["primary_gap"] for r in targets]
     assert max(gaps.count(g) for g in gaps) <= 3
+
+
+def test_readme_figure_of_candidates_without_a_province() -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"\((\d+) of the (\d+) bundled candidates have no province; none is in the top (\d+)\)", text)
+    assert match is not None
+    g = build_graph(load_valid(BUNDLED)[0])
+    prospects = rank(g, diagnose(g))
+    missing = [p.rank for p in prospects if not p.province]
+    assert (int(match[1]), int(match[2])) == (len(missing), len(prospects))
+    assert min(missing) > int(match[3])

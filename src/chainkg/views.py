@@ -187,7 +187,7 @@ def explain_view(
     if company["is_local"]:
         status = "本地企业（不参与招商排序）"
     elif prospect:
-        status = (f"{KIND_LABELS[prospect.kind]}第 {prospect.rank} 名，"
+        status = (f"{KIND_LABELS[prospect.kind]}按总分第 {prospect.rank} 名，"
                   f"总分 {prospect.points}（{TIER_LABELS[prospect.tier]}）"
                   + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else ""))
     else:
