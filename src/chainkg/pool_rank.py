@@ -222,7 +222,9 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]]) -> dict[tuple[int, 
     if not steps:
         return {}
     pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
-    rel = pg.relations.select("from_idx", "to_idx", "type")
+    ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
+    rel = pg.relations.select("from_idx", "to_idx", "type").filter(
+        pl.col("from_idx").is_in(ends) & pl.col("to_idx").is_in(ends))
     matched = pl.concat([
         pairs.join(rel, left_on=["node", "previous"], right_on=["from_idx", "to_idx"]),
         pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),
