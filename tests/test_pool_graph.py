@@ -18,7 +18,7 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph, build_taxonomy
 from chainkg.load import load_valid
 from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.pool_rank import MARGIN, _candidates, channel_table, prescore
+from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
 from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
 from chainkg.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY
@@ -90,12 +90,12 @@ def test_ranking_agrees_on_ties(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None
 
 
 def test_channels_agree(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
+    """Same hops, target, path and relation types for every company, as find_channels' BFS."""
     g, pg = both
-    expected = {k.removeprefix("Company:"): (c.hops, c.target_id) for k, c in find_channels(g, 3).items()}
+    expected = {k: c.model_dump() for k, c in find_channels(g, 3).items()}
     table = channel_table(pg, 3)
-    ids = pg.companies.get_column("id")
-    found = {ids[node]: (hops, ids[origin]) for node, hops, origin in table.select("node", "hops", "origin").iter_rows()}
-    assert found == expected
+    found = _channels(pg, table, table.get_column("node"))
+    assert {k: c.model_dump() for k, c in found.items()} == expected
 
 
 def test_prescore_is_the_exact_score_up_to_rounding(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:

@@ -8,7 +8,7 @@ segments, region, parks, projects) and the companies as polars tables; ``diagnos
 
     PoolGraph.taxonomy           nx.MultiDiGraph: build_graph's shape minus companies
     PoolGraph.companies          id, name, … every Company field, is_local, is_partner
-    PoolGraph.company_segments   company_id, segment_id, role, products, source
+    PoolGraph.company_segments   company_id, segment_id, role, products, source, segment (enum)
     PoolGraph.relations          from_id, type, to_id, note, source
     PoolGraph.stages             company id → most advanced pipeline stage
 """
@@ -72,8 +72,16 @@ def pool_graph(data: DataSet) -> PoolGraph:
         if company and (company not in stages or PROJECT_STAGE_ORDER.index(project.stage)
                         > PROJECT_STAGE_ORDER.index(stages[company])):
             stages[company] = project.stage
-    return PoolGraph(build_taxonomy(data), companies, pool.company_segments.drop("line"),
-                     pool.relations.drop("line"), stages)
+    taxonomy = build_taxonomy(data)
+    # Segment ids as an enum (small integers) once, for every join and group-by on them.
+    segment = pl.col("segment_id").cast(segment_enum(taxonomy), strict=False).alias("segment")
+    links = pool.company_segments.drop("line").with_columns(segment)
+    return PoolGraph(taxonomy, companies, links, pool.relations.drop("line"), stages)
+
+
+def segment_enum(taxonomy: nx.MultiDiGraph) -> pl.Enum:
+    """The polars enum of a taxonomy's segment ids (sorted)."""
+    return pl.Enum(sorted(str(a["id"]) for _k, a in nodes_of(taxonomy, "Segment")))
 
 
 def _company_frames(g: nx.MultiDiGraph) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -104,31 +112,32 @@ def segment_presence(
     """Per segment id, the companies of its subtree, split local / partner / outside (group-bys)."""
     if isinstance(g, PoolGraph):
         # Company attributes of each link by row number: a gather, no hashing of ids.
+        segment_type = segment_enum(g.taxonomy)
         index = g.company_segments.get_column("company_idx")
-        joined = g.company_segments.select("company_id", "segment_id", "role").with_columns(
+        joined = g.company_segments.select("company_id", "segment_id", "segment", "role").with_columns(
             g.companies.get_column(c).gather(index) for c in ("is_local", "is_partner", "scale"))
     else:
+        segment_type = pl.Enum(sorted(subtree))
         companies, links = _company_frames(g)
         joined = links.join(companies, left_on="company_id", right_on="id", how="inner", maintain_order="left")
-    # Segment ids as an enum: the subtree join and group-by then run on small integers.
-    segment_type = pl.Enum(sorted(subtree))
+        joined = joined.with_columns(pl.col("segment_id").cast(segment_type, strict=False).alias("segment"))
+    # The subtree join and group-by run on the enum's small integers.
     members = pl.DataFrame(
         [(m, s) for s, subtree_of in subtree.items() for m in subtree_of],
-        schema={"member": segment_type, "segment": segment_type}, orient="row")
-    joined = joined.filter(pl.col("segment_id").is_in(list(subtree)))
+        schema={"member": segment_type, "ancestor": segment_type}, orient="row")
+    joined = joined.filter(pl.col("segment").is_not_null())
 
     local_links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for company, segment, role, scale in joined.filter(pl.col("is_local")).select(
             "company_id", "segment_id", "role", "scale").iter_rows():
         local_links[segment].append((company, role, scale))
-    outside = (joined.filter(~pl.col("is_local"))
-               .select("company_id", pl.col("segment_id").cast(segment_type), "is_partner")
-               .join(members, left_on="segment_id", right_on="member", how="inner"))
-    counts = dict(outside.group_by("segment").agg(pl.col("company_id").n_unique())
-                  .with_columns(pl.col("segment").cast(pl.String)).iter_rows())
+    outside = (joined.filter(~pl.col("is_local")).select("company_id", "segment", "is_partner")
+               .join(members, left_on="segment", right_on="member", how="inner"))
+    counts = dict(outside.group_by("ancestor").agg(pl.col("company_id").n_unique())
+                  .with_columns(pl.col("ancestor").cast(pl.String)).iter_rows())
     partner_sets: dict[str, set[str]] = defaultdict(set)
     for company, segment in outside.filter(pl.col("is_partner")).select(
-            "company_id", pl.col("segment").cast(pl.String)).iter_rows():
+            "company_id", pl.col("ancestor").cast(pl.String)).iter_rows():
         partner_sets[segment].add(company)
 
     presence: dict[str, SegmentPresence] = {}

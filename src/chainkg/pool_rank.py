@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import polars as pl
 
-from chainkg.graph import COMPANY_RELATION_TYPES, node_id
+from chainkg.graph import node_id
 from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import (
     LANDED_STAGES,
@@ -58,7 +58,8 @@ def _flags(n: int) -> pl.Series:
 
 def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
-    linked = pg.company_segments.filter(pl.col("segment_id").is_in(gaps)).get_column("company_idx")
+    wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
+    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted)).get_column("company_idx")
     mask = _flags(pg.companies.height).scatter(linked, True)
     frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
     if not flt.include_pipeline:
@@ -76,34 +77,24 @@ def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame
 
 
 def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:
-    """Every company within ``max_hops`` of a local firm or partner: hops, previous, relation, origin.
+    """Every company within ``max_hops`` of a local firm or partner: hops, previous, origin.
 
     Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
-    reached from the earliest-queued neighbour of the level before, by the smallest relation
-    type between them; the new level is queued by (its discoverer's place, its own id).
-    Companies are their row numbers (``idx``) throughout.
+    reached from the earliest-queued neighbour of the level before; the new level is queued
+    by (its discoverer's place, its own id). Companies are their row numbers (``idx``). The
+    relation type of a step is looked up only for the paths shown (``_channels``).
     """
-    kinds = sorted(COMPANY_RELATION_TYPES)
-    code = pl.col("type").replace_strict(kinds, list(range(len(kinds))), return_dtype=pl.UInt32)
-    relations = pg.relations
-    if mode == "way_in":
-        # ranking.way_in: a supplier/customer link only next to a local firm or partner.
-        anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
-        next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
-        relations = relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
-            pl.col("type").is_in(list(WAY_IN_TYPES))
-            | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor")))
-    relations = relations.select("from_idx", "to_idx", code.alias("kind"))
+    relations = _channel_relations(pg, mode).select("from_idx", "to_idx")
     both = pl.concat([
-        relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"), "kind"),
-        relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b"), "kind"),
+        relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b")),
+        relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b")),
     ])
     ids = pg.companies.get_column("id")
     anchors = (pg.companies.filter(pl.col("is_local") | pl.col("is_partner")).select("idx", "id").sort("id")
                .select(pl.col("idx").alias("node")).with_row_index("place"))
     frontier = anchors.with_columns(pl.lit(0, pl.Int64).alias("hops"), pl.lit(None, pl.UInt32).alias("previous"),
-                                    pl.lit(None, pl.UInt32).alias("kind"), pl.col("node").alias("origin"))
-    columns = ["node", "hops", "previous", "kind", "origin"]
+                                    pl.col("node").alias("origin"))
+    columns = ["node", "hops", "previous", "origin"]
     levels = [frontier.select(columns)]
     visited = _flags(pg.companies.height).scatter(frontier.get_column("node"), True)
     for hops in range(1, max_hops + 1):
@@ -111,22 +102,31 @@ def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.Data
         reached = reached.filter(~visited.gather(reached.get_column("b")))
         if reached.height == 0:
             break
-        # The first discoverer (earliest place) and, between the two, the smallest type.
-        best = reached.group_by("b").agg((pl.col("place").cast(pl.UInt64) * 8 + pl.col("kind")).min().alias("key"))
-        place = (best.get_column("key") // 8).cast(pl.UInt32)
+        best = reached.group_by("b").agg(pl.col("place").min())  # the first discoverer in queue order
+        place = best.get_column("place")
         level = best.select(
             pl.col("b").alias("node"), pl.lit(hops, pl.Int64).alias("hops"),
             frontier.get_column("node").gather(place).alias("previous"),
-            (pl.col("key") % 8).cast(pl.UInt32).alias("kind"),
             frontier.get_column("origin").gather(place).alias("origin"),
-            place.alias("parent_place"), ids.gather(best.get_column("b")).alias("id"),
+            pl.col("place").alias("parent_place"), ids.gather(best.get_column("b")).alias("id"),
         ).sort("parent_place", "id")
         frontier = level.with_row_index("place")
         levels.append(frontier.select(columns))
         visited = visited.scatter(frontier.get_column("node"), True)
-    table = pl.concat(levels)
-    return table.with_columns(pl.col("kind").replace_strict(
-        list(range(len(kinds))), kinds, default=None, return_dtype=pl.String))
+    return pl.concat(levels)
+
+
+def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The relations (default: all) a channel may use: all (``any``) or the ways in (``ranking.way_in``)."""
+    relations = pg.relations if relations is None else relations
+    if mode != "way_in":
+        return relations
+    # A supplier/customer link counts only next to a local firm or partner.
+    anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
+    next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
+    return relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
+        pl.col("type").is_in(list(WAY_IN_TYPES))
+        | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
 
 
 _CHANNEL_CACHE: weakref.WeakKeyDictionary[PoolGraph, dict[tuple[int, str], pl.DataFrame]] = (
@@ -152,24 +152,27 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     w = settings.weights
     n = pg.companies.height
     wanted = _flags(n).scatter(candidates.get_column("idx"), True)
-    links = pg.company_segments.select("company_idx", "segment_id", "role").filter(
+    links = pg.company_segments.select("company_idx", "segment", "role").filter(
         wanted.gather(pg.company_segments.get_column("company_idx")))
+    segment_type = pg.company_segments.schema["segment"]
 
     # gap_fit: noisy-or over the gaps a company fills.
-    severity = c("segment_id").replace_strict(
-        list(gaps), [d.severity for d in gaps.values()], default=None, return_dtype=pl.Float64)
+    severity = pl.DataFrame({"segment": pl.Series(list(gaps), dtype=segment_type),
+                             "severity": [d.severity for d in gaps.values()]})
     role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
-    gap_fit = (links.with_columns(severity.alias("severity")).filter(c("severity").is_not_null())
+    gap_fit = (links.join(severity, on="segment")
                # product() as exp(sum(log)): the fast aggregation; a factor of 0 gives log -inf, exp 0.
                .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).log().sum().exp())
                                             .alias("gap_fit")))
     # The primary gap: highest severity × role fit among the listed gaps, ties by segment id.
     listed = gaps if listed is None else listed
-    listed_severity = c("segment_id").replace_strict(
-        list(listed), [d.severity for d in listed.values()], default=None, return_dtype=pl.Float64)
-    primary = (links.with_columns((listed_severity * role_fit).alias("fit")).filter(c("fit").is_not_null())
-               .sort("company_idx", c("fit").neg(), "segment_id")
-               .group_by("company_idx", maintain_order=True).agg(c("segment_id").first().alias("primary_gap")))
+    listed_severity = pl.DataFrame({"segment": pl.Series(list(listed), dtype=segment_type),
+                                    "listed": [d.severity for d in listed.values()]})
+    primary = (links.join(listed_severity, on="segment")
+               .select("company_idx", (c("listed") * role_fit).alias("fit"),
+                       c("segment").cast(pl.String).alias("primary_gap"))
+               .sort("company_idx", c("fit").neg(), "primary_gap")
+               .group_by("company_idx", maintain_order=True).agg(c("primary_gap").first()))
 
     # capability: weighted mean of the known signals.
     cap = settings.capability
@@ -199,7 +202,8 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     ]).group_by("company_idx").agg(c("relation").max())
     needs: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("anchor_needs", {})
     if needs:
-        needed = (links.filter(c("segment_id").is_in(list(needs))).select("company_idx").unique()
+        needed = (links.filter(c("segment").is_in(pl.Series(list(needs), dtype=segment_type)))
+                  .select("company_idx").unique()
                   .with_columns(pl.lit(pull.anchor_need).alias("relation")))
         relation = pl.concat([relation, needed]).group_by("company_idx").agg(c("relation").max())
     weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
@@ -207,8 +211,8 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     neighbours = pl.DataFrame(
         [(s, codes[other], weights[status[other].status])
          for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
-        schema={"segment_id": pl.String, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
-    feed = (links.select("company_idx", "segment_id").join(neighbours, on="segment_id")
+        schema={"segment": segment_type, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
+    feed = (links.select("company_idx", "segment").join(neighbours, on="segment")
             .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
 
     geo = settings.geography
@@ -294,19 +298,20 @@ def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
     return pairs
 
 
-def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series) -> dict[str, Channel]:
+def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
     """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
-    steps: dict[int, tuple[int, int | None, str | None, int]] = {}
+    steps: dict[int, tuple[int, int | None, int]] = {}
     frontier = keep
     while frontier.len():
-        rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "kind", "origin")
+        rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "origin")
         found = []
-        for node, hops, previous, kind, origin in rows.iter_rows():
-            steps[node] = (hops, previous, kind, origin)
+        for node, hops, previous, origin in rows.iter_rows():
+            steps[node] = (hops, previous, origin)
             if previous is not None and previous not in steps:
                 found.append(previous)
         frontier = pl.Series(found, dtype=pl.UInt32)
-    rows_of = sorted({*steps, *(o for _h, _p, _k, o in steps.values())})
+    kinds = _step_kinds(pg, [(node, prev) for node, (_h, prev, _o) in steps.items() if prev is not None], mode)
+    rows_of = sorted({*steps, *(o for _h, _p, o in steps.values())})
     info = pg.companies.select("name", "id", "is_local")[rows_of]
     names = dict(zip(rows_of, info.get_column("name").to_list(), strict=True))
     ids = dict(zip(rows_of, info.get_column("id").to_list(), strict=True))
@@ -315,18 +320,32 @@ def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series) -> dict[str, 
     for node in keep.to_list():
         if node not in steps:
             continue
-        hops, _previous, _kind, origin = steps[node]
+        hops, _previous, origin = steps[node]
         path, relations, here = [names[node]], [], node
-        while (step := steps[here])[1] is not None:
-            _h, prev, kind, _o = step
-            assert prev is not None and kind is not None
+        while (prev := steps[here][1]) is not None:
             path.append(names[prev])
-            relations.append(kind)
+            relations.append(kinds[(here, prev)])
             here = prev
         channels[node_id("Company", ids[node])] = Channel(
             hops=hops, target_id=ids[origin], target=names[origin],
             target_kind="本地企业" if local[origin] else "战略伙伴", path=path, relations=relations)
     return channels
+
+
+def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in") -> dict[tuple[int, int], str]:
+    """The relation type of each BFS step: the smallest type between the two companies that
+    a channel may use (``mode``), as find_channels' sorted adjacency lists give it."""
+    if not steps:
+        return {}
+    pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
+    ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
+    rel = _channel_relations(pg, mode, pg.relations.filter(
+        pl.col("from_idx").is_in(ends) & pl.col("to_idx").is_in(ends))).select("from_idx", "to_idx", "type")
+    matched = pl.concat([
+        pairs.join(rel, left_on=["node", "previous"], right_on=["from_idx", "to_idx"]),
+        pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),
+    ]).group_by("node", "previous").agg(pl.col("type").min())
+    return {(node, previous): kind for node, previous, kind in matched.iter_rows()}
 
 
 def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
@@ -384,8 +403,9 @@ def rank_view(
     keep = candidates.select("idx", "id").sort("id")
     rows = keep.get_column("idx")
     g = _subgraph(pg, rows)
-    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=_channels(pg, table, rows),
-                      home=home, all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
+    channels = _channels(pg, table, rows, settings.channels)
+    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=channels, home=home,
+                      all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today))
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
     return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
