@@ -68,14 +68,12 @@ def _cell_text(value: Any) -> str:
 def _xlsx_rows(path: Path, sheet: str | None, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
     # Imported lazily: openpyxl is only needed for workbooks.
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _fail(path.name, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；文件是否损坏或其实是 CSV？") from None
-    except Exception as exc:  # zipfile.BadZipFile and friends
-        raise _fail(path.name, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；文件是否损坏或其实是 CSV？") from None
+    except Exception as exc:  # InvalidFileException, zipfile.BadZipFile, KeyError …: not a workbook
+        raise _fail(path.name, f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；"
+                    "文件是否损坏，或其实是 CSV？") from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise _fail(path.name, f"工作表「{sheet}」不存在；已有：{'、'.join(workbook.sheetnames)}")
