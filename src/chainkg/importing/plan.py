@@ -230,9 +230,9 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
     former = [clean_name(n) for v in columns.values(cells, "former_names") for n in _names(v)]
     aliases = [clean_name(n) for v in columns.values(cells, "aliases") for n in _names(v)]
     values["aliases"] = tuple(dict.fromkeys(a for a in (*former, *aliases) if a and a != name))
-    texts = [("经营范围", " ".join(columns.values(cells, "business_scope"))),
-             ("所属行业", " ".join(industry_cells)),
-             ("主营产品", " ".join(columns.values(cells, "products")))]
+    texts = [("经营范围", halfwidth(" ".join(columns.values(cells, "business_scope")))),
+             ("所属行业", halfwidth(" ".join(industry_cells))),
+             ("主营产品", halfwidth(" ".join(columns.values(cells, "products"))))]
     return _Row(number=number, name=name, former=former, values=values, texts=texts)
 
 
@@ -312,7 +312,9 @@ def _merge(existing: Company, row: _Row) -> Company:
             continue
         current = getattr(existing, key)
         if key == "aliases":
-            value = tuple(dict.fromkeys((*current, *(a for a in value if a != existing.name))))
+            # Matched by a 曾用名 or alias: the export's current name becomes an alias too.
+            names = (row.name, *value) if row.name != existing.name else value
+            value = tuple(dict.fromkeys((*current, *(a for a in names if a != existing.name))))
             if imported or not current:
                 update[key] = value
         elif imported or current in (None, "", (), "unknown"):
