@@ -63,7 +63,7 @@ def companies(
         return
     for table in _report_tables(report, show):
         out.print(table)
-    out.print(report.summary(), markup=False, highlight=False)
+    out.print(report.summary(), markup=False, highlight=False, soft_wrap=True)
 
 
 def _report_tables(report: ImportReport, show: int) -> Iterator[Table]:

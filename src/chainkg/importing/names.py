@@ -25,12 +25,12 @@ _SUFFIXES = (
     "股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司", "责任公司",
     "（集团）", "（中国）", "集团", "股份", "公司", "总公司", "分公司", "厂",
 )
-_PLACE_PREFIXES = tuple(sorted(
+_PLACES = frozenset(
     {*PROVINCES, *PROVINCES.values(),
      *(c for cities in CITIES.values() for c in cities),
      *(c.removesuffix("市") for cities in CITIES.values() for c in cities if len(c) > 2)},
-    key=len, reverse=True,
-))
+)
+_PLACE_LENGTHS = sorted({len(p) for p in _PLACES}, reverse=True)  # longest prefix first: 河南省 before 河南
 _BRACKETED = re.compile(r"（[^（）]*）")
 
 
@@ -65,8 +65,8 @@ def near_key(name: str) -> str:
         if stripped != key and len(stripped) >= 2:
             key, changed = stripped, True
     for _level in ("province", "city"):  # 河南洛阳某某 → 某某
-        for place in _PLACE_PREFIXES:
-            if key.startswith(place) and len(key) - len(place) >= 2:
-                key = key[len(place):]
+        for length in _PLACE_LENGTHS:
+            if key[:length] in _PLACES and len(key) - length >= 2:
+                key = key[length:]
                 break
     return key

@@ -142,6 +142,11 @@ class SegmentRules:
                     keywords.setdefault(segment_id, [])
                     if word not in keywords[segment_id]:
                         keywords[segment_id].append(word)
+        for segment_id, words in keywords.items():  # 减速器 adds nothing when 谐波减速器 fired
+            redundant = {w for w in words if any(w != other and w in other for other in words)}
+            keywords[segment_id] = [w for w in words if w not in redundant]
+            evidence[segment_id] = [e for e in evidence[segment_id]
+                                    if not any(e.endswith(f"含「{w}」") for w in redundant)]
         chosen = [s for s in evidence if s not in excluded]
         chosen = self._most_specific(chosen)
         return [SegmentMatch(segment_id=s, role="core" if s in core else "secondary",
