@@ -48,3 +48,23 @@ def test_importing_a_robot_export_into_the_bundled_data_validates(tmp_path: Path
     segments = list(csv.DictReader(io.StringIO((target / "company_segments.csv").read_text(encoding="utf-8"))))
     assert [(r["segment_id"], r["source"]) for r in segments if r["company_id"] == report.new[0].company_id] == [
         ("robotics-reducer", "导入规则: 经营范围含「谐波减速器」")]
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "示例导出-机器人企业.csv"
+
+
+def test_readme_dry_run_summary_is_what_the_command_prints(tmp_path: Path) -> None:
+    target = tmp_path / "kg"
+    shutil.copytree(BUNDLED, target)
+    report = import_companies(EXAMPLE, target, dry_run=True)
+    assert f"   {report.summary()}\n" in README.read_text(encoding="utf-8")
+
+
+def test_readme_column_table_lists_every_recognised_header() -> None:
+    from chainkg.importing import HEADERS
+
+    section = README.read_text(encoding="utf-8").split("### Default column mapping")[1].split("###")[0]
+    for field, headers in HEADERS.items():
+        line = next(ln for ln in section.splitlines() if ln.startswith(f"| `{field}` |"))
+        assert line.split(" | ")[1].split("，")[0] == "、".join(headers)

@@ -24,6 +24,8 @@ _NOISE_SPACE = re.compile(r"(?<![A-Za-z0-9&.]) | (?![A-Za-z0-9&])")
 _SUFFIXES = (
     "股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司", "责任公司",
     "（集团）", "（中国）", "集团", "股份", "公司", "总公司", "分公司", "厂",
+    # generic 行业 words between the 字号 and the legal form: 某某科技 and 某某 are near
+    "科技", "技术", "实业", "控股", "发展",
 )
 _PLACES = frozenset(
     {*PROVINCES, *PROVINCES.values(),
@@ -52,7 +54,7 @@ def near_key(name: str) -> str:
     >>> near_key("洛阳中信重工机械股份有限公司") == near_key("中信重工机械有限公司")
     True
     >>> near_key("河南某某科技（集团）有限公司")
-    '某某科技'
+    '某某'
     """
     key = clean_name(name)
     changed = True

@@ -299,8 +299,11 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
     index.companies[company_id] = company
     index.add(company, row.number)
     plan.new.append(company)
-    report.new.append(RowNote(row=row.number, name=row.name, company_id=company_id))
     _assign(row, company_id, plan, rules, mapping)
+    segments = "、".join(f"{rules.names[r.segment_id]}（{'主营' if r.role == 'core' else '兼营'}）"
+                         for r in plan.rule_rows[company_id])
+    report.new.append(RowNote(row=row.number, name=row.name, company_id=company_id,
+                              detail=f"环节：{segments}" if segments else ""))
 
 
 def _merge(existing: Company, row: _Row) -> Company:

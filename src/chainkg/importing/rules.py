@@ -80,6 +80,7 @@ class SegmentRules:
     def __init__(self, segments: Sequence[Segment], segmenter: bool = True) -> None:
         self.segmenter = segmenter
         self.parents = {s.id: s.parent for s in segments}
+        self.names = {s.id: s.name for s in segments}
         self.codes = [(code, s.id) for s in segments for code in s.industry_codes]
         self._keywords: dict[str, list[str]] = {}  # keyword → segment ids
         self._excludes: dict[str, list[str]] = {}
