@@ -369,3 +369,23 @@ def test_cli_dry_run_report_then_import_then_validate_gaps_and_rank(data: Path, 
     imported = {p["company_id"]: p for p in ranked if p["company_id"].startswith("uscc-")}
     assert set(imported) == {f"uscc-{CODE_A.lower()}", f"uscc-{CODE_B.lower()}"}
     assert "补链：填补缺链「减速器」（机器人，严重度" in imported[f"uscc-{CODE_A.lower()}"]["reasons"][0]
+
+
+@pytest.mark.parametrize("module", ["columns", "names", "values", "scale", "rules"])
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"chainkg.importing.{module}"))
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_missing_sheet_foreign_capital_and_unknown_place(data: Path, tmp_path: Path) -> None:
+    export = write_xlsx(tmp_path / "e.xlsx", [row("外资测试有限公司", 注册资本="100万美元", 所属省份="火星")], sheet="企业")
+    with pytest.raises(ImportFileError) as caught:
+        import_companies(export, data, sheet="名单")
+    assert str(caught.value.issues[0]) == "错误 e.xlsx: 工作表「名单」不存在；已有：企业"
+    report = import_companies(export, data, sheet="企业")
+    assert [n.detail for n in report.problems] == [
+        "注册资本「100万美元」不是人民币，未换算，已留空",
+        "省份「火星」不是省级行政区的名称（应写全称，如 河南省、广西壮族自治区）"]
