@@ -389,3 +389,9 @@ def test_missing_sheet_foreign_capital_and_unknown_place(data: Path, tmp_path: P
     assert [n.detail for n in report.problems] == [
         "注册资本「100万美元」不是人民币，未换算，已留空",
         "省份「火星」不是省级行政区的名称（应写全称，如 河南省、广西壮族自治区）"]
+
+
+def test_import_companies_has_help() -> None:
+    result = runner.invoke(app, ["import", "companies", "--help"])
+    assert result.exit_code == 0
+    assert all(option in result.stdout for option in ("--mapping", "--sheet", "--dry-run", "--data"))

@@ -57,11 +57,13 @@ def import_companies(
     data, _warnings = load_valid(data_dir)
     mapping = read_mapping(mapping_file) if mapping_file else Mapping()
     plan = plan_import(path, data, data_dir, mapping, sheet, dry_run, progress)
-    plan.report.recovered = recovered
+    report = plan.report
+    report.recovered = recovered
     contents = render(plan, data_dir)
+    del plan, data  # the models are in ``contents`` now; free them before the check loads it all again
     if contents:
         check_rendered(data_dir, contents)
         if not dry_run:
             commit(data_dir, contents)
-            plan.report.written = True
-    return plan.report
+            report.written = True
+    return report
