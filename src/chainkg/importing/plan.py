@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -46,14 +46,38 @@ from chainkg.importing.values import (
     parse_uscc,
 )
 from chainkg.issues import DataIssue
-from chainkg.models import Company, CompanySegment, DataSet
+from chainkg.models import Company, DataSet
 from chainkg.normalize import halfwidth, normalize_place, split_list
 
-__all__ = ["IMPORT_SOURCE", "RULE_SOURCE", "ImportPlan", "plan_import"]
+__all__ = ["COMPANY_FIELDS", "IMPORT_SOURCE", "RULE_SOURCE", "ImportPlan", "RuleRow", "cell", "plan_import"]
 
 IMPORT_SOURCE = "导入: "  # source of companies created by chainkg import
 RULE_SOURCE = "导入规则: "  # source of company_segments rows made by segment rules
 _MAX_ERRORS = 200  # stop collecting after this many bad rows: the file needs a mapping, not a list
+
+
+COMPANY_FIELDS = tuple(Company.model_fields)
+
+
+def cell(value: Any) -> str:
+    """A value as companies.csv writes it: lists joined by |, 5000.0 as 5000, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "|".join(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+class RuleRow(NamedTuple):
+    """One rule-made company_segments.csv row (a tuple, not a model: there can be hundreds of thousands)."""
+
+    company_id: str
+    segment_id: str
+    role: str
+    products: str
+    source: str
 
 
 @dataclass
@@ -61,10 +85,12 @@ class ImportPlan:
     """The changes an import makes; ``writing.apply_plan`` writes them."""
 
     report: ImportReport
-    new: list[Company] = field(default_factory=list)
+    # New companies as CSV cells in COMPANY_FIELDS order (compact: there can be hundreds of thousands).
+    new: list[tuple[str, ...]] = field(default_factory=list)
     updated: dict[str, Company] = field(default_factory=dict)
+    used_fields: set[str] = field(default_factory=set)  # fields with a value in a new or updated row
     # company id → its complete set of rule-made rows (replacing the old rule rows of that id)
-    rule_rows: dict[str, list[CompanySegment]] = field(default_factory=dict)
+    rule_rows: dict[str, list[RuleRow]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -86,7 +112,8 @@ class _Index:
     """Existing and already-planned companies by USCC, by name/alias and by near key."""
 
     def __init__(self, data: DataSet) -> None:
-        self.companies: dict[str, Company] = {c.id: c for c in data.companies}
+        self.companies: dict[str, Company] = {c.id: c for c in data.companies}  # existing records
+        self.names: dict[str, str] = {}  # every id, existing or new → name
         self.by_uscc: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
         self.by_near: dict[str, str] = {}
@@ -95,6 +122,7 @@ class _Index:
             self.add(company)
 
     def add(self, company: Company, row: int | None = None) -> None:
+        self.names[company.id] = company.name
         if company.uscc:
             self.by_uscc.setdefault(company.uscc, company.id)
         for name in (company.name, *company.aliases):
@@ -259,17 +287,18 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
     if found is not None:
         company_id, how = found
         first_row = index.rows.get(company_id)
-        existing = index.companies[company_id]
         if first_row is not None:
             report.duplicates.append(RowNote(row=row.number, name=row.name, company_id=company_id,
                                              detail=f"与文件第 {first_row} 行{how}，未重复导入"))
             return
+        existing = index.companies[company_id]  # not yet seen in this file: an existing record
         index.rows[company_id] = row.number
         merged = _merge(existing, row)
         if merged != existing:
             changed = [f for f in Company.model_fields if getattr(merged, f) != getattr(existing, f)]
             plan.updated[company_id] = merged
             index.companies[company_id] = merged
+            plan.used_fields.update(f for f in changed if getattr(merged, f) not in (None, "", (), "unknown"))
             report.updated.append(RowNote(row=row.number, name=row.name, company_id=company_id,
                                           detail=f"与「{existing.name}」{how}；更新 {', '.join(changed)}"))
         else:
@@ -290,15 +319,16 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
         return
     near = index.by_near.get(near_key(row.name))
     if near is not None and near != company_id:
-        other = index.companies[near]
+        other_name = index.names[near]
         where = f"文件第 {index.rows[near]} 行" if near in index.rows else "已有企业"
         plan.report.near_duplicates.append(RowNote(
             row=row.number, name=row.name, company_id=company_id,
-            detail=f"与{where}「{other.name}」（{near}）名称相近，已作为新企业导入，请人工判断是否同一家"))
+            detail=f"与{where}「{other_name}」（{near}）名称相近，已作为新企业导入，请人工判断是否同一家"))
     taken_ids.add(company_id)
-    index.companies[company_id] = company
     index.add(company, row.number)
-    plan.new.append(company)
+    cells = tuple(cell(getattr(company, f)) for f in COMPANY_FIELDS)
+    plan.new.append(cells)
+    plan.used_fields.update(f for f, v in zip(COMPANY_FIELDS, cells, strict=True) if v and v != "unknown")
     _assign(row, company_id, plan, rules, mapping)
     segments = "、".join(f"{rules.names[r.segment_id]}（{'主营' if r.role == 'core' else '兼营'}）"
                          for r in plan.rule_rows[company_id])
@@ -342,9 +372,7 @@ def _assign(row: _Row, company_id: str, plan: ImportPlan, rules: SegmentRules, m
         plan.rule_rows[company_id] = []
         return
     plan.rule_rows[company_id] = [
-        CompanySegment(company_id=company_id, segment_id=m.segment_id, role=m.role,
-                       products="、".join(m.keywords), source=m.source)
-        for m in matches
+        RuleRow(company_id, m.segment_id, m.role, "、".join(m.keywords), m.source) for m in matches
     ]
 
 

@@ -52,7 +52,7 @@ def _tokenizer() -> object:
     return jieba.Tokenizer()
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=50_000)
 def word_boundaries(clause: str) -> frozenset[int]:
     """Offsets in ``clause`` where jieba puts a word boundary (0 and len included).
 

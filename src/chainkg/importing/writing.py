@@ -16,15 +16,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from chainkg.errors import DataError
-from chainkg.importing.plan import RULE_SOURCE, ImportPlan
+from chainkg.importing.plan import COMPANY_FIELDS, RULE_SOURCE, ImportPlan, cell
 from chainkg.load import FILES, load_dataset
-from chainkg.models import Company
 
 __all__ = ["JOURNAL", "check_rendered", "commit", "recover", "render"]
 
@@ -70,16 +68,6 @@ def _read(path: Path) -> _CsvText:
     return _CsvText(bom=bom, encoding=encoding, newline=newline, header=header, records=records)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return "|".join(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 def _line(values: list[str], newline: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=newline).writerow(values)
@@ -90,9 +78,17 @@ def _is_data(lines: list[str], values: list[str]) -> bool:
     return any(v.strip() for v in values) and not lines[0].lstrip().startswith("#")
 
 
-def _encode(file: _CsvText, records: list[list[str]]) -> bytes:
-    text = "".join(line for lines in records for line in lines)
-    return (b"\xef\xbb\xbf" if file.bom else b"") + text.encode(file.encoding)
+def _encode(file: _CsvText, records: list[list[str]], appended: Iterable[str] = ()) -> bytes:
+    """The file's bytes: its records' lines, then the appended lines, encoded one line at a time."""
+    buffer = io.BytesIO()
+    if file.bom:
+        buffer.write(b"\xef\xbb\xbf")
+    for lines in records:
+        for line in lines:
+            buffer.write(line.encode(file.encoding))
+    for line in appended:
+        buffer.write(line.encode(file.encoding))
+    return buffer.getvalue()
 
 
 def _with_columns(file: _CsvText, extra: list[str]) -> list[list[str]]:
@@ -112,10 +108,8 @@ def _with_columns(file: _CsvText, extra: list[str]) -> list[list[str]]:
 
 
 def _render_companies(file: _CsvText, plan: ImportPlan) -> bytes:
-    fields = list(Company.model_fields)
-    rows = [*plan.new, *plan.updated.values()]
-    used = {f for c in rows for f in fields if getattr(c, f) not in (None, "", (), "unknown")}
-    extra = [f for f in fields if f in used and f not in file.header]
+    fields = set(COMPANY_FIELDS)
+    extra = [f for f in COMPANY_FIELDS if f in plan.used_fields and f not in file.header]
     header = file.header + extra
     records = _with_columns(file, extra)
     id_column = header.index("id")
@@ -124,11 +118,11 @@ def _render_companies(file: _CsvText, plan: ImportPlan) -> bytes:
         if record_id in plan.updated:
             company = plan.updated[record_id]
             old = dict(zip(file.header, values, strict=False))  # columns outside the contract stay
-            cells = [_cell(getattr(company, h)) if h in fields else old.get(h, "") for h in header]
+            cells = [cell(getattr(company, h)) if h in fields else old.get(h, "") for h in header]
             records[position] = [_line(cells, file.newline)]
-    for company in plan.new:
-        records.append([_line([_cell(getattr(company, h, None)) for h in header], file.newline)])
-    return _encode(file, records)
+    order = [COMPANY_FIELDS.index(h) if h in fields else -1 for h in header]
+    new_lines = (_line([row[i] if i >= 0 else "" for i in order], file.newline) for row in plan.new)
+    return _encode(file, records, new_lines)
 
 
 def _render_segments(file: _CsvText, plan: ImportPlan) -> tuple[bytes, int, int]:
@@ -157,13 +151,18 @@ def _render_segments(file: _CsvText, plan: ImportPlan) -> tuple[bytes, int, int]
         else:
             removed += 1
     added = 0
-    for company_id, rows in wanted.items():
-        for key, record in rows.items():
-            if (company_id, key) in kept or (company_id, record.segment_id) in hand_pairs:
-                continue
-            added += 1
-            out.append([_line([_cell(getattr(record, h, None)) for h in header], file.newline)])
-    return _encode(file, out), added, removed
+
+    def new_lines() -> Iterator[str]:
+        nonlocal added
+        for company_id, rows in wanted.items():
+            for key, record in rows.items():
+                if (company_id, key) in kept or (company_id, record.segment_id) in hand_pairs:
+                    continue
+                added += 1
+                yield _line([cell(getattr(record, h, None)) for h in header], file.newline)
+
+    content = _encode(file, out, new_lines())
+    return content, added, removed
 
 
 def render(plan: ImportPlan, data_dir: Path) -> dict[str, bytes]:
