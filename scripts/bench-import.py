@@ -87,7 +87,7 @@ def write_exports(workdir: Path, count: int) -> tuple[Path, Path]:
     return xlsx, text
 
 
-def run(export: Path, workdir: Path) -> tuple[float, float, str]:
+def run(export: Path, workdir: Path) -> tuple[float, float, float, str]:
     target = workdir / f"data-{export.suffix[1:]}"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(ROOT / "graph_data", target)
@@ -103,7 +103,8 @@ def run(export: Path, workdir: Path) -> tuple[float, float, str]:
     if status:
         raise SystemExit(f"import failed: {err_path.read_text()}")
     peak = usage.ru_maxrss / 1024  # KiB on Linux → MiB
-    return elapsed, peak, out_path.read_text().strip().splitlines()[-1]
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, peak, out_path.read_text().strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -115,8 +116,8 @@ def main() -> None:
     print(f"generated {count} rows in {time.perf_counter() - start:.1f} s: {xlsx} "
           f"({xlsx.stat().st_size / 1e6:.1f} MB), {text} ({text.stat().st_size / 1e6:.1f} MB)")
     for export in (xlsx, text):
-        elapsed, peak_mb, summary = run(export, workdir)
-        print(f"{export.name}: {elapsed:.1f} s, peak RSS {peak_mb:.0f} MiB; {summary}")
+        elapsed, cpu, peak_mb, summary = run(export, workdir)
+        print(f"{export.name}: {elapsed:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak_mb:.0f} MiB; {summary}")
 
 
 if __name__ == "__main__":
