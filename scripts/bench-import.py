@@ -2,6 +2,7 @@
 """Benchmark `chainkg import companies` on generated 100k-row exports (XLSX and CSV).
 
 Usage: python3 scripts/bench-import.py [ROWS] [WORKDIR]
+       python3 scripts/bench-import.py --phases EXPORT DATA_DIR   (peak RSS after each step, in-process)
 
 Writes a 企查查-style XLSX (openpyxl write-only) and the same rows as a UTF-8 CSV, then imports
 each into a fresh copy of graph_data/ with the installed `chainkg` command in a child process,
@@ -13,11 +14,13 @@ from __future__ import annotations
 import csv
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -107,7 +110,31 @@ def run(export: Path, workdir: Path) -> tuple[float, float, float, str]:
     return elapsed, cpu, peak, out_path.read_text().strip().splitlines()[-1]
 
 
+def phases(export: Path, data_dir: Path) -> None:
+    """Peak RSS after planning, rendering and the final check of one import (wraps the library's steps)."""
+    import chainkg.importing as importing
+
+    def peak() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def probe(name: str, step: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            result = step(*args, **kwargs)
+            print(f"after {name}: peak RSS {peak():.0f} MiB, {time.perf_counter() - start:.1f} s")
+            return result
+        return wrapped
+
+    for name in ("plan_import", "render", "check_rendered"):
+        setattr(importing, name, probe(name, getattr(importing, name)))
+    start = time.perf_counter()
+    print(f"start: peak RSS {peak():.0f} MiB")
+    importing.import_companies(export, data_dir)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--phases"]:
+        phases(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     workdir = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/chainkg-bench-import")
     workdir.mkdir(parents=True, exist_ok=True)

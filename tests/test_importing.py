@@ -102,7 +102,8 @@ def test_text_exports_in_every_encoding_excel_saves(data: Path, tmp_path: Path, 
 
 
 def test_inactive_rows_are_skipped_and_counted(data: Path, tmp_path: Path) -> None:
-    rows = [row("已注销测试有限公司", 登记状态="注销"), row("吊销测试有限公司", 登记状态="吊销，未注销"),
+    rows = [row("已注销测试有限公司", 登记状态="注销", 成立日期="不详"),  # not checked: skipped
+            row("吊销测试有限公司", 登记状态="吊销，未注销"),
             row("停业测试有限公司", 登记状态="停业"), row("清算测试有限公司", 登记状态="清算中"),
             row("在营测试有限公司", 登记状态="存续")]
     report = import_companies(write_xlsx(tmp_path / "e.xlsx", rows), data)

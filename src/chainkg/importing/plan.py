@@ -18,7 +18,7 @@ Rules the plan follows:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -166,20 +166,23 @@ def plan_import(
     index = _Index(data)
     taken_ids = set(index.companies)
     issues: list[DataIssue] = []
-    data_rows = _after_header(head, rows, columns.header_row)
-    for number, cells in data_rows:
-        if not any(c and not is_empty(c) for c in cells):
-            continue
-        report.rows += 1
-        row = _parse_row(number, cells, columns, source.name, issues, report)
-        if row is None or len(issues) >= _MAX_ERRORS:
+    try:
+        for number, cells in _after_header(head, rows, columns.header_row):
+            if not any(c and not is_empty(c) for c in cells):
+                continue
+            report.rows += 1
+            row = _parse_row(number, cells, columns, source.name, issues, report)
             if len(issues) >= _MAX_ERRORS:
                 break
-            continue
-        if is_inactive(row.values.get("status", "")):
-            report.skipped.append(RowNote(row=number, name=row.name, detail=row.values["status"]))
-            continue
-        _place(row, plan, index, taken_ids, rules, mapping, issues)
+            if row is None:
+                continue
+            if is_inactive(row.values["status"]):
+                report.skipped.append(RowNote(row=number, name=row.name, detail=row.values["status"]))
+                continue
+            _place(row, plan, index, taken_ids, rules, mapping, issues)
+    finally:
+        if isinstance(rows, Generator):
+            rows.close()  # closes the workbook even when we stop early
     if issues:
         raise ImportFileError(issues)
     return plan
@@ -215,6 +218,8 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
         report.problems.append(RowNote(row=number, name=name, detail=detail))
 
     values: dict[str, Any] = {"status": halfwidth(first("status"))}
+    if is_inactive(values["status"]):
+        return _Row(number=number, name=name, former=[], values=values, texts=[])  # skipped: not checked
     uscc, problem = parse_uscc(first("uscc"))
     if problem:
         note(problem)
