@@ -396,3 +396,16 @@ def test_import_companies_has_help() -> None:
     result = runner.invoke(app, ["import", "companies", "--help"])
     assert result.exit_code == 0
     assert all(option in result.stdout for option in ("--mapping", "--sheet", "--dry-run", "--data"))
+
+
+def test_progress_bar_on_a_terminal(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from chainkg import import_cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(import_cli, "err", Console(file=screen, force_terminal=True, width=100))
+    export = write_text(tmp_path / "e.csv", [REDUCER, ROBOT], "utf-8")
+    result = runner.invoke(app, ["import", "companies", str(export), "--data", str(data), "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    assert "读取 e.csv" in screen.getvalue() and "100%" in screen.getvalue()

@@ -16,7 +16,10 @@ from chainkg.errors import ImportFileError
 from chainkg.issues import DataIssue
 from chainkg.readers import line_of, read_yaml
 
-__all__ = ["FIELD_LABELS", "HEADERS", "ColumnMap", "Mapping", "find_header", "read_mapping"]
+__all__ = [
+    "FIELD_LABELS", "HEADERS", "HEADER_SEARCH_ROWS", "ColumnMap", "Mapping", "find_header", "read_mapping",
+    "recognise",
+]
 
 # Import field → the header names exports use for it (compared after _header_key).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -55,7 +58,7 @@ FIELD_LABELS: dict[str, str] = {
 # "国标行业门类", "所属行业-大类", "行业小类代码" …: any industry level is an industry column.
 _INDUSTRY_LEVEL = re.compile(r"^(国标行业|所属行业|行业|国民经济行业)[-_:：]?(门类|大类|中类|小类)(代码|名称)?$")
 _BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
-_HEADER_SEARCH_ROWS = 20  # titles such as "共 1,234 条数据" sit above the header
+HEADER_SEARCH_ROWS = 20  # titles such as "共 1,234 条数据" sit above the header
 
 
 def _header_key(text: str) -> str:
@@ -134,7 +137,7 @@ def find_header(rows: list[tuple[int, list[str]]], mapping: Mapping, file: str) 
             return ColumnMap(header_row=number, headers=cells, columns=columns, unknown=unknown)
         if mapping.header_row is not None:
             break
-    where = f"第 {mapping.header_row} 行" if mapping.header_row else f"前 {_HEADER_SEARCH_ROWS} 行"
+    where = f"第 {mapping.header_row} 行" if mapping.header_row else f"前 {HEADER_SEARCH_ROWS} 行"
     names = "、".join(HEADERS["name"][:4])
     raise ImportFileError([DataIssue(
         level="error", file=file, line=mapping.header_row,
@@ -142,7 +145,6 @@ def find_header(rows: list[tuple[int, list[str]]], mapping: Mapping, file: str) 
     )])
 
 
-HEADER_SEARCH_ROWS = _HEADER_SEARCH_ROWS
 _MAPPING_KEYS = {"columns", "sheet", "header_row", "max_segments", "segmenter"}
 
 
