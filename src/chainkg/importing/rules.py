@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -46,10 +47,16 @@ class SegmentMatch:
 
 @functools.cache
 def _tokenizer() -> object:
-    import jieba  # a few hundred ms to load its dictionary, so only when rules are used
+    # jieba 0.42 imports pkg_resources (deprecated by newer setuptools) and logs while it loads its
+    # dictionary (about a second): silence both, and pay the cost only when rules are used.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+    return tokenizer
 
 
 @functools.lru_cache(maxsize=50_000)
