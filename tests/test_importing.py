@@ -213,8 +213,9 @@ def test_custom_mapping_for_another_layout(data: Path, tmp_path: Path) -> None:
                         header, title=False, sheet="名单")
     mapping = tmp_path / "map.yaml"
     mapping.write_text("sheet: 名单\nheader_row: 1\ncolumns:\n  单位全称XX: name\n  人数: employees\n"
-                       "  主要业务: products\n  序号: ignore\n", encoding="utf-8")
+                       "  主要业务: products\n  序号: ignore\n  地区: province\n", encoding="utf-8")
     report = import_companies(export, data, mapping_file=mapping)
+    assert [(n.row, n.detail) for n in report.problems] == [(1, "映射文件中的列「地区」在表头中找不到")]
     assert report.columns == {"name": ["单位全称XX"], "employees": ["人数"], "products": ["主要业务"]}
     assert report.unknown_columns == ["备注"]
     new_id = report.new[0].company_id

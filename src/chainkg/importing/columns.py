@@ -17,11 +17,18 @@ from chainkg.issues import DataIssue
 from chainkg.readers import line_of, read_yaml
 
 __all__ = [
-    "FIELD_LABELS", "HEADERS", "HEADER_SEARCH_ROWS", "ColumnMap", "Mapping", "find_header", "read_mapping",
+    "FIELD_LABELS",
+    "HEADERS",
+    "HEADER_SEARCH_ROWS",
+    "ColumnMap",
+    "Mapping",
+    "find_header",
+    "header_key",
+    "read_mapping",
     "recognise",
 ]
 
-# Import field → the header names exports use for it (compared after _header_key).
+# Import field → the header names exports use for it (compared after header_key).
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("企业名称", "公司名称", "名称", "企业名", "单位名称", "机构名称", "企业全称", "公司全称"),
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一信用代码"),
@@ -61,13 +68,13 @@ _BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
 HEADER_SEARCH_ROWS = 20  # titles such as "共 1,234 条数据" sit above the header
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """'注册资本（万元）' → '注册资本'; '企业 名称' → '企业名称'."""
     key = _BRACKETED.sub("", text) or text
     return re.sub(r"\s+", "", key).lower()
 
 
-_LOOKUP = {_header_key(h): f for f, names in HEADERS.items() for h in names}
+_LOOKUP = {header_key(h): f for f, names in HEADERS.items() for h in names}
 
 
 def recognise(header: str) -> str | None:
@@ -76,7 +83,7 @@ def recognise(header: str) -> str | None:
     >>> recognise("注册资本(万元)"), recognise("国标行业小类"), recognise("电话")
     ('registered_capital', 'industry', None)
     """
-    key = _header_key(header)
+    key = header_key(header)
     if key in _LOOKUP:
         return _LOOKUP[key]
     if _INDUSTRY_LEVEL.match(key):
@@ -113,11 +120,11 @@ class ColumnMap:
 def _map_header(cells: list[str], mapping: Mapping) -> tuple[dict[str, list[int]], list[str]]:
     columns: dict[str, list[int]] = {}
     unknown: list[str] = []
-    explicit = {_header_key(k): v for k, v in mapping.columns.items()}
+    explicit = {header_key(k): v for k, v in mapping.columns.items()}
     for index, cell in enumerate(cells):
         if not cell:
             continue
-        target = explicit.get(_header_key(cell)) or recognise(cell)
+        target = explicit.get(header_key(cell)) or recognise(cell)
         if target == "ignore":
             continue
         if target is None:

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from chainkg.errors import ImportFileError
-from chainkg.importing.columns import FIELD_LABELS, HEADER_SEARCH_ROWS, ColumnMap, Mapping, find_header
+from chainkg.importing.columns import FIELD_LABELS, HEADER_SEARCH_ROWS, ColumnMap, Mapping, find_header, header_key
 from chainkg.importing.names import clean_name, near_key
 from chainkg.importing.report import ImportReport, RowNote
 from chainkg.importing.rules import SegmentMatch, SegmentRules
@@ -162,6 +162,11 @@ def plan_import(
         unknown_columns=columns.unknown,
     )
     plan = ImportPlan(report=report)
+    present = {header_key(h) for h in columns.headers if h}
+    for header in mapping.columns:
+        if header_key(header) not in present:
+            report.problems.append(RowNote(row=columns.header_row, name="",
+                                           detail=f"映射文件中的列「{header}」在表头中找不到"))
     rules = SegmentRules(data.segments, mapping.segmenter)
     index = _Index(data)
     taken_ids = set(index.companies)
