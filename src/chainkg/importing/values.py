@@ -177,11 +177,22 @@ _LISTING = (
 )
 
 
+_LISTED_WORDS = ("A股", "B股", "H股", "港股", "美股", "新三板", "科创板", "创业板", "北交所", "主板", "中概股", "上市")
+_NOT_LISTED_WORDS = ("未上市", "非上市", "退市", "终止上市", "暂停上市")
+
+
+def _says_listed(text: str) -> bool:
+    """'A股（正常上市）' and '港股' say listed; '未上市' and '已退市' do not."""
+    return any(w in text for w in _LISTED_WORDS) and not any(w in text for w in _NOT_LISTED_WORDS)
+
+
 def parse_listing(texts: list[str]) -> tuple[tuple[str, ...], bool]:
     """Stock codes in the contract's form (``SH:600028``) and whether the cells say it is listed.
 
     >>> parse_listing(["A股", "600028.SH|00386.HK"])
     (('SH:600028', 'HK:00386'), True)
+    >>> parse_listing(["A股（正常上市）"]), parse_listing(["未上市"]), parse_listing(["已退市"])
+    (((), True), ((), False), ((), False))
     """
     codes: list[str] = []
     listed = False
@@ -194,9 +205,7 @@ def parse_listing(texts: list[str]) -> tuple[tuple[str, ...], bool]:
                     codes.append(f"{exchange}:{number.zfill(5) if exchange == 'HK' else number}")
                     break
             else:
-                if part in {"A股", "B股", "H股", "港股", "美股", "新三板", "科创板", "创业板", "北交所",
-                            "主板", "中概股", "上市", "已上市"}:
-                    listed = True
+                listed = listed or _says_listed(part)
     return tuple(dict.fromkeys(codes)), listed or bool(codes)
 
 
