@@ -15,6 +15,7 @@ from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import DataError, NotFoundError
 from chainkg.export import export_prospects
 from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
+from chainkg.import_cli import import_app
 from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
 from chainkg.models import DataSet
 from chainkg.neo4j_cli import neo4j_app
@@ -38,6 +39,7 @@ app = typer.Typer(
 export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标清单等）。")
 app.add_typer(export_app, name="export")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(import_app, name="import")
 
 
 

@@ -55,6 +55,13 @@ def default_data_dir() -> Path:
     return Path(str(resources.files("chainkg") / "_bundled_data"))
 
 
+# Non-id patterns of the contract and how to write them (see models.IndustryCode, IsoDate).
+_PATTERN_HINTS = {
+    r"^[A-T](\d{2}|\d{3}|\d{4})?$": "国标行业代码应为门类字母加 2–4 位数字（GB/T 4754-2017），如 C3491",
+    r"^\d{4}-\d{2}-\d{2}$": "日期应写成 YYYY-MM-DD，如 2010-01-05",
+}
+
+
 def _describe(error: Any) -> str:
     """A pydantic error in the team's words."""
     kind, value = error["type"], error.get("input")
@@ -67,6 +74,9 @@ def _describe(error: Any) -> str:
         allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"取值「{value}」无效，允许的取值：{allowed}"
     if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(str(ctx.get("pattern", "")))
+        if hint:
+            return f"「{value}」格式不对：{hint}"
         return f"「{value}」不是合法的 id：只能用小写英文字母、数字和连字符，且不能以连字符开头"
     if kind == "string_too_short":
         return "不能为空"
