@@ -46,8 +46,7 @@ from chainkg.whatif import what_if
 
 app = typer.Typer(
     name="chainkg", no_args_is_help=True, add_completion=True, rich_markup_mode=None, cls=ChineseGroup,
-    help="chainkg：区县产业链知识图谱——诊断强链/弱链/缺链/断链，排序并解释招商目标。"
-         "命令补全：chainkg --install-completion。",
+    help="chainkg：区县产业链知识图谱——诊断强链/弱链/缺链/断链，排序并解释招商目标。",
 )
 export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=ChineseGroup,
                          help="导出文件（招商目标清单等）。")

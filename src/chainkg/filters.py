@@ -97,7 +97,7 @@ def _unknown(text: str, choices: Choices) -> str:
     wanted = list(dict.fromkeys(names[c] for c in close))
     hint = "；是不是 " + "、".join(
         f"{v}（{choices.labels[v]}）" if choices.labels[v] else v for v in wanted) + "？" if wanted else ""
-    more = f"；全部取值见 {choices.listing}" if choices.listing else ""
+    more = f"{'' if hint else '；'}全部取值见 {choices.listing}" if choices.listing else ""
     return head + hint + more
 
 
@@ -165,6 +165,7 @@ def find_company(g: nx.MultiDiGraph, text: str) -> str:
         raise NotFoundError(f"「{text}」对应多家企业：{'、'.join(by_name or by_alias)}；请用企业 id")
     names = {a["name"]: a["id"] for _k, a in nodes_of(g, "Company")}
     names |= {a["id"]: a["id"] for _k, a in nodes_of(g, "Company")}
-    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5)
+    close = [n for n in sorted(names) if wanted and wanted in n][:3]
+    close = close or difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5)
     hint = f"；是不是 {'、'.join(f'{c}（{names[c]}）' if c != names[c] else c for c in close)}？" if close else ""
     raise NotFoundError(f"企业「{text}」不存在（可用企业 id、全称或简称；全部企业见 chainkg ls companies）{hint}")

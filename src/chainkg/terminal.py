@@ -7,6 +7,7 @@ import functools
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -140,7 +141,9 @@ def chinese_help(text: str) -> str:
     '用法： chainkg [选项]'
     """
     for english, chinese in _HELP_WORDS:
-        text = text.replace(english, chinese)
+        # click may have wrapped a long phrase over several lines: match any whitespace between words
+        pattern = r"\s+".join(re.escape(word) for word in english.split())
+        text = re.sub(pattern, chinese.replace("\\", "\\\\"), text)
     return text
 
 
