@@ -134,6 +134,9 @@ _HELP_WORDS = [
 ]
 
 
+_TYPE_HINT = re.compile(r" <(?:list\[str\]|str|int|float|path)>")
+
+
 def chinese_help(text: str) -> str:
     """Replace click's English framing in a help page.
 
@@ -144,7 +147,9 @@ def chinese_help(text: str) -> str:
         # click may have wrapped a long phrase over several lines: match any whitespace between words
         pattern = r"\s+".join(re.escape(word) for word in english.split())
         text = re.sub(pattern, chinese.replace("\\", "\\\\"), text)
-    return text
+    # typer appends the Python type to argument names (name <str>, params... <list[str]>);
+    # blank it out, keeping the columns aligned.
+    return _TYPE_HINT.sub(lambda m: " " * len(m.group(0)), text)
 
 
 class ChineseGroup(TyperGroup):
