@@ -136,6 +136,10 @@ def _check_params(query: queries.NamedQuery, values: dict[str, Any]) -> None:
     A parameter is optional when its header line gives a default or allows null; one whose
     default is a whole number must be a whole number.
     """
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        raise ChainkgError(f"查询「{query.name}」没有参数 {'、'.join(unknown)}；"
+                           f"它的参数：{'、'.join(query.params) or '无'}")
     for param, description in query.params.items():
         optional = "default" in description or "null" in description
         value = values.get(param)

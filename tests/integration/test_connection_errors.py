@@ -1,0 +1,63 @@
+"""Connection and parameter mistakes against the real server (issue 8): each its own message."""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from typer.testing import CliRunner
+
+from chainkg.cli import app
+from chainkg.graphdb import Neo4jRunner
+
+pytestmark = pytest.mark.neo4j
+cli = CliRunner()
+
+
+def _bolt() -> tuple[str, int]:
+    parts = urlsplit(os.environ["NEO4J_URI"])
+    return parts.hostname or "127.0.0.1", parts.port or 7687
+
+
+def _query(*args: str) -> tuple[int, str, str]:
+    result = cli.invoke(app, ["neo4j", "query", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["neo4j+s", "bolt+s", "bolt+ssc", "neo4j+ssc"])
+def test_encrypted_scheme_against_the_plain_server(server: Neo4jRunner, scheme: str) -> None:
+    host, port = _bolt()
+    plain = scheme.split("+")[0]
+    code, _out, err = _query("pipeline_by_stage", "--uri", f"{scheme}://{host}:{port}")
+    assert code == 2
+    assert err.strip() == (f"错误：无法与 Neo4j 建立加密连接（{scheme}://{host}:{port}）：服务器没有启用 TLS；"
+                           f"请改用不加密的地址 {plain}://{host}:{port}")
+
+
+def test_http_uri_against_the_server(server: Neo4jRunner) -> None:
+    host, _port = _bolt()
+    code, _out, err = _query("pipeline_by_stage", "--uri", f"http://{host}:7474")
+    assert code == 2 and "aiohttp" not in err
+    assert err.strip().startswith(f"错误：「http://{host}:7474」是 HTTP 地址")
+
+
+def test_bolt_uri_on_the_http_port(server: Neo4jRunner) -> None:
+    host, _port = _bolt()
+    http_port = int(os.environ.get("NEO4J_HTTP_PORT", "7474"))
+    code, _out, err = _query("pipeline_by_stage", "--uri", f"bolt://{host}:{http_port}")
+    assert code == 2
+    assert err.strip() == (f"错误：连不上 Neo4j（bolt://{host}:{http_port}）：该端口有服务在监听，但不是 Neo4j 的 Bolt 端口"
+                           "（是 HTTP/Browser 端口吗？Bolt 默认 7687，见 scripts/neo4j-server env）")
+
+
+def test_missing_and_bad_parameters(pushed_tiny: object) -> None:
+    assert _query("chain_map")[2].strip() == (
+        "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值")
+    assert _query("company_paths", "company=out-friend", "max_hops=abc")[2].strip() == (
+        "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「abc」")
+    code, out, _err = _query("company_paths", "company=out-friend", "max_hops=2", "-f", "json")
+    assert code == 0 and [r["target_id"] for r in json.loads(out)] == ["out-partner"]
+    code, out, _err = _query("chain_map", "chain=robot", "-f", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("机器人,robot-parts,核心零部件,upstream")
