@@ -146,3 +146,11 @@ def test_neo4j_server_script_keeps_the_password_off_the_command_line(tmp_path: P
     assert (tmp_path / "argsfile").read_text().split() == ["dbms", "set-initial-password", "Secret123"]
     assert (tmp_path / "argsmode").read_text().strip() == "600"
     assert list((tmp_path / "run").iterdir()) == []  # the argument file is removed
+
+
+def test_verified_tls_against_a_self_signed_certificate(tls_listener: int) -> None:
+    uri = f"bolt+s://127.0.0.1:{tls_listener}"
+    with pytest.raises(Neo4jError) as caught:
+        connect(ConnectionSettings(uri, "neo4j", "x"))
+    assert str(caught.value) == (f"Neo4j 服务器的 TLS 证书未通过验证（{uri}）：多半是自签名证书；信任该服务器时请改用 "
+                                 f"bolt+ssc://127.0.0.1:{tls_listener}，否则请给服务器配置受信任的证书")

@@ -156,9 +156,12 @@ def _probe(uri: str) -> tuple[bool, bool]:
         return True, False
 
 
-def _unavailable(uri: str) -> str:
+def _unavailable(uri: str, text: str = "") -> str:
     """Why a Bolt connection failed, told apart by probing the port: down, TLS mismatch, wrong port."""
     encrypted = "+s" in urlsplit(uri).scheme
+    if encrypted and "CertVerification" in text:
+        return (f"Neo4j 服务器的 TLS 证书未通过验证（{uri}）：多半是自签名证书；信任该服务器时请改用 "
+                f"{uri.replace('+s://', '+ssc://', 1)}，否则请给服务器配置受信任的证书")
     listening, tls = _probe(uri)
     if not listening:
         return (f"连不上 Neo4j 服务器（{uri}）：该地址没有服务在监听；"
@@ -222,13 +225,27 @@ def _message(exc: BaseException, database: str | None, uri: str | None) -> str |
     text = str(exc)
     if isinstance(exc, neo4j_exc.ServiceUnavailable | neo4j_exc.SessionExpired | OSError):
         if uri:
-            return _unavailable(uri)
+            return _unavailable(uri, _with_causes(exc))
         return "与 Neo4j 服务器的连接中断：请确认服务器仍在运行（scripts/neo4j-server status）后重试"
     if isinstance(exc, neo4j_exc.Neo4jError):
         return f"Neo4j 报错：{exc.code}：{_first_line(exc.message or text)}"
     if isinstance(exc, neo4j_exc.DriverError):
         return f"Neo4j 驱动出错：{_first_line(text)}"
     return None
+
+
+def _with_causes(exc: BaseException) -> str:
+    """The text of an exception and of everything behind it (causes, grouped routing failures)."""
+    parts: list[str] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(parts) < 20:
+        current = todo.pop()
+        parts.append(str(current))
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        if current.__cause__ is not None:
+            todo.append(current.__cause__)
+    return "\n".join(parts)
 
 
 def _first_line(exc: BaseException | str) -> str:
