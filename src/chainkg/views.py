@@ -196,12 +196,13 @@ def explain_view(
     header.add_row("排序", status)
     table = Table(title="得分构成", show_lines=True)
     for h in ("维度", "得分", "权重", "加权", "依据"):
-        table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left")
+        table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left",
+                         no_wrap=h != "依据", overflow="fold")
     for name, c in components.items():
         table.add_row(COMPONENT_LABELS[name], f"{c.value:.3f}", f"{c.weight:.2f}",
                       f"{c.value * c.weight:.3f}", "\n".join(c.reasons) or "—")
     paths = Table(title="关系路径")
-    paths.add_column("路径")
+    paths.add_column("路径", overflow="fold")
     if channel is not None and channel.hops > 0:
         steps = [channel.path[0]]
         for rel, name in zip(channel.relations, channel.path[1:], strict=True):
