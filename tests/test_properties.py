@@ -53,7 +53,7 @@ places = [("", "", "")] + [(p, c, "") for p, cities in CITIES.items() for c in c
 @st.composite
 def datasets(draw: st.DrawFn) -> DataSet:
     """A valid data set: unique ids, every reference resolvable, parents acyclic and in-chain."""
-    ids = draw(st.lists(slug, min_size=10, max_size=30, unique=True))
+    ids = draw(st.lists(slug, min_size=14, max_size=30, unique=True))  # enough for every record below
     pool = iter(ids)
     fields = [IndustryField(id=next(pool), name=draw(text), source=draw(text)) for _ in range(draw(st.integers(1, 2)))]
     chains = [Chain(id=next(pool), name=draw(text), field=draw(st.sampled_from(fields)).id, priority=draw(unit),
