@@ -32,13 +32,15 @@ _PLACE_FIELDS = {"省份": "province", "城市": "city", "区县": "district"}
 
 def normalize_place_fields(raw: MutableMapping[str, Any]) -> list[tuple[str, str]]:
     """Complete province/city/district of a raw record in place; (field, problem) for the rest."""
-    if not any(isinstance(raw.get(k), str) for k in ("province", "city", "district")):
-        return []
-    parts = [v if isinstance(v := raw.get(k), str) else "" for k in ("province", "city", "district")]
-    place = normalize_place(parts[0], parts[1], parts[2])
-    for key, value in zip(("province", "city", "district"), place[:3], strict=True):
-        if isinstance(raw.get(key), str) and value:
-            raw[key] = value
+    province, city, district = raw.get("province"), raw.get("city"), raw.get("district")
+    place = normalize_place(province if isinstance(province, str) else "", city if isinstance(city, str) else "",
+                            district if isinstance(district, str) else "")
+    if place.province:
+        raw["province"] = place.province
+    if place.city:
+        raw["city"] = place.city
+    if place.district:
+        raw["district"] = place.district
     return [(_PLACE_FIELDS[p[:2]], p) for p in place.problems]
 
 
