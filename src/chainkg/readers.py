@@ -198,9 +198,27 @@ def read_yaml(path: Path) -> YamlDoc:
         problem = getattr(exc, "problem", None) or str(exc)
         doc.issues.append(DataIssue(
             level="error", file=name, line=mark.line + 1 if mark else None,
-            message=f"YAML 语法错误：{problem}（检查缩进和冒号）",
+            message=f"YAML 语法错误：{_yaml_problem(problem)}（检查缩进和冒号）",
         ))
     return doc
+
+
+# PyYAML's commonest complaints, in the team's words (the original stays in brackets for searching).
+_YAML_PROBLEMS = (
+    ("expected <block end>, but found", "这一行的缩进与上下文不一致"),
+    ("mapping values are not allowed here", "这里不能出现冒号（值里有冒号时请用引号括起来）"),
+    ("found character '\\t' that cannot start any token", "不能用 Tab 缩进，请用空格"),
+    ("could not find expected ':'", "缺少冒号（应写成 键: 值）"),
+    ("found duplicate anchor", "锚点重复"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS:
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
 
 
 def line_of(mapping: object, key: str | None = None) -> int | None:
