@@ -257,3 +257,27 @@ def test_export_onto_a_directory_is_a_clear_error(tmp_path: Path) -> None:
 def test_export_into_a_missing_directory(tmp_path: Path) -> None:
     code, _out, err = run("export", "prospects", "-o", str(tmp_path / "no" / "p.csv"), "--data", str(TINY))
     assert code == 2 and err.strip() == f"错误：目录不存在：{tmp_path / 'no'}"
+
+
+USAGE_ERRORS = [
+    (["rnak"], "错误：没有命令「rnak」；是不是 rank？"),
+    (["gaps", "--nope"], "错误：没有选项 --nope"),
+    (["gaps", "-f", "xml"], "错误：'--format' / '-f' 没有「xml」；允许的取值：'table', 'json', 'csv'"),
+    (["explain"], "错误：缺少参数「企业」"),
+    (["whatif"], "错误：缺少选项 --add"),
+    (["ls"], "错误：缺少参数「种类」，可选：fields、chains、segments、companies"),
+    (["explain", "--data"], "错误：选项 --data 后面需要一个值"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS, ids=[" ".join(a) for a, _m in USAGE_ERRORS])
+def test_command_line_mistakes_are_explained_in_chinese(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == message
+    assert "Usage:" not in err and "Try '" not in err and "Error:" not in err
+
+
+def test_bare_command_shows_the_chinese_help() -> None:
+    code, _out, err = run()
+    assert code == 2 and err.startswith("用法：") and "命令：" in err

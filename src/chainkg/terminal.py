@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import typer
@@ -152,11 +152,73 @@ def chinese_help(text: str) -> str:
     return _TYPE_HINT.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# Click's command-line errors (exc.format_message()), in the team's words.
+_USAGE_ERRORS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^No such option: (\S+)(?: Did you mean (\S+)\?)?$"),
+     lambda m: f"没有选项 {m[1]}" + (f"；是不是 {m[2]}？" if m[2] else "")),
+    (re.compile(r"^No such command '(.+?)'\.(?: Did you mean (.+)\?)?$"),
+     lambda m: f"没有命令「{m[1]}」" + (f"；是不是 {m[2].replace(chr(39), '')}？" if m[2] else "")),
+    (re.compile(r"^Missing argument '(.+?)'\.(?: Choose from:(.*))?$", re.S),
+     lambda m: f"缺少参数「{m[1]}」" + (f"，可选：{'、'.join(m[2].replace(',', ' ').split())}" if m[2] else "")),
+    (re.compile(r"^Missing option '(.+?)'\.$"), lambda m: f"缺少选项 {m[1]}"),
+    (re.compile(r"^Missing command\.$"), lambda m: "缺少命令"),
+    (re.compile(r"^Option '(.+?)' requires an argument\.$"), lambda m: f"选项 {m[1]} 后面需要一个值"),
+    (re.compile(r"^Got unexpected extra arguments? \((.+)\)$"), lambda m: f"多余的参数：{m[1]}"),
+    (re.compile(r"^Invalid value for (.+?): (?:Value error, )?'(.*?)' is not one of (.+?)\.?$"),
+     lambda m: f"{m[1]} 没有「{m[2]}」；允许的取值：{m[3]}"),
+    (re.compile(r"^Invalid value for (.+?): (?:Value error, )?'(.*?)' is not a valid integer\.?$"),
+     lambda m: f"{m[1]} 应为整数，而不是「{m[2]}」"),
+    (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), lambda m: f"{m[1]} 的取值无效：{m[2]}"),
+]
+
+
+def chinese_usage_error(message: str) -> str:
+    """A click usage error in Chinese; unknown ones are kept as they are.
+
+    >>> chinese_usage_error("No such command 'rnak'. Did you mean 'rank'?")
+    '没有命令「rnak」；是不是 rank？'
+    """
+    for pattern, translate in _USAGE_ERRORS:
+        match = pattern.match(message)
+        if match:
+            return translate(match)
+    return message
+
+
+def _show_usage_error(exc: Exception) -> None:
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `chainkg` alone: its help page (already in Chinese)
+        exc.show()  # type: ignore[attr-defined]
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        err.print(chinese_help(ctx.get_usage()), markup=False, highlight=False)
+        err.print(f"运行 {ctx.command_path} --help 查看帮助。\n", markup=False, highlight=False)
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    _line(f"错误：{chinese_usage_error(message)}")
+
+
 class ChineseGroup(TyperGroup):
-    """A typer group whose help page is framed in Chinese."""
+    """A typer group whose help page and command-line errors are in Chinese."""
 
     def get_help(self, ctx: Any) -> str:
         return chinese_help(super().get_help(ctx))
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        """As typer's, with usage errors and "Aborted!" printed in Chinese (exit codes unchanged)."""
+        call = functools.partial(super().main, args, prog_name, complete_var, False, windows_expand_args, **extra)
+        if not standalone_mode:
+            return call()
+        try:
+            result = call()
+        except typer.Abort:
+            _line("已取消")
+            sys.exit(1)
+        except typer.TyperException as exc:  # click's UsageError and friends (not Exit: returned below)
+            _show_usage_error(exc)
+            sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 class ChineseCommand(TyperCommand):
