@@ -26,6 +26,7 @@ __all__ = [
     "chain_choices",
     "field_choices",
     "find_company",
+    "make_choices",
     "province_choices",
     "resolve",
     "resolve_provinces",
@@ -99,6 +100,15 @@ def _unknown(text: str, choices: Choices) -> str:
         f"{v}（{choices.labels[v]}）" if choices.labels[v] else v for v in wanted) + "？" if wanted else ""
     more = f"{'' if hint else '；'}全部取值见 {choices.listing}" if choices.listing else ""
     return head + hint + more
+
+
+def make_choices(option: str, items: Iterable[tuple[str, str]], listing: str = "") -> Choices:
+    """Choices from (id, name) pairs, e.g. read from a Neo4j server.
+
+    >>> resolve(["机器人"], make_choices("--chain", [("robot", "机器人")]))
+    ['robot']
+    """
+    return _choices(option, ((value, name, ()) for value, name in items), listing)
 
 
 def status_choices() -> Choices:

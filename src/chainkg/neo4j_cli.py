@@ -20,7 +20,7 @@ from rich.table import Table
 
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ChainkgError
-from chainkg.filters import split_values
+from chainkg.filters import make_choices, resolve, split_values
 from chainkg.graph import build_graph
 from chainkg.graphdb import backend, connection, cypher_export, queries
 from chainkg.graphdb.push import push as push_graph
@@ -190,18 +190,33 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _on_server(runner: connection.QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
+    """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
+    if not values:
+        return None
+    rows = queries.run_named(runner, "backend_names", {"label": label})
+    return resolve(values, make_choices(option, ((r["id"], r["name"] or "") for r in rows),
+                                        f"chainkg ls {label.lower()}s"))
+
+
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
     """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
-        return backend.diagnose_on_server(runner, scoring.diagnosis, split_values(field),
-                                          split_values(chain), split_values(stage), split_values(status))
+        return backend.diagnose_on_server(runner, scoring.diagnosis, _on_server(runner, "Field", "--field", field),
+                                          _on_server(runner, "Chain", "--chain", chain),
+                                          split_values(stage), split_values(status))
 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
+        flt = flt.model_copy(update={
+            "fields": _on_server(runner, "Field", "--field", flt.fields),
+            "chains": _on_server(runner, "Chain", "--chain", flt.chains),
+            "segments": _on_server(runner, "Segment", "--segment", flt.segments),
+        })
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
         return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)

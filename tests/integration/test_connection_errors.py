@@ -100,3 +100,18 @@ def test_self_signed_scheme_against_the_tls_server_works() -> None:
                             "--password", os.environ.get("NEO4J_TLS_PASSWORD", ""), "-f", "json")
     assert code == 0, err
     assert isinstance(json.loads(out), list)
+
+
+def test_backend_filters_take_names_and_reject_unknown_values(pushed_tiny: object, tiny_dir: object) -> None:
+    def gaps(*args: str) -> tuple[int, str, str]:
+        result = cli.invoke(app, ["gaps", "--backend", "neo4j", "--data", str(tiny_dir), "-f", "json", *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    by_name = gaps("--chain", "机器人", "--status", "断链，缺链")
+    by_id = gaps("--chain", "robot", "--status", "broken,missing")
+    assert by_name[0] == 0 and by_name == by_id
+    assert {r["segment_id"] for r in json.loads(by_name[1])} == {
+        "robot-parts", "robot-reducer", "robot-servo", "robot-integration"}
+    code, out, err = gaps("--chain", "robt")
+    assert (code, out) == (2, "")
+    assert err.strip() == "错误：--chain 没有「robt」；允许的取值：chip（芯片）、robot（机器人）"
