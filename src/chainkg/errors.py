@@ -6,6 +6,7 @@
     ├── ConfigError              a bad option, a missing data directory, a bad scoring.yaml
     ├── NotFoundError            an id the user named does not exist
     ├── OutputExistsError        refusing to overwrite an existing file without --force
+    ├── OutputError              the output path cannot be written (a directory, no permission …)
     └── Neo4jError               the Neo4j server is unreachable, refuses the login, lacks the database …
 
 Anything else that escapes is a bug: the CLI exits 1 and shows the traceback only with --debug.
@@ -25,6 +26,7 @@ __all__ = [
     "ImportFileError",
     "Neo4jError",
     "NotFoundError",
+    "OutputError",
     "OutputExistsError",
 ]
 
@@ -65,3 +67,7 @@ class OutputExistsError(ChainkgError):
 
 class Neo4jError(ChainkgError):
     """A Neo4j connection or server problem, phrased for the user."""
+
+
+class OutputError(ChainkgError):
+    """The output file cannot be written: a directory, no permission, a read-only file system."""

@@ -15,11 +15,12 @@ from rich.table import Table
 from chainkg.importing import CATEGORY_LABELS, FIELD_LABELS, ImportReport, import_companies
 from chainkg.importing.sources import Progress as ProgressCallback
 from chainkg.load import default_data_dir
-from chainkg.terminal import err, handle_errors, out, print_json
+from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_json
 
 __all__ = ["import_app"]
 
-import_app = typer.Typer(no_args_is_help=True, help="导入企业数据（企查查/天眼查/启信宝等导出的 Excel/CSV）。")
+import_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=ChineseGroup,
+                         help="导入企业数据（企查查/天眼查/启信宝等导出的 Excel/CSV）。")
 
 
 class ReportFormat(StrEnum):
@@ -43,7 +44,7 @@ def _progress_bar(name: str) -> Iterator[ProgressCallback | None]:
         yield update
 
 
-@import_app.command("companies")
+@import_app.command("companies", cls=ChineseCommand)
 @handle_errors
 def companies(
     file: Annotated[Path, typer.Argument(help="导出文件：.xlsx，或 .csv/.txt（UTF-8、GB18030、UTF-16 制表符分隔）")],

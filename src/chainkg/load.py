@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from chainkg.checks import cross_check
 from chainkg.errors import ConfigError, DataError
-from chainkg.issues import DataIssue
+from chainkg.hygiene import hygiene_warnings, normalize_place_fields, normalize_row
+from chainkg.issues import DataIssue, summarise_follow_on
 from chainkg.models import (
     Chain,
     Company,
@@ -39,10 +40,6 @@ FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv"
 PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
 
 M = TypeVar("M", bound=BaseModel)
-
-# CSV columns that hold |-separated lists.
-_LIST_COLUMNS = {"aliases", "tags", "listed", "segment_ids"}
-
 
 def default_data_dir() -> Path:
     """CHAINKG_DATA, else the checkout's graph_data/, else the copy installed with the package."""
@@ -156,14 +153,9 @@ def _csv_records(
     records: list[M] = []
     lines: dict[int, tuple[int, dict[str, int]]] = {}
     for line, row in table.rows:
-        raw: dict[str, Any] = {}
-        for key, value in row.items():
-            if value == "":
-                continue  # an empty cell means "not given": the model default applies
-            if key in _LIST_COLUMNS:
-                raw[key] = [part.strip() for part in value.split("|") if part.strip()]
-            else:
-                raw[key] = value
+        raw, problems = normalize_row(row, place=model is Company)
+        issues.extend(DataIssue(level="warning", file=table.name, line=line, field=f, message=m)
+                      for f, m in problems)
         record = _parse(model, raw, table.name, _fixed_line(line), issues)
         if record is None:
             unparsed.add(str(raw.get("id", "")))
@@ -239,6 +231,9 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     region_doc = read_yaml(data_dir / "region.yaml")
     issues.extend(region_doc.issues)
     region: Region | None = None
+    if isinstance(region_doc.data, dict):
+        issues.extend(DataIssue(level="warning", file=region_doc.name, line=line_of(region_doc.data, f), field=f,
+                                message=m) for f, m in normalize_place_fields(region_doc.data))
     if region_doc.data is not None or not region_doc.issues:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
@@ -257,7 +252,7 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         lines.add(PROGRESS_FILE, ln)
 
     if region is None:
-        return None, _sorted(issues)
+        return None, summarise_follow_on(_sorted(issues))
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
         companies=tuple(companies), company_segments=tuple(company_segments),
@@ -266,7 +261,16 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
-    return dataset, _sorted(issues)
+    issues.extend(hygiene_warnings(dataset, lambda i, f: lines("companies.csv", i, f), _known_tags(data_dir)))
+    return dataset, summarise_follow_on(_sorted(issues))
+
+
+def _known_tags(data_dir: Path) -> list[str]:
+    """The tags scoring recognises (scoring.yaml, else the defaults): others get a warning."""
+    try:
+        return list(load_scoring(data_dir).rank.capability.tags)
+    except DataError:
+        return list(Scoring().rank.capability.tags)
 
 
 def _expect_mapping(doc: YamlDoc, keys: Iterable[str], issues: list[DataIssue]) -> None:

@@ -22,6 +22,7 @@ without a suffix that the table does not know is reported.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -119,7 +120,8 @@ def split_list(text: str) -> tuple[str, ...]:
     >>> split_list(" 上市 |央企,, ")
     ('上市', '央企')
     """
-    return tuple(part for part in (p.strip() for p in _SPLIT.split(text)) if part)
+    parts = _SPLIT.split(text) if _SPLIT.search(text) else (text,)
+    return tuple(part for part in map(str.strip, parts) if part)
 
 
 def halfwidth(text: str) -> str:
@@ -128,6 +130,8 @@ def halfwidth(text: str) -> str:
     >>> halfwidth("６０１０３８　ＡＢｃ")
     '601038 ABc'
     """
+    if text.isascii():  # the common case: nothing to convert
+        return text
     return text.translate(_HALFWIDTH)
 
 
@@ -204,8 +208,15 @@ def normalize_place(province: str, city: str, district: str = "") -> NormalizedP
     >>> normalize_place("河南省", "洛城", "").problems
     ['城市「洛城」不是地级行政区的名称（应写全称，如 洛阳市）']
     """
+    p, c, d, problems = _normalize_place(province, city, district)
+    return NormalizedPlace(p, c, d, list(problems))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize_place(province: str, city: str, district: str) -> tuple[str, str, str, tuple[str, ...]]:
+    # Cached: a data set has few distinct places, so a million rows cost a few thousand look-ups.
     problems: list[str] = []
     p = _province(halfwidth(province).strip(), problems)
     c = _city(p, halfwidth(city).strip(), problems)
     d = _district(c, halfwidth(district).strip(), problems)
-    return NormalizedPlace(p, c, d, problems)
+    return p, c, d, tuple(problems)

@@ -17,9 +17,10 @@ import yaml
 
 from chainkg.issues import DataIssue
 
-__all__ = ["CsvTable", "YamlDoc", "read_csv", "read_yaml"]
+__all__ = ["HEADER_ONLY", "CsvTable", "YamlDoc", "read_csv", "read_yaml"]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+HEADER_ONLY = "文件只有表头，没有数据行"
 _RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
 
 
@@ -82,11 +83,20 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
     text = _read_text(path, table.issues)
     if text is None:
         return table
+    if "\x00" in text:  # Python's csv reads NUL as text; it is garbage from a binary file or a bad export
+        table.issues.append(DataIssue(
+            level="error", file=name, line=text.count("\n", 0, text.index("\x00")) + 1,
+            message=f"文件含有空字符（NUL），不是正常的文本文件；请确认选对了文件，或{_RESAVE_HINT[1:]}",
+        ))
+        return table
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
         table.issues.append(DataIssue(level="error", file=name, line=1, message="文件为空，缺少表头"))
+        return table
+    except csv.Error as exc:
+        table.issues.append(_csv_error(name, 1, exc))
         return table
     table.columns = [_clean(c) for c in header]
     missing = [c for c in required if c not in table.columns]
@@ -104,7 +114,14 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
     if missing:
         return table
     start = reader.line_num + 1
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            table.issues.append(_csv_error(name, start, exc))
+            break
         line, start = start, reader.line_num + 1
         if not any(_clean(v) for v in values):
             continue  # Excel leaves blank rows at the end
@@ -117,7 +134,23 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
             continue
         row = {c: _clean(v) for c, v in zip(table.columns, values, strict=False) if c in known}
         table.rows.append((line, row))
+    if not table.rows and not any(i.level == "error" for i in table.issues):
+        table.issues.append(DataIssue(level="warning", file=name, line=1, message=HEADER_ONLY))
     return table
+
+
+def _csv_error(name: str, line: int, exc: csv.Error) -> DataIssue:
+    """A row the csv module cannot parse; the rest of the file is not read."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        reason = (f"有超过 {csv.field_size_limit():,} 个字符的单元格（多半是某个英文双引号没有配对，"
+                  "把后面的内容都当成了一个单元格）")
+    elif "NUL" in text:
+        reason = "含有空字符（NUL），不是文本文件；请确认选对了文件"
+    else:
+        reason = text
+    return DataIssue(level="error", file=name, line=line,
+                     message=f"CSV 格式错误：{reason}；从这一行起未读取")
 
 
 class LineDict(dict[str, Any]):
@@ -165,9 +198,27 @@ def read_yaml(path: Path) -> YamlDoc:
         problem = getattr(exc, "problem", None) or str(exc)
         doc.issues.append(DataIssue(
             level="error", file=name, line=mark.line + 1 if mark else None,
-            message=f"YAML 语法错误：{problem}（检查缩进和冒号）",
+            message=f"YAML 语法错误：{_yaml_problem(problem)}（检查缩进和冒号）",
         ))
     return doc
+
+
+# PyYAML's commonest complaints, in the team's words (the original stays in brackets for searching).
+_YAML_PROBLEMS = (
+    ("expected <block end>, but found", "这一行的缩进与上下文不一致"),
+    ("mapping values are not allowed here", "这里不能出现冒号（值里有冒号时请用引号括起来）"),
+    ("found character '\\t' that cannot start any token", "不能用 Tab 缩进，请用空格"),
+    ("could not find expected ':'", "缺少冒号（应写成 键: 值）"),
+    ("found duplicate anchor", "锚点重复"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    for english, chinese in _YAML_PROBLEMS:
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
 
 
 def line_of(mapping: object, key: str | None = None) -> int | None:
