@@ -77,7 +77,7 @@ def test_show_chain_tree() -> None:
 
 def test_show_unknown_chain() -> None:
     code, _out, err = run("show", "robots", "--data", str(TINY))
-    assert code == 2 and "产业链「robots」不存在；已有：chip、robot" in err
+    assert code == 2 and "产业链「robots」不存在；允许的取值：chip（芯片）、robot（机器人）" in err
 
 
 def test_gaps_json_rows_and_filters() -> None:
@@ -134,7 +134,7 @@ def test_explain() -> None:
 
 def test_explain_unknown_company() -> None:
     code, _out, err = run("explain", "nobody", "--data", str(TINY))
-    assert code == 2 and err.strip() == "错误：企业「nobody」不存在（可用 companies.csv 的 id、企业名或简称）"
+    assert code == 2 and err.strip() == "错误：企业「nobody」不存在（可用企业 id、全称或简称；全部企业见 chainkg ls companies）"
 
 
 def test_whatif() -> None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -11,8 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from chainkg.diagnosis import diagnose
-from chainkg.errors import ConfigError, OutputExistsError
-from chainkg.export import atomic_write, export_prospects
+from chainkg.errors import ConfigError, OutputError, OutputExistsError
+from chainkg.export import atomic_write, export_prospects, spreadsheet_cell
+from chainkg.graph import build_graph
+from chainkg.load import load_valid
 from chainkg.ranking import rank
 
 
@@ -83,3 +90,101 @@ def test_a_crash_while_writing_leaves_no_file(tmp_path: Path) -> None:
 def test_unknown_suffix(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"不支持的文件类型「\.txt」"):
         _export(tiny_graph, tmp_path / "p.txt")
+
+
+# ---------------------------------------------------------------- issue 8: modes, temp files, formulas
+
+def test_new_file_gets_the_umask_mode_and_a_replaced_file_keeps_its_mode(
+        tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    old = os.umask(0o022)
+    try:
+        _export(tiny_graph, path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        path.chmod(0o640)
+        _export(tiny_graph, path, force=True)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        os.umask(0o077)
+        _export(tiny_graph, tmp_path / "q.xlsx")
+        assert stat.S_IMODE((tmp_path / "q.xlsx").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_temp_files_of_a_killed_run_are_removed_by_the_next_one(
+        tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    # A run killed with kill -9 leaves its temp file; its process id no longer exists.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f".k.xlsx.{dead.stdout.strip()}-0badc0de.chainkg.tmp"
+    stale.write_bytes(b"half a file")
+    alive = tmp_path / f".k.xlsx.{os.getpid()}-00000000.chainkg.tmp"  # a run still going: kept
+    alive.write_bytes(b"in progress")
+    _export(tiny_graph, tmp_path / "k.xlsx")
+    assert not stale.exists() and alive.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "k.xlsx"]
+
+
+def test_kill_9_during_export_then_next_run_leaves_no_temp_file(tmp_path: Path) -> None:
+    code = ("import sys, time\n"
+            "from pathlib import Path\n"
+            "from chainkg.export import atomic_write\n"
+            "def write(tmp):\n"
+            "    tmp.write_text('half')\n"
+            "    print('writing', flush=True)\n"
+            "    time.sleep(60)\n"
+            "atomic_write(Path(sys.argv[1]), write)\n")
+    with subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "k.csv")], stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"writing\n"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert len(list(tmp_path.glob(".k.csv.*.chainkg.tmp"))) == 1
+    atomic_write(tmp_path / "k.csv", lambda tmp: tmp.write_text("whole"))
+    assert [p.name for p in tmp_path.iterdir()] == ["k.csv"]
+    assert (tmp_path / "k.csv").read_text() == "whole"
+
+
+def test_write_errors_are_output_errors(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").mkdir()
+    with pytest.raises(OutputError, match=r"d.csv 是一个目录，不能作为输出文件"):
+        atomic_write(tmp_path / "d.csv", lambda tmp: None, force=True)
+    with pytest.raises(OutputError, match=r"^无法写入 /proc/x.csv："):
+        atomic_write(Path("/proc/x.csv"), lambda tmp: None)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("中信重工", "中信重工"), ("a=1", "a=1"), (-1.5, -1.5), (3, 3), ("", ""),
+])
+def test_spreadsheet_cell(value: object, expected: object) -> None:
+    assert spreadsheet_cell(value) == expected
+
+
+@pytest.fixture
+def formula_company(edit) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
+    data = edit("companies.csv", "out-integrator,外地集成商", "out-integrator,=1+1")
+    return build_graph(load_valid(data)[0])
+
+
+def test_formulas_are_neutralised_in_csv(formula_company: nx.MultiDiGraph, tmp_path: Path) -> None:
+    _export(formula_company, tmp_path / "p.csv")
+    rows = list(csv.reader((tmp_path / "p.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][2] == "'=1+1"
+
+
+def test_formulas_are_plain_text_in_xlsx(formula_company: nx.MultiDiGraph, tmp_path: Path) -> None:
+    _export(formula_company, tmp_path / "p.xlsx")
+    cell = load_workbook(tmp_path / "p.xlsx")["招商目标"]["C2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_formulas_are_neutralised_in_csv_on_stdout(edit) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    data = edit("companies.csv", "out-integrator,外地集成商", "out-integrator,@cmd")
+    result = CliRunner().invoke(app, ["rank", "-f", "csv", "--data", str(data)])
+    assert result.exit_code == 0
+    assert list(csv.reader(result.stdout.splitlines()))[1][2] == "'@cmd"

@@ -20,11 +20,12 @@ from pydantic import Field
 
 from chainkg import load
 from chainkg.checks import _listed_problem, cross_check
-from chainkg.issues import DataIssue
+from chainkg.hygiene import LIST_COLUMNS, hygiene_warnings, normalize_place_fields
+from chainkg.issues import DataIssue, summarise_follow_on
 from chainkg.load import Lines, load_dataset
 from chainkg.models import Company, CompanySegment, DataSet, Relation
 from chainkg.pool_checks import read_pool_table
-from chainkg.readers import read_yaml
+from chainkg.readers import line_of, read_yaml
 from chainkg.uscc import uscc_problem
 from conftest import BUNDLED, TINY
 
@@ -110,6 +111,9 @@ def reference_issues(data_dir: Path) -> list[DataIssue]:
     region_doc = read_yaml(data_dir / "region.yaml")
     issues.extend(region_doc.issues)
     region = None
+    if isinstance(region_doc.data, dict):  # as load does since issue #8 (place names completed)
+        issues.extend(DataIssue(level="warning", file=region_doc.name, line=line_of(region_doc.data, f), field=f,
+                                message=m) for f, m in normalize_place_fields(region_doc.data))
     if region_doc.data is not None or not region_doc.issues:
         region = load._parse(load.Region, region_doc.data, region_doc.name,
                              lambda loc: load._yaml_line(region_doc.data, loc), issues)
@@ -119,7 +123,7 @@ def reference_issues(data_dir: Path) -> list[DataIssue]:
         records[file], ln = load._csv_records(data_dir / file, model, issues, unparsed)
         lines.add(file, ln)
     if region is None:
-        return load._sorted(issues)
+        return summarise_follow_on(load._sorted(issues))
     data = DataSet(fields=tuple(parts["fields"]), chains=tuple(parts["chains"]),
                    segments=tuple(parts["segments"]), companies=tuple(records["companies.csv"]),
                    company_segments=tuple(records["company_segments.csv"]),
@@ -128,7 +132,8 @@ def reference_issues(data_dir: Path) -> list[DataIssue]:
     region_lines = load._region_lines(region_doc.data)
     issues.extend(cross_check(data, lines, region_lines))
     issues.extend(_old_pool_checks(data, lines, {s.id for s in data.segments}))
-    return load._sorted(issues)
+    issues.extend(hygiene_warnings(data, lambda i, f: lines("companies.csv", i, f), load._known_tags(data_dir)))
+    return summarise_follow_on(load._sorted(issues))
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -244,7 +249,7 @@ def test_added_optional_columns_are_validated_like_the_model(tmp_path: Path) -> 
         "c,丙,s,1e3,+7,2000,,,,1\n"
         "d,丁,s,abc,1_000,,,,,\n", encoding="utf-8")
     new_issues: list[DataIssue] = []
-    frame = read_pool_table(path, FutureCompany, load._LIST_COLUMNS, load._csv_row, new_issues, set())
+    frame = read_pool_table(path, FutureCompany, LIST_COLUMNS, load._csv_row, new_issues, set())
     old_issues: list[DataIssue] = []
     records, _lines = load._csv_records(path, FutureCompany, old_issues, set())
     assert [i.model_dump() for i in new_issues] == [i.model_dump() for i in old_issues]

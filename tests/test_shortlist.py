@@ -203,7 +203,7 @@ def test_explain_agrees_with_rank_segment_and_takes_chinese_names() -> None:
     row = next(r for r in json.loads(segment.stdout) if r["company_id"] == "out-small")
     assert report["score"] == row["score"] and report["points"] == row["points"] == 49
     near = runner.invoke(app, ["explain", "外地减速", "--data", str(TINY)])
-    assert near.exit_code == 2 and "是否要找：外地减速器（out-reducer）" in near.stderr
+    assert near.exit_code == 2 and "是不是 外地减速器（out-reducer）？" in near.stderr
     alias = runner.invoke(app, ["whatif", "--add", "链主", "--data", str(TINY)])
     assert alias.exit_code == 0  # 链主 is loc-anchor's alias
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -12,8 +13,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainkg import __version__
+from chainkg.import_cli import import_app
 from chainkg.neo4j_cli import neo4j_app
-from chainkg.terminal import err, handle_errors, out, print_csv, print_json, set_debug
+from chainkg.terminal import (
+    ChineseCommand,
+    ChineseGroup,
+    err,
+    handle_errors,
+    is_narrow,
+    out,
+    print_csv,
+    print_json,
+    set_debug,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,14 +39,15 @@ if TYPE_CHECKING:
 # Library modules are imported inside the commands: --version and --help stay fast.
 
 app = typer.Typer(
-    name="chainkg", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    name="chainkg", no_args_is_help=True, add_completion=True, rich_markup_mode=None, cls=ChineseGroup,
     help="chainkg：区县产业链知识图谱——诊断强链/弱链/缺链/断链，排序并解释招商目标。",
 )
-export_app = typer.Typer(no_args_is_help=True, help="导出文件（招商目标清单等）。")
+export_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=ChineseGroup,
+                         help="导出文件（招商目标清单等）。")
 app.add_typer(export_app, name="export")
 app.add_typer(neo4j_app, name="neo4j")
-import_app = typer.Typer(no_args_is_help=True, help="导入数据（近期动向等），与数据文件同样校验，有错误时不写入。")
 app.add_typer(import_app, name="import")
+command = functools.partial(app.command, cls=ChineseCommand)
 
 
 
@@ -44,7 +57,8 @@ class Backend(StrEnum):
 
 
 BackendOpt = Annotated[Backend, typer.Option(
-    "--backend", help="networkx（本地计算，默认）或 neo4j（在服务器上用 Cypher 计算，需先 chainkg neo4j push）")]
+    "--backend", metavar="后端",
+    help="networkx（本地计算，默认）或 neo4j（在服务器上用 Cypher 计算，需先 chainkg neo4j push）")]
 
 
 class Format(StrEnum):
@@ -54,11 +68,14 @@ class Format(StrEnum):
 
 
 DataOpt = Annotated[Path | None, typer.Option(
-    "--data", help="数据目录（默认：环境变量 CHAINKG_DATA，否则仓库的 graph_data/，否则随包安装的数据）",
+    "--data", metavar="目录",
+    help="数据目录（默认：环境变量 CHAINKG_DATA，否则仓库的 graph_data/，否则随包安装的数据）",
     show_default=False)]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="输出格式：table（表格）、json、csv")]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="领域 id，可逗号分隔或重复")]
-ChainOpt = Annotated[list[str] | None, typer.Option("--chain", help="产业链 id，可逗号分隔或重复")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="格式", help="输出格式：table（表格）、json、csv")]
+FieldOpt = Annotated[list[str] | None, typer.Option(
+    "--field", metavar="领域", help="领域 id 或名称（如 智能制造），可逗号分隔或重复；全部见 chainkg ls fields")]
+ChainOpt = Annotated[list[str] | None, typer.Option(
+    "--chain", metavar="产业链", help="产业链 id 或名称，可逗号分隔或重复；全部见 chainkg ls chains")]
 
 
 @dataclass
@@ -88,6 +105,12 @@ class Session:
         """id → Chinese name of the segments and of the companies tables name (local, partners)."""
         return self.pool.names()
 
+    def company(self, text: str) -> str:
+        """A company id from an id, a full name or an alias ("did you mean" for near misses)."""
+        from chainkg import filters
+
+        return filters.find_company(self.graph, text)
+
 
 def open_session(data_dir: Path | None) -> Session:
     from chainkg.load import default_data_dir, load_scoring, load_valid
@@ -113,7 +136,15 @@ def main_callback(
     set_debug(debug)
 
 
-@app.command()
+def _shown(path: Path) -> str:
+    """The data directory as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+@command()
 @handle_errors
 def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验数据目录：列出所有错误和警告（文件、行号、字段）；有错误时退出码为 2。"""
@@ -139,58 +170,71 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     else:
         if issues:
             out.print(views.issues_table(issues))
-        out.print(f"{path}：{len(errors)} 个错误，{len(issues) - len(errors)} 个警告"
+        out.print(f"{_shown(path)}：{len(errors)} 个错误，{len(issues) - len(errors)} 个警告"
                   + ("" if errors else "，校验通过"), markup=False, highlight=False)
     if errors:
         raise typer.Exit(2)
 
 
-@app.command()
+@command()
 @handle_errors
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
     from chainkg import views
     from chainkg.graph import graph_stats
 
-    session = open_session(data)
-    result = graph_stats(session.graph)
+    result = graph_stats(open_session(data).graph)
     if fmt is Format.table:
         for table in views.stats_table(result):
             out.print(table)
+    elif fmt is Format.csv:
+        print_csv(*views.stats_rows(result))
     else:
         print_json(result)
 
 
-@app.command()
+ChainArg = Annotated[str, typer.Argument(metavar="产业链", help="产业链 id 或名称，如 robotics 或 机器人及智能制造")]
+
+
+@command()
 @handle_errors
-def show(chain_id: Annotated[str, typer.Argument(help="产业链 id，如 robotics")],
-         data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def show(chain_id: ChainArg, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """以树状图显示一条产业链：链位 → 环节 → 细分环节，附本地企业和外地企业数。"""
-    from chainkg import views
+    import dataclasses
+
+    from chainkg import filters, views
     from chainkg.diagnosis import diagnose
     from chainkg.errors import NotFoundError
-    from chainkg.graph import node_id, nodes_of
+    from chainkg.export import GAP_HEADERS, gap_rows
 
     session = open_session(data)
     taxonomy = session.pool.taxonomy
-    if node_id("Chain", chain_id) not in taxonomy:
-        known = "、".join(sorted(a["id"] for _k, a in nodes_of(taxonomy, "Chain")))
-        raise NotFoundError(f"产业链「{chain_id}」不存在；已有：{known}")
+    choices = dataclasses.replace(filters.chain_choices(taxonomy), option="产业链")
+    found = filters.resolve([chain_id], choices) or []
+    if len(found) != 1:
+        raise NotFoundError(f"「{chain_id}」对应多条产业链：{'、'.join(found)}；请用产业链 id")
+    chain_id = found[0]
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
+    rows = [d for d in diagnosis if d.chain_id == chain_id]
     if fmt is Format.table:
         out.print(views.chain_tree(taxonomy, chain_id, diagnosis, session.names()))
+    elif fmt is Format.csv:
+        print_csv(GAP_HEADERS, gap_rows(rows, session.names()))
     else:
-        print_json([d for d in diagnosis if d.chain_id == chain_id])
+        print_json(rows)
 
 
 def _filtered_gaps(session: Session, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
+    from chainkg import filters
     from chainkg.diagnosis import diagnose
-    from chainkg.ranking import filter_values
 
+    taxonomy = session.pool.taxonomy  # filters need fields and chains only: no full graph
+    wanted = {"field_id": filters.resolve(field, filters.field_choices(taxonomy)),
+              "chain_id": filters.resolve(chain, filters.chain_choices(taxonomy)),
+              "stage": filters.resolve(stage, filters.stage_choices()),
+              "status": filters.resolve(status, filters.status_choices())}
     rows = diagnose(session.pool, session.scoring.diagnosis)
-    wanted = {"field_id": filter_values(field), "chain_id": filter_values(chain),
-              "stage": filter_values(stage), "status": filter_values(status)}
     return [r for r in rows
             if all(v is None or getattr(r, k) in v for k, v in wanted.items())]
 
@@ -198,24 +242,29 @@ def _filtered_gaps(session: Session, field: list[str] | None, chain: list[str] |
 GAP_JSON_FIELDS = ["segment_id", "segment", "chain_id", "chain", "field_id", "field", "stage",
                    "status", "severity", "local_companies", "partner_companies",
                    "candidate_count", "extends"]
+StageOpt = Annotated[list[str] | None, typer.Option(
+    "--stage", metavar="链位", help="链位：upstream（上游）、midstream（中游）、downstream（下游），可逗号分隔")]
+StatusOpt = Annotated[list[str] | None, typer.Option(
+    "--status", metavar="状态", help="状态：strong（强链）、weak（弱链）、missing（缺链）、broken（断链），可逗号分隔")]
 
 
-@app.command()
+@command()
 @handle_errors
 def gaps(
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
-    stage: Annotated[list[str] | None, typer.Option(help="链位：upstream,midstream,downstream")] = None,
-    status: Annotated[list[str] | None, typer.Option(help="状态：strong,weak,missing,broken")] = None,
+    stage: StageOpt = None, status: StatusOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
-    from chainkg import views
+    from chainkg import filters, views
 
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server
 
-        rows = gaps_on_server(data, field, chain, stage, status)
+        rows = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
+                              filters.resolve(stage, filters.stage_choices()),
+                              filters.resolve(status, filters.status_choices()))
         names: dict[str, str] = {}
     else:
         session = open_session(data)
@@ -228,26 +277,37 @@ def gaps(
 
         print_csv(GAP_HEADERS, gap_rows(rows, names))
     else:
-        out.print(views.gaps_table(rows, names))
+        out.print(views.gaps_table(rows, names, narrow=is_narrow()))
 
 
-def _rank_filter(field: list[str] | None, chain: list[str] | None, segment: list[str] | None,
-                 province: list[str] | None, include_pipeline: bool) -> RankFilter:
-    from chainkg.ranking import RankFilter, filter_values
+def _rank_filter(session: Session | None, field: list[str] | None, chain: list[str] | None,
+                 segment: list[str] | None, province: list[str] | None, include_pipeline: bool) -> RankFilter:
+    """The filter from the options: ids and names checked against the data when it is at hand."""
+    from chainkg import filters
+    from chainkg.ranking import RankFilter
 
-    return RankFilter(fields=filter_values(field), chains=filter_values(chain),
-                      segments=filter_values(segment), provinces=filter_values(province),
-                      include_pipeline=include_pipeline)
+    if session is None:
+        return RankFilter(fields=filters.split_values(field), chains=filters.split_values(chain),
+                          segments=filters.split_values(segment), provinces=filters.resolve_provinces(province),
+                          include_pipeline=include_pipeline)
+    taxonomy = session.pool.taxonomy  # fields, chains and segments only: no full graph
+    return RankFilter(fields=filters.resolve(field, filters.field_choices(taxonomy)),
+                      chains=filters.resolve(chain, filters.chain_choices(taxonomy)),
+                      segments=filters.resolve(segment, filters.segment_choices(taxonomy)),
+                      provinces=filters.resolve_provinces(province), include_pipeline=include_pipeline)
 
 
-SegmentOpt = Annotated[list[str] | None, typer.Option("--segment", help="环节 id（含其细分环节）")]
-ProvinceOpt = Annotated[list[str] | None, typer.Option("--province", help="只看这些省份的企业，如 江苏省")]
+SegmentOpt = Annotated[list[str] | None, typer.Option(
+    "--segment", metavar="环节", help="环节 id 或名称（含其细分环节），可逗号分隔；全部见 chainkg ls segments")]
+ProvinceOpt = Annotated[list[str] | None, typer.Option(
+    "--province", metavar="省份", help="只看这些省份的企业，如 江苏省 或 江苏，可逗号分隔")]
 PipelineOpt = Annotated[bool, typer.Option("--include-pipeline",
                                            help="也列出已签约/在建/投产的企业（标注招商进度）")]
 
 
 AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="近期动向按哪一天计算衰减（YYYY-MM-DD；默认为数据中最新动向的日期）", show_default=False)]
+    "--as-of", metavar="日期", show_default=False,
+    help="近期动向按哪一天计算衰减（YYYY-MM-DD；默认为数据中最新动向的日期）")]
 
 
 def _as_of(value: str | None) -> date | None:
@@ -261,18 +321,20 @@ def _as_of(value: str | None) -> date | None:
         raise ConfigError(f"--as-of「{value}」不是日期，应为 YYYY-MM-DD") from None
 
 
-@app.command("rank")
+@command("rank")
 @handle_errors
 def rank_command(
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
-    top: Annotated[int, typer.Option("--top", help="显示前 N 名（0 为全部）")] = 20,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="显示前 N 名（0 为全部）")] = 20,
     per_gap: Annotated[int | None, typer.Option(
-        "--per-gap", help="每个最严重缺口最多列几家（默认见 scoring.yaml 的 per_gap）", show_default=False)] = None,
+        "--per-gap", metavar="K", show_default=False,
+        help="每个最严重缺口最多列几家（默认见 scoring.yaml 的 per_gap）")] = None,
     flat: Annotated[bool, typer.Option("--flat", help="不按缺口分散，按总分平铺（旧的顺序）")] = False,
     exclude_partners: Annotated[bool, typer.Option(
         "--exclude-partners", help="不列已是本区战略伙伴的企业（深化合作）")] = False,
-    platforms: Annotated[int, typer.Option("--platforms", help="另列前 N 家平台与渠道（高校、院所、基金）")] = 10,
+    platforms: Annotated[int, typer.Option(
+        "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）")] = 10,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
@@ -283,7 +345,6 @@ def rank_command(
     from chainkg.ranking import Prospect, rank
     from chainkg.ranking import as_of as signals_day
 
-    flt = _rank_filter(field, chain, segment, province, include_pipeline)
     title = None
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server
@@ -294,11 +355,13 @@ def rank_command(
         from chainkg.ranking import server_points
 
         base = load_scoring(data or default_data_dir()).rank
+        flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
         prospects = server_points(rank_on_server(data, flt, top or None), base)
         names: dict[str, str] = {}
         shown: list[Prospect] = []
     else:
         session = open_session(data)
+        flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
         settings = session.scoring.rank
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
         targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
@@ -318,24 +381,25 @@ def rank_command(
 
         print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
-        out.print(views.prospects_table(prospects, names, title))
+        out.print(views.prospects_table(prospects, names, title, narrow=is_narrow()))
         if shown:
             out.print(views.platforms_table(shown))
 
 
-@app.command()
+@command()
 @handle_errors
-def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名或简称，如 lvdi-xiebo 或 绿的谐波")],
+def explain(company: Annotated[str, typer.Argument(
+                metavar="企业", help="企业 id、全称或简称，如 lvdi-xiebo 或 绿的谐波")],
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import node_id
-    from chainkg.ranking import RankFilter, channel_usage, company_kind, evaluate, prepare, rank
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, evaluate, prepare, rank
 
     session = open_session(data)
     g = session.graph
-    company = resolve_company(g, company)
+    company = session.company(company)
     key = node_id("Company", company)
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
@@ -345,11 +409,13 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名�
     prospects = rank(g, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
     ctx = prepare(g, diagnosis, settings, today=today)
-    channels = ctx.channels
     components, fills = evaluate(g, key, ctx, settings)
-    relations = _relation_lines(g, key)
-    if fmt is not Format.table:
-        channel = channels.get(key)
+    channel, relations = ctx.channels.get(key), _relation_lines(g, key)
+    if fmt is Format.csv:
+        print_csv(["企业id", "企业", "维度", "得分", "权重", "加权", "依据"],
+                  [[company, g.nodes[key]["name"], COMPONENT_LABELS[n], c.value, c.weight,
+                    round(c.value * c.weight, 4), "；".join(c.reasons)] for n, c in components.items()])
+    elif fmt is Format.json:
         print_json({
             "company_id": company, "company": g.nodes[key]["name"], "is_local": g.nodes[key]["is_local"],
             "rank": prospect.rank if prospect else None,
@@ -358,36 +424,11 @@ def explain(company: Annotated[str, typer.Argument(help="企业 id、中文名�
             "kind": kind, "headline": prospect.headline if prospect else None,
             "usage": channel_usage(channel, g.nodes[key]["name"]) if channel and channel.hops else None,
             "components": {n: c.model_dump() for n, c in components.items()},
-            "fills": fills, "channel": channel.model_dump() if channel else None,
-            "relations": relations,
+            "fills": fills, "channel": channel.model_dump() if channel else None, "relations": relations,
         })
-        return
-    for part in views.explain_view(g.nodes[key], components, channels.get(key), relations, prospect):
-        out.print(part)
-
-
-def resolve_company(g: nx.MultiDiGraph, text: str) -> str:
-    """A company id from its id, Chinese name or alias; "did you mean" for near misses."""
-    import difflib
-
-    from chainkg.errors import NotFoundError
-    from chainkg.graph import node_id, nodes_of
-
-    if node_id("Company", text) in g:
-        return text
-    found: dict[str, set[str]] = {}
-    for _k, a in nodes_of(g, "Company"):
-        for label in (a["name"], *a.get("aliases", ())):
-            found.setdefault(label, set()).add(a["id"])
-    ids = found.get(text.strip())
-    if ids and len(ids) == 1:
-        return next(iter(ids))
-    if ids:
-        raise NotFoundError(f"「{text}」对应多家企业：{'、'.join(sorted(ids))}；请用企业 id")
-    near = difflib.get_close_matches(text, list(found), n=3, cutoff=0.5)
-    near += sorted(label for label in found if text and text in label and label not in near)[:3]
-    hint = ("；是否要找：" + "、".join(f"{n}（{'、'.join(sorted(found[n]))}）" for n in near[:5])) if near else ""
-    raise NotFoundError(f"企业「{text}」不存在（可用 companies.csv 的 id、企业名或简称）{hint}")
+    else:
+        for part in views.explain_view(g.nodes[key], components, channel, relations, prospect):
+            out.print(part)
 
 
 def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
@@ -400,31 +441,59 @@ def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
     return lines
 
 
-@app.command()
+@command()
 @handle_errors
-def whatif(add: Annotated[list[str], typer.Option("--add", help="假设落地的企业（id、中文名或简称），可重复")],
+def whatif(add: Annotated[list[str], typer.Option(
+               "--add", metavar="企业", help="假设落地的企业（id、全称或简称），可逗号分隔或重复")],
            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """假如这些企业落地：哪些缺口被补上、哪些环节变强，各产业链本地可配套的环节数如何变化。"""
-    from chainkg import views
-    from chainkg.ranking import filter_values
+    from chainkg import filters, views
     from chainkg.whatif import what_if
 
     session = open_session(data)
-    ids = [resolve_company(session.graph, name) for name in filter_values(add) or []]
-    result = what_if(session.graph, ids, session.scoring.diagnosis)
+    ids = [session.company(c) for c in filters.split_values(add) or []]
+    result = what_if(session.graph, list(dict.fromkeys(ids)), session.scoring.diagnosis)
     if fmt is Format.table:
-        out.print(views.whatif_table(result))
+        out.print(views.whatif_table(result, session.names()))
+    elif fmt is Format.csv:
+        print_csv(*views.whatif_rows(result))
     else:
         print_json(result)
 
 
-@export_app.command("prospects")
+class Kind(StrEnum):
+    fields = "fields"
+    chains = "chains"
+    segments = "segments"
+    companies = "companies"
+
+
+@command("ls")
+@handle_errors
+def ls_command(kind: Annotated[Kind, typer.Argument(metavar="种类", help="fields（领域）、chains（产业链）、"
+                                                     "segments（环节）或 companies（企业）")],
+               data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """列出各筛选选项可用的 id 和名称：领域、产业链、环节、企业。"""
+    from chainkg import views
+    from chainkg.listing import listing
+
+    headers, rows = listing(open_session(data).graph, kind.value)
+    if fmt is Format.json:
+        print_json([dict(zip(headers, row, strict=True)) for row in rows])
+    elif fmt is Format.csv:
+        print_csv(headers, rows)
+    else:
+        out.print(views.listing_table(kind.value, headers, rows))
+
+
+@export_app.command("prospects", cls=ChineseCommand)
 @handle_errors
 def export_prospects_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.csv、.xlsx 或 .json")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="文件",
+                                         help="输出文件：.csv、.xlsx 或 .json")],
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
-    top: Annotated[int, typer.Option("--top", help="前 N 名（0 为全部）")] = 0,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="前 N 名（0 为全部）")] = 0,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
@@ -434,17 +503,17 @@ def export_prospects_command(
 
     session = open_session(data)
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
-    flt = _rank_filter(field, chain, segment, province, include_pipeline)
+    flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
     prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
 
-@import_app.command("signals")
+@import_app.command("signals", cls=ChineseCommand)
 @handle_errors
 def import_signals_command(
     file: Annotated[Path, typer.Argument(
-        help="要导入的 CSV（列：企业、日期、类型、说明、来源、链接，中英文表头均可）")],
+        metavar="文件", help="要导入的 CSV（列：企业、日期、类型、说明、来源、链接，中英文表头均可）")],
     data: DataOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告，不写入")] = False,
 ) -> None:
@@ -462,12 +531,12 @@ def import_signals_command(
               f"（跳过已有的 {result.skipped} 条）", markup=False, highlight=False)
 
 
-@app.command("evaluate")
+@command("evaluate")
 @handle_errors
 def evaluate_command(
     data: DataOpt = None, fmt: FormatOpt = Format.table,
     scoring: Annotated[Path | None, typer.Option(
-        "--scoring", help="用另一份评分设置文件作为「新」排序（默认：数据目录的 scoring.yaml）",
+        "--scoring", metavar="文件", help="用另一份评分设置文件作为「新」排序（默认：数据目录的 scoring.yaml）",
         show_default=False)] = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -497,7 +566,10 @@ render_cli.register(app)
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:  # --help or usage text into a closed pipe
+        raise SystemExit(141) from None
 
 
 def __getattr__(name: str) -> object:
@@ -505,6 +577,10 @@ def __getattr__(name: str) -> object:
         from chainkg.ranking import COMPONENTS
 
         return COMPONENTS
+    if name == "KINDS":
+        from chainkg.listing import KINDS
+
+        return KINDS
     raise AttributeError(f"module 'chainkg.cli' has no attribute {name!r}")
 
 

@@ -2,9 +2,11 @@
 
     ChainkgError                 anything the user can fix; the CLI prints it as one line, exit 2
     ├── DataError                graph_data/ does not validate; carries every DataIssue found
+    │   └── ImportFileError      a file given to chainkg import is unreadable or has bad rows
     ├── ConfigError              a bad option, a missing data directory, a bad scoring.yaml
     ├── NotFoundError            an id the user named does not exist
     ├── OutputExistsError        refusing to overwrite an existing file without --force
+    ├── OutputError              the output path cannot be written (a directory, no permission …)
     └── Neo4jError               the Neo4j server is unreachable, refuses the login, lacks the database …
 
 Anything else that escapes is a bug: the CLI exits 1 and shows the traceback only with --debug.
@@ -21,8 +23,10 @@ __all__ = [
     "ChainkgError",
     "ConfigError",
     "DataError",
+    "ImportFileError",
     "Neo4jError",
     "NotFoundError",
+    "OutputError",
     "OutputExistsError",
 ]
 
@@ -40,6 +44,15 @@ class DataError(ChainkgError):
         super().__init__(f"数据有 {len(errors)} 处错误，请先运行 chainkg validate 查看并修正")
 
 
+class ImportFileError(DataError):
+    """An export (or mapping file) given to ``chainkg import`` has errors; nothing was written."""
+
+    def __init__(self, issues: list[DataIssue]) -> None:
+        super().__init__(issues)
+        errors = sum(1 for i in issues if i.level == "error")
+        self.args = (f"导入文件有 {errors} 处错误，未写入任何文件；请修正后重新导入（或用 --mapping 指定列）",)
+
+
 class ConfigError(ChainkgError):
     """A bad option or configuration file."""
 
@@ -54,3 +67,7 @@ class OutputExistsError(ChainkgError):
 
 class Neo4jError(ChainkgError):
     """A Neo4j connection or server problem, phrased for the user."""
+
+
+class OutputError(ChainkgError):
+    """The output file cannot be written: a directory, no permission, a read-only file system."""

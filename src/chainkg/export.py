@@ -2,6 +2,9 @@
 
 Files are written to a temporary file beside the target and renamed into place, so a
 crash never leaves half a file, and an existing file is only replaced with ``force``.
+A new file gets the usual mode (0666 less the umask), a replaced file keeps its mode, and
+temporary files left by a killed run are removed by the next one. Text that a spreadsheet
+would run as a formula (``=1+1``, ``+``, ``-``, ``@`` …) is written as plain text.
 """
 
 from __future__ import annotations
@@ -10,17 +13,17 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.errors import ConfigError, OutputExistsError
+from chainkg.errors import ConfigError, OutputError, OutputExistsError
 from chainkg.ranking import COMPONENT_LABELS, KIND_LABELS, SHORTLIST_COMPONENTS, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.spreadsheet import apply_print_settings
 
-__all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows"]
+__all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows", "spreadsheet_cell"]
 
 FORMATS = (".csv", ".xlsx", ".json")
 
@@ -56,18 +59,64 @@ def gap_rows(diagnosis: list[SegmentDiagnosis], names: dict[str, str]) -> list[l
     ]
 
 
+# Cells starting with these are formulas to Excel/WPS/LibreOffice (CSV injection, OWASP).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TMP_SUFFIX = ".chainkg.tmp"
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """Text a spreadsheet would evaluate gets a leading apostrophe; everything else is unchanged.
+
+    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("-3"), spreadsheet_cell(-3), spreadsheet_cell("中信")
+    ("'=1+1", "'-3", -3, '中信')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of runs that were killed (their process is gone) are removed."""
+    for tmp in path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"):
+        pid = tmp.name[len(path.name) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"无法写入 {path}：{reason}（检查目录是否存在、是否有写权限，或换一个 -o 路径）")
+
+
 def atomic_write(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
     """Call ``write(tmp)`` and move tmp onto ``path``; refuse to replace a file unless ``force``."""
+    if path.is_dir():
+        raise OutputError(f"{path} 是一个目录，不能作为输出文件；请写出文件名，如 {path / ('招商目标' + path.suffix)}")
     if path.exists() and not force:
         raise OutputExistsError(f"文件已存在：{path}（加 --force 覆盖）")
     if not path.parent.is_dir():
         raise ConfigError(f"目录不存在：{path.parent}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{_TMP_SUFFIX}"
     try:
+        _remove_stale_temps(path)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
         write(tmp)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -76,7 +125,7 @@ def _write_csv(tmp: Path, headers: list[str], rows: list[list[Any]]) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
     # UTF-8 with BOM: without it Excel on Windows reads Chinese as mojibake.
     tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
 
@@ -93,6 +142,9 @@ def _write_xlsx(tmp: Path, sheets: list[tuple[str, list[str], list[list[Any]]]])
         sheet.append(headers)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # openpyxl reads text starting with "=" as a formula
+                    cell.data_type = "s"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -16,10 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from chainkg.checks import cross_check
 from chainkg.errors import ConfigError, DataError
-from chainkg.issues import DataIssue
+from chainkg.hygiene import LIST_COLUMNS, normalize_place_fields, normalize_row, pool_hygiene
+from chainkg.issues import DataIssue, summarise_follow_on
 from chainkg.models import (
     AnchorNeed,
     Chain,
+    Company,
     DataSet,
     IndustryField,
     Progress,
@@ -28,6 +30,7 @@ from chainkg.models import (
     Segment,
     Signal,
 )
+from chainkg.normalize import halfwidth, split_list
 from chainkg.pool_checks import check_pool, read_pool
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
 from chainkg.scoring import Scoring
@@ -42,10 +45,6 @@ PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for regio
 
 M = TypeVar("M", bound=BaseModel)
 
-# CSV columns that hold |-separated lists.
-_LIST_COLUMNS = {"aliases", "tags", "listed", "segment_ids"}
-
-
 def default_data_dir() -> Path:
     """CHAINKG_DATA, else the checkout's graph_data/, else the copy installed with the package."""
     env = os.environ.get("CHAINKG_DATA")
@@ -55,6 +54,13 @@ def default_data_dir() -> Path:
     if (checkout / "chains.yaml").exists():
         return checkout
     return Path(str(resources.files("chainkg") / "_bundled_data"))
+
+
+# Non-id patterns of the contract and how to write them (see models.IndustryCode, IsoDate).
+_PATTERN_HINTS = {
+    r"^[A-T](\d{2}|\d{3}|\d{4})?$": "国标行业代码应为门类字母加 2–4 位数字（GB/T 4754-2017），如 C3491",
+    r"^\d{4}-\d{2}-\d{2}$": "日期应写成 YYYY-MM-DD，如 2010-01-05",
+}
 
 
 def _describe(error: Any) -> str:
@@ -69,6 +75,9 @@ def _describe(error: Any) -> str:
         allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"取值「{value}」无效，允许的取值：{allowed}"
     if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(str(ctx.get("pattern", "")))
+        if hint:
+            return f"「{value}」格式不对：{hint}"
         return f"「{value}」不是合法的 id：只能用小写英文字母、数字和连字符，且不能以连字符开头"
     if kind == "string_too_short":
         return "不能为空"
@@ -137,8 +146,20 @@ def _parse(
 
 
 def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: list[DataIssue]) -> M | None:
-    """One CSV row (empty cells left out, list cells split) as a record, or None with issues."""
-    return _parse(model, raw, file, _fixed_line(line), issues)
+    """One pool CSV row (empty cells left out, list cells split on |) as a record, or None with
+    issues; tidied first as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row)."""
+    tidy: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in LIST_COLUMNS and isinstance(value, list):
+            tidy[key] = [part for v in value for part in split_list(halfwidth(v) if key == "listed" else v)]
+        elif key == "uscc" and isinstance(value, str):
+            tidy[key] = halfwidth(value)
+        else:
+            tidy[key] = value
+    if model is Company:
+        issues.extend(DataIssue(level="warning", file=file, line=line, field=f, message=m)
+                      for f, m in normalize_place_fields(tidy))
+    return _parse(model, tidy, file, _fixed_line(line), issues)
 
 
 def _csv_records(
@@ -153,14 +174,9 @@ def _csv_records(
     records: list[M] = []
     lines: dict[int, tuple[int, dict[str, int]]] = {}
     for line, row in table.rows:
-        raw: dict[str, Any] = {}
-        for key, value in row.items():
-            if value == "":
-                continue  # an empty cell means "not given": the model default applies
-            if key in _LIST_COLUMNS:
-                raw[key] = [part.strip() for part in value.split("|") if part.strip()]
-            else:
-                raw[key] = value
+        raw, problems = normalize_row(row, place=model is Company)
+        issues.extend(DataIssue(level="warning", file=table.name, line=line, field=f, message=m)
+                      for f, m in problems)
         record = _parse(model, raw, table.name, _fixed_line(line), issues)
         if record is None:
             unparsed.add(str(raw.get("id", "")))
@@ -236,12 +252,15 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     region_doc = read_yaml(data_dir / "region.yaml")
     issues.extend(region_doc.issues)
     region: Region | None = None
+    if isinstance(region_doc.data, dict):
+        issues.extend(DataIssue(level="warning", file=region_doc.name, line=line_of(region_doc.data, f), field=f,
+                                message=m) for f, m in normalize_place_fields(region_doc.data))
     if region_doc.data is not None or not region_doc.issues:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
 
     # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.pool_checks.
-    pool = read_pool(data_dir, _LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
+    pool = read_pool(data_dir, LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
     progress: list[Progress] = []
@@ -256,7 +275,7 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
             lines.add(file, ln)
 
     if region is None:
-        return None, _sorted(issues)
+        return None, summarise_follow_on(_sorted(issues))
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
         pool=pool, region=region, projects=tuple(projects),
@@ -266,7 +285,16 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
     issues.extend(check_pool(pool, {s.id for s in segments}, lines.unparsed_ids))
-    return dataset, _sorted(issues)
+    issues.extend(pool_hygiene(pool, region, _known_tags(data_dir)))
+    return dataset, summarise_follow_on(_sorted(issues))
+
+
+def _known_tags(data_dir: Path) -> list[str]:
+    """The tags scoring recognises (scoring.yaml, else the defaults): others get a warning."""
+    try:
+        return list(load_scoring(data_dir).rank.capability.tags)
+    except DataError:
+        return list(Scoring().rank.capability.tags)
 
 
 def _expect_mapping(doc: YamlDoc, keys: Iterable[str], issues: list[DataIssue]) -> None:

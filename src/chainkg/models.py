@@ -42,6 +42,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Unit = Annotated[float, Field(ge=0, le=1)]
+# GB/T 4754-2017: a 门类 letter, then the 大类 (2 digits), 中类 (3) or 小类 (4) code.
+IndustryCode = Annotated[str, StringConstraints(pattern=r"^[A-T](\d{2}|\d{3}|\d{4})?$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 Stage = Literal["upstream", "midstream", "downstream"]
 Ownership = Literal[
@@ -110,6 +113,11 @@ class Segment(Record):
     weight: Unit = 0.5
     description: str = ""
     source: Text
+    # Import rules (chainkg import companies): words of 经营范围/行业/产品 text that put a
+    # company here, words that keep it out, and GB/T 4754-2017 codes (class C3491 or a prefix).
+    keywords: tuple[Text, ...] = ()
+    exclude_keywords: tuple[Text, ...] = ()
+    industry_codes: tuple[IndustryCode, ...] = ()
 
 
 class Company(Record):
@@ -128,6 +136,13 @@ class Company(Record):
     tags: tuple[str, ...] = ()
     source: Text
     note: str = ""
+    # Optional facts from enterprise-database exports (chainkg import companies).
+    registered_capital: Annotated[float, Field(ge=0)] | None = None  # 注册资本, 万元人民币
+    founded: IsoDate | None = None  # 成立日期 YYYY-MM-DD
+    employees: Annotated[int, Field(ge=0)] | None = None  # 参保人数
+    industry_code: IndustryCode | None = None  # 国标行业 GB/T 4754-2017, e.g. C3491
+    status: str = ""  # 登记状态, e.g. 存续
+    address: str = ""  # 注册地址
 
 
 class CompanySegment(Record):

@@ -7,6 +7,7 @@ registers ``neo4j_app``) and never imports it, so there is no import cycle.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from chainkg.errors import ChainkgError
-from chainkg.terminal import err, handle_errors, out
+from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_csv
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from chainkg.diagnosis import SegmentDiagnosis
-    from chainkg.graphdb import connection
+    from chainkg.graphdb import connection, queries
     from chainkg.ranking import Prospect, RankFilter
     from chainkg.scoring import Scoring
 
@@ -30,16 +31,21 @@ if TYPE_CHECKING:
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
 
-neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=ChineseGroup,
                         help="Neo4j：推送图谱、导出 Cypher 脚本、运行命名查询。")
 
-DataOpt = Annotated[Path | None, typer.Option("--data", help="数据目录（默认同其他命令）", show_default=False)]
-UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j 地址（默认：环境变量 NEO4J_URI）", show_default=False)]
-UserOpt = Annotated[str | None, typer.Option("--user", help="用户名（默认：NEO4J_USERNAME，否则 neo4j）",
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", metavar="目录", help="数据目录（默认同其他命令）", show_default=False)]
+UriOpt = Annotated[str | None, typer.Option(
+    "--uri", metavar="地址", help="Neo4j 地址（默认：环境变量 NEO4J_URI）", show_default=False)]
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", metavar="用户名", help="用户名（默认：NEO4J_USERNAME，否则 neo4j）",
                                              show_default=False)]
-PasswordOpt = Annotated[str | None, typer.Option("--password", help="密码（默认：NEO4J_PASSWORD）",
+PasswordOpt = Annotated[str | None, typer.Option(
+    "--password", metavar="密码", help="密码（默认：NEO4J_PASSWORD）",
                                                  show_default=False)]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", help="数据库（默认：NEO4J_DATABASE，否则服务器默认库）",
+DatabaseOpt = Annotated[str | None, typer.Option(
+    "--database", metavar="数据库", help="数据库（默认：NEO4J_DATABASE，否则服务器默认库）",
                                                  show_default=False)]
 
 
@@ -72,12 +78,12 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
     return connection.connect(connection.settings_from(uri, user, password, database))
 
 
-@neo4j_app.command("push")
+@neo4j_app.command("push", cls=ChineseCommand)
 @handle_errors
 def push_command(
     data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="每个事务写入的行数")] = 1000,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="行数", help="每个事务写入的行数")] = 1000,
     wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
@@ -107,10 +113,10 @@ def push_command(
           f"关系 {sum(counts['relationships'].values())}（{rels}）")
 
 
-@neo4j_app.command("export-cypher")
+@neo4j_app.command("export-cypher", cls=ChineseCommand)
 @handle_errors
 def export_cypher_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .cypher 文件")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="文件", help="输出的 .cypher 文件")],
     data: DataOpt = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
@@ -134,15 +140,43 @@ def _param(text: str) -> tuple[str, Any]:
     return name.strip(), value
 
 
-@neo4j_app.command("query")
+_DEFAULT_INT = re.compile(r"\(default (\d+)")
+
+
+def _check_params(query: queries.NamedQuery, values: dict[str, Any]) -> None:
+    """Required parameters present and non-empty, integer ones integers; each with its own message.
+
+    A parameter is optional when its header line gives a default or allows null; one whose
+    default is a whole number must be a whole number.
+    """
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        raise ChainkgError(f"查询「{query.name}」没有参数 {'、'.join(unknown)}；"
+                           f"它的参数：{'、'.join(query.params) or '无'}")
+    for param, description in query.params.items():
+        optional = "default" in description or "null" in description
+        value = values.get(param)
+        if value is None or value == "":
+            if not optional:
+                raise ChainkgError(f"查询「{query.name}」缺少参数 {param}（{description}）："
+                                   f"请写成 chainkg neo4j query {query.name} {param}=值")
+        elif _DEFAULT_INT.search(description) and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
+                               f"而不是「{value}」")
+
+
+@neo4j_app.command("query", cls=ChineseCommand)
 @handle_errors
 def query_command(
-    name: Annotated[str | None, typer.Argument(help="查询名（不填则列出全部查询）")] = None,
-    params: Annotated[list[str] | None, typer.Argument(help="参数：名称=值，值按 JSON 解析，否则为字符串")] = None,
+    name: Annotated[str | None, typer.Argument(metavar="查询名", help="查询名（不填则列出全部查询）")] = None,
+    params: Annotated[list[str] | None, typer.Argument(
+        metavar="参数=值...", help="参数：名称=值，值按 JSON 解析，否则为字符串")] = None,
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table 或 json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="格式", help="table、json 或 csv")] = "table",
 ) -> None:
-    """运行 cypher/queries/ 中的命名查询，以表格或 JSON 输出。"""
+    """运行 cypher/queries/ 中的命名查询，以表格、JSON 或 CSV 输出。"""
+    if fmt not in ("table", "json", "csv"):
+        raise ChainkgError(f"--format 没有「{fmt}」；允许的取值：table、json、csv")
     from rich.table import Table
 
     from chainkg.graphdb import queries
@@ -153,15 +187,18 @@ def query_command(
             print(f"{q.name} {args}\n    {q.description}")
         return
     values = dict(_param(p) for p in params or [])
+    _check_params(queries.load_query(name), values)
     with _connect(uri, user, password, database) as runner:
         rows = queries.run_named(runner, name, values)
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    table = Table(*(rows[0].keys() if rows else ["（无结果）"]))
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row.values()))
-    out.print(table)
+    elif fmt == "csv":
+        print_csv(list(rows[0]) if rows else [], [[_cell(v) for v in row.values()] for row in rows])
+    else:
+        table = Table(*(rows[0].keys() if rows else ["（无结果）"]))
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row.values()))
+        out.print(table)
 
 
 def _cell(value: Any) -> str:
@@ -170,17 +207,30 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _on_server(runner: connection.QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
+    """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
+    from chainkg.filters import make_choices, resolve
+    from chainkg.graphdb import queries
+
+    if not values:
+        return None
+    rows = queries.run_named(runner, "backend_names", {"label": label})
+    return resolve(values, make_choices(option, ((r["id"], r["name"] or "") for r in rows),
+                                        f"chainkg ls {label.lower()}s"))
+
+
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
     """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
+    from chainkg.filters import split_values
     from chainkg.graphdb import backend
     from chainkg.load import default_data_dir, load_scoring
-    from chainkg.ranking import filter_values
 
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
-        return backend.diagnose_on_server(runner, scoring.diagnosis, filter_values(field),
-                                          filter_values(chain), filter_values(stage), filter_values(status))
+        return backend.diagnose_on_server(runner, scoring.diagnosis, _on_server(runner, "Field", "--field", field),
+                                          _on_server(runner, "Chain", "--chain", chain),
+                                          split_values(stage), split_values(status))
 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
@@ -190,5 +240,10 @@ def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[
 
     scoring = load_scoring(data or default_data_dir())
     with _connect() as runner:
+        flt = flt.model_copy(update={
+            "fields": _on_server(runner, "Field", "--field", flt.fields),
+            "chains": _on_server(runner, "Chain", "--chain", flt.chains),
+            "segments": _on_server(runner, "Segment", "--segment", flt.segments),
+        })
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
         return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)

@@ -195,6 +195,16 @@ class CompanyPool:
         return (f"CompanyPool({self.companies.height} companies, {self.company_segments.height} "
                 f"company_segments, {self.relations.height} relations)")
 
+    def __eq__(self, other: object) -> bool:
+        """Same records in the same order (the ``line`` each came from does not count)."""
+        if not isinstance(other, CompanyPool):
+            return NotImplemented
+        return all(
+            getattr(self, t).drop("line", strict=False).equals(getattr(other, t).drop("line", strict=False))
+            for t in ("companies", "company_segments", "relations"))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable tables: equal pools need not hash alike
+
     def __len__(self) -> int:
         return self.companies.height
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from chainkg.checks import LISTED_PATTERNS, _listed_problem
 from chainkg.issues import DataIssue
 from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
-from chainkg.readers import UTF8_BOM, UTF16_BOMS, parse_csv, read_text
+from chainkg.readers import HEADER_ONLY, UTF8_BOM, UTF16_BOMS, parse_csv, read_text
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 
 if TYPE_CHECKING:
@@ -113,8 +113,11 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
             issues.extend(found)
             return None
         frame = _split_lines(path.name, body, table.columns, names, found)
+        if frame is not None and _oversized(frame):
+            frame = None  # the csv module refuses such a cell: report it as readers does
         if frame is not None:
             issues.extend(found)
+            _header_only(path.name, frame.height, found, issues)
             return frame
     # Anything else (quotes, GBK, UTF-16, a missing or empty file …) exactly as readers does it.
     text = read_text(path, issues)
@@ -127,7 +130,26 @@ def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> p
     for column in present:
         rows[column] = [row.get(column) or None for _line, row in table.rows]
     schema = {"line": pl.Int64, **dict.fromkeys(present, pl.String)}
+    _header_only(path.name, len(table.rows), table.issues, issues)
     return pl.DataFrame(rows, schema=schema)
+
+
+def _oversized(frame: pl.DataFrame) -> bool:
+    """Whether a cell is longer than the csv module accepts (readers reports it as an error)."""
+    import csv
+
+    limit = csv.field_size_limit()
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    if not text:
+        return False
+    longest = frame.select(pl.max_horizontal(pl.col(c).str.len_chars().max() for c in text)).item()
+    return bool(longest is not None and longest > limit)
+
+
+def _header_only(name: str, rows: int, found: list[DataIssue], issues: list[DataIssue]) -> None:
+    """readers.read_csv's warning for a file with a header and no rows."""
+    if not rows and not any(i.level == "error" for i in found):
+        issues.append(DataIssue(level="warning", file=name, line=1, message=HEADER_ONLY))
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -202,6 +224,38 @@ def _typed(spec: ColumnSpec, is_list_column: bool) -> pl.Expr:
     return pl.when(value.is_null()).then(default).otherwise(typed).cast(dtype).alias(spec.name)
 
 
+def _needs_tidy(raw: pl.DataFrame, list_columns: Collection[str]) -> pl.Expr:
+    """True where ``hygiene.normalize_row`` would change the row or warn about it: a list cell
+    split by another separator than |, full-width characters in a code, a place name to complete."""
+    from chainkg.normalize import LIST_SEPARATORS, normalize_place
+
+    c = pl.col
+    tidy = pl.lit(False)
+    other = "[" + LIST_SEPARATORS.replace("|", "") + "]"
+    for column in list_columns:
+        if column in raw.columns:
+            tidy = tidy | c(column).str.contains(other).fill_null(False)
+    for column in ("listed", "uscc"):
+        if column in raw.columns:
+            tidy = tidy | c(column).str.contains("[\uFF10-\uFF5A\u3000]").fill_null(False)
+    if {"province", "city", "district"} <= set(raw.columns):
+        places = raw.select("province", "city", "district").unique()
+        changed = []
+        for province, city, district in places.iter_rows():
+            place = normalize_place(province or "", city or "", district or "")
+            if place.problems or (place.province or province or "", place.city or city or "",
+                                  place.district or district or "") != (province or "", city or "", district or ""):
+                changed.append((province, city, district))
+        if changed:
+            marks = pl.DataFrame(changed, schema={"province": pl.String, "city": pl.String, "district": pl.String},
+                                 orient="row")
+            key = pl.concat_str([c("province").fill_null(""), c("city").fill_null(""), c("district").fill_null("")],
+                                separator="\x1f")
+            wanted = marks.select(key).to_series()
+            tidy = tidy | key.is_in(wanted)
+    return tidy
+
+
 def _raw_row(row: dict[str, Any], list_columns: Collection[str]) -> dict[str, Any]:
     """A row as load passes it to the model: empty cells left out, list cells split on |."""
     raw: dict[str, Any] = {}
@@ -231,7 +285,8 @@ def read_pool_table(
         pl.lit(None, pl.String).alias(s.name) for s in specs if s.name not in raw.columns)
     raw = raw.select("line", *[s.name for s in specs])
     accepted = pl.all_horizontal(pl.lit(True), *[_accepted(s, s.name in list_columns) for s in specs])
-    raw = raw.with_columns(accepted.alias("_accepted")).with_row_index("_row")
+    # Rows that load would tidy first (chainkg.hygiene.normalize_row) go the record-by-record way too.
+    raw = raw.with_columns((accepted & ~_needs_tidy(raw, list_columns)).alias("_accepted")).with_row_index("_row")
     typed = raw.select("_row", "line", *[_typed(s, s.name in list_columns) for s in specs])
 
     keep = raw.get_column("_accepted")

@@ -21,7 +21,7 @@ from chainkg.ranking import RankFilter, rank
 from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
 from chainkg.report import build_report
 from chainkg.report_render import report_maps, write_report
-from chainkg.terminal import err, handle_errors
+from chainkg.terminal import ChineseCommand, err, handle_errors
 
 __all__ = ["map_command", "register", "report_command"]
 
@@ -99,5 +99,5 @@ def report_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``map`` and ``report`` to the chainkg command line."""
-    app.command("map")(handle_errors(map_command))
-    app.command("report")(handle_errors(report_command))
+    app.command("map", cls=ChineseCommand)(handle_errors(map_command))
+    app.command("report", cls=ChineseCommand)(handle_errors(report_command))

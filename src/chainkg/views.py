@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
@@ -27,20 +28,24 @@ from chainkg.ranking import (
 from chainkg.whatif import WhatIf
 
 __all__ = [
-    "chain_tree", "explain_view", "gaps_table", "issues_table", "prospects_table",
-    "stats_table", "whatif_table",
+    "chain_tree", "explain_view", "gaps_table", "issues_table", "listing_table", "prospects_table",
+    "stats_rows", "stats_table", "whatif_rows", "whatif_table",
 ]
 
 STATUS_STYLES = {"strong": "green", "weak": "yellow", "missing": "red", "broken": "bold magenta"}
 
 
 def issues_table(issues: list[DataIssue]) -> Table:
+    """File, line and field of every issue, as plain text (a field like [ownership] is not markup)."""
     table = Table(title="数据校验结果", show_lines=False)
-    for header in ("级别", "位置", "问题"):
-        table.add_column(header)
+    table.add_column("级别", no_wrap=True)
+    table.add_column("位置", no_wrap=True)
+    table.add_column("字段")
+    table.add_column("问题", overflow="fold")
     for issue in issues:
-        level = "[red]错误[/]" if issue.level == "error" else "[yellow]警告[/]"
-        table.add_row(level, issue.location(), issue.message)
+        level = Text("错误", style="red") if issue.level == "error" else Text("警告", style="yellow")
+        where = issue.file if issue.line is None else f"{issue.file}:{issue.line}"
+        table.add_row(level, Text(where), Text(issue.field or "—"), Text(issue.message))
     return table
 
 
@@ -65,6 +70,29 @@ def stats_table(stats: dict[str, Any]) -> list[Table]:
     fields.caption = (f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家；"
                       f"量化目标 {stats.get('targets', 0)} 项，人才与招商渠道 {stats.get('channels', 0)} 个")
     return [nodes, edges, fields]
+
+
+def stats_rows(stats: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The statistics as one CSV table: what is counted, which one, how many."""
+    rows: list[list[Any]] = [["节点", label, n] for label, n in stats["nodes"].items()]
+    rows += [["关系", kind, n] for kind, n in stats["relationships"].items()]
+    for row in stats["fields"].values():
+        rows += [[f"领域：{row['name']}", what, row[key]] for key, what in (
+            ("chains", "产业链"), ("segments", "环节"), ("local_companies", "本地企业"),
+            ("outside_companies", "外地企业"))]
+    c = stats["companies"]
+    rows += [["企业", "本地", c["local"]], ["企业", "外地", c["outside"]], ["企业", "战略伙伴", c["partners"]]]
+    return ["类别", "项目", "数量"], rows
+
+
+def listing_table(kind: str, headers: list[str], rows: list[list[Any]]) -> Table:
+    titles = {"fields": "领域", "chains": "产业链", "segments": "环节", "companies": "企业"}
+    table = Table(title=f"{titles[kind]}（{len(rows)} 个；筛选选项可用 id 或名称）")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(str(v)) for v in row))
+    return table
 
 
 def chain_tree(
@@ -104,18 +132,27 @@ def chain_tree(
     return tree
 
 
-def gaps_table(rows: list[SegmentDiagnosis], names: dict[str, str]) -> Table:
+def gaps_table(rows: list[SegmentDiagnosis], names: dict[str, str], narrow: bool = False) -> Table:
+    """The diagnosis; ``narrow`` (under 120 columns) drops 链位, 伙伴 and 延链."""
     table = Table(title=f"链条诊断（{len(rows)} 个环节，按严重度排序）")
-    for header in ("环节", "产业链", "链位", "状态", "严重度", "本地企业", "伙伴", "候选", "延链"):
-        table.add_column(header, justify="right" if header in ("严重度", "候选") else "left")
+    headers = ("环节", "产业链", "状态", "严重度", "本地企业", "候选") if narrow else (
+        "环节", "产业链", "链位", "状态", "严重度", "本地企业", "伙伴", "候选", "延链")
+    for header in headers:
+        table.add_column(header, justify="right" if header in ("严重度", "候选") else "left",
+                         overflow="fold", no_wrap=header in ("状态", "严重度", "候选", "链位"))
     for d in rows:
-        table.add_row(
-            d.segment, d.chain, STAGE_NAMES[d.stage],
-            f"[{STATUS_STYLES[d.status]}]{STATUS_LABELS[d.status]}[/]", f"{d.severity:.2f}",
-            "、".join(names.get(c, c) for c in d.local_companies) or "—",
-            "、".join(names.get(c, c) for c in d.partner_companies) or "—",
-            str(d.candidate_count), "、".join(names.get(s, s) for s in d.extends) or "—",
-        )
+        cells = {
+            "环节": d.segment, "产业链": d.chain, "链位": STAGE_NAMES[d.stage],
+            "状态": f"[{STATUS_STYLES[d.status]}]{STATUS_LABELS[d.status]}[/]", "严重度": f"{d.severity:.2f}",
+            "本地企业": "、".join(names.get(c, c) for c in d.local_companies) or "—",
+            "伙伴": "、".join(names.get(c, c) for c in d.partner_companies) or "—",
+            "候选": str(d.candidate_count), "延链": "、".join(names.get(s, s) for s in d.extends) or "—",
+        }
+        table.add_row(*(cells[h] if h == "状态" else Text(cells[h]) for h in headers))
+    if not rows:
+        table.caption = "没有符合筛选条件的环节"
+    elif narrow:
+        table.caption = "窄屏已省略 链位、伙伴、延链 列；加宽终端或用 --format csv 查看全部"
     return table
 
 
@@ -136,28 +173,33 @@ def _key_reasons(p: Prospect, limit: int = 4) -> list[str]:
     return (gaps + ties + channel)[: limit + 1]
 
 
-def prospects_table(prospects: list[Prospect], names: dict[str, str], title: str | None = None) -> Table:
-    """The shortlist: 0–100 score, tier, one headline reason; the components in small print."""
+def prospects_table(prospects: list[Prospect], names: dict[str, str], title: str | None = None,
+                    narrow: bool = False) -> Table:
+    """The shortlist: 0–100 score, tier, one headline reason; ``narrow`` (under 120 columns)
+    drops the components' small print."""
     table = Table(title=title or f"招商目标（{len(prospects)} 家；完整理由见 chainkg explain 企业名或id）",
                   show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("企业", max_width=26)
-    table.add_column("总分", justify="right")
-    table.add_column("档次")
-    table.add_column("首要理由", overflow="fold")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("企业", max_width=16 if narrow else 26, overflow="fold")
+    table.add_column("总分", justify="right", no_wrap=True)
+    table.add_column("档次", no_wrap=True)
+    table.add_column("首要理由", overflow="fold", ratio=1)
     for p in prospects:
-        flags = []
+        company = Text(p.company)
+        company.append(f"\n{p.company_id} · {place(p.province, p.city)}", style="dim")
         if p.kind == "deepen":
-            flags.append("[bold]深化合作[/]（已是战略伙伴）")
+            company.append("\n深化合作（已是战略伙伴）", style="bold")
         if p.pipeline_stage:
-            flags.append(f"项目库：{STAGE_LABELS[p.pipeline_stage]}")
-        flag = "".join(f"\n[dim]{f}[/]" for f in flags)
-        parts = " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}" for c in SHORTLIST_COMPONENTS
-                         if c in p.components)
-        table.add_row(
-            str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]{flag}",
-            str(p.points), TIER_LABELS[p.tier], f"{p.headline or (p.reasons or [''])[0]}\n[dim]{parts}[/]",
-        )
+            company.append(f"\n项目库：{STAGE_LABELS[p.pipeline_stage]}", style="dim")
+        reason = Text(p.headline or (p.reasons or [""])[0])
+        if not narrow:
+            reason.append("\n" + " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}"
+                                           for c in SHORTLIST_COMPONENTS if c in p.components), style="dim")
+        table.add_row(str(p.rank), company, str(p.points), TIER_LABELS[p.tier], reason)
+    if not prospects:
+        table.caption = "没有符合筛选条件的企业"
+    elif narrow:
+        table.caption = "窄屏已省略分项得分；加宽终端、用 --format csv 或 chainkg explain 企业 查看"
     return table
 
 
@@ -172,8 +214,10 @@ def platforms_table(platforms: list[Prospect]) -> Table:
     table.add_column("连接", overflow="fold")
     for p in platforms:
         more = f"\n……另 {len(p.connects) - 4} 条" if len(p.connects) > 4 else ""
-        table.add_row(str(p.rank), f"{p.company}\n[dim]{p.company_id} · {place(p.province, p.city)}[/]",
-                      str(p.points), p.headline, "\n".join(p.connects[:4]) + more or "数据中没有其企业关系")
+        name = Text(p.company)
+        name.append(f"\n{p.company_id} · {place(p.province, p.city)}", style="dim")
+        table.add_row(str(p.rank), name, str(p.points), Text(p.headline),
+                      Text("\n".join(p.connects[:4]) + more or "数据中没有其企业关系"))
     return table
 
 
@@ -197,12 +241,13 @@ def explain_view(
         header.add_row("首要理由", prospect.headline)
     table = Table(title="得分构成", show_lines=True)
     for h in ("维度", "得分", "权重", "加权", "依据"):
-        table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left")
+        table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left",
+                         no_wrap=h != "依据", overflow="fold")
     for name, c in components.items():
         table.add_row(COMPONENT_LABELS[name], f"{c.value:.3f}", f"{c.weight:.2f}",
                       f"{c.value * c.weight:.3f}", "\n".join(c.reasons) or "—")
     paths = Table(title="关系路径")
-    paths.add_column("路径")
+    paths.add_column("路径", overflow="fold")
     if channel is not None and channel.hops > 0:
         steps = [channel.path[0]]
         for rel, name in zip(channel.relations, channel.path[1:], strict=True):
@@ -216,14 +261,27 @@ def explain_view(
     return [header, table, paths]
 
 
-def whatif_table(result: WhatIf) -> Table:
-    table = Table(title=f"假如 {'、'.join(result.names or result.companies)} 落地", show_lines=False)
+def whatif_table(result: WhatIf, names: dict[str, str]) -> Table:
+    """What changes if these companies landed: segments, and chain completeness before and after."""
+    landed = "、".join(result.names) if result.names else "、".join(names.get(c, c) for c in result.companies)
+    table = Table(title=f"假如 {landed} 落地", show_lines=False)
     for h in ("环节", "产业链", "变化", "严重度（前→后）"):
-        table.add_column(h)
+        table.add_column(h, overflow="fold")
     for c in result.changes:
-        table.add_row(c.segment, c.chain, c.change, f"{c.severity_before:.2f} → {c.severity_after:.2f}")
+        table.add_row(Text(c.segment), Text(c.chain), Text(c.change),
+                      f"{c.severity_before:.2f} → {c.severity_after:.2f}")
+    if not result.changes:
+        table.add_row("—", "—", "没有环节发生变化", "—")
     chains = "；".join(f"{c.chain}链 {c.before}/{c.segments} 环节本地可配套 → {c.after}/{c.segments}"
                        for c in result.chains)
     table.caption = ((chains + "\n" if chains else "")
                      + f"补上缺口 {result.gaps_closed} 个环节，变为强链 {result.turned_strong} 个环节")
     return table
+
+
+def whatif_rows(result: WhatIf) -> tuple[list[str], list[list[Any]]]:
+    """The changed segments as CSV rows."""
+    headers = ["环节id", "环节", "产业链", "状态（前）", "状态（后）", "严重度（前）", "严重度（后）", "变化"]
+    return headers, [[c.segment_id, c.segment, c.chain, STATUS_LABELS.get(c.status_before, c.status_before),
+                      STATUS_LABELS.get(c.status_after, c.status_after), c.severity_before, c.severity_after,
+                      c.change] for c in result.changes]

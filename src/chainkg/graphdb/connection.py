@@ -8,19 +8,55 @@ Neo4jError messages in Chinese. The password is never put into a message or a lo
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import exceptions as neo4j_exc
 
 from chainkg.errors import Neo4jError
 
-__all__ = ["ConnectionSettings", "Neo4jRunner", "QueryRunner", "connect", "settings_from"]
+__all__ = ["BOLT_SCHEMES", "ConnectionSettings", "Neo4jRunner", "QueryRunner", "check_uri", "connect",
+           "settings_from"]
 
 Row = dict[str, Any]
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+# The driver logs its retries as warnings; without a handler Python would print them on stderr
+# next to our one-line message.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
+
+
+_HTTP = ("「{uri}」是 HTTP 地址（Neo4j Browser 用的）；chainkg 通过 Bolt 连接："
+         "请用 bolt://主机:端口（默认端口 7687，scripts/neo4j-server env 会给出）")
+
+
+def check_uri(uri: str) -> None:
+    """Reject what is not a Bolt address before the driver sees it, each with its own message.
+
+    >>> check_uri("bolt://127.0.0.1:7687")
+    >>> check_uri("http://127.0.0.1:7474")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainkg.errors.Neo4jError: 「http://127.0.0.1:7474」是 HTTP 地址（Neo4j Browser 用的）；...
+    """
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        raise Neo4jError(_HTTP.format(uri=uri))
+    if "://" not in uri:
+        raise Neo4jError(f"Neo4j 地址「{uri}」缺少协议：请写成 bolt://{uri}（加密服务器用 bolt+s://{uri}）")
+    if scheme not in BOLT_SCHEMES:
+        raise Neo4jError(f"Neo4j 地址「{uri}」的协议「{parts.scheme}」不支持；可用：{'、'.join(BOLT_SCHEMES)}"
+                         "（本地服务器用 bolt://，加密服务器用 bolt+s://，自签名证书用 bolt+ssc://）")
+    if not parts.hostname:
+        raise Neo4jError(f"Neo4j 地址「{uri}」缺少主机名，如 bolt://127.0.0.1:7687")
 
 
 class QueryRunner(Protocol):
@@ -61,6 +97,7 @@ def settings_from(
     uri = uri or env.get("NEO4J_URI")
     if not uri:
         raise Neo4jError("未指定 Neo4j 地址：请用 --uri 或设置环境变量 NEO4J_URI（如 bolt://127.0.0.1:7687）")
+    check_uri(uri)
     password = password if password is not None else env.get("NEO4J_PASSWORD")
     if password is None:
         raise Neo4jError("未指定 Neo4j 密码：请用 --password 或设置环境变量 NEO4J_PASSWORD")
@@ -99,8 +136,50 @@ def _collect(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -
     return [record.data() for record in tx.run(query, params)]
 
 
+def _probe(uri: str) -> tuple[bool, bool]:
+    """(something listens on the address's port, it completes a TLS handshake) — to explain a failure."""
+    parts = urlsplit(uri)
+    host, port = parts.hostname or "localhost", parts.port or 7687
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            pass
+    except OSError:
+        return False, False
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=3) as raw, \
+                context.wrap_socket(raw, server_hostname=host):
+            return True, True
+    except (OSError, ssl.SSLError):
+        return True, False
+
+
+def _unavailable(uri: str, text: str = "") -> str:
+    """Why a Bolt connection failed, told apart by probing the port: down, TLS mismatch, wrong port."""
+    encrypted = "+s" in urlsplit(uri).scheme
+    if encrypted and "CertVerification" in text:
+        return (f"Neo4j 服务器的 TLS 证书未通过验证（{uri}）：多半是自签名证书；信任该服务器时请改用 "
+                f"{uri.replace('+s://', '+ssc://', 1)}，否则请给服务器配置受信任的证书")
+    listening, tls = _probe(uri)
+    if not listening:
+        return (f"连不上 Neo4j 服务器（{uri}）：该地址没有服务在监听；"
+                "请确认服务器已启动（scripts/neo4j-server start）且端口正确")
+    if encrypted and not tls:
+        plain = uri.replace("+ssc://", "://").replace("+s://", "://")
+        return (f"无法与 Neo4j 建立加密连接（{uri}）：服务器没有启用 TLS；"
+                f"请改用不加密的地址 {plain}")
+    if not encrypted and tls:
+        return (f"Neo4j 服务器要求加密连接（{uri}）：请改用 "
+                f"{uri.replace('://', '+s://', 1)}（自签名证书用 {uri.replace('://', '+ssc://', 1)}）")
+    return (f"连不上 Neo4j（{uri}）：该端口有服务在监听，但不是 Neo4j 的 Bolt 端口"
+            "（是 HTTP/Browser 端口吗？Bolt 默认 7687，见 scripts/neo4j-server env）")
+
+
 def connect(settings: ConnectionSettings) -> Neo4jRunner:
     """Open a driver and check the login and the database now, so errors show up early."""
+    check_uri(settings.uri)
     try:
         driver = neo4j.GraphDatabase.driver(
             settings.uri, auth=(settings.user, settings.password),
@@ -139,22 +218,34 @@ class _mapped_errors:
 
 
 def _message(exc: BaseException, database: str | None, uri: str | None) -> str | None:
-    where = f"（{uri}）" if uri else ""
     if isinstance(exc, neo4j_exc.AuthError):
         return "Neo4j 拒绝登录：用户名或密码错误（检查 --user/--password 或 NEO4J_USERNAME/NEO4J_PASSWORD）"
     if isinstance(exc, neo4j_exc.ClientError) and (exc.code or "").endswith("DatabaseNotFound"):
         return f"Neo4j 上没有数据库「{database}」（检查 --database 或 NEO4J_DATABASE；社区版只有 neo4j）"
     text = str(exc)
     if isinstance(exc, neo4j_exc.ServiceUnavailable | neo4j_exc.SessionExpired | OSError):
-        if "SSL" in text or "TLS" in text or "certificate" in text.lower():
-            return (f"无法与 Neo4j 建立加密连接{where}：地址的协议与服务器的 TLS 设置不一致"
-                    "（本地服务器用 bolt:// 或 neo4j://，加密服务器用 bolt+s:// 或 neo4j+s://）")
-        return f"连不上 Neo4j 服务器{where}：请确认服务器已启动（scripts/neo4j-server start）且地址正确"
+        if uri:
+            return _unavailable(uri, _with_causes(exc))
+        return "与 Neo4j 服务器的连接中断：请确认服务器仍在运行（scripts/neo4j-server status）后重试"
     if isinstance(exc, neo4j_exc.Neo4jError):
         return f"Neo4j 报错：{exc.code}：{_first_line(exc.message or text)}"
     if isinstance(exc, neo4j_exc.DriverError):
         return f"Neo4j 驱动出错：{_first_line(text)}"
     return None
+
+
+def _with_causes(exc: BaseException) -> str:
+    """The text of an exception and of everything behind it (causes, grouped routing failures)."""
+    parts: list[str] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(parts) < 20:
+        current = todo.pop()
+        parts.append(str(current))
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        if current.__cause__ is not None:
+            todo.append(current.__cause__)
+    return "\n".join(parts)
 
 
 def _first_line(exc: BaseException | str) -> str:

@@ -1,0 +1,181 @@
+"""Resolving what a user types on the command line to the ids the analysis filters on.
+
+Every value may be an id or the Chinese label the tool itself prints (缺链, 上游, a chain's
+name), lists may use ASCII or full-width separators, and a value that matches nothing is
+an error naming the allowed values or the closest ones ("did you mean"), never an empty
+table.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from chainkg.diagnosis import STATUS_LABELS
+from chainkg.errors import ConfigError, NotFoundError
+from chainkg.graph import nodes_of
+from chainkg.models import STAGES
+from chainkg.normalize import PROVINCES, normalize_place, split_list
+
+__all__ = [
+    "STAGE_NAMES",
+    "Choices",
+    "chain_choices",
+    "field_choices",
+    "find_company",
+    "make_choices",
+    "province_choices",
+    "resolve",
+    "resolve_provinces",
+    "segment_choices",
+    "split_values",
+    "stage_choices",
+    "status_choices",
+]
+
+STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
+_LIST_LIMIT = 12  # above this many allowed values, show the closest ones and point to `chainkg ls`
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values an option accepts: canonical value → its label, and every accepted spelling."""
+
+    option: str
+    labels: Mapping[str, str]
+    spellings: Mapping[str, frozenset[str]]
+    listing: str = ""  # the command that lists them all, for long lists
+
+    def lookup(self, text: str) -> list[str]:
+        key = text.strip().casefold()
+        return sorted(value for value, names in self.spellings.items() if key in names)
+
+
+def _choices(option: str, items: Iterable[tuple[str, str, Iterable[str]]], listing: str = "") -> Choices:
+    labels: dict[str, str] = {}
+    spellings: dict[str, frozenset[str]] = {}
+    for value, label, extra in items:
+        labels[value] = label
+        spellings[value] = frozenset(s.casefold() for s in (value, label, *extra) if s)
+    return Choices(option, labels, spellings, listing)
+
+
+def split_values(values: Sequence[str] | None) -> list[str] | None:
+    """Option values as a flat list: ["a,b", "c；d"] → ["a", "b", "c", "d"]; nothing → None."""
+    if not values:
+        return None
+    return [part for v in values for part in split_list(v)] or None
+
+
+def resolve(values: Sequence[str] | None, choices: Choices) -> list[str] | None:
+    """The canonical values for what the user typed; ConfigError (exit 2) for unknown ones.
+
+    >>> resolve(["缺链，broken"], status_choices())
+    ['missing', 'broken']
+    """
+    parts = split_values(values)
+    if parts is None:
+        return None
+    result: list[str] = []
+    for part in parts:
+        found = choices.lookup(part)
+        if not found:
+            raise ConfigError(_unknown(part, choices))
+        result.extend(v for v in found if v not in result)
+    return result
+
+
+def _unknown(text: str, choices: Choices) -> str:
+    head = f"{choices.option} 没有「{text}」" if choices.option.startswith("-") else f"{choices.option}「{text}」不存在"
+    shown = [f"{v}（{label}）" if label and label != v else v for v, label in choices.labels.items()]
+    if len(shown) <= _LIST_LIMIT:
+        return f"{head}；允许的取值：{'、'.join(shown)}"
+    names = {s: v for v, spell in choices.spellings.items() for s in spell}
+    close = difflib.get_close_matches(text.casefold(), list(names), n=3, cutoff=0.6)
+    wanted = list(dict.fromkeys(names[c] for c in close))
+    hint = "；是不是 " + "、".join(
+        f"{v}（{choices.labels[v]}）" if choices.labels[v] else v for v in wanted) + "？" if wanted else ""
+    more = f"{'' if hint else '；'}全部取值见 {choices.listing}" if choices.listing else ""
+    return head + hint + more
+
+
+def make_choices(option: str, items: Iterable[tuple[str, str]], listing: str = "") -> Choices:
+    """Choices from (id, name) pairs, e.g. read from a Neo4j server.
+
+    >>> resolve(["机器人"], make_choices("--chain", [("robot", "机器人")]))
+    ['robot']
+    """
+    return _choices(option, ((value, name, ()) for value, name in items), listing)
+
+
+def status_choices() -> Choices:
+    """strong/weak/missing/broken, or 强链/弱链/缺链/断链."""
+    return _choices("--status", ((k, v, ()) for k, v in STATUS_LABELS.items()))
+
+
+def stage_choices() -> Choices:
+    """upstream/midstream/downstream, or 上游/中游/下游."""
+    return _choices("--stage", ((s, STAGE_NAMES[s], ()) for s in STAGES))
+
+
+def field_choices(g: nx.MultiDiGraph) -> Choices:
+    return _choices("--field", ((a["id"], a["name"], ()) for _k, a in sorted(nodes_of(g, "Field"))),
+                    "chainkg ls fields")
+
+
+def chain_choices(g: nx.MultiDiGraph) -> Choices:
+    return _choices("--chain", ((a["id"], a["name"], ()) for _k, a in sorted(nodes_of(g, "Chain"))),
+                    "chainkg ls chains")
+
+
+def segment_choices(g: nx.MultiDiGraph) -> Choices:
+    return _choices("--segment", ((a["id"], a["name"], ()) for _k, a in sorted(nodes_of(g, "Segment"))),
+                    "chainkg ls segments")
+
+
+def province_choices() -> Choices:
+    """Every provincial-level division, by official name or short form (江苏 = 江苏省)."""
+    return _choices("--province", ((p, "", (short,)) for p, short in PROVINCES.items()))
+
+
+def resolve_provinces(values: Sequence[str] | None) -> list[str] | None:
+    """Provinces by full or short name; an unknown one is an error listing the right forms."""
+    parts = split_values(values)
+    if parts is None:
+        return None
+    choices = province_choices()
+    result = []
+    for part in parts:
+        name = normalize_place(part, "", "").province
+        if not choices.lookup(name):
+            raise ConfigError(f"--province 没有「{part}」；请写省级行政区的名称，如 江苏省 或 江苏")
+        result.append(name)
+    return result
+
+
+def find_company(g: nx.MultiDiGraph, text: str) -> str:
+    """A company's id from its id, its exact name or one of its aliases; else NotFoundError.
+
+    An alias shared by several companies is an error that lists them.
+    """
+    wanted = text.strip()
+    by_id = [a["id"] for _k, a in nodes_of(g, "Company") if a["id"] == wanted]
+    if by_id:
+        return str(by_id[0])
+    by_name = sorted(a["id"] for _k, a in nodes_of(g, "Company") if a["name"] == wanted)
+    if len(by_name) == 1:
+        return str(by_name[0])
+    by_alias = sorted(a["id"] for _k, a in nodes_of(g, "Company") if wanted in (a.get("aliases") or ()))
+    if len(by_alias) == 1:
+        return str(by_alias[0])
+    if by_name or by_alias:
+        raise NotFoundError(f"「{text}」对应多家企业：{'、'.join(by_name or by_alias)}；请用企业 id")
+    names = {a["name"]: a["id"] for _k, a in nodes_of(g, "Company")}
+    names |= {a["id"]: a["id"] for _k, a in nodes_of(g, "Company")}
+    close = [n for n in sorted(names) if wanted and wanted in n][:3]
+    close = close or difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5)
+    hint = f"；是不是 {'、'.join(f'{c}（{names[c]}）' if c != names[c] else c for c in close)}？" if close else ""
+    raise NotFoundError(f"企业「{text}」不存在（可用企业 id、全称或简称；全部企业见 chainkg ls companies）{hint}")
