@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from chainkg.checks import cross_check
 from chainkg.errors import ConfigError, DataError
-from chainkg.hygiene import LIST_COLUMNS, normalize_place_fields, normalize_row, pool_hygiene
+from chainkg.hygiene import LIST_COLUMNS, normalize_place_fields, normalize_pool_places, normalize_row, pool_hygiene
 from chainkg.issues import DataIssue, summarise_follow_on
 from chainkg.models import (
     AnchorNeed,
@@ -147,7 +147,8 @@ def _parse(
 
 def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: list[DataIssue]) -> M | None:
     """One pool CSV row (empty cells left out, list cells split on |) as a record, or None with
-    issues; tidied first as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row)."""
+    issues; lists and codes tidied first as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row;
+    place names for the whole table: ``hygiene.normalize_pool_places``)."""
     tidy: dict[str, Any] = {}
     for key, value in raw.items():
         if key in LIST_COLUMNS and isinstance(value, list):
@@ -156,9 +157,6 @@ def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: 
             tidy[key] = halfwidth(value)
         else:
             tidy[key] = value
-    if model is Company:
-        issues.extend(DataIssue(level="warning", file=file, line=line, field=f, message=m)
-                      for f, m in normalize_place_fields(tidy))
     return _parse(model, tidy, file, _fixed_line(line), issues)
 
 
@@ -261,6 +259,7 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
 
     # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.pool_checks.
     pool = read_pool(data_dir, LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
+    pool = normalize_pool_places(pool, issues)
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
     progress: list[Progress] = []

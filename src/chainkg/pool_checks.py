@@ -225,9 +225,9 @@ def _typed(spec: ColumnSpec, is_list_column: bool) -> pl.Expr:
 
 
 def _needs_tidy(raw: pl.DataFrame, list_columns: Collection[str]) -> pl.Expr:
-    """True where ``hygiene.normalize_row`` would change the row or warn about it: a list cell
-    split by another separator than |, full-width characters in a code, a place name to complete."""
-    from chainkg.normalize import LIST_SEPARATORS, normalize_place
+    """True where ``hygiene.normalize_row`` would change the row: a list cell split by another
+    separator than |, full-width characters in a code (place names: ``hygiene.normalize_pool_places``)."""
+    from chainkg.normalize import LIST_SEPARATORS
 
     c = pl.col
     tidy = pl.lit(False)
@@ -238,21 +238,6 @@ def _needs_tidy(raw: pl.DataFrame, list_columns: Collection[str]) -> pl.Expr:
     for column in ("listed", "uscc"):
         if column in raw.columns:
             tidy = tidy | c(column).str.contains("[\uFF10-\uFF5A\u3000]").fill_null(False)
-    if {"province", "city", "district"} <= set(raw.columns):
-        places = raw.select("province", "city", "district").unique()
-        changed = []
-        for province, city, district in places.iter_rows():
-            place = normalize_place(province or "", city or "", district or "")
-            if place.problems or (place.province or province or "", place.city or city or "",
-                                  place.district or district or "") != (province or "", city or "", district or ""):
-                changed.append((province, city, district))
-        if changed:
-            marks = pl.DataFrame(changed, schema={"province": pl.String, "city": pl.String, "district": pl.String},
-                                 orient="row")
-            key = pl.concat_str([c("province").fill_null(""), c("city").fill_null(""), c("district").fill_null("")],
-                                separator="\x1f")
-            wanted = marks.select(key).to_series()
-            tidy = tidy | key.is_in(wanted)
     return tidy
 
 
