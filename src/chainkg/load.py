@@ -7,7 +7,7 @@ raises DataError when any issue is an error — that is what analysis commands u
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -130,9 +130,25 @@ def _parse(
         return None
 
 
-def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: list[DataIssue]) -> M | None:
-    """One CSV row (empty cells left out, list cells split) as a record, or None with issues."""
-    return _parse(model, raw, file, _fixed_line(line), issues)
+def _raw_row(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """A CSV row as its model gets it: empty cells left out, list cells split on |."""
+    raw: dict[str, Any] = {}
+    for key, value in row.items():
+        if not value:
+            continue  # an empty cell means "not given": the model default applies
+        if key in _LIST_COLUMNS:
+            raw[key] = [part.strip() for part in value.split("|") if part.strip()]
+        else:
+            raw[key] = value
+    return raw
+
+
+def _csv_row(
+    model: type[M], row: Mapping[str, str | None], file: str, line: int, issues: list[DataIssue],
+) -> tuple[M | None, dict[str, Any]]:
+    """One CSV row (cell by column) as a record, or None with issues; and the raw values given."""
+    raw = _raw_row(row)
+    return _parse(model, raw, file, _fixed_line(line), issues), raw
 
 
 def _csv_records(
@@ -147,14 +163,7 @@ def _csv_records(
     records: list[M] = []
     lines: dict[int, tuple[int, dict[str, int]]] = {}
     for line, row in table.rows:
-        raw: dict[str, Any] = {}
-        for key, value in row.items():
-            if value == "":
-                continue  # an empty cell means "not given": the model default applies
-            if key in _LIST_COLUMNS:
-                raw[key] = [part.strip() for part in value.split("|") if part.strip()]
-            else:
-                raw[key] = value
+        raw = _raw_row(row)
         record = _parse(model, raw, table.name, _fixed_line(line), issues)
         if record is None:
             unparsed.add(str(raw.get("id", "")))
