@@ -2,6 +2,8 @@
 
 ``load_dataset`` never raises for a data mistake: it returns the issues. ``load_valid``
 raises DataError when any issue is an error — that is what analysis commands use.
+companies.csv, company_segments.csv and relations.csv are read into polars tables by
+chainkg.pool_checks, which hands every row it doubts to this module's row parser.
 """
 
 from __future__ import annotations
