@@ -388,8 +388,9 @@ def _check_segments(pool: CompanyPool, segment_ids: Collection[str], unparsed: s
     links = pool.company_segments.select("company_id", "segment_id", "line", "company_idx")
     for value, line in links.filter(pl.col("company_idx").is_null()).select("company_id", "line").iter_rows():
         found.add(line, 0, 0, "company_id", f"企业「{value}」不存在（见 companies.csv）", missing=value)
-    segments = pl.Series(list(segment_ids), dtype=pl.String)
-    for value, line in links.filter(~pl.col("segment_id").is_in(segments)).select("segment_id", "line").iter_rows():
+    segments = pl.Series(list(segment_ids), dtype=pl.String).implode()
+    unknown = links.filter(~pl.col("segment_id").is_in(segments))
+    for value, line in unknown.select("segment_id", "line").iter_rows():
         found.add(line, 1, 0, "segment_id", f"环节「{value}」不存在（见 chains.yaml）", missing=value)
     pairs = _first_line(links.select("company_id", "segment_id", "line"), ["company_id", "segment_id"])
     for company, segment, line, first in pairs.iter_rows():

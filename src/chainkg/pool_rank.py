@@ -46,7 +46,7 @@ def _flags(n: int) -> pl.Series:
 def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
     wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
-    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted)).get_column("company_idx")
+    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
     mask = _flags(pg.companies.height).scatter(linked, True)
     frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
     if not flt.include_pipeline:
@@ -187,7 +187,7 @@ def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series) -> dict[str, 
     steps: dict[int, tuple[int, int | None, int]] = {}
     frontier = keep
     while frontier.len():
-        rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "origin")
+        rows = table.filter(pl.col("node").is_in(frontier.implode())).select("node", "hops", "previous", "origin")
         found = []
         for node, hops, previous, origin in rows.iter_rows():
             steps[node] = (hops, previous, origin)
@@ -224,7 +224,7 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]]) -> dict[tuple[int, 
     pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
     ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
     rel = pg.relations.select("from_idx", "to_idx", "type").filter(
-        pl.col("from_idx").is_in(ends) & pl.col("to_idx").is_in(ends))
+        pl.col("from_idx").is_in(ends.implode()) & pl.col("to_idx").is_in(ends.implode()))
     matched = pl.concat([
         pairs.join(rel, left_on=["node", "previous"], right_on=["from_idx", "to_idx"]),
         pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),
