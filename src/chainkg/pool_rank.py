@@ -150,8 +150,10 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
         [(s, codes[other], weights[status[other].status])
          for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
         schema={"segment": segment_type, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
+    # Each neighbour segment counts once per company: one u64 key (company row, neighbour) to dedupe.
     feed = (links.select("company_idx", "segment").join(neighbours, on="segment")
-            .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
+            .with_columns((c("company_idx").cast(pl.UInt64) * 65536 + c("other")).alias("pair"))
+            .unique("pair").group_by("company_idx").agg(c("weight").sum()))
 
     geo = settings.geography
     geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
@@ -161,14 +163,23 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     proximity = (pl.when(c("is_partner")).then(1.0)
                  .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
 
-    table = (candidates.with_columns(hops.gather(candidates.get_column("idx")).alias("hops"))
-             .join(gap_fit, left_on="idx", right_on="company_idx", how="left")
-             .join(relation, left_on="idx", right_on="company_idx", how="left")
-             .join(feed, left_on="idx", right_on="company_idx", how="left"))
+    # Per-company results land in full-length columns by row number, then a gather: no joins.
+    rows = candidates.get_column("idx")
+    table = candidates.with_columns(
+        hops.gather(rows).alias("hops"),
+        _by_row(n, gap_fit, "gap_fit").gather(rows).alias("gap_fit"),
+        _by_row(n, relation, "relation").gather(rows).alias("relation"),
+        _by_row(n, feed, "weight").gather(rows).alias("weight"))
     chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
     return table.select("idx", "id", (
         w.gap_fit * c("gap_fit").fill_null(0.0) + w.capability * capability + w.chain_pull * chain_pull
         + w.partner_proximity * proximity + w.geography * geography).alias("score"))
+
+
+def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
+    """``frame[column]`` placed at row ``company_idx`` of an n-long float column (null elsewhere)."""
+    return pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(
+        frame.get_column("company_idx"), frame.get_column(column).cast(pl.Float64))
 
 
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
