@@ -1,7 +1,8 @@
-"""Cross-record checks: ids unique and resolvable, no parent cycles, USCC and listing codes.
+"""Cross-record checks: ids unique and resolvable, no parent cycles, listing-code rules.
 
-Each check is linear in the data (dict look-ups, one DFS over segments), so validating
-a million companies stays cheap.
+Each check is linear in the data (dict look-ups, one DFS over segments). The company pool's
+own checks (duplicate ids, names and codes, USCCs, links and relations) are vectorised in
+chainkg.pool_checks, which uses ``LISTED_PATTERNS`` and ``_listed_problem`` from here.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 ``load_dataset`` never raises for a data mistake: it returns the issues. ``load_valid``
 raises DataError when any issue is an error — that is what analysis commands use.
+companies.csv, company_segments.csv and relations.csv are read into polars tables by
+chainkg.pool_checks, which hands every row it doubts to this module's row parser.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +32,6 @@ from chainkg.models import (
     Segment,
     Signal,
 )
-from chainkg.normalize import halfwidth, split_list
 from chainkg.pool_checks import check_pool, read_pool
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
 from chainkg.scoring import Scoring
@@ -145,19 +146,17 @@ def _parse(
         return None
 
 
-def _csv_row(model: type[M], raw: dict[str, Any], file: str, line: int, issues: list[DataIssue]) -> M | None:
-    """One pool CSV row (empty cells left out, list cells split on |) as a record, or None with
-    issues; lists and codes tidied first as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row;
-    place names for the whole table: ``hygiene.normalize_pool_places``)."""
-    tidy: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in LIST_COLUMNS and isinstance(value, list):
-            tidy[key] = [part for v in value for part in split_list(halfwidth(v) if key == "listed" else v)]
-        elif key == "uscc" and isinstance(value, str):
-            tidy[key] = halfwidth(value)
-        else:
-            tidy[key] = value
-    return _parse(model, tidy, file, _fixed_line(line), issues)
+def _csv_row(
+    model: type[M], row: Mapping[str, str | None], file: str, line: int, issues: list[DataIssue],
+) -> tuple[M | None, dict[str, Any]]:
+    """One pool CSV row (cell by column) as a record, or None with issues; and the raw values given.
+
+    Tidied as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row: lists split on any
+    separator, full-width codes); place names are completed for the whole table at once
+    (``hygiene.normalize_pool_places``).
+    """
+    raw, _places = normalize_row({k: v or "" for k, v in row.items()}, place=False)
+    return _parse(model, raw, file, _fixed_line(line), issues), raw
 
 
 def _csv_records(

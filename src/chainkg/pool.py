@@ -239,7 +239,7 @@ class CompanyPool:
         import polars as pl
 
         wanted = pl.Series("id", sorted(set(ids)), dtype=pl.String)
-        return set(wanted.filter(wanted.is_in(self.companies.get_column("id"))).to_list())
+        return set(wanted.filter(wanted.is_in(self.companies.get_column("id").implode())).to_list())
 
     def local_mask(self, region: Region) -> pl.Series:
         """``DataSet.is_local`` for every company row, vectorised (the same rule, see the test)."""

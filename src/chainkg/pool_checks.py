@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from chainkg.checks import LISTED_PATTERNS, _listed_problem
 from chainkg.issues import DataIssue
 from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
-from chainkg.readers import HEADER_ONLY, UTF8_BOM, UTF16_BOMS, parse_csv, read_text
+from chainkg.readers import HEADER_ONLY, UTF8_BOM, UTF16_BOMS, parse_csv, read_text, too_many_values
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 
 if TYPE_CHECKING:
@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["ParseRow", "check_pool", "read_pool", "read_pool_table"]
 
-# (model, raw row, file name, line, issues) -> the record, or None with issues appended.
-ParseRow = Callable[[type[BaseModel], dict[str, Any], str, int, list[DataIssue]], BaseModel | None]
+# (model, cells by column (None: empty), file name, line, issues) -> (the record, or None with
+# issues appended; the raw values given to the model) — load's own row parser.
+ParseRow = Callable[[type[BaseModel], dict[str, Any], str, int, list[DataIssue]],
+                    tuple[BaseModel | None, dict[str, Any]]]
 
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
 _INT = r"^-?[0-9]{1,18}$"
@@ -74,7 +76,7 @@ def _split_lines(name: str, data: bytes, columns: list[str], known: Collection[s
     lines = lines.filter(pl.col("text").str.contains(r"[^,\s]")).with_columns(count.alias("count"))
     too_many = lines.filter(pl.col("count") > len(columns))
     for line, values in too_many.select("line", "count").iter_rows():
-        issues.append(_too_many(name, line, values, len(columns)))
+        issues.append(too_many_values(name, line, values, len(columns)))
     if too_many.height:
         lines = lines.filter(pl.col("count") <= len(columns))
     position = {c: i for i, c in enumerate(columns) if c in known}  # a repeated column: the last wins
@@ -88,11 +90,6 @@ def _split_lines(name: str, data: bytes, columns: list[str], known: Collection[s
 def _cell(expr: pl.Expr, strip: bool = True) -> pl.Expr:
     """A cell as readers.parse_csv leaves it (stripped), null when empty."""
     return (expr.str.strip_chars() if strip else expr).replace("", None)
-
-
-def _too_many(name: str, line: int, count: int, columns: int) -> DataIssue:
-    return DataIssue(level="error", file=name, line=line,
-                     message=f"本行有 {count} 个值，多于表头的 {columns} 列（值里的逗号需要用英文双引号括起来）")
 
 
 def _raw_frame(path: Path, model: type[BaseModel], issues: list[DataIssue]) -> pl.DataFrame | None:
@@ -241,16 +238,6 @@ def _needs_tidy(raw: pl.DataFrame, list_columns: Collection[str]) -> pl.Expr:
     return tidy
 
 
-def _raw_row(row: dict[str, Any], list_columns: Collection[str]) -> dict[str, Any]:
-    """A row as load passes it to the model: empty cells left out, list cells split on |."""
-    raw: dict[str, Any] = {}
-    for key, value in row.items():
-        if key == "line" or value is None:
-            continue
-        raw[key] = [p.strip() for p in value.split("|") if p.strip()] if key in list_columns else value
-    return raw
-
-
 def read_pool_table(
     path: Path, model: type[BaseModel], list_columns: Collection[str], parse_row: ParseRow,
     issues: list[DataIssue], unparsed: set[str],
@@ -278,13 +265,14 @@ def read_pool_table(
     suspects = raw.filter(~pl.col("_accepted")).drop("_accepted")
     patches: list[tuple[int, BaseModel]] = []
     failed: list[int] = []
-    # Only suspect rows meet pydantic; raw keys in file column order, as load builds them.
+    # Only suspect rows meet pydantic, through load's own row parser.
     for row in suspects.iter_rows(named=True):
         index = row.pop("_row")
-        record = parse_row(model, _raw_row(row, list_columns), path.name, row["line"], issues)
+        line = row.pop("line")
+        record, given = parse_row(model, row, path.name, line, issues)
         if record is None:
             failed.append(index)
-            unparsed.add(str(row.get("id") or ""))
+            unparsed.add(str(given.get("id", "")))
         else:
             patches.append((index, record))
     if patches:
@@ -440,8 +428,9 @@ def _check_segments(pool: CompanyPool, segment_ids: Collection[str], unparsed: s
     links = pool.company_segments.select("company_id", "segment_id", "line", "company_idx")
     for value, line in links.filter(pl.col("company_idx").is_null()).select("company_id", "line").iter_rows():
         found.add(line, 0, 0, "company_id", f"企业「{value}」不存在（见 companies.csv）", missing=value)
-    segments = pl.Series(list(segment_ids), dtype=pl.String)
-    for value, line in links.filter(~pl.col("segment_id").is_in(segments)).select("segment_id", "line").iter_rows():
+    segments = pl.Series(list(segment_ids), dtype=pl.String).implode()
+    unknown = links.filter(~pl.col("segment_id").is_in(segments))
+    for value, line in unknown.select("segment_id", "line").iter_rows():
         found.add(line, 1, 0, "segment_id", f"环节「{value}」不存在（见 chains.yaml）", missing=value)
     pairs = _first_line(links.select("company_id", "segment_id", "line"), ["company_id", "segment_id"])
     for company, segment, line, first in pairs.iter_rows():

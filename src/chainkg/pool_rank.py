@@ -59,7 +59,7 @@ def _flags(n: int) -> pl.Series:
 def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
     wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
-    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted)).get_column("company_idx")
+    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
     mask = _flags(pg.companies.height).scatter(linked, True)
     frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
     if not flt.include_pipeline:
@@ -202,7 +202,7 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     ]).group_by("company_idx").agg(c("relation").max())
     needs: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("anchor_needs", {})
     if needs:
-        needed = (links.filter(c("segment").is_in(pl.Series(list(needs), dtype=segment_type)))
+        needed = (links.filter(c("segment").is_in(pl.Series(list(needs), dtype=segment_type).implode()))
                   .select("company_idx").unique()
                   .with_columns(pl.lit(pull.anchor_need).alias("relation")))
         relation = pl.concat([relation, needed]).group_by("company_idx").agg(c("relation").max())
@@ -212,8 +212,10 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
         [(s, codes[other], weights[status[other].status])
          for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
         schema={"segment": segment_type, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
+    # Each neighbour segment counts once per company: one u64 key (company row, neighbour) to dedupe.
     feed = (links.select("company_idx", "segment").join(neighbours, on="segment")
-            .unique(["company_idx", "other"]).group_by("company_idx").agg(c("weight").sum()))
+            .with_columns((c("company_idx").cast(pl.UInt64) * 65536 + c("other")).alias("pair"))
+            .unique("pair").group_by("company_idx").agg(c("weight").sum()))
 
     geo = settings.geography
     geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
@@ -223,11 +225,14 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     proximity = (pl.when(c("is_partner")).then(1.0)
                  .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
 
-    table = (candidates.with_columns(hops.gather(candidates.get_column("idx")).alias("hops"))
-             .join(gap_fit, left_on="idx", right_on="company_idx", how="left")
-             .join(relation, left_on="idx", right_on="company_idx", how="left")
-             .join(feed, left_on="idx", right_on="company_idx", how="left")
-             .join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
+    # Per-company results land in full-length columns by row number, then a gather: no joins.
+    rows = candidates.get_column("idx")
+    table = candidates.with_columns(
+        hops.gather(rows).alias("hops"),
+        _by_row(n, gap_fit, "gap_fit").gather(rows).alias("gap_fit"),
+        _by_row(n, relation, "relation").gather(rows).alias("relation"),
+        _by_row(n, feed, "weight").gather(rows).alias("weight"))
+    table = (table.join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
              .join(_footprint(pg, candidates, home, settings), on="idx", how="left")
              .join(primary, left_on="idx", right_on="company_idx", how="left"))
     chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
@@ -287,6 +292,12 @@ def _attainability(settings: RankSettings) -> pl.Expr:
     return pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
 
 
+def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
+    """``frame[column]`` placed at row ``company_idx`` of an n-long float column (null elsewhere)."""
+    return pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(
+        frame.get_column("company_idx"), frame.get_column(column).cast(pl.Float64))
+
+
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
     """(segment id, FEEDS neighbour id), both directions, as ``ranking._chain_pull`` walks them."""
     t = pg.taxonomy
@@ -303,7 +314,7 @@ def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "
     steps: dict[int, tuple[int, int | None, int]] = {}
     frontier = keep
     while frontier.len():
-        rows = table.filter(pl.col("node").is_in(frontier)).select("node", "hops", "previous", "origin")
+        rows = table.filter(pl.col("node").is_in(frontier.implode())).select("node", "hops", "previous", "origin")
         found = []
         for node, hops, previous, origin in rows.iter_rows():
             steps[node] = (hops, previous, origin)
@@ -340,7 +351,8 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in
     pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
     ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
     rel = _channel_relations(pg, mode, pg.relations.filter(
-        pl.col("from_idx").is_in(ends) & pl.col("to_idx").is_in(ends))).select("from_idx", "to_idx", "type")
+        pl.col("from_idx").is_in(ends.implode()) & pl.col("to_idx").is_in(ends.implode()))
+    ).select("from_idx", "to_idx", "type")
     matched = pl.concat([
         pairs.join(rel, left_on=["node", "previous"], right_on=["from_idx", "to_idx"]),
         pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),

@@ -17,7 +17,8 @@ import yaml
 
 from chainkg.issues import DataIssue
 
-__all__ = ["HEADER_ONLY", "CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml"]
+__all__ = ["HEADER_ONLY", "CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml",
+           "too_many_values"]
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -137,11 +138,7 @@ def parse_csv(name: str, text: str, required: tuple[str, ...], optional: tuple[s
         if not any(_clean(v) for v in values):
             continue  # Excel leaves blank rows at the end
         if len(values) > len(table.columns):
-            table.issues.append(DataIssue(
-                level="error", file=name, line=line,
-                message=f"本行有 {len(values)} 个值，多于表头的 {len(table.columns)} 列"
-                "（值里的逗号需要用英文双引号括起来）",
-            ))
+            table.issues.append(too_many_values(name, line, len(values), len(table.columns)))
             continue
         row = {c: _clean(v) for c, v in zip(table.columns, values, strict=False) if c in known}
         table.rows.append((line, row))
@@ -160,6 +157,14 @@ def _csv_error(name: str, line: int, exc: csv.Error) -> DataIssue:
         reason = text
     return DataIssue(level="error", file=name, line=line,
                      message=f"CSV 格式错误：{reason}；从这一行起未读取")
+
+
+def too_many_values(name: str, line: int, count: int, columns: int) -> DataIssue:
+    """The issue of a CSV row with more values than its header has columns."""
+    return DataIssue(
+        level="error", file=name, line=line,
+        message=f"本行有 {count} 个值，多于表头的 {columns} 列（值里的逗号需要用英文双引号括起来）",
+    )
 
 
 class LineDict(dict[str, Any]):
