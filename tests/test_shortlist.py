@@ -276,3 +276,14 @@ def test_readme_figure_of_candidates_without_a_province() -> None:
     missing = [p.rank for p in prospects if not p.province]
     assert (int(match[1]), int(match[2])) == (len(missing), len(prospects))
     assert min(missing) > int(match[3])
+
+
+def test_readme_tier_and_signal_figures() -> None:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "the top 7 of the bundled list — and B the rest of the top twenty" in text
+    assert "The bundled data hold one signal" in text and "hold one signal and no anchor needs yet" in text
+    data = load_valid(BUNDLED)[0]
+    assert len(data.signals) == 1 and not data.anchor_needs
+    g = build_graph(data)
+    top = rank(g, diagnose(g), flt=RankFilter(kinds=["target", "deepen"]), top=20, per_gap=3)
+    assert [p.tier for p in top] == ["A"] * 7 + ["B"] * 13
