@@ -2,7 +2,16 @@
 
 ``rank(graph, diagnosis, settings, ...)`` is pure. Every component is in [0, 1] and comes
 with its reasons in the team's words; the score is their weighted sum (weights in
-scoring.yaml). Ties are broken by company id, so the output is deterministic.
+scoring.yaml), shown as 0–100 points with a tier. Ties are broken by company id, so the
+output is deterministic; signals age to an explicit day (``today``, default the data's
+as-of date), never to the clock when the data have signals.
+
+Components: the five base ones the Neo4j backend also computes (``COMPONENTS``: gap_fit,
+capability, chain_pull, partner_proximity, geography) and issue #11's intent (signals.csv)
+and attainability (``SHORTLIST_COMPONENTS``). A filter chooses candidates and never changes a
+score: gap_fit counts every gap. Each prospect has a kind (target / deepen / platform), a
+primary gap (what ``per_gap`` variety counts) and one headline; channels run only through
+relations that are a way in (``way_in``).
 
 Cost: one multi-source BFS over company relations (for the approach channel) plus one
 pass over each candidate's edges: linear in the graph.
