@@ -8,9 +8,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from tests.conftest import BUNDLED, TINY
 
 from chainkg.diagnosis import diagnose
 from chainkg.errors import Neo4jError, NotFoundError, OutputExistsError
+from chainkg.graph import build_graph
 from chainkg.graphdb import (
     ConnectionSettings,
     cypher_literal,
@@ -22,8 +24,18 @@ from chainkg.graphdb import (
     write_cypher_script,
 )
 from chainkg.graphdb.cypher_export import cypher_name
-from chainkg.graphdb.push import node_query, rel_query
+from chainkg.graphdb.push import (
+    REL_SCHEMA,
+    NodeGroup,
+    RelGroup,
+    dataset_groups,
+    graph_groups,
+    node_query,
+    rel_query,
+    wipe,
+)
 from chainkg.graphdb.queries import schema_statements
+from chainkg.load import load_valid
 from chainkg.ranking import rank
 
 
@@ -40,6 +52,10 @@ class RecordingRunner:
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         self.calls.append(("write", query, dict(params or {})))
         return [{"written": len((params or {}).get("rows", []))}]
+
+    def write_batched(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append(("batched", query, dict(params or {})))
+        return [{"n": 0}]
 
 
 def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph) -> None:
@@ -143,3 +159,37 @@ def test_named_queries_have_headers_and_parameters() -> None:
     assert list(load_query("company_paths").params) == ["company", "max_hops"]
     with pytest.raises(NotFoundError, match="没有名为「nope」的查询"):
         load_query("nope")
+
+
+def _by_key(groups: tuple[list[NodeGroup], list[RelGroup]]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    nodes, rels = groups
+    return ({(g.label, g.extra, r["id"]): r["props"] for g in nodes for r in g.rows},
+            {(g.rel_type, g.source, g.target, r["source"], r["target"]): r["props"] for g in rels for r in g.rows})
+
+
+@pytest.mark.parametrize("data", [TINY, BUNDLED], ids=["tiny", "bundled"])
+def test_dataset_groups_equal_graph_groups(data: Path) -> None:
+    dataset = load_valid(data)[0]
+    g = build_graph(dataset)
+    diagnosis = diagnose(g)
+    prospects = rank(g, diagnosis)
+    from_graph = graph_groups(g, diagnosis, prospects)
+    from_data = dataset_groups(dataset, diagnosis, prospects)
+    assert _by_key(from_data) == _by_key(from_graph)
+    assert sum(len(n.rows) for n in from_data[0]) == g.number_of_nodes()
+    assert sum(len(r.rows) for r in from_data[1]) == g.number_of_edges()
+
+
+def test_push_prune_and_wipe_delete_in_server_side_batches(tiny_graph: nx.MultiDiGraph) -> None:
+    runner = RecordingRunner()
+    push(runner, tiny_graph, [], [], batch_size=5, prune_stale=True)
+    tokens = {p["push"] for kind, _q, p in runner.calls if kind == "write" and "rows" in p}
+    assert len(tokens) == 1 and len(tokens.pop()) == 32
+    batched = [(q, p) for kind, q, p in runner.calls if kind == "batched"]
+    assert len(batched) == len(REL_SCHEMA) + 7
+    assert all("IN TRANSACTIONS OF 5 ROWS" in q and "$push" in q for q, _p in batched)
+    assert batched[0][0].startswith("MATCH (:Chain)-[x:IN_FIELD]->(:Field) WHERE x.chainkg_push IS NULL")
+    runner = RecordingRunner()
+    wipe(runner, batch_size=300)
+    assert runner.calls[0][1] == (
+        "MATCH (x:Company) CALL (x) { DETACH DELETE x } IN TRANSACTIONS OF 300 ROWS RETURN count(*) AS n")

@@ -1,7 +1,7 @@
 // The prospect ranking's components, computed on the server from the pushed graph with the
 // formulas of chainkg.ranking: gap_fit (noisy-or over the gaps a company fills), capability,
-// chain_pull, partner_proximity (shortestPath over company relations to a local firm or
-// strategic partner) and geography. Used by `chainkg rank --backend neo4j`; Python rounds,
+// chain_pull, partner_proximity (the nearest local firm or strategic partner over company
+// relations) and geography. Used by `chainkg rank --backend neo4j`; Python rounds,
 // weights, sorts, applies --top and words the reasons.
 // Parameters:
 //   $settings          RankSettings as a map: weights, role_fit, capability {…}, chain_pull {…}, max_hops, geography {…}
@@ -36,24 +36,30 @@ WITH home, c, fills, stage, pull, geo,
       ] WHERE x IS NOT NULL] AS parts,
      COLLECT { MATCH (c)-[r:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]-(l:Company)
                WHERE l.is_local AND l <> c
-               RETURN {type: type(r), outgoing: startNode(r) = c, company: l.name} } AS local_relations,
+               RETURN {type: type(r), outgoing: startNode(r) = c, id: l.id, company: l.name} } AS local_relations,
+     // Every FEEDS edge touching one of the company's segments: the 本地需求/本地配套 reasons.
+     COLLECT { MATCH (c)-[:OPERATES_IN]->(s:Segment)-[f:FEEDS]-(:Segment)
+               RETURN {segment: s.id, segment_name: s.name, source: startNode(f).id, target: endNode(f).id} } AS feeds,
      COLLECT { MATCH (c)-[:OPERATES_IN]->(:Segment)-[:FEEDS]-(n:Segment)
                RETURN DISTINCT n.id } AS neighbours,
-     COLLECT { MATCH (a:Company) WHERE a <> c AND (a.is_local OR a.is_partner)
-               MATCH p = shortestPath((c)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH*..6]-(a))
-               WHERE all(n IN nodes(p) WHERE n:Company)
-               WITH a, p WHERE length(p) <= $settings.max_hops
+     // The channel: the nearest local firm or strategic partner over company relations, as the
+     // networkx path's multi-source BFS finds it: fewest hops, then the smallest ids read from
+     // the target towards the company. One breadth-first search per company (ALL SHORTEST with an
+     // open end), not one shortest-path search per pair. The quantifier cannot be a parameter:
+     // chainkg.graphdb.backend writes $settings.max_hops into it (here 6, the largest allowed).
+     COLLECT { MATCH p = ALL SHORTEST (c)(()-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]-(:Company)){1,6}(a:Company WHERE a.is_local OR a.is_partner)
+               WHERE NOT c.is_partner AND length(p) <= $settings.max_hops
+               WITH a, p ORDER BY length(p), [n IN reverse(nodes(p)) | n.id] LIMIT 1
                RETURN {hops: length(p), target_id: a.id, target: a.name, local: a.is_local,
-                       path: [n IN nodes(p) | n.name], relations: [r IN relationships(p) | type(r)]}
-               ORDER BY length(p), a.id } AS channels
-WITH home, c, fills, stage, pull, geo, parts, local_relations, channels,
+                       path: [n IN nodes(p) | n.name]} } AS channels
+WITH home, c, fills, stage, pull, geo, parts, local_relations, feeds, channels,
      reduce(w = 0.0, n IN neighbours | w + CASE $statuses[n] WHEN 'strong' THEN pull.strong_neighbour
                                                      WHEN 'weak' THEN pull.weak_neighbour ELSE 0.0 END) AS feed_weight,
      reduce(best = 0.0, r IN local_relations |
             CASE WHEN r.type IN ['SUPPLIES', 'CUSTOMER_OF'] AND pull.supply_relation > best THEN pull.supply_relation
                  WHEN NOT r.type IN ['SUPPLIES', 'CUSTOMER_OF'] AND pull.other_relation > best THEN pull.other_relation
                  ELSE best END) AS relation
-WITH c, fills, stage, local_relations, channels, home, geo, relation, feed_weight,
+WITH c, fills, stage, local_relations, feeds, channels, home, geo, relation, feed_weight,
      reduce(t = 0.0, x IN parts | t + x[0]) AS cap_total,
      reduce(t = 0.0, x IN parts | t + x[0] * x[1]) AS cap_sum,
      CASE WHEN coalesce(c.province, '') = '' THEN 0.0
@@ -64,7 +70,7 @@ RETURN c.id AS company_id, c.name AS company, coalesce(c.province, '') AS provin
        coalesce(c.city, '') AS city, stage AS pipeline_stage,
        {name: c.name, province: coalesce(c.province, ''), scale: c.scale, listed: coalesce(c.listed, []),
         tags: coalesce(c.tags, []), ownership: c.ownership, is_partner: c.is_partner} AS facts,
-       fills, local_relations, channels,
+       fills, local_relations, feeds, channels,
        1.0 - reduce(r = 1.0, f IN fills | r * (1.0 - f.severity * f.fit)) AS gap_fit,
        CASE WHEN cap_total = 0 THEN 0.0 ELSE cap_sum / cap_total END AS capability,
        1.0 - (1.0 - relation) * (1.0 - (1.0 - 0.5 ^ feed_weight)) AS chain_pull,

@@ -24,11 +24,12 @@ from chainkg.graphdb import backend, connection, cypher_export, queries
 from chainkg.graphdb.push import push as push_graph
 from chainkg.graphdb.push import wipe as wipe_graph
 from chainkg.load import default_data_dir, load_scoring, load_valid
+from chainkg.models import DataSet
 from chainkg.ranking import Prospect, RankFilter, filter_values, rank
 from chainkg.scoring import Scoring
 from chainkg.terminal import err, handle_errors, out
 
-__all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
+__all__ = ["gaps_on_server", "neo4j_app", "rank_on_server", "server_settings"]
 
 neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
                         help="Neo4j：推送图谱、导出 Cypher 脚本、运行命名查询。")
@@ -45,6 +46,7 @@ DatabaseOpt = Annotated[str | None, typer.Option("--database", help="数据库�
 
 @dataclass
 class _Analysed:
+    dataset: DataSet
     graph: nx.MultiDiGraph
     scoring: Scoring
     diagnosis: list[SegmentDiagnosis]
@@ -57,7 +59,13 @@ def _analyse(data: Path | None) -> _Analysed:
     scoring = load_scoring(path)
     g = build_graph(dataset)
     diagnosis = diagnose(g, scoring.diagnosis)
-    return _Analysed(g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+    return _Analysed(dataset, g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+
+
+def server_settings(uri: str | None = None, user: str | None = None, password: str | None = None,
+                    database: str | None = None) -> connection.ConnectionSettings:
+    """Where ``--backend neo4j`` connects: the options, else the NEO4J_* variables."""
+    return connection.settings_from(uri, user, password, database)
 
 
 def _connect(uri: str | None = None, user: str | None = None, password: str | None = None,
@@ -70,11 +78,12 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
 def push_command(
     data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="每个事务写入的行数")] = 1000,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="每个事务写入的行数")] = 10000,
     wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="推送后删除数据文件中已没有的 chainkg 节点和关系")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
-    """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行。"""
+    """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
     analysed = _analyse(data)
     with _connect(uri, user, password, database) as runner:
         if wipe:
@@ -83,12 +92,13 @@ def push_command(
             err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
-            counts = push_graph(runner, analysed.graph, analysed.diagnosis, analysed.prospects, batch_size,
-                                lambda done, total: bar.update(task, completed=done, total=total))
+            counts = push_graph(runner, analysed.dataset, analysed.diagnosis, analysed.prospects, batch_size,
+                                lambda done, total: bar.update(task, completed=done, total=total), prune)
     stale = sum(counts["nodes"].values()) - analysed.graph.number_of_nodes()
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
-                  "下面的计数包含它们；用 --wipe 先清除再推送", markup=False, highlight=False)
+                  "下面的计数包含它们；用 --prune 删除数据文件中已没有的节点和关系，或用 --wipe 先清除再推送",
+                  markup=False, highlight=False)
     nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
     rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
     print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
@@ -153,17 +163,22 @@ def _cell(value: Any) -> str:
 
 
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
-                   stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
-    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
+                   stage: list[str] | None, status: list[str] | None,
+                   settings: connection.ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
+    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first).
+
+    ``settings`` default to the NEO4J_* variables.
+    """
     scoring = load_scoring(data or default_data_dir())
-    with _connect() as runner:
+    with connection.connect(settings or connection.settings_from()) as runner:
         return backend.diagnose_on_server(runner, scoring.diagnosis, filter_values(field),
                                           filter_values(chain), filter_values(stage), filter_values(status))
 
 
-def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
+def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
+                   settings: connection.ConnectionSettings | None = None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
     scoring = load_scoring(data or default_data_dir())
-    with _connect() as runner:
+    with connection.connect(settings or connection.settings_from()) as runner:
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
         return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)
