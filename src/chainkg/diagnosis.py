@@ -134,7 +134,9 @@ def diagnose(g: nx.MultiDiGraph, settings: DiagnosisSettings | None = None) -> l
     def status_of(s: str) -> Status:
         if s not in present:
             return "missing"
-        return "strong" if strength[s] >= settings.strong_threshold else "weak"
+        # Rounded: a float sum depends on its order (0.3 + 0.6 + 0.1 < 1.0); the Neo4j backend
+        # compares the same way.
+        return "strong" if round(strength[s], 9) >= settings.strong_threshold else "weak"
 
     base_status = {s: status_of(s) for s in segments}
     rows: list[SegmentDiagnosis] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -103,6 +104,27 @@ def push_command(
     rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
     print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
           f"关系 {sum(counts['relationships'].values())}（{rels}）")
+
+
+@neo4j_app.command("import-files")
+@handle_errors
+def import_files_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出目录（CSV 文件和 import.args）")],
+    data: DataOpt = None,
+) -> None:
+    """为空库首次装载写出 Neo4j 离线批量导入（neo4j-admin database import full）的文件。
+
+    之后运行 scripts/neo4j-server import 目录（会停止服务器、替换 neo4j 库并重新启动），
+    再运行 chainkg neo4j push 建立约束和索引。
+    """
+    from chainkg.graphdb.bulk import write_import_files
+    from chainkg.graphdb.push import dataset_groups
+
+    analysed = _analyse(data)
+    nodes, rels = dataset_groups(analysed.dataset, analysed.diagnosis, analysed.prospects)
+    write_import_files(nodes, rels, output, uuid.uuid4().hex)
+    err.print(f"已写入 {output}（节点 {sum(len(g.rows) for g in nodes)}，关系 {sum(len(g.rows) for g in rels)}）；"
+              f"导入：scripts/neo4j-server import {output}", markup=False, highlight=False)
 
 
 @neo4j_app.command("export-cypher")

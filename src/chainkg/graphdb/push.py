@@ -224,14 +224,17 @@ def push(
 
 def push_groups(
     runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
-    progress: Progress | None = None, prune_stale: bool = False,
+    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Create the schema, merge every node then every relationship in batches; prune; return server counts."""
+    """Create the schema, merge every node then every relationship in batches; prune; return server counts.
+
+    ``token`` (default: a fresh random one) is what this push stamps on every row.
+    """
     if batch_size < 1:
         raise Neo4jError("批大小必须至少为 1（--batch-size）")
     for statement in schema_statements():
         runner.write(statement)
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     work = [(node_query(n.label, n.extra), n.rows) for n in node_groups]
     work += [(rel_query(r.rel_type, r.source, r.target), r.rows) for r in rel_groups]
     total = sum(len(rows) for _q, rows in work)
