@@ -11,7 +11,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import networkx as nx
 import typer
@@ -21,14 +21,14 @@ from rich.table import Table
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ChainkgError
 from chainkg.graph import build_graph
-from chainkg.graphdb import backend, connection, cypher_export, queries
-from chainkg.graphdb.push import push as push_graph
-from chainkg.graphdb.push import wipe as wipe_graph
 from chainkg.load import default_data_dir, load_scoring, load_valid
 from chainkg.models import DataSet
 from chainkg.ranking import Prospect, RankFilter, filter_values, rank
 from chainkg.scoring import Scoring
 from chainkg.terminal import err, handle_errors, out
+
+if TYPE_CHECKING:
+    from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server", "server_settings"]
 
@@ -64,13 +64,18 @@ def _analyse(data: Path | None) -> _Analysed:
 
 
 def server_settings(uri: str | None = None, user: str | None = None, password: str | None = None,
-                    database: str | None = None) -> connection.ConnectionSettings:
+                    database: str | None = None) -> ConnectionSettings:
     """Where ``--backend neo4j`` connects: the options, else the NEO4J_* variables."""
+    # chainkg.graphdb (and the neo4j driver) is imported only by commands that use it.
+    from chainkg.graphdb import connection
+
     return connection.settings_from(uri, user, password, database)
 
 
 def _connect(uri: str | None = None, user: str | None = None, password: str | None = None,
-             database: str | None = None) -> connection.Neo4jRunner:
+             database: str | None = None) -> Neo4jRunner:
+    from chainkg.graphdb import connection
+
     return connection.connect(connection.settings_from(uri, user, password, database))
 
 
@@ -85,6 +90,9 @@ def push_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
+    from chainkg.graphdb.push import push as push_graph
+    from chainkg.graphdb.push import wipe as wipe_graph
+
     analysed = _analyse(data)
     with _connect(uri, user, password, database) as runner:
         if wipe:
@@ -136,6 +144,8 @@ def export_cypher_command(
 ) -> None:
     """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
     analysed = _analyse(data)
+    from chainkg.graphdb import cypher_export
+
     count = cypher_export.write_cypher_script(output, analysed.graph, analysed.diagnosis,
                                               analysed.prospects, force)
     err.print(f"已写入 {output}（{count} 条语句）", markup=False, highlight=False)
@@ -161,6 +171,8 @@ def query_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table 或 json")] = "table",
 ) -> None:
     """运行 cypher/queries/ 中的命名查询，以表格或 JSON 输出。"""
+    from chainkg.graphdb import queries
+
     if name is None:
         for q in queries.list_queries():
             args = " ".join(f"{p}=…" for p in q.params)
@@ -186,11 +198,13 @@ def _cell(value: Any) -> str:
 
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None,
-                   settings: connection.ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
+                   settings: ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
     """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first).
 
     ``settings`` default to the NEO4J_* variables.
     """
+    from chainkg.graphdb import backend, connection
+
     scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
         return backend.diagnose_on_server(runner, scoring.diagnosis, filter_values(field),
@@ -198,8 +212,10 @@ def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] 
 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
-                   settings: connection.ConnectionSettings | None = None) -> list[Prospect]:
+                   settings: ConnectionSettings | None = None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
+    from chainkg.graphdb import backend, connection
+
     scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
