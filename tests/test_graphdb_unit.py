@@ -23,6 +23,7 @@ from chainkg.graphdb import (
     settings_from,
     write_cypher_script,
 )
+from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.cypher_export import cypher_name
 from chainkg.graphdb.push import (
     REL_SCHEMA,
@@ -193,3 +194,24 @@ def test_push_prune_and_wipe_delete_in_server_side_batches(tiny_graph: nx.MultiD
     wipe(runner, batch_size=300)
     assert runner.calls[0][1] == (
         "MATCH (x:Company) CALL (x) { DETACH DELETE x } IN TRANSACTIONS OF 300 ROWS RETURN count(*) AS n")
+
+
+def test_import_files_have_typed_headers_and_quoted_values(tmp_path: Path) -> None:
+    dataset = load_valid(TINY)[0]
+    nodes, rels = dataset_groups(dataset, [], [])
+    args = write_import_files(nodes, rels, tmp_path, "tok")
+    assert args[:2] == ["--array-delimiter=|", "--multiline-fields=true"]
+    assert (tmp_path / "import.args").read_text(encoding="utf-8").splitlines() == args
+    assert len(args) == 2 + len(nodes) + len(rels)
+    local = next(a.split("=", 1)[1] for a in args if a.endswith("Company.csv") and "Local" in Path(
+        a.split("=", 1)[1]).read_text(encoding="utf-8"))
+    header, first = Path(local).read_text(encoding="utf-8").splitlines()[:2]
+    assert header.startswith('"id:ID(Company)","is_local:boolean","is_partner:boolean","name:string"')
+    assert header.endswith('"chainkg_push:string",":LABEL"')
+    # Strings quoted (an empty note is "" and stays an empty string), lists joined by "|".
+    assert first == ('"loc-anchor",true,false,"本地链主","链主","河南省","洛阳市","测试区","central_soe",'
+                     '"SH:601038","large","上市","test","","tok","Company|Local"')
+    segments = next(tmp_path.glob("relationships-*-OPERATES_IN.csv")).read_text(encoding="utf-8").splitlines()
+    assert segments[0] == ('":START_ID(Company)",":END_ID(Segment)","role:string","products:string",'
+                           '"source:string","chainkg_push:string",":TYPE"')
+    assert len(segments) == 1 + sum(len(r.rows) for r in rels if r.rel_type == "OPERATES_IN")
