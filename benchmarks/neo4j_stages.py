@@ -12,6 +12,9 @@ graph_data/) and a connected QueryRunner, and returns one row per stage:
 * ``prune``         a push of the data set without 1 % of its companies, then ``prune``: deletes
                     exactly those companies and their relationships
 * ``wipe``          ``push --wipe``'s delete of every chainkg node, in server-side batches
+* ``bulk_import``   with ``bulk_import=True`` (our scripts/neo4j-server only): the same first load by
+                    Neo4j's offline importer: ``import-files``, ``scripts/neo4j-server import`` (stop,
+                    import, start) and the schema, each timed
 * ``diagnose_server`` / ``rank_server``  ``gaps`` / ``rank --top 100 --backend neo4j``'s work
                     (the diagnosis is recomputed on the server before the ranking, as the CLI does)
 * ``parity``        with ``parity=True``: whether the server's top 100 (with every reason) equals
@@ -31,14 +34,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from chainkg.graphdb import QueryRunner, connect, settings_from
 from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
+from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.push import (
+    NodeGroup,
     RelGroup,
     dataset_groups,
     prune,
@@ -47,6 +54,7 @@ from chainkg.graphdb.push import (
     server_counts,
     wipe,
 )
+from chainkg.graphdb.queries import schema_statements
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
 
@@ -95,7 +103,7 @@ def _without_companies(data: DataSet, share: float) -> tuple[DataSet, int]:
 
 def run_neo4j_stages(
     data_dir: Path, runner: QueryRunner, naive_sample: int = 2000, rank_max: int = 100_000,
-    parity: bool = False, log: Any = None,
+    parity: bool = False, log: Any = None, bulk_import: bool = False,
 ) -> list[dict[str, Any]]:
     """Time the Neo4j stages on one data directory; rows of {stage, seconds, rows, rate, note}."""
     say = log or (lambda text: print(text, file=sys.stderr, flush=True))
@@ -153,6 +161,8 @@ def run_neo4j_stages(
         f"{deleted['nodes']:,} nodes, {deleted['relationships']:,} relationships; counts exact")
     deleted_nodes, wipe_s = _timed(wipe, runner)
     row("wipe", wipe_s, deleted_nodes, "nodes", "push --wipe's delete, CALL { … } IN TRANSACTIONS")
+    if bulk_import:
+        _bulk_import(runner, node_groups, rel_groups, row)
     if n <= rank_max:
         push_groups(runner, node_groups, rel_groups, BATCH_SIZE)
         diagnosis, diag_s = _timed(diagnose_on_server, runner, scoring.diagnosis)
@@ -174,6 +184,27 @@ def run_neo4j_stages(
     return result
 
 
+def _bulk_import(runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], row: Any) -> None:
+    """First load by the offline importer into the (now empty) database of our scripts/neo4j-server."""
+    rels = sum(len(g.rows) for g in rel_groups)
+    with tempfile.TemporaryDirectory(prefix="chainkg-import-") as tmp:
+        _args, files_s = _timed(write_import_files, node_groups, rel_groups, Path(tmp), "bench-import")
+        script = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-server"
+        _proc, import_s = _timed(subprocess.run, [str(script), "import", tmp], check=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = time.perf_counter()
+    for statement in schema_statements():
+        runner.write(statement)
+    runner.run("CALL db.awaitIndexes(3600)")
+    schema_s = time.perf_counter() - start
+    counts = server_counts(runner)
+    if sum(counts["relationships"].values()) != rels:
+        raise SystemExit(f"bulk import left {counts}")
+    total = files_s + import_s + schema_s
+    row("bulk_import", total, rels, "rels", f"offline importer: files {files_s:.1f} s + stop/import/start "
+        f"{import_s:.1f} s + constraints and indexes {schema_s:.1f} s; counts exact")
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     """One table: companies, stage, seconds, rows, rate, what was measured."""
     lines = ["| companies | stage | seconds | rows | rate /s | note |", "|---:|---|---:|---:|---:|---|"]
@@ -191,11 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rank-max", type=int, default=100_000, help="server-side rank up to this size")
     parser.add_argument("--naive-sample", type=int, default=2000)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--bulk-import", action="store_true",
+                        help="also time the offline importer (restarts the server of scripts/neo4j-server)")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     with connect(settings_from()) as runner:
         for data_dir in args.data:
-            rows += run_neo4j_stages(data_dir, runner, args.naive_sample, args.rank_max, args.parity)
+            rows += run_neo4j_stages(data_dir, runner, args.naive_sample, args.rank_max, args.parity,
+                                     bulk_import=args.bulk_import)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown(rows))

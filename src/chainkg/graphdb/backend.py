@@ -65,34 +65,59 @@ def rank_on_server(
     gaps = gap_segments(diagnosis, flt)
     names = {d.segment_id: d.segment for d in diagnosis}
     home = next((r["province"] for r in runner.run("MATCH (r:Region) RETURN r.province AS province LIMIT 1")), "")
-    rows = runner.run(_rank_query(settings.max_hops), {
+    params = {
         "settings": settings.model_dump(mode="json"),
         "gaps": [{"id": d.segment_id, "severity": d.severity} for d in gaps.values()],
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
         "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
-    })
+    }
+    query = _rank_query(settings.max_hops)
     status = {d.segment_id: d for d in diagnosis}
-    prospects: list[Prospect] = []
-    weights = settings.weights
-    for row in rows:
-        reasons = _reasons(row, gaps, status, names, home, settings)
-        details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
-                                   reasons=reasons[name]) for name in COMPONENTS}
-        flat = [r for name in COMPONENTS for r in reasons[name]]
-        if row["pipeline_stage"]:
-            flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
-        prospects.append(Prospect(
-            rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
-            city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
-            components={n: c.value for n, c in details.items()},
-            fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
-            pipeline_stage=row["pipeline_stage"], details=details,
-        ))
-    prospects.sort(key=lambda p: (-p.score, p.company_id))
+    # The server orders by its own score and returns the best `limit` rows. Its rounding may
+    # differ from Python's in the last place (HALF_UP on decimals vs. on binary floats), so
+    # rows are fetched until the last one is clearly below the top-th exact score.
+    limit = _ALL if top is None else top + 50
+    while True:
+        rows = runner.run(query, {**params, "limit": limit})
+        prospects = sorted((_prospect(row, gaps, status, names, home, settings) for row in rows),
+                           key=lambda p: (-p.score, p.company_id))
+        if top is None or len(rows) < limit or not prospects:
+            break
+        kth = prospects[min(top, len(prospects)) - 1].score
+        if rows[-1]["score"] < kth - _SCORE_MARGIN:
+            break
+        limit *= 4
     if top is not None:
         prospects = prospects[:top]
     return [p.model_copy(update={"rank": i}) for i, p in enumerate(prospects, start=1)]
+
+
+# LIMIT for "every row" (Cypher's LIMIT takes no null).
+_ALL = 2**62
+# Far more than the server's and Python's rounding of one score can differ (5 components × 1e-4).
+_SCORE_MARGIN = 0.001
+
+
+def _prospect(
+    row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
+    names: dict[str, str], home: str, settings: RankSettings,
+) -> Prospect:
+    """One row of backend_rank as the Prospect chainkg.ranking.rank makes of the same company."""
+    reasons = _reasons(row, gaps, status, names, home, settings)
+    weights = settings.weights
+    details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
+                               reasons=reasons[name]) for name in COMPONENTS}
+    flat = [r for name in COMPONENTS for r in reasons[name]]
+    if row["pipeline_stage"]:
+        flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
+    return Prospect(
+        rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
+        city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
+        components={n: c.value for n, c in details.items()},
+        fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
+        pipeline_stage=row["pipeline_stage"], details=details,
+    )
 
 
 _CHANNEL_QUANTIFIER = "){1,6}(a:Company"
@@ -101,8 +126,8 @@ _CHANNEL_QUANTIFIER = "){1,6}(a:Company"
 def _rank_query(max_hops: int) -> str:
     """backend_rank with the channel search bounded by ``max_hops`` (Cypher takes no parameter there)."""
     text = load_query("backend_rank").text
-    if text.count(_CHANNEL_QUANTIFIER) != 1:
-        raise RuntimeError("backend_rank.cypher: the channel quantifier {1,6} was not found exactly once")
+    if text.count(_CHANNEL_QUANTIFIER) != 2:
+        raise RuntimeError("backend_rank.cypher: the channel quantifier {1,6} was not found twice")
     # max_hops is an int in 1..6 (RankSettings validates it), so the text stays a fixed shape.
     return text.replace(_CHANNEL_QUANTIFIER, f"){{1,{int(max_hops)}}}(a:Company")
 
