@@ -17,8 +17,8 @@ graph_data/) and a connected QueryRunner, and returns one row per stage:
                     import, start) and the schema, each timed
 * ``diagnose_server`` / ``rank_server``  ``gaps`` / ``rank --top 100 --backend neo4j``'s work
                     (the diagnosis is recomputed on the server before the ranking, as the CLI does)
-* ``parity``        with ``parity=True``: whether the server's top 100 (with every reason) equals
-                    the networkx path's
+* ``parity``        with ``parity=True`` (up to 100k companies): whether the server's diagnosis and
+                    top 100 (with every reason) equal the networkx path's
 
 Every figure comes from one run; the server's own settings decide its speed (the README
 gives them). Standalone::
@@ -164,13 +164,14 @@ def run_neo4j_stages(
     if bulk_import:
         _bulk_import(runner, node_groups, rel_groups, row)
     if n <= rank_max:
-        push_groups(runner, node_groups, rel_groups, BATCH_SIZE)
+        if not bulk_import:  # else the importer has just loaded the data set
+            push_groups(runner, node_groups, rel_groups, BATCH_SIZE)
         diagnosis, diag_s = _timed(diagnose_on_server, runner, scoring.diagnosis)
         row("diagnose_server", diag_s, note="gaps --backend neo4j (query + Python formatting)")
         ranked, rank_s = _timed(rank_on_server, runner, diagnosis, scoring.rank, None, 100)
         row("rank_server", diag_s + rank_s, note=f"rank --top 100 --backend neo4j: diagnosis {diag_s:.1f} s "
             f"+ ranking {rank_s:.1f} s")
-        if parity:
+        if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
             from chainkg.diagnosis import diagnose
             from chainkg.graph import build_graph
             from chainkg.ranking import rank
