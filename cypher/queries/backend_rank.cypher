@@ -6,7 +6,7 @@
 // the reasons); the facts behind the reasons are fetched for the rows kept only.
 // Parameters:
 //   $settings          RankSettings as a map: weights, role_fit, capability {…}, chain_pull {…}, max_hops, geography {…}
-//   $gaps              the gap segments considered: [{id, severity}] (from backend_diagnosis, filtered)
+//   $gaps              the gap segments considered: {segment id: severity} (from backend_diagnosis, filtered)
 //   $statuses          every segment's status: {segment id: status}
 //   $provinces         provinces to keep, or null for all
 //   $include_pipeline  also keep companies whose project has landed
@@ -15,17 +15,22 @@
 //   $limit             return only the best this many by score (the rest is never worded)
 MATCH (region:Region)
 WITH region.province AS home LIMIT 1
-UNWIND $gaps AS gap
-MATCH (c:Company)-[o:OPERATES_IN]->(:Segment {id: gap.id})
-WHERE NOT c.is_local
-WITH home, c, gap, o ORDER BY gap.severity DESC, gap.id
-WITH home, c, collect({id: gap.id, severity: gap.severity, role: coalesce(o.role, 'core'),
-                       fit: coalesce($settings.role_fit[coalesce(o.role, 'core')], 0.0)}) AS fills
+// One outside company at a time, streamed: no step holds all candidates (only the final top-k
+// sort does, and only $limit of them), so a million companies stay within the server's
+// per-transaction memory.
+MATCH (c:Company)
+WHERE NOT c.is_local AND ($provinces IS NULL OR c.province IN $provinces)
+WITH home, c,
+     COLLECT { MATCH (c)-[o:OPERATES_IN]->(s:Segment)
+               WHERE $gaps[s.id] IS NOT NULL
+               WITH s, o ORDER BY $gaps[s.id] DESC, s.id
+               RETURN {id: s.id, severity: $gaps[s.id], role: coalesce(o.role, 'core'),
+                       fit: coalesce($settings.role_fit[coalesce(o.role, 'core')], 0.0)} } AS fills
+WHERE size(fills) > 0
 WITH home, c, fills,
      COLLECT { MATCH (p:Project)-[:BY]->(c) RETURN p.stage } AS stages
 WITH home, c, fills, last([s IN $stage_order WHERE s IN stages]) AS stage
 WHERE ($include_pipeline OR stage IS NULL OR NOT stage IN $landed)
-  AND ($provinces IS NULL OR c.province IN $provinces)
 WITH home, c, fills, stage, $settings.capability AS cap, $settings.chain_pull AS pull, $settings.geography AS geo
 // capability: weighted mean of the signals known (unknown scale and ownership drop out).
 WITH home, c, fills, stage, pull, geo,
@@ -41,12 +46,15 @@ WITH home, c, fills, stage, pull, geo,
                RETURN type(r) } AS local_types,
      COLLECT { MATCH (c)-[:OPERATES_IN]->(:Segment)-[:FEEDS]-(n:Segment)
                RETURN DISTINCT n.id } AS neighbours,
-     // The distance to the nearest local firm or strategic partner over company relations: one
-     // breadth-first search per company (ALL SHORTEST with an open end), not one shortest-path
-     // search per (company, target) pair. The quantifier cannot be a parameter:
+     // The distance to the nearest local firm or strategic partner over company relations: the
+     // paths of at most max_hops from this company (a few, relations being sparse), not one
+     // shortest-path search per (company, target) pair. (ALL SHORTEST would do the same, but its
+     // memory is only given back at the end of the transaction: at a million companies it hits
+     // the server's transaction memory limit.) The bound cannot be a parameter:
      // chainkg.graphdb.backend writes $settings.max_hops into both (here 6, the largest allowed).
-     COLLECT { MATCH p = ALL SHORTEST (c)(()-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]-(:Company)){1,6}(a:Company WHERE a.is_local OR a.is_partner)
-               WHERE NOT c.is_partner AND length(p) <= $settings.max_hops
+     COLLECT { MATCH p = (c)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH*1..6]-(a:Company)
+               WHERE NOT c.is_partner AND (a.is_local OR a.is_partner) AND length(p) <= $settings.max_hops
+                 AND all(n IN nodes(p) WHERE n:Company)
                RETURN length(p) AS hops ORDER BY hops LIMIT 1 } AS hops
 WITH home, c, fills, stage, pull, geo, parts, hops,
      reduce(w = 0.0, n IN neighbours | w + CASE $statuses[n] WHEN 'strong' THEN pull.strong_neighbour
@@ -88,8 +96,9 @@ RETURN c.id AS company_id, c.name AS company, coalesce(c.province, '') AS provin
                  RETURN {segment: s.id, segment_name: s.name, source: startNode(f).id, target: endNode(f).id} } AS feeds,
        // The channel as the networkx path's multi-source BFS picks it: fewest hops, then the
        // smallest ids read from the target towards the company.
-       COLLECT { MATCH p = ALL SHORTEST (c)(()-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]-(:Company)){1,6}(a:Company WHERE a.is_local OR a.is_partner)
-                 WHERE NOT c.is_partner AND length(p) <= $settings.max_hops
+       COLLECT { MATCH p = (c)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH*1..6]-(a:Company)
+                 WHERE NOT c.is_partner AND (a.is_local OR a.is_partner) AND length(p) <= $settings.max_hops
+                   AND all(n IN nodes(p) WHERE n:Company)
                  WITH a, p ORDER BY length(p), [n IN reverse(nodes(p)) | n.id] LIMIT 1
                  RETURN {hops: length(p), target_id: a.id, target: a.name, local: a.is_local,
                          path: [n IN nodes(p) | n.name]} } AS channels

@@ -3,7 +3,7 @@
 ``diagnose_on_server`` runs ``cypher/queries/backend_diagnosis.cypher``: statuses,
 strength, severity, 延链 neighbours — everything of chainkg.diagnosis. ``rank_on_server``
 runs ``backend_rank.cypher``, which computes all five components (gap_fit, capability,
-chain_pull, partner_proximity via one breadth-first ALL SHORTEST search per company,
+chain_pull, partner_proximity via the company's own relation paths of at most max_hops,
 geography) and the pipeline stage.
 Python finishes what is formatting, not analysis: rounding to 4 places, the weighted sum,
 the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights always come from
@@ -67,7 +67,7 @@ def rank_on_server(
     home = next((r["province"] for r in runner.run("MATCH (r:Region) RETURN r.province AS province LIMIT 1")), "")
     params = {
         "settings": settings.model_dump(mode="json"),
-        "gaps": [{"id": d.segment_id, "severity": d.severity} for d in gaps.values()],
+        "gaps": {d.segment_id: d.severity for d in gaps.values()},
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
         "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
@@ -120,16 +120,16 @@ def _prospect(
     )
 
 
-_CHANNEL_QUANTIFIER = "){1,6}(a:Company"
+_CHANNEL_QUANTIFIER = "*1..6]-(a:Company)"
 
 
 def _rank_query(max_hops: int) -> str:
     """backend_rank with the channel search bounded by ``max_hops`` (Cypher takes no parameter there)."""
     text = load_query("backend_rank").text
     if text.count(_CHANNEL_QUANTIFIER) != 2:
-        raise RuntimeError("backend_rank.cypher: the channel quantifier {1,6} was not found twice")
+        raise RuntimeError("backend_rank.cypher: the channel bound *1..6 was not found twice")
     # max_hops is an int in 1..6 (RankSettings validates it), so the text stays a fixed shape.
-    return text.replace(_CHANNEL_QUANTIFIER, f"){{1,{int(max_hops)}}}(a:Company")
+    return text.replace(_CHANNEL_QUANTIFIER, f"*1..{int(max_hops)}]-(a:Company)")
 
 
 def _chain_pull_reasons(row: dict[str, Any], status: dict[str, SegmentDiagnosis]) -> list[str]:
