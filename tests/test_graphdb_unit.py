@@ -215,3 +215,23 @@ def test_import_files_have_typed_headers_and_quoted_values(tmp_path: Path) -> No
     assert segments[0] == ('":START_ID(Company)",":END_ID(Segment)","role:string","products:string",'
                            '"source:string","chainkg_push:string",":TYPE"')
     assert len(segments) == 1 + sum(len(r.rows) for r in rels if r.rel_type == "OPERATES_IN")
+
+
+def test_cli_import_files_writes_the_importer_files(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.neo4j_cli import neo4j_app
+
+    result = CliRunner().invoke(neo4j_app, ["import-files", "--data", str(TINY), "-o", str(tmp_path / "imp")])
+    assert result.exit_code == 0, result.output
+    assert f"已写入 {tmp_path / 'imp'}（节点 28，关系 44）；导入：scripts/neo4j-server import" in result.stderr
+    args = (tmp_path / "imp" / "import.args").read_text(encoding="utf-8").splitlines()
+    # 11 node groups (segments by status, companies local or not) and 12 relationship groups.
+    assert len(args) == 2 + 11 + 12 and all(Path(a.split("=", 1)[1]).is_file() for a in args[2:])
+
+
+def test_rank_query_bounds_the_channel_search_by_max_hops() -> None:
+    from chainkg.graphdb.backend import _rank_query
+
+    text = _rank_query(2)
+    assert text.count("COOPERATES_WITH*1..2]-(a:Company)") == 2 and "*1..6]" not in text
