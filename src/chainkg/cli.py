@@ -21,7 +21,7 @@ from chainkg.import_cli import import_app
 from chainkg.listing import KINDS, listing
 from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
 from chainkg.models import DataSet
-from chainkg.neo4j_cli import neo4j_app
+from chainkg.neo4j_cli import DatabaseOpt, PasswordOpt, UriOpt, UserOpt, neo4j_app
 from chainkg.ranking import (
     COMPONENT_LABELS,
     COMPONENTS,
@@ -226,14 +226,16 @@ def gaps(
     stage: StageOpt = None, status: StatusOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
     if backend is Backend.neo4j:
-        from chainkg.neo4j_cli import gaps_on_server
+        from chainkg.neo4j_cli import gaps_on_server, server_settings
 
         rows = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
                               filters.resolve(stage, filters.stage_choices()),
-                              filters.resolve(status, filters.status_choices()))
+                              filters.resolve(status, filters.status_choices()),
+                              server_settings(uri, user, password, database))
         names: dict[str, str] = {}
     else:
         session = open_session(data)
@@ -277,13 +279,14 @@ def rank_command(
     top: Annotated[int, typer.Option("--top", metavar="N", help="显示前 N 名（0 为全部）")] = 20,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """排序招商目标：哪些外地企业能补链、强链，每项得分都有中文理由。"""
     if backend is Backend.neo4j:
-        from chainkg.neo4j_cli import rank_on_server
+        from chainkg.neo4j_cli import rank_on_server, server_settings
 
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
-        prospects = rank_on_server(data, flt, top or None)
+        prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
         names: dict[str, str] = {}
     else:
         session = open_session(data)

@@ -1,4 +1,4 @@
-"""--backend neo4j gives the same diagnosis and ranking as the networkx path."""
+"""--backend neo4j gives the same diagnosis and ranking as the networkx path, reasons included."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import BUNDLED, TINY
-from tests.integration.conftest import analyse
+from tests.integration.conftest import analyse, synthetic
 from typer.testing import CliRunner
 
 from chainkg.cli import app
-from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph
+from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
+from chainkg.load import load_scoring, load_valid
 from chainkg.ranking import RankFilter, rank
 
 pytestmark = pytest.mark.neo4j
@@ -24,8 +27,26 @@ def test_backend_parity(runner: Neo4jRunner, data: Path) -> None:
     on_server = diagnose_on_server(runner, scoring.diagnosis)
     assert [d.model_dump() for d in on_server] == [d.model_dump() for d in diagnosis]
     ranked = rank_on_server(runner, on_server, scoring.rank)
-    skip = {"details", "reasons"}
-    assert [p.model_dump(exclude=skip) for p in ranked] == [p.model_dump(exclude=skip) for p in prospects]
+    # Everything, reasons included: rows, components, details and every sentence in order.
+    assert [p.model_dump() for p in ranked] == [p.model_dump() for p in prospects]
+
+
+def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> None:
+    # 2,000 extra companies and 3,000 relations on the bundled taxonomy: many companies reach a
+    # local firm by several equally short paths, so the channel's tie-breaking is exercised.
+    data = synthetic(load_valid(BUNDLED)[0], companies=2000, relations=3000, seed=11)
+    scoring = load_scoring(BUNDLED)
+    g = build_graph(data)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    prospects = rank(g, diagnosis, scoring.rank)
+    push(runner, data, diagnosis, prospects)
+    on_server = diagnose_on_server(runner, scoring.diagnosis)
+    assert [d.model_dump() for d in on_server] == [d.model_dump() for d in diagnosis]
+    ranked = rank_on_server(runner, on_server, scoring.rank)
+    assert len(ranked) > 1000
+    hops = [p.details["partner_proximity"].value for p in ranked]
+    assert hops.count(0.5) > 50 and hops.count(round(1 / 3, 4)) > 50  # 2- and 3-hop channels
+    assert [p.model_dump() for p in ranked] == [p.model_dump() for p in prospects]
 
 
 def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:  # type: ignore[type-arg]
@@ -34,10 +55,7 @@ def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:
     local = rank(g, diagnosis, scoring.rank, flt, top=1)
     remote = rank_on_server(runner, diagnose_on_server(runner, scoring.diagnosis), scoring.rank, flt, top=1)
     assert [p.company_id for p in remote] == [p.company_id for p in local] == ["out-reducer"]
-    # gap_fit, capability and geography reasons are worded exactly as the networkx path's;
-    # chain_pull and partner_proximity reasons are shorter (documented in chainkg.graphdb.backend).
-    for name in ("gap_fit", "capability", "geography"):
-        assert remote[0].details[name].reasons == local[0].details[name].reasons
+    assert [p.model_dump() for p in remote] == [p.model_dump() for p in local]
 
 
 def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None:
@@ -47,3 +65,21 @@ def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None
     remote = cli.invoke(app, [*args, "--backend", "neo4j"])
     assert remote.exit_code == 0, remote.output
     assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_cli_rank_and_gaps_take_connection_options(pushed_tiny: object, tiny_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = settings_from()
+    for name in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    cli = CliRunner()
+    login = ["--uri", settings.uri, "--user", settings.user, "--password", settings.password]
+    for command in (["rank", "--top", "0"], ["gaps"]):
+        args = [*command, "--data", str(tiny_dir), "--format", "json"]
+        local = cli.invoke(app, args)
+        remote = cli.invoke(app, [*args, "--backend", "neo4j", *login])
+        assert remote.exit_code == 0, remote.output
+        assert json.loads(remote.stdout) == json.loads(local.stdout)
+        missing = cli.invoke(app, [*args, "--backend", "neo4j"])
+        assert missing.exit_code == 2
+        assert "未指定 Neo4j 地址：请用 --uri 或设置环境变量 NEO4J_URI" in missing.stderr
