@@ -8,9 +8,11 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from tests.conftest import BUNDLED, TINY
 
 from chainkg.diagnosis import diagnose
 from chainkg.errors import Neo4jError, NotFoundError, OutputExistsError
+from chainkg.graph import build_graph
 from chainkg.graphdb import (
     ConnectionSettings,
     cypher_literal,
@@ -21,9 +23,20 @@ from chainkg.graphdb import (
     settings_from,
     write_cypher_script,
 )
+from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.cypher_export import cypher_name
-from chainkg.graphdb.push import node_query, rel_query
+from chainkg.graphdb.push import (
+    REL_SCHEMA,
+    NodeGroup,
+    RelGroup,
+    dataset_groups,
+    graph_groups,
+    node_query,
+    rel_query,
+    wipe,
+)
 from chainkg.graphdb.queries import schema_statements
+from chainkg.load import load_valid
 from chainkg.ranking import rank
 
 
@@ -40,6 +53,10 @@ class RecordingRunner:
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         self.calls.append(("write", query, dict(params or {})))
         return [{"written": len((params or {}).get("rows", []))}]
+
+    def write_batched(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.calls.append(("batched", query, dict(params or {})))
+        return [{"n": 0}]
 
 
 def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph) -> None:
@@ -143,3 +160,78 @@ def test_named_queries_have_headers_and_parameters() -> None:
     assert list(load_query("company_paths").params) == ["company", "max_hops"]
     with pytest.raises(NotFoundError, match="没有名为「nope」的查询"):
         load_query("nope")
+
+
+def _by_key(groups: tuple[list[NodeGroup], list[RelGroup]]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    nodes, rels = groups
+    return ({(g.label, g.extra, r["id"]): r["props"] for g in nodes for r in g.rows},
+            {(g.rel_type, g.source, g.target, r["source"], r["target"]): r["props"] for g in rels for r in g.rows})
+
+
+@pytest.mark.parametrize("data", [TINY, BUNDLED], ids=["tiny", "bundled"])
+def test_dataset_groups_equal_graph_groups(data: Path) -> None:
+    dataset = load_valid(data)[0]
+    g = build_graph(dataset)
+    diagnosis = diagnose(g)
+    prospects = rank(g, diagnosis)
+    from_graph = graph_groups(g, diagnosis, prospects)
+    from_data = dataset_groups(dataset, diagnosis, prospects)
+    assert _by_key(from_data) == _by_key(from_graph)
+    assert sum(len(n.rows) for n in from_data[0]) == g.number_of_nodes()
+    assert sum(len(r.rows) for r in from_data[1]) == g.number_of_edges()
+
+
+def test_push_prune_and_wipe_delete_in_server_side_batches(tiny_graph: nx.MultiDiGraph) -> None:
+    runner = RecordingRunner()
+    push(runner, tiny_graph, [], [], batch_size=5, prune_stale=True)
+    tokens = {p["push"] for kind, _q, p in runner.calls if kind == "write" and "rows" in p}
+    assert len(tokens) == 1 and len(tokens.pop()) == 32
+    batched = [(q, p) for kind, q, p in runner.calls if kind == "batched"]
+    assert len(batched) == len(REL_SCHEMA) + 7
+    assert all("IN TRANSACTIONS OF 5 ROWS" in q and "$push" in q for q, _p in batched)
+    assert batched[0][0].startswith("MATCH (:Chain)-[x:IN_FIELD]->(:Field) WHERE x.chainkg_push IS NULL")
+    runner = RecordingRunner()
+    wipe(runner, batch_size=300)
+    assert runner.calls[0][1] == (
+        "MATCH (x:Company) CALL (x) { DETACH DELETE x } IN TRANSACTIONS OF 300 ROWS RETURN count(*) AS n")
+
+
+def test_import_files_have_typed_headers_and_quoted_values(tmp_path: Path) -> None:
+    dataset = load_valid(TINY)[0]
+    nodes, rels = dataset_groups(dataset, [], [])
+    args = write_import_files(nodes, rels, tmp_path, "tok")
+    assert args[:2] == ["--array-delimiter=|", "--multiline-fields=true"]
+    assert (tmp_path / "import.args").read_text(encoding="utf-8").splitlines() == args
+    assert len(args) == 2 + len(nodes) + len(rels)
+    local = next(a.split("=", 1)[1] for a in args if a.endswith("Company.csv") and "Local" in Path(
+        a.split("=", 1)[1]).read_text(encoding="utf-8"))
+    header, first = Path(local).read_text(encoding="utf-8").splitlines()[:2]
+    assert header.startswith('"id:ID(Company)","is_local:boolean","is_partner:boolean","name:string"')
+    assert header.endswith('"chainkg_push:string",":LABEL"')
+    # Strings quoted (an empty note is "" and stays an empty string), lists joined by "|".
+    assert first == ('"loc-anchor",true,false,"本地链主","链主","河南省","洛阳市","测试区","central_soe",'
+                     '"SH:601038","large","上市","test","","","","tok","Company|Local"')  # note, status, address
+    segments = next(tmp_path.glob("relationships-*-OPERATES_IN.csv")).read_text(encoding="utf-8").splitlines()
+    assert segments[0] == ('":START_ID(Company)",":END_ID(Segment)","role:string","products:string",'
+                           '"source:string","chainkg_push:string",":TYPE"')
+    assert len(segments) == 1 + sum(len(r.rows) for r in rels if r.rel_type == "OPERATES_IN")
+
+
+def test_cli_import_files_writes_the_importer_files(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.neo4j_cli import neo4j_app
+
+    result = CliRunner().invoke(neo4j_app, ["import-files", "--data", str(TINY), "-o", str(tmp_path / "imp")])
+    assert result.exit_code == 0, result.output
+    assert f"已写入 {tmp_path / 'imp'}（节点 28，关系 44）；导入：scripts/neo4j-server import" in result.stderr
+    args = (tmp_path / "imp" / "import.args").read_text(encoding="utf-8").splitlines()
+    # 11 node groups (segments by status, companies local or not) and 12 relationship groups.
+    assert len(args) == 2 + 11 + 12 and all(Path(a.split("=", 1)[1]).is_file() for a in args[2:])
+
+
+def test_rank_query_bounds_the_channel_search_by_max_hops() -> None:
+    from chainkg.graphdb.backend import _rank_query
+
+    text = _rank_query(2)
+    assert text.count("COOPERATES_WITH*1..2]-(a:Company)") == 2 and "*1..6]" not in text

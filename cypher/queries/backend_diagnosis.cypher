@@ -25,7 +25,7 @@ CALL (members) {
 WITH collect({s: s, ch: ch, f: f, parent: parent, members: members, local_ids: local_ids,
               strength: strength, partner_ids: partner_ids, candidates: candidates}) AS rows
 WITH rows, [r IN rows WHERE size(r.local_ids) > 0 | r.s] AS present,
-     [r IN rows WHERE size(r.local_ids) > 0 AND r.strength >= $settings.strong_threshold | r.s.id] AS strong_ids
+     [r IN rows WHERE size(r.local_ids) > 0 AND round(r.strength, 9) >= $settings.strong_threshold | r.s.id] AS strong_ids
 UNWIND rows AS r
 WITH r, present, strong_ids, rows,
      // Has a FEEDS path of at least one edge from / to a segment with local presence.
@@ -39,7 +39,7 @@ WITH r, present, strong_ids, rows,
 WITH r, has_up, has_down, strong_ids, fed, feeding,
      CASE WHEN size(r.local_ids) = 0 AND has_up AND has_down THEN 'broken'
           WHEN size(r.local_ids) = 0 THEN 'missing'
-          WHEN r.strength >= $settings.strong_threshold THEN 'strong'
+          WHEN round(r.strength, 9) >= $settings.strong_threshold THEN 'strong'
           ELSE 'weak' END AS status,
      size(reduce(acc = [], x IN [y IN rows WHERE y.s.id IN fed] |
                  acc + [c IN x.local_ids WHERE NOT c IN acc])) AS dependents

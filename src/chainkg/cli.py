@@ -14,7 +14,7 @@ import typer
 
 from chainkg import __version__
 from chainkg.import_cli import import_app
-from chainkg.neo4j_cli import neo4j_app
+from chainkg.neo4j_cli import DatabaseOpt, PasswordOpt, UriOpt, UserOpt, neo4j_app
 from chainkg.terminal import (
     ChineseCommand,
     ChineseGroup,
@@ -255,16 +255,18 @@ def gaps(
     stage: StageOpt = None, status: StatusOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
     from chainkg import filters, views
 
     if backend is Backend.neo4j:
-        from chainkg.neo4j_cli import gaps_on_server
+        from chainkg.neo4j_cli import gaps_on_server, server_settings
 
         rows = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
                               filters.resolve(stage, filters.stage_choices()),
-                              filters.resolve(status, filters.status_choices()))
+                              filters.resolve(status, filters.status_choices()),
+                              server_settings(uri, user, password, database))
         names: dict[str, str] = {}
     else:
         session = open_session(data)
@@ -338,6 +340,7 @@ def rank_command(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
+    uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
     from chainkg import views
@@ -347,7 +350,7 @@ def rank_command(
 
     title = None
     if backend is Backend.neo4j:
-        from chainkg.neo4j_cli import rank_on_server
+        from chainkg.neo4j_cli import rank_on_server, server_settings
 
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
@@ -356,7 +359,8 @@ def rank_command(
 
         base = load_scoring(data or default_data_dir()).rank
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
-        prospects = server_points(rank_on_server(data, flt, top or None), base)
+        prospects = server_points(
+            rank_on_server(data, flt, top or None, server_settings(uri, user, password, database)), base)
         names: dict[str, str] = {}
         shown: list[Prospect] = []
     else:

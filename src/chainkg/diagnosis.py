@@ -18,13 +18,25 @@ from chainkg.graph import nodes_of
 from chainkg.pool_graph import PoolGraph, segment_presence
 from chainkg.scoring import DiagnosisSettings
 
-__all__ = ["STATUS_LABELS", "SegmentDiagnosis", "Status", "diagnose"]
+__all__ = ["STATUS_LABELS", "SegmentDiagnosis", "Status", "diagnose", "shown"]
 
 Status = Literal["strong", "weak", "missing", "broken"]
 STATUS_LABELS: dict[str, str] = {
     "strong": "强链", "weak": "弱链", "missing": "缺链", "broken": "断链",
 }
 GAP_STATUSES = ("weak", "missing", "broken")
+
+
+def shown(value: float) -> float:
+    """A figure as the tool shows it: 4 places, after dropping float noise below 1e-9.
+
+    The same sum computed in another order (Python here, Cypher on the server) can differ in its
+    last bit; rounding that straight to 4 places splits ties such as 0.29565 into 0.2956 / 0.2957.
+
+    >>> shown(0.29564999999999997), shown(0.29565000000000002)
+    (0.2957, 0.2957)
+    """
+    return round(round(value, 9), 4)
 
 
 class SegmentDiagnosis(BaseModel):
@@ -119,7 +131,9 @@ def diagnose(
     def status_of(s: str) -> Status:
         if s not in present:
             return "missing"
-        return "strong" if strength[s] >= settings.strong_threshold else "weak"
+        # Rounded: a float sum depends on its order (0.3 + 0.6 + 0.1 < 1.0); the Neo4j backend
+        # compares the same way.
+        return "strong" if round(strength[s], 9) >= settings.strong_threshold else "weak"
 
     base_status = {s: status_of(s) for s in segments}
     rows: list[SegmentDiagnosis] = []
@@ -152,7 +166,7 @@ def diagnose(
             segment_id=node["id"], segment=node["name"], chain_id=chain["id"], chain=chain["name"],
             field_id=chain["field"], field=taxonomy.nodes[f"Field:{chain['field']}"]["name"],
             stage=node["stage"], parent_id=node.get("parent"), status=status,
-            severity=round(factor * base, 4), strength=round(strength[s], 4),
+            severity=shown(factor * base), strength=shown(strength[s]),
             local_companies=sorted(local_roles[s]),
             partner_companies=sorted(presence[ids[s]].partners),
             candidate_count=presence[ids[s]].outside, extends=extends,

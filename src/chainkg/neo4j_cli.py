@@ -9,27 +9,31 @@ from __future__ import annotations
 import json
 import re
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import networkx as nx
 import typer
+from rich.progress import Progress
+from rich.table import Table
 
+from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ChainkgError
+from chainkg.filters import make_choices, resolve, split_values
+from chainkg.graph import build_graph
+from chainkg.load import default_data_dir, load_scoring, load_valid
+from chainkg.models import DataSet
+from chainkg.ranking import Prospect, RankFilter, rank
+from chainkg.scoring import Scoring
 from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_csv
 
 if TYPE_CHECKING:
-    import networkx as nx
+    from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner
+    from chainkg.graphdb.queries import NamedQuery
 
-    from chainkg.diagnosis import SegmentDiagnosis
-    from chainkg.graphdb import connection, queries
-    from chainkg.ranking import Prospect, RankFilter
-    from chainkg.scoring import Scoring
-
-# The Neo4j driver, networkx and the analysis are imported inside the commands, so that
-# chainkg --version / --help (which must build this sub-app) stay fast.
-
-__all__ = ["gaps_on_server", "neo4j_app", "rank_on_server"]
+__all__ = ["gaps_on_server", "neo4j_app", "rank_on_server", "server_settings"]
 
 neo4j_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=ChineseGroup,
                         help="Neo4j：推送图谱、导出 Cypher 脚本、运行命名查询。")
@@ -51,6 +55,7 @@ DatabaseOpt = Annotated[str | None, typer.Option(
 
 @dataclass
 class _Analysed:
+    dataset: DataSet
     graph: nx.MultiDiGraph
     scoring: Scoring
     diagnosis: list[SegmentDiagnosis]
@@ -58,21 +63,25 @@ class _Analysed:
 
 
 def _analyse(data: Path | None) -> _Analysed:
-    from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
-    from chainkg.load import default_data_dir, load_scoring, load_valid
-    from chainkg.ranking import rank
-
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
     g = build_graph(dataset)
     diagnosis = diagnose(g, scoring.diagnosis)
-    return _Analysed(g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+    return _Analysed(dataset, g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+
+
+def server_settings(uri: str | None = None, user: str | None = None, password: str | None = None,
+                    database: str | None = None) -> ConnectionSettings:
+    """Where ``--backend neo4j`` connects: the options, else the NEO4J_* variables."""
+    # chainkg.graphdb (and the neo4j driver) is imported only by commands that use it.
+    from chainkg.graphdb import connection
+
+    return connection.settings_from(uri, user, password, database)
 
 
 def _connect(uri: str | None = None, user: str | None = None, password: str | None = None,
-             database: str | None = None) -> connection.Neo4jRunner:
+             database: str | None = None) -> Neo4jRunner:
     from chainkg.graphdb import connection
 
     return connection.connect(connection.settings_from(uri, user, password, database))
@@ -83,13 +92,12 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
 def push_command(
     data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", metavar="行数", help="每个事务写入的行数")] = 1000,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="行数", help="每个事务写入的行数")] = 10000,
     wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="推送后删除数据文件中已没有的 chainkg 节点和关系")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
-    """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行。"""
-    from rich.progress import Progress
-
+    """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
     from chainkg.graphdb.push import push as push_graph
     from chainkg.graphdb.push import wipe as wipe_graph
 
@@ -101,16 +109,38 @@ def push_command(
             err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
-            counts = push_graph(runner, analysed.graph, analysed.diagnosis, analysed.prospects, batch_size,
-                                lambda done, total: bar.update(task, completed=done, total=total))
+            counts = push_graph(runner, analysed.dataset, analysed.diagnosis, analysed.prospects, batch_size,
+                                lambda done, total: bar.update(task, completed=done, total=total), prune)
     stale = sum(counts["nodes"].values()) - analysed.graph.number_of_nodes()
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
-                  "下面的计数包含它们；用 --wipe 先清除再推送", markup=False, highlight=False)
+                  "下面的计数包含它们；用 --prune 删除数据文件中已没有的节点和关系，或用 --wipe 先清除再推送",
+                  markup=False, highlight=False)
     nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
     rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
     print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
           f"关系 {sum(counts['relationships'].values())}（{rels}）")
+
+
+@neo4j_app.command("import-files", cls=ChineseCommand)
+@handle_errors
+def import_files_command(
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="目录", help="输出目录（CSV 文件和 import.args）")],
+    data: DataOpt = None,
+) -> None:
+    """为空库首次装载写出 Neo4j 离线批量导入（neo4j-admin database import full）的文件。
+
+    之后运行 scripts/neo4j-server import 目录（会停止服务器、替换 neo4j 库并重新启动），
+    再运行 chainkg neo4j push 建立约束和索引。
+    """
+    from chainkg.graphdb.bulk import write_import_files
+    from chainkg.graphdb.push import dataset_groups
+
+    analysed = _analyse(data)
+    nodes, rels = dataset_groups(analysed.dataset, analysed.diagnosis, analysed.prospects)
+    write_import_files(nodes, rels, output, uuid.uuid4().hex)
+    err.print(f"已写入 {output}（节点 {sum(len(g.rows) for g in nodes)}，关系 {sum(len(g.rows) for g in rels)}）；"
+              f"导入：scripts/neo4j-server import {output}", markup=False, highlight=False)
 
 
 @neo4j_app.command("export-cypher", cls=ChineseCommand)
@@ -121,9 +151,9 @@ def export_cypher_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
+    analysed = _analyse(data)
     from chainkg.graphdb import cypher_export
 
-    analysed = _analyse(data)
     count = cypher_export.write_cypher_script(output, analysed.graph, analysed.diagnosis,
                                               analysed.prospects, force)
     err.print(f"已写入 {output}（{count} 条语句）", markup=False, highlight=False)
@@ -143,7 +173,7 @@ def _param(text: str) -> tuple[str, Any]:
 _DEFAULT_INT = re.compile(r"\(default (\d+)")
 
 
-def _check_params(query: queries.NamedQuery, values: dict[str, Any]) -> None:
+def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
     """Required parameters present and non-empty, integer ones integers; each with its own message.
 
     A parameter is optional when its header line gives a default or allows null; one whose
@@ -175,12 +205,10 @@ def query_command(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="格式", help="table、json 或 csv")] = "table",
 ) -> None:
     """运行 cypher/queries/ 中的命名查询，以表格、JSON 或 CSV 输出。"""
-    if fmt not in ("table", "json", "csv"):
-        raise ChainkgError(f"--format 没有「{fmt}」；允许的取值：table、json、csv")
-    from rich.table import Table
-
     from chainkg.graphdb import queries
 
+    if fmt not in ("table", "json", "csv"):
+        raise ChainkgError(f"--format 没有「{fmt}」；允许的取值：table、json、csv")
     if name is None:
         for q in queries.list_queries():
             args = " ".join(f"{p}=…" for p in q.params)
@@ -207,9 +235,8 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _on_server(runner: connection.QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
+def _on_server(runner: QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
     """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
-    from chainkg.filters import make_choices, resolve
     from chainkg.graphdb import queries
 
     if not values:
@@ -220,26 +247,28 @@ def _on_server(runner: connection.QueryRunner, label: str, option: str, values: 
 
 
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
-                   stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
-    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first)."""
-    from chainkg.filters import split_values
-    from chainkg.graphdb import backend
-    from chainkg.load import default_data_dir, load_scoring
+                   stage: list[str] | None, status: list[str] | None,
+                   settings: ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
+    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first).
+
+    ``settings`` default to the NEO4J_* variables.
+    """
+    from chainkg.graphdb import backend, connection
 
     scoring = load_scoring(data or default_data_dir())
-    with _connect() as runner:
+    with connection.connect(settings or connection.settings_from()) as runner:
         return backend.diagnose_on_server(runner, scoring.diagnosis, _on_server(runner, "Field", "--field", field),
                                           _on_server(runner, "Chain", "--chain", chain),
                                           split_values(stage), split_values(status))
 
 
-def rank_on_server(data: Path | None, flt: RankFilter, top: int | None) -> list[Prospect]:
+def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
+                   settings: ConnectionSettings | None = None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
-    from chainkg.graphdb import backend
-    from chainkg.load import default_data_dir, load_scoring
+    from chainkg.graphdb import backend, connection
 
     scoring = load_scoring(data or default_data_dir())
-    with _connect() as runner:
+    with connection.connect(settings or connection.settings_from()) as runner:
         flt = flt.model_copy(update={
             "fields": _on_server(runner, "Field", "--field", flt.fields),
             "chains": _on_server(runner, "Chain", "--chain", flt.chains),

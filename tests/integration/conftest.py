@@ -7,6 +7,7 @@ except under CI (env CI set), where a missing server is a failure.
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +16,10 @@ import pytest
 
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import Neo4jError
-from chainkg.graph import build_graph
+from chainkg.graph import build_graph, graph_stats
 from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
 from chainkg.load import load_scoring, load_valid
+from chainkg.models import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
 from chainkg.ranking import Prospect, rank
 from chainkg.scoring import LEGACY_RANK, Scoring
 
@@ -65,3 +67,54 @@ def pushed_tiny(runner: Neo4jRunner, tiny_dir: Path) -> Analysed:
     analysed = analyse(tiny_dir)
     push(runner, *analysed[:3])
     return analysed
+
+
+def synthetic(base: DataSet, companies: int, relations: int, seed: int = 7) -> DataSet:
+    """``base`` plus seeded synthetic companies, segment links and relations (a few thousand rows).
+
+    About 5 % of the new companies are local; relations are dense enough that many companies
+    have several equally short channels, which exercises the tie-breaking of the channel search.
+    """
+    rng = random.Random(seed)
+    region = base.region
+    segments = [s.id for s in base.segments]
+    new = []
+    for i in range(companies):
+        local = rng.random() < 0.05
+        new.append(Company(
+            id=f"synth-{i:05d}", name=f"合成企业{i:05d}", source="test",
+            province=region.province if local else rng.choice(["江苏省", "湖北省", "广东省", ""]),
+            city=region.city if local else "", district=region.district if local else "",
+            scale=rng.choice(SCALES), tags=tuple(t for t in ("专精特新", "小巨人") if rng.random() < 0.1),
+        ))
+    links = [CompanySegment(company_id=c.id, segment_id=s, role=rng.choice(ROLES), source="test")
+             for c in new for s in rng.sample(segments, rng.randint(1, 3))]
+    ids = [c.id for c in (*base.companies, *new)]
+    triples: dict[tuple[str, str, str], Relation] = {(r.from_id, r.type, r.to_id): r for r in base.relations}
+    while len(triples) < len(base.relations) + relations:
+        a, b = rng.sample(ids, 2)
+        kind = rng.choice(RELATION_TYPES)
+        triples.setdefault((a, kind, b), Relation(from_id=a, type=kind, to_id=b, source="test"))
+    return base.model_copy(update={
+        "companies": (*base.companies, *new), "company_segments": (*base.company_segments, *links),
+        "relations": tuple(triples.values()),
+    })
+
+
+def without(data: DataSet, company_ids: set[str], relations: int = 0) -> DataSet:
+    """``data`` without some companies (and everything that names them) and its first ``relations`` relations."""
+    return data.model_copy(update={
+        "companies": tuple(c for c in data.companies if c.id not in company_ids),
+        "company_segments": tuple(cs for cs in data.company_segments if cs.company_id not in company_ids),
+        "relations": tuple(r for r in data.relations[relations:]
+                           if r.from_id not in company_ids and r.to_id not in company_ids),
+        "projects": tuple(p for p in data.projects if p.company_id not in company_ids),
+        "region": data.region.model_copy(update={
+            "partners": tuple(p for p in data.region.partners if p.company not in company_ids)}),
+    })
+
+
+def counts_of(data: DataSet) -> dict[str, dict[str, int]]:
+    """What server_counts must say after pushing ``data`` alone (graph_stats of its graph)."""
+    stats = graph_stats(build_graph(data))
+    return {"nodes": stats["nodes"], "relationships": stats["relationships"]}

@@ -1,7 +1,9 @@
 """chainkg in Neo4j: connect, push, export a .cypher script, named queries, server-side analysis.
 
     connection     QueryRunner protocol, Neo4jRunner, connect() with one-line errors
-    push           schema + batched UNWIND … MERGE writes, server_counts, wipe
+    rows           the push rows straight from the DataSet, one function per group
+    push           schema + batched UNWIND … MERGE writes, prune, server_counts, wipe
+    bulk           the same rows as files for the offline importer (neo4j-admin database import)
     cypher_export  the same graph as a parameter-free .cypher script
     queries        cypher/queries/*.cypher loaded by name
     backend        diagnosis and ranking computed by Cypher (--backend neo4j)
@@ -10,9 +12,10 @@
 from __future__ import annotations
 
 from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
+from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner, connect, settings_from
 from chainkg.graphdb.cypher_export import cypher_literal, export_statements, write_cypher_script
-from chainkg.graphdb.push import graph_groups, push, server_counts, wipe
+from chainkg.graphdb.push import dataset_groups, graph_groups, prune, push, push_groups, server_counts, wipe
 from chainkg.graphdb.queries import NamedQuery, cypher_dir, list_queries, load_query, run_named
 
 __all__ = [
@@ -23,16 +26,20 @@ __all__ = [
     "connect",
     "cypher_dir",
     "cypher_literal",
+    "dataset_groups",
     "diagnose_on_server",
     "export_statements",
     "graph_groups",
     "list_queries",
     "load_query",
+    "prune",
     "push",
+    "push_groups",
     "rank_on_server",
     "run_named",
     "server_counts",
     "settings_from",
     "wipe",
     "write_cypher_script",
+    "write_import_files",
 ]

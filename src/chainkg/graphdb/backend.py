@@ -3,7 +3,8 @@
 ``diagnose_on_server`` runs ``cypher/queries/backend_diagnosis.cypher``: statuses,
 strength, severity, 延链 neighbours — everything of chainkg.diagnosis. ``rank_on_server``
 runs ``backend_rank.cypher``, which computes all five components (gap_fit, capability,
-chain_pull, partner_proximity via shortestPath, geography) and the pipeline stage.
+chain_pull, partner_proximity via the company's own relation paths of at most max_hops,
+geography) and the pipeline stage.
 Python finishes what is formatting, not analysis: rounding to 4 places, the weighted sum,
 the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights always come from
 the scoring settings, passed as parameters.
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainkg.diagnosis import SegmentDiagnosis
+from chainkg.diagnosis import SegmentDiagnosis, shown
 from chainkg.graphdb.connection import QueryRunner
-from chainkg.graphdb.queries import run_named
+from chainkg.graphdb.queries import load_query, run_named
 from chainkg.ranking import (
     COMPONENTS,
     LANDED_STAGES,
@@ -46,7 +47,7 @@ def diagnose_on_server(
         "stages": stages, "statuses": statuses,
     })
     result = [SegmentDiagnosis(**{
-        **row, "severity": round(row["severity"], 4), "strength": round(row["strength"], 4),
+        **row, "severity": shown(row["severity"]), "strength": shown(row["strength"]),
         "local_companies": sorted(row["local_companies"]),
         "partner_companies": sorted(row["partner_companies"]), "extends": sorted(row["extends"]),
     }) for row in rows]
@@ -64,46 +65,109 @@ def rank_on_server(
     gaps = gap_segments(diagnosis, flt)
     names = {d.segment_id: d.segment for d in diagnosis}
     home = next((r["province"] for r in runner.run("MATCH (r:Region) RETURN r.province AS province LIMIT 1")), "")
-    rows = run_named(runner, "backend_rank", {
+    params = {
         "settings": settings.model_dump(mode="json"),
-        "gaps": [{"id": d.segment_id, "severity": d.severity} for d in gaps.values()],
+        "gaps": {d.segment_id: d.severity for d in gaps.values()},
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
         "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
-    })
-    prospects: list[Prospect] = []
-    weights = settings.weights
-    for row in rows:
-        reasons = _reasons(row, gaps, names, home, settings)
-        details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
-                                   reasons=reasons[name]) for name in COMPONENTS}
-        flat = [r for name in COMPONENTS for r in reasons[name]]
-        if row["pipeline_stage"]:
-            flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
-        prospects.append(Prospect(
-            rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
-            city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
-            components={n: c.value for n, c in details.items()},
-            fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
-            pipeline_stage=row["pipeline_stage"], details=details,
-        ))
-    prospects.sort(key=lambda p: (-p.score, p.company_id))
+    }
+    query = _rank_query(settings.max_hops)
+    status = {d.segment_id: d for d in diagnosis}
+    # The server orders by its own score and returns the best `limit` rows. Its rounding may
+    # differ from Python's in the last place (HALF_UP on decimals vs. on binary floats), so
+    # rows are fetched until the last one is clearly below the top-th exact score.
+    limit = _ALL if top is None else top + 50
+    while True:
+        rows = runner.run(query, {**params, "limit": limit})
+        prospects = sorted((_prospect(row, gaps, status, names, home, settings) for row in rows),
+                           key=lambda p: (-p.score, p.company_id))
+        if top is None or len(rows) < limit or not prospects:
+            break
+        kth = prospects[min(top, len(prospects)) - 1].score
+        if rows[-1]["score"] < kth - _SCORE_MARGIN:
+            break
+        limit *= 4
     if top is not None:
         prospects = prospects[:top]
     return [p.model_copy(update={"rank": i}) for i, p in enumerate(prospects, start=1)]
 
 
+# LIMIT for "every row" (Cypher's LIMIT takes no null).
+_ALL = 2**62
+# Far more than the server's and Python's rounding of one score can differ (5 components × 1e-4).
+_SCORE_MARGIN = 0.001
+
+
+def _prospect(
+    row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
+    names: dict[str, str], home: str, settings: RankSettings,
+) -> Prospect:
+    """One row of backend_rank as the Prospect chainkg.ranking.rank makes of the same company."""
+    reasons = _reasons(row, gaps, status, names, home, settings)
+    weights = settings.weights
+    details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
+                               reasons=reasons[name]) for name in COMPONENTS}
+    flat = [r for name in COMPONENTS for r in reasons[name]]
+    if row["pipeline_stage"]:
+        flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
+    return Prospect(
+        rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
+        city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
+        components={n: c.value for n, c in details.items()},
+        fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
+        pipeline_stage=row["pipeline_stage"], details=details,
+    )
+
+
+_CHANNEL_QUANTIFIER = "*1..6]-(a:Company)"
+
+
+def _rank_query(max_hops: int) -> str:
+    """backend_rank with the channel search bounded by ``max_hops`` (Cypher takes no parameter there)."""
+    text = load_query("backend_rank").text
+    if text.count(_CHANNEL_QUANTIFIER) != 2:
+        raise RuntimeError("backend_rank.cypher: the channel bound *1..6 was not found twice")
+    # max_hops is an int in 1..6 (RankSettings validates it), so the text stays a fixed shape.
+    return text.replace(_CHANNEL_QUANTIFIER, f"*1..{int(max_hops)}]-(a:Company)")
+
+
+def _chain_pull_reasons(row: dict[str, Any], status: dict[str, SegmentDiagnosis]) -> list[str]:
+    """链主带动 / 本地需求 / 本地配套, in the order and words of chainkg.ranking's chain_pull."""
+    reasons = []
+    # Outgoing relations first, then incoming; each by the local company's id, then type.
+    for r in sorted(row["local_relations"], key=lambda r: (not r["outgoing"], r["id"], r["type"])):
+        name, kind, outgoing = r["company"], r["type"], r["outgoing"]
+        if (outgoing and kind == "SUPPLIES") or (not outgoing and kind == "CUSTOMER_OF"):
+            reasons.append(f"链主带动：向本地企业「{name}」供货")
+        elif (outgoing and kind == "CUSTOMER_OF") or (not outgoing and kind == "SUPPLIES"):
+            reasons.append(f"链主带动：采购本地企业「{name}」的产品")
+        else:
+            reasons.append(f"链主带动：与本地企业「{name}」有{RELATION_LABELS[kind]}关系")
+    seen: set[str] = set()
+    # The company's segments by id; each one's FEEDS edges by (source id, target id).
+    for f in sorted(row["feeds"], key=lambda f: (f["segment"], f["source"], f["target"])):
+        own = f["segment"]
+        other = f["target"] if f["source"] == own else f["source"]
+        diag = status.get(other)
+        if diag is None or diag.status not in ("strong", "weak") or other in seen:
+            continue
+        seen.add(other)
+        if f["source"] == own:
+            reasons.append(f"本地需求：其「{f['segment_name']}」供给本区{diag.status_label}「{diag.segment}」")
+        else:
+            reasons.append(f"本地配套：本区{diag.status_label}「{diag.segment}」供给其「{f['segment_name']}」")
+    return reasons
+
+
 def _reasons(
-    row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], names: dict[str, str], home: str,
-    settings: RankSettings,
+    row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
+    names: dict[str, str], home: str, settings: RankSettings,
 ) -> dict[str, list[str]]:
     """The reason sentences, worded as in chainkg.ranking from the facts the query returned."""
     gap_fit = [r for fill in row["fills"]
                for r in gap_reasons(gaps[fill["id"]], fill["role"], lambda s: names.get(s, s))]
-    chain_pull = [
-        f"链主带动：与本地企业「{r['company']}」有{RELATION_LABELS[r['type']]}关系"
-        for r in sorted(row["local_relations"], key=lambda r: (r["company"], r["type"]))
-    ]
+    chain_pull = _chain_pull_reasons(row, status)
     facts = row["facts"]
     if facts["is_partner"]:
         proximity = ["对接渠道：本身是本区战略合作伙伴"]

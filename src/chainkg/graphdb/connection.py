@@ -70,6 +70,10 @@ class QueryRunner(Protocol):
         """Run one query in a managed write transaction (retried on transient errors)."""
         ...
 
+    def write_batched(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one query in an auto-commit transaction, the only kind ``CALL { … } IN TRANSACTIONS`` runs in."""
+        ...
+
 
 @dataclass(frozen=True)
 class ConnectionSettings:
@@ -121,6 +125,11 @@ class Neo4jRunner:
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         with _mapped_errors(self.database), self.driver.session(database=self.database) as session:
             return session.execute_write(_collect, query, dict(params or {}))
+
+    def write_batched(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        # Not retried as a unit: the batches it committed stay, and running it again finishes it.
+        with _mapped_errors(self.database), self.driver.session(database=self.database) as session:
+            return [record.data() for record in session.run(query, dict(params or {}))]
 
     def close(self) -> None:
         self.driver.close()

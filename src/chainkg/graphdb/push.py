@@ -6,6 +6,14 @@ graph and a push that died half-way converges when run again. Labels and relatio
 types come only from the fixed whitelists below, never from data; values are always
 parameters.
 
+Each push stamps what it writes with a fresh ``chainkg_push`` token. ``prune`` (run only
+after every batch of a push has been written) deletes the chainkg nodes and relationships
+that do not carry the token: what is no longer in the files. A push that crashed leaves
+a mix of tokens; the next complete push stamps every current row again, so its prune
+removes exactly the stale rest. ``wipe`` and ``prune`` delete with
+``CALL { … } IN TRANSACTIONS`` so no transaction grows with the data (the server's
+per-transaction memory limit stays untouched at a million companies).
+
 Each Segment also gets a status label (:Strong/:Weak/:Missing/:Broken) and each local
 Company a :Local label, because Browser styles (.grass) can colour by label but not by
 property value.
@@ -13,6 +21,7 @@ property value.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,16 +34,23 @@ from chainkg.errors import Neo4jError
 from chainkg.graph import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements
+from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, dataset_rows
+from chainkg.models import DataSet
 from chainkg.ranking import Prospect
 
 __all__ = [
+    "PUSH_PROPERTY",
+    "REL_SCHEMA",
     "REL_TYPES",
     "STATUS_NODE_LABELS",
     "NodeGroup",
     "RelGroup",
+    "dataset_groups",
     "graph_groups",
     "node_query",
+    "prune",
     "push",
+    "push_groups",
     "rel_query",
     "server_counts",
     "wipe",
@@ -42,10 +58,19 @@ __all__ = [
 
 REL_TYPES = ("IN_FIELD", "IN_CHAIN", "PART_OF", "FEEDS", "OPERATES_IN", "LOCATED_IN", "BY",
              "TARGETS", "IN_PARK", *COMPANY_RELATION_TYPES)
-STATUS_NODE_LABELS = {"strong": "Strong", "weak": "Weak", "missing": "Missing", "broken": "Broken"}
-LOCAL_LABEL = "Local"
+# Every (type, source label, target label) chainkg writes: what prune looks at.
+REL_SCHEMA = (
+    ("IN_FIELD", "Chain", "Field"), ("IN_CHAIN", "Segment", "Chain"), ("PART_OF", "Segment", "Segment"),
+    ("FEEDS", "Segment", "Segment"), ("OPERATES_IN", "Company", "Segment"), ("LOCATED_IN", "Company", "Region"),
+    ("PARTNERS_WITH", "Region", "Company"), ("BY", "Project", "Company"), ("TARGETS", "Project", "Segment"),
+    ("IN_PARK", "Project", "Park"), *((t, "Company", "Company") for t in COMPANY_RELATION_TYPES),
+)
+# The property that tells which push wrote a node or relationship last.
+PUSH_PROPERTY = "chainkg_push"
 # Labels a node may get besides its own, per label: all are removed before the right one is set.
 EXTRA_LABELS = {"Segment": tuple(STATUS_NODE_LABELS.values()), "Company": (LOCAL_LABEL,)}
+# Delete order of wipe: companies first, so the taxonomy nodes have few relationships left.
+_WIPE_ORDER = ("Company", "Project", "Segment", "Chain", "Field", "Region", "Park")
 
 Progress = Callable[[int, int], None]
 
@@ -82,11 +107,12 @@ def node_query(label: str, extra: str | None) -> str:
     >>> print(node_query("Park", None))
     UNWIND $rows AS row
     MERGE (n:Park {id: row.id})
-    SET n = row.props
+    SET n = row.props, n.chainkg_push = $push
     RETURN count(n) AS written
     """
     label = _checked(label, LABELS)
-    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})", "SET n = row.props"]
+    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})",
+             f"SET n = row.props, n.{PUSH_PROPERTY} = $push"]
     extras = EXTRA_LABELS.get(label, ())
     if extras:
         lines.append("REMOVE n:" + ":".join(extras))
@@ -104,7 +130,7 @@ def rel_query(rel_type: str, source: str, target: str) -> str:
         f"MATCH (a:{_checked(source, LABELS)} {{id: row.source}})",
         f"MATCH (b:{_checked(target, LABELS)} {{id: row.target}})",
         f"MERGE (a)-[r:{rel_type}]->(b)",
-        "SET r = row.props",
+        f"SET r = row.props, r.{PUSH_PROPERTY} = $push",
         "RETURN count(r) AS written",
     ])
 
@@ -152,35 +178,104 @@ def graph_groups(
     return list(nodes.values()), list(rels.values())
 
 
+def dataset_groups(
+    data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
+) -> tuple[list[NodeGroup], list[RelGroup]]:
+    """The write groups of a validated data set: as ``graph_groups(build_graph(data), …)``, without the graph.
+
+    A relationship given twice (same ends and type) is written once, the later row winning,
+    as the graph keeps it.
+    """
+    node_rows, rel_rows = dataset_rows(data, diagnosis, prospects)
+    nodes: dict[tuple[str, str | None], NodeGroup] = {}
+    for label, extra, row in node_rows:
+        group = nodes.get((label, extra))
+        if group is None:
+            group = nodes[(label, extra)] = NodeGroup(label, extra)
+        group.rows.append(row)
+    rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = {}
+    for rel_type, source, target, rel_row in rel_rows:
+        rels.setdefault((rel_type, source, target), {})[(rel_row["source"], rel_row["target"])] = rel_row
+    return list(nodes.values()), [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()]
+
+
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
 
 def push(
-    runner: QueryRunner, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis],
-    prospects: list[Prospect], batch_size: int = 1000, progress: Progress | None = None,
+    runner: QueryRunner, source: nx.MultiDiGraph | DataSet, diagnosis: list[SegmentDiagnosis],
+    prospects: list[Prospect], batch_size: int = 10000, progress: Progress | None = None,
+    prune_stale: bool = False,
 ) -> dict[str, dict[str, int]]:
-    """Create the schema, merge every node then every relationship; return server counts.
+    """Push a graph or a validated data set (the rows are the same); return server counts.
 
     ``progress(done, total)`` is called after each batch (rows written so far, all rows).
+    With ``prune_stale`` the chainkg nodes and relationships that are not in ``source``
+    are deleted afterwards, so the server holds exactly the data set.
+    """
+    if isinstance(source, DataSet):
+        node_groups, rel_groups = dataset_groups(source, diagnosis, prospects)
+    else:
+        node_groups, rel_groups = graph_groups(source, diagnosis, prospects)
+    return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale)
+
+
+def push_groups(
+    runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
+    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None,
+) -> dict[str, dict[str, int]]:
+    """Create the schema, merge every node then every relationship in batches; prune; return server counts.
+
+    ``token`` (default: a fresh random one) is what this push stamps on every row.
     """
     if batch_size < 1:
         raise Neo4jError("批大小必须至少为 1（--batch-size）")
     for statement in schema_statements():
         runner.write(statement)
-    node_groups, rel_groups = graph_groups(g, diagnosis, prospects)
+    token = token or uuid.uuid4().hex
     work = [(node_query(n.label, n.extra), n.rows) for n in node_groups]
     work += [(rel_query(r.rel_type, r.source, r.target), r.rows) for r in rel_groups]
     total = sum(len(rows) for _q, rows in work)
     done = 0
     for query, rows in work:
         for batch in _batches(rows, batch_size):
-            runner.write(query, {"rows": batch})
+            runner.write(query, {"rows": batch, "push": token})
             done += len(batch)
             if progress is not None:
                 progress(done, total)
+    if prune_stale:
+        prune(runner, token, batch_size)
     return server_counts(runner)
+
+
+def _delete_in_batches(runner: QueryRunner, match: str, variable: str, delete: str, batch_size: int,
+                       params: dict[str, Any] | None = None) -> int:
+    # CALL { … } IN TRANSACTIONS commits every batch_size rows: memory stays flat however
+    # much is deleted, and a run cut short is finished by running it again.
+    rows = runner.write_batched(
+        f"{match} CALL ({variable}) {{ {delete} }} IN TRANSACTIONS OF {int(batch_size)} ROWS "
+        "RETURN count(*) AS n", params or {})
+    return int(rows[0]["n"]) if rows else 0
+
+
+def prune(runner: QueryRunner, token: str, batch_size: int = 10000) -> dict[str, int]:
+    """Delete the chainkg relationships, then nodes, not written by the push ``token``; return the counts.
+
+    Relationships go first, so a stale node has (almost) nothing left to detach.
+    """
+    stale = f"x.{PUSH_PROPERTY} IS NULL OR x.{PUSH_PROPERTY} <> $push"
+    rels = 0
+    for rel_type, source, target in REL_SCHEMA:
+        rels += _delete_in_batches(
+            runner, f"MATCH (:{_checked(source, LABELS)})-[x:{_checked(rel_type, REL_TYPES)}]->"
+            f"(:{_checked(target, LABELS)}) WHERE {stale}", "x", "DELETE x", batch_size, {"push": token})
+    nodes = 0
+    for label in _WIPE_ORDER:
+        nodes += _delete_in_batches(runner, f"MATCH (x:{_checked(label, LABELS)}) WHERE {stale}", "x",
+                                    "DETACH DELETE x", batch_size, {"push": token})
+    return {"nodes": nodes, "relationships": rels}
 
 
 def server_counts(runner: QueryRunner) -> dict[str, dict[str, int]]:
@@ -190,21 +285,24 @@ def server_counts(runner: QueryRunner) -> dict[str, dict[str, int]]:
         rows = runner.run(f"MATCH (n:{label}) RETURN count(n) AS n")
         if rows[0]["n"]:
             nodes[label] = rows[0]["n"]
-    any_label = "|".join(LABELS)
     rels: dict[str, int] = defaultdict(int)
-    for row in runner.run(f"MATCH (:{any_label})-[r]->(:{any_label}) RETURN type(r) AS type, count(r) AS n"):
-        rels[row["type"]] += row["n"]
+    # Counted per (type, source label, target label) of the schema: each is a count-store
+    # lookup or one scan of that type, not a scan of every relationship of the database.
+    for rel_type, source, target in REL_SCHEMA:
+        rows = runner.run(f"MATCH (:{source})-[r:{rel_type}]->(:{target}) RETURN count(r) AS n")
+        if rows and rows[0]["n"]:
+            rels[rel_type] += rows[0]["n"]
     return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
 
 
-def wipe(runner: QueryRunner, batch_size: int = 10000) -> int:
-    """Delete every node with a chainkg label (and its relationships), in batches; return the count."""
+def wipe(runner: QueryRunner, batch_size: int = 1000) -> int:
+    """Delete every node with a chainkg label (and its relationships), in batches; return the count.
+
+    Companies go first: after them the segments have only their taxonomy relationships left,
+    so no batch holds a segment with hundreds of thousands of relationships.
+    """
     deleted = 0
-    for label in LABELS:
-        while True:
-            rows = runner.write(f"MATCH (n:{label}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
-                                {"limit": batch_size})
-            deleted += rows[0]["n"] if rows else 0
-            if not rows or rows[0]["n"] == 0:
-                break
+    for label in _WIPE_ORDER:
+        deleted += _delete_in_batches(runner, f"MATCH (x:{_checked(label, LABELS)})", "x", "DETACH DELETE x",
+                                      batch_size)
     return deleted

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""The Neo4j stages of the scaling benchmark, timed against a real server.
+
+``run_neo4j_stages(data_dir, runner)`` takes one generated data directory (the layout of
+graph_data/) and a connected QueryRunner, and returns one row per stage:
+
+* ``push``          batched UNWIND … MERGE of every node and relationship into an empty database
+* ``naive``         the row-at-a-time loop (one MERGE per relationship, one transaction each) on a
+                    sample of ``naive_sample`` relationships deleted beforehand; its rate is the
+                    baseline the batched push is compared with
+* ``repush``        the same push again, everything already there (MERGE finds, SET rewrites)
+* ``prune``         a push of the data set without 1 % of its companies, then ``prune``: deletes
+                    exactly those companies and their relationships
+* ``wipe``          ``push --wipe``'s delete of every chainkg node, in server-side batches
+* ``bulk_import``   with ``bulk_import=True`` (our scripts/neo4j-server only): the same first load by
+                    Neo4j's offline importer: ``import-files``, ``scripts/neo4j-server import`` (stop,
+                    import, start) and the schema, each timed
+* ``diagnose_server`` / ``rank_server``  ``gaps`` / ``rank --top 100 --backend neo4j``'s work
+                    (the diagnosis is recomputed on the server before the ranking, as the CLI does)
+* ``parity``        with ``parity=True`` (up to 100k companies): whether the server's diagnosis and
+                    top 100 (with every reason) equal the networkx path's
+
+Every figure comes from one run; the server's own settings decide its speed (the README
+gives them). Standalone::
+
+    CHAINKG_NEO4J_HEAP=3g CHAINKG_NEO4J_PAGECACHE=2g scripts/neo4j-server start
+    eval "$(scripts/neo4j-server env)"
+    python benchmarks/neo4j_stages.py DIR [DIR …] [--parity] [--rank-max N]
+
+DIR is a data directory made by ``scripts/benchmark.py --out`` (``companies-N/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from chainkg.graphdb import QueryRunner, connect, settings_from
+from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
+from chainkg.graphdb.bulk import write_import_files
+from chainkg.graphdb.push import (
+    NodeGroup,
+    RelGroup,
+    dataset_groups,
+    prune,
+    push_groups,
+    rel_query,
+    server_counts,
+    wipe,
+)
+from chainkg.graphdb.queries import schema_statements
+from chainkg.load import load_scoring, load_valid
+from chainkg.models import DataSet
+
+__all__ = ["markdown", "run_neo4j_stages"]
+
+BATCH_SIZE = 10000
+
+
+def _timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - start
+
+
+def _sample(rel_groups: list[RelGroup], size: int) -> list[tuple[RelGroup, dict[str, Any]]]:
+    """``size`` relationships spread evenly over all groups (by share of rows)."""
+    rows = [(g, row) for g in rel_groups for row in g.rows]
+    step = max(1, len(rows) // size)
+    return rows[::step][:size]
+
+
+def _naive(runner: QueryRunner, sample: list[tuple[RelGroup, dict[str, Any]]]) -> float:
+    """Delete the sample's relationships, then MERGE them back one row per transaction; return seconds."""
+    for group, row in sample:
+        runner.write(f"MATCH (:{group.source} {{id: $s}})-[r:{group.rel_type}]->(:{group.target} {{id: $t}}) "
+                     "DELETE r", {"s": row["source"], "t": row["target"]})
+    start = time.perf_counter()
+    for group, row in sample:
+        runner.write(rel_query(group.rel_type, group.source, group.target), {"rows": [row], "push": "naive"})
+    return time.perf_counter() - start
+
+
+def _without_companies(data: DataSet, share: float) -> tuple[DataSet, int]:
+    """The data set without every 1/share-th outside company (and the rows that name them)."""
+    step = round(1 / share)
+    gone = {c.id for i, c in enumerate(data.companies) if i % step == 1 and not data.is_local(c)}
+    gone -= {p.company for p in data.region.partners}
+    smaller = data.model_copy(update={
+        "companies": tuple(c for c in data.companies if c.id not in gone),
+        "company_segments": tuple(cs for cs in data.company_segments if cs.company_id not in gone),
+        "relations": tuple(r for r in data.relations if r.from_id not in gone and r.to_id not in gone),
+        "projects": tuple(p for p in data.projects if p.company_id not in gone),
+    })
+    return smaller, len(gone)
+
+
+def run_neo4j_stages(
+    data_dir: Path, runner: QueryRunner, naive_sample: int = 2000, rank_max: int = 100_000,
+    parity: bool = False, log: Any = None, bulk_import: bool = False,
+) -> list[dict[str, Any]]:
+    """Time the Neo4j stages on one data directory; rows of {stage, seconds, rows, rate, note}."""
+    say = log or (lambda text: print(text, file=sys.stderr, flush=True))
+    data, _issues = load_valid(data_dir)
+    scoring = load_scoring(data_dir)
+    n = len(data.companies)
+    (node_groups, rel_groups), groups_s = _timed(dataset_groups, data, [], [])
+    nodes = sum(len(g.rows) for g in node_groups)
+    rels = sum(len(g.rows) for g in rel_groups)
+    result: list[dict[str, Any]] = []
+
+    def row(stage: str, seconds: float, count: int | None = None, unit: str = "", note: str = "") -> None:
+        rate = count / seconds if count and seconds else None
+        result.append({"companies": n, "stage": stage, "seconds": round(seconds, 2), "rows": count,
+                       "rate": round(rate) if rate else None, "unit": unit, "note": note})
+        say(f"[{n:,}] {stage}: {seconds:.2f} s" + (f", {rate:,.0f} {unit}/s" if rate else "") + f" {note}")
+
+    row("rows_from_dataset", groups_s, nodes + rels, "rows", "push rows built from the DataSet (no networkx)")
+    wipe(runner)
+    marks: dict[str, float] = {}
+
+    def progress(done: int, total: int) -> None:
+        if done >= nodes and "nodes" not in marks:
+            marks["nodes"] = time.perf_counter()
+
+    start = time.perf_counter()
+    counts = push_groups(runner, node_groups, rel_groups, BATCH_SIZE, progress)
+    push_s = time.perf_counter() - start
+    if sum(counts["relationships"].values()) != rels or sum(counts["nodes"].values()) != nodes:
+        raise SystemExit(f"push left {counts}, expected {nodes} nodes and {rels} relationships")
+    row("push", push_s, rels, "rels", f"{nodes:,} nodes + {rels:,} relationships into an empty database, "
+        f"batch {BATCH_SIZE:,}; relationships phase alone {rels / (start + push_s - marks['nodes']):,.0f} rels/s")
+    sample = _sample(rel_groups, naive_sample)
+    naive_s = _naive(runner, sample)
+    row("naive", naive_s, len(sample), "rels", f"row-at-a-time MERGE, one transaction per row, {len(sample):,} rows")
+    push_rate = rels / push_s
+    naive_rate = len(sample) / naive_s
+    result[-1]["note"] += f"; batched push is {push_rate / naive_rate:.1f}x this rate"
+    say(f"[{n:,}] batched push / naive: {push_rate / naive_rate:.1f}x")
+    _counts, repush_s = _timed(push_groups, runner, node_groups, rel_groups, BATCH_SIZE)
+    row("repush", repush_s, rels, "rels", "same data again (MERGE finds everything)")
+
+    smaller, gone = _without_companies(data, 0.01)
+    small_nodes, small_rels = dataset_groups(smaller, [], [])
+    token = "bench-prune"
+    _c, small_push_s = _timed(push_groups, runner, small_nodes, small_rels, BATCH_SIZE, token=token)
+    deleted, prune_s = _timed(prune, runner, token, BATCH_SIZE)
+    expected_rels = sum(len(g.rows) for g in small_rels)
+    after = server_counts(runner)
+    if sum(after["relationships"].values()) != expected_rels or after["nodes"].get("Company") != len(
+            smaller.companies):
+        raise SystemExit(f"prune left {after}")
+    row("prune", prune_s, deleted["nodes"] + deleted["relationships"], "rows",
+        f"after pushing the set without {gone:,} companies ({small_push_s:.1f} s): deleted "
+        f"{deleted['nodes']:,} nodes, {deleted['relationships']:,} relationships; counts exact")
+    deleted_nodes, wipe_s = _timed(wipe, runner)
+    row("wipe", wipe_s, deleted_nodes, "nodes", "push --wipe's delete, CALL { … } IN TRANSACTIONS")
+    if bulk_import:
+        _bulk_import(runner, node_groups, rel_groups, row)
+    if n <= rank_max:
+        if not bulk_import:  # else the importer has just loaded the data set
+            push_groups(runner, node_groups, rel_groups, BATCH_SIZE)
+        diagnosis, diag_s = _timed(diagnose_on_server, runner, scoring.diagnosis)
+        row("diagnose_server", diag_s, note="gaps --backend neo4j (query + Python formatting)")
+        ranked, rank_s = _timed(rank_on_server, runner, diagnosis, scoring.rank, None, 100)
+        row("rank_server", diag_s + rank_s, note=f"rank --top 100 --backend neo4j: diagnosis {diag_s:.1f} s "
+            f"+ ranking {rank_s:.1f} s")
+        if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
+            from chainkg.diagnosis import diagnose
+            from chainkg.graph import build_graph
+            from chainkg.ranking import rank
+
+            g = build_graph(data)
+            local_diag = diagnose(g, scoring.diagnosis)
+            same = ([d.model_dump() for d in diagnosis] == [d.model_dump() for d in local_diag]
+                    and [p.model_dump() for p in ranked]
+                    == [p.model_dump() for p in rank(g, local_diag, scoring.rank, top=100)])
+            row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
+    return result
+
+
+def _bulk_import(runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], row: Any) -> None:
+    """First load by the offline importer into the (now empty) database of our scripts/neo4j-server."""
+    rels = sum(len(g.rows) for g in rel_groups)
+    with tempfile.TemporaryDirectory(prefix="chainkg-import-") as tmp:
+        _args, files_s = _timed(write_import_files, node_groups, rel_groups, Path(tmp), "bench-import")
+        script = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-server"
+        _proc, import_s = _timed(subprocess.run, [str(script), "import", tmp], check=True,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = time.perf_counter()
+    for statement in schema_statements():
+        runner.write(statement)
+    runner.run("CALL db.awaitIndexes(3600)")
+    schema_s = time.perf_counter() - start
+    counts = server_counts(runner)
+    if sum(counts["relationships"].values()) != rels:
+        raise SystemExit(f"bulk import left {counts}")
+    total = files_s + import_s + schema_s
+    row("bulk_import", total, rels, "rels", f"offline importer: files {files_s:.1f} s + stop/import/start "
+        f"{import_s:.1f} s + constraints and indexes {schema_s:.1f} s; counts exact")
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """One table: companies, stage, seconds, rows, rate, what was measured."""
+    lines = ["| companies | stage | seconds | rows | rate /s | note |", "|---:|---|---:|---:|---:|---|"]
+    for r in rows:
+        rate = f"{r['rate']:,} {r['unit']}" if r["rate"] else ""
+        count = f"{r['rows']:,}" if r["rows"] else ""
+        lines.append(f"| {r['companies']:,} | {r['stage']} | {r['seconds']:.2f} | {count} | {rate} | {r['note']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("data", type=Path, nargs="+", help="generated data directories")
+    parser.add_argument("--parity", action="store_true", help="also compare the server's top 100 with networkx")
+    parser.add_argument("--rank-max", type=int, default=100_000, help="server-side rank up to this size")
+    parser.add_argument("--naive-sample", type=int, default=2000)
+    parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--bulk-import", action="store_true",
+                        help="also time the offline importer (restarts the server of scripts/neo4j-server)")
+    args = parser.parse_args(argv)
+    rows: list[dict[str, Any]] = []
+    with connect(settings_from()) as runner:
+        for data_dir in args.data:
+            rows += run_neo4j_stages(data_dir, runner, args.naive_sample, args.rank_max, args.parity,
+                                     bulk_import=args.bulk_import)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(markdown(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
