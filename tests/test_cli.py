@@ -104,24 +104,28 @@ def test_rank_json_contract() -> None:
     code, out, _err = run("rank", "--data", str(TINY), "--format", "json", "--top", "2")
     assert code == 0
     rows = json.loads(out)
-    assert [r["company_id"] for r in rows] == ["out-integrator", "out-reducer"]
+    # Default weights (tests/test_shortlist.py): out-integrator 55, out-small 49.
+    assert [r["company_id"] for r in rows] == ["out-integrator", "out-small"]
     assert list(rows[0]) == ["rank", "company_id", "company", "score", "components", "fills",
-                             "reasons", "pipeline_stage"]
+                             "reasons", "pipeline_stage", "points", "tier", "kind", "headline",
+                             "primary_gap", "connects"]
     assert list(rows[0]["components"]) == ["gap_fit", "capability", "chain_pull",
-                                           "partner_proximity", "geography"]
+                                           "partner_proximity", "geography", "intent", "attainability"]
 
 
 def test_rank_table_shows_reasons() -> None:
     code, out, _err = run("rank", "--data", str(TINY))
     assert code == 0
-    assert "外地集成商" in out and "链主带动：向本地企业「本地链主」供货" in out
+    # One headline reason per firm: the gap it closes and through whom (details in explain).
+    assert "外地集成商" in out and "补机器人「系统集成」断链；可经本地企业「本地链主」引荐" in out
 
 
 def test_explain() -> None:
     code, out, _err = run("explain", "out-friend", "--data", str(TINY), "--format", "json")
     assert code == 0
     report = json.loads(out)
-    assert report["rank"] == 4 and report["fills"] == ["robot-servo"]
+    # Third under the default weights: out-integrator 55, out-small 49, out-friend 48 (test_shortlist).
+    assert report["rank"] == 3 and report["fills"] == ["robot-servo"]
     assert report["channel"]["path"] == ["伙伴的朋友", "伙伴公司"]
     assert report["components"]["partner_proximity"]["value"] == 1.0
     code, out, _err = run("explain", "loc-anchor", "--data", str(TINY))

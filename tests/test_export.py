@@ -37,7 +37,8 @@ def test_csv_has_bom_and_chinese_headers(tiny_graph: nx.MultiDiGraph, tmp_path: 
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][:6] == ["排名", "企业id", "企业", "省份", "城市", "总分"]
     assert rows[1][:3] == ["1", "out-integrator", "外地集成商"]
-    assert rows[1][11] == "系统集成"
+    assert rows[1][5:8] == ["55", "A 重点对接", "招商目标"]  # 0–100 score, tier, kind
+    assert rows[1][15] == "系统集成"
     assert len(rows) == 7
 
 
@@ -48,10 +49,10 @@ def test_xlsx_sheets_and_formatting(tiny_graph: nx.MultiDiGraph, tmp_path: Path)
     assert book.sheetnames == ["招商目标", "链条诊断"]
     sheet = book["招商目标"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:N7"
+    assert sheet.auto_filter.ref == "A1:S7"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet["C2"].value == "外地集成商"
-    assert 8 <= sheet.column_dimensions["N"].width <= 60
+    assert 8 <= sheet.column_dimensions["S"].width <= 60
     gaps = book["链条诊断"]
     assert gaps["F1"].value == "状态" and gaps["F2"].value == "断链"
     assert gaps.max_row == 10

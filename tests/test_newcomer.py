@@ -135,7 +135,8 @@ def test_explain_csv() -> None:
     code, out, _err = run("explain", "out-reducer", "-f", "csv", "--data", str(TINY))
     rows = _csv(out)
     assert code == 0 and rows[0] == ["企业id", "企业", "维度", "得分", "权重", "加权", "依据"]
-    assert [r[2] for r in rows[1:]] == ["补链契合", "企业实力", "链主带动", "对接渠道", "地缘"]
+    # The five base components and issue #11's two (tests/test_shortlist.py).
+    assert [r[2] for r in rows[1:]] == ["补链契合", "企业实力", "链主带动", "对接渠道", "地缘", "近期动向", "招得来"]
 
 
 def test_whatif_csv() -> None:
@@ -178,7 +179,8 @@ def test_rank_at_80_columns_keeps_names_and_reasons_readable() -> None:
     lines = done.stdout.splitlines()
     assert done.returncode == 0 and max(cell_len(line) for line in lines) <= 80  # CJK characters are 2 columns
     assert "补链契合" not in done.stdout and "窄屏已省略分项得分" in done.stdout
-    assert "中国石油化工股份" in done.stdout and "补链：填补断链「原油炼制」" in done.stdout.replace("\n", "")
+    # One headline reason per firm (issue #11).
+    assert "中国石油化工股份" in done.stdout and "补高端石化「原油炼制」断链" in done.stdout.replace("\n", "")
 
 
 def test_gaps_at_80_columns_drops_secondary_columns() -> None:

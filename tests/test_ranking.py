@@ -1,7 +1,9 @@
 """Ranking of the tiny data set, worked out by hand, and the properties the issue pins.
 
-Components by hand (weights .40 gap_fit, .20 capability, .20 chain_pull, .10 proximity,
-.10 geography):
+The first tests pin the five base components with the weights before issue #11
+(``LEGACY_RANK``: .40 gap_fit, .20 capability, .20 chain_pull, .10 proximity, .10 geography,
+intent and attainability 0); tests/test_shortlist.py pins the new components and defaults.
+Components by hand:
 - out-integrator: gap .67 (broken integration); capability (.7·.4 + 0 + .4·.25 + .8·.1) = .46;
   pull 1.0 (SUPPLIES loc-anchor); proximity 1.0 (1 hop to loc-anchor); geography 0 (广东)
   → .268 + .092 + .2 + .1 = .660
@@ -30,19 +32,19 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph, node_id
 from chainkg.load import load_valid
 from chainkg.ranking import RankFilter, rank
-from chainkg.scoring import ComponentWeights, RankSettings
+from chainkg.scoring import LEGACY_RANK, ComponentWeights, RankSettings
 from conftest import TINY
 
 EXPECTED_ORDER = ["out-integrator", "out-reducer", "out-small", "out-friend", "out-partner", "out-fab"]
 EXPECTED_SCORES = [0.66, 0.568, 0.5607, 0.5453, 0.524, 0.47]
 
 
-def ranked(g: nx.MultiDiGraph, **kwargs: object) -> list[str]:
-    return [p.company_id for p in rank(g, diagnose(g), **kwargs)]  # type: ignore[arg-type]
+def ranked(g: nx.MultiDiGraph, settings: RankSettings = LEGACY_RANK, **kwargs: object) -> list[str]:
+    return [p.company_id for p in rank(g, diagnose(g), settings, **kwargs)]  # type: ignore[arg-type]
 
 
 def test_order_and_scores_by_hand(tiny_graph: nx.MultiDiGraph) -> None:
-    prospects = rank(tiny_graph, diagnose(tiny_graph))
+    prospects = rank(tiny_graph, diagnose(tiny_graph), LEGACY_RANK)
     assert [p.company_id for p in prospects] == EXPECTED_ORDER
     assert [p.score for p in prospects] == pytest.approx(EXPECTED_SCORES, abs=1e-3)
     assert [p.rank for p in prospects] == [1, 2, 3, 4, 5, 6]
@@ -50,19 +52,20 @@ def test_order_and_scores_by_hand(tiny_graph: nx.MultiDiGraph) -> None:
 
 def test_components_by_hand(tiny_graph: nx.MultiDiGraph) -> None:
     small = next(p for p in rank(tiny_graph, diagnose(tiny_graph)) if p.company_id == "out-small")
+    # intent: no signals; attainability: (.4·.6 neighbour seat + .4·1 small + 0) / 1 = .64.
     assert small.components == pytest.approx(
         {"gap_fit": 0.8086, "capability": 0.24, "chain_pull": 0.6464,
-         "partner_proximity": 0.0, "geography": 0.6}, abs=1e-4)
+         "partner_proximity": 0.0, "geography": 0.6, "intent": 0.0, "attainability": 0.64}, abs=1e-4)
     assert small.fills == ["robot-integration", "robot-reducer"]
 
 
 def test_reasons_are_concrete_chinese(tiny_graph: nx.MultiDiGraph) -> None:
-    top = rank(tiny_graph, diagnose(tiny_graph))[0]
+    top = rank(tiny_graph, diagnose(tiny_graph), LEGACY_RANK)[0]
     assert "补链：填补断链「系统集成」（机器人，严重度0.67）" in top.reasons
     assert "链主带动：向本地企业「本地链主」供货" in top.reasons
     assert "对接渠道：经本地企业「本地链主」1跳（外地集成商 → 本地链主）" in top.reasons
     assert "延链：「系统集成」与本区强链「机器人本体」相邻" in top.reasons
-    friend = next(p for p in rank(tiny_graph, diagnose(tiny_graph)) if p.company_id == "out-friend")
+    friend = next(p for p in rank(tiny_graph, diagnose(tiny_graph), LEGACY_RANK) if p.company_id == "out-friend")
     assert "对接渠道：经战略伙伴「伙伴公司」1跳（伙伴的朋友 → 伙伴公司）" in friend.reasons
 
 
@@ -79,10 +82,11 @@ def test_pipeline_companies_are_hidden_unless_asked(tiny_graph: nx.MultiDiGraph)
 def test_filters(tiny_graph: nx.MultiDiGraph) -> None:
     assert ranked(tiny_graph, flt=RankFilter(chains=["chip"])) == ["out-fab"]
     assert ranked(tiny_graph, flt=RankFilter(fields=["info"])) == ["out-fab"]
-    # A parent segment includes its sub-segments. out-small now fills only the reducer:
-    # .4·.68 + .2·.24 + .2·.6464 + .1·.6 = .5093, below out-friend (.5453) and out-partner (.524).
+    # A parent segment includes its sub-segments. A filter chooses the candidates, never their
+    # score: out-small keeps .5607 (it also fills the integration gap outside the filter), so
+    # the order is the global one restricted to robot-parts' candidates (issue #11).
     assert ranked(tiny_graph, flt=RankFilter(segments=["robot-parts"])) == [
-        "out-reducer", "out-friend", "out-partner", "out-small"]
+        "out-reducer", "out-small", "out-friend", "out-partner"]
     assert ranked(tiny_graph, flt=RankFilter(provinces=["湖北省"])) == ["out-small"]
     assert ranked(tiny_graph, top=2) == EXPECTED_ORDER[:2]
 
@@ -102,16 +106,18 @@ def test_rerunning_gives_identical_output(tiny_graph: nx.MultiDiGraph) -> None:
 
 def test_ties_are_ordered_by_id(tiny_graph: nx.MultiDiGraph) -> None:
     zero = RankSettings(weights=ComponentWeights(gap_fit=0, capability=0, chain_pull=0,
-                                                 partner_proximity=0, geography=0))
+                                                 partner_proximity=0, geography=0, intent=0, attainability=0))
     prospects = rank(tiny_graph, diagnose(tiny_graph), zero)
     assert [p.company_id for p in prospects] == sorted(EXPECTED_ORDER)
 
 
-COMPONENT_NAMES = ["gap_fit", "capability", "chain_pull", "partner_proximity", "geography"]
+COMPONENT_NAMES = ["gap_fit", "capability", "chain_pull", "partner_proximity", "geography", "intent",
+                   "attainability"]
 
 
 FUNCTIONS = {"gap_fit": "_gap_fit", "capability": "capability_component", "chain_pull": "_chain_pull",
-             "partner_proximity": "_proximity", "geography": "geography_component"}
+             "partner_proximity": "_proximity", "geography": "geography_component",
+             "intent": "intent_component", "attainability": "attainability_component"}
 
 
 @pytest.mark.parametrize("component", COMPONENT_NAMES)

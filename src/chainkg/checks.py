@@ -1,20 +1,19 @@
-"""Cross-record checks: ids unique and resolvable, no parent cycles, USCC and listing codes.
+"""Cross-record checks: ids unique and resolvable, no parent cycles, listing-code rules.
 
-Each check is linear in the data (dict look-ups, one DFS over segments), so validating
-a million companies stays cheap.
+Each check is linear in the data (dict look-ups, one DFS over segments). The company pool's
+own checks (duplicate ids, names and codes, USCCs, links and relations) are vectorised in
+chainkg.pool_checks, which uses ``LISTED_PATTERNS`` and ``_listed_problem`` from here.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from chainkg.issues import DataIssue, Level
-from chainkg.uscc import uscc_problem
 
 if TYPE_CHECKING:
     from chainkg.models import DataSet
@@ -53,7 +52,7 @@ def _duplicates(
 def cross_check(
     data: DataSet, lines: LineLookup, region_lines: dict[str, int],
 ) -> list[DataIssue]:
-    """Every referential and cross-record problem of a parsed data set."""
+    """Every referential and cross-record problem of a parsed data set but its company pool's."""
     issues: list[DataIssue] = []
 
     unparsed: set[str] = getattr(lines, "unparsed_ids", set())
@@ -69,13 +68,16 @@ def cross_check(
     issues += _duplicates("chains.yaml#fields", (f.id for f in data.fields), lines, "领域")
     issues += _duplicates("chains.yaml#chains", (c.id for c in data.chains), lines, "产业链")
     issues += _duplicates("chains.yaml#segments", (s.id for s in data.segments), lines, "环节")
-    issues += _duplicates("companies.csv", (c.id for c in data.companies), lines, "企业")
     issues += _duplicates("projects.csv", (p.id for p in data.projects), lines, "项目")
 
     field_ids = {f.id for f in data.fields}
     chain_ids = {c.id for c in data.chains}
     segments = {s.id: s for s in data.segments}
-    company_ids = {c.id for c in data.companies}
+    # The company pool is checked by chainkg.pool_checks; here only the ids referred to.
+    company_ids = data.pool.existing_ids([
+        *data.region.also_local, *(p.company for p in data.region.partners),
+        *(p.company_id for p in data.projects if p.company_id),
+        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs)])
     park_ids = {p.id for p in data.region.parks}
 
     for i, chain in enumerate(data.chains):
@@ -115,53 +117,6 @@ def cross_check(
               "供给关系形成循环：" + " → ".join([*cycle, cycle[0]])
               + "（真实产业链可能存在回路，但多半是写错了，请确认）", level="warning")
 
-    first_by_name: dict[str, str] = {}
-    first_by_code: dict[str, str] = {}
-    for i, company in enumerate(data.companies):
-        # Same name or stock code under two ids is almost always one company entered twice.
-        for seen, value, what in ((first_by_name, company.name, "名称"),
-                                  *((first_by_code, code, "上市代码") for code in company.listed)):
-            if value in seen and seen[value] != company.id:
-                error("companies.csv", i, "name" if what == "名称" else "listed",
-                      f"{what}「{value}」与企业「{seen[value]}」相同，可能是同一家企业录入了两次",
-                      level="warning")
-            seen.setdefault(value, company.id)
-        if company.uscc:
-            problem = uscc_problem(company.uscc)
-            if problem:
-                error("companies.csv", i, "uscc", f"统一社会信用代码「{company.uscc}」无效：{problem}")
-        for code in company.listed:
-            problem = _listed_problem(code)
-            if problem:
-                error("companies.csv", i, "listed", problem)
-
-    pairs: dict[tuple[str, str], int] = {}
-    for i, cs in enumerate(data.company_segments):
-        if cs.company_id not in company_ids:
-            error("company_segments.csv", i, "company_id", f"企业「{cs.company_id}」不存在（见 companies.csv）")
-        if cs.segment_id not in segments:
-            error("company_segments.csv", i, "segment_id", f"环节「{cs.segment_id}」不存在（见 chains.yaml）")
-        key = (cs.company_id, cs.segment_id)
-        if key in pairs:
-            error("company_segments.csv", i, "segment_id",
-                  f"企业「{cs.company_id}」与环节「{cs.segment_id}」的对应重复"
-                  f"（第一次出现在第 {lines('company_segments.csv', pairs[key])} 行）")
-        else:
-            pairs[key] = i
-
-    seen_relations: Counter[tuple[str, str, str]] = Counter()
-    for i, rel in enumerate(data.relations):
-        for end, value in (("from_id", rel.from_id), ("to_id", rel.to_id)):
-            if value not in company_ids:
-                error("relations.csv", i, end, f"企业「{value}」不存在（见 companies.csv）")
-        if rel.from_id == rel.to_id:
-            error("relations.csv", i, "to_id", "关系的两端是同一家企业")
-        triple = (rel.from_id, rel.type, rel.to_id)
-        seen_relations[triple] += 1
-        if seen_relations[triple] == 2:
-            error("relations.csv", i, "type", f"关系 {rel.from_id} -{rel.type}-> {rel.to_id} 重复",
-                  level="warning")
-
     issues += _check_region(data, company_ids, region_lines)
 
     for i, project in enumerate(data.projects):
@@ -176,6 +131,20 @@ def cross_check(
     for i, item in enumerate(data.progress):
         if item.target_id not in target_ids:
             error("progress.csv", i, "target_id", f"目标「{item.target_id}」不存在（见 region.yaml 的 targets）")
+    for i, signal in enumerate(data.signals):
+        if signal.company not in company_ids:
+            error("signals.csv", i, "company", f"企业「{signal.company}」不存在（见 companies.csv）")
+    local: set[str] = set()
+    if data.anchor_needs:
+        ids = data.pool.companies.get_column("id")
+        local = set(ids.filter(data.pool.local_mask(data.region)).to_list())
+    for i, need in enumerate(data.anchor_needs):
+        if need.company not in company_ids:
+            error("anchor_needs.csv", i, "company", f"企业「{need.company}」不存在（见 companies.csv）")
+        elif need.company not in local:
+            error("anchor_needs.csv", i, "company", f"企业「{need.company}」不是本地企业：外购需求只记本地链主的")
+        if need.segment not in segments:
+            error("anchor_needs.csv", i, "segment", f"环节「{need.segment}」不存在（见 chains.yaml）")
     return issues
 
 

@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 
-from chainkg import __version__, filters, render_cli, views
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import DataError, NotFoundError
-from chainkg.export import GAP_HEADERS, export_prospects, gap_rows
-from chainkg.graph import build_graph, graph_stats, node_id, nodes_of
+from chainkg import __version__
 from chainkg.import_cli import import_app
-from chainkg.listing import KINDS, listing
-from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
-from chainkg.models import DataSet
 from chainkg.neo4j_cli import DatabaseOpt, PasswordOpt, UriOpt, UserOpt, neo4j_app
-from chainkg.ranking import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    RELATION_LABELS,
-    RankFilter,
-    evaluate,
-    prepare,
-    rank,
-)
-from chainkg.scoring import Scoring
 from chainkg.terminal import (
     ChineseCommand,
     ChineseGroup,
@@ -43,7 +26,17 @@ from chainkg.terminal import (
     print_json,
     set_debug,
 )
-from chainkg.whatif import what_if
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
+    from chainkg.models import DataSet
+    from chainkg.pool_graph import PoolGraph
+    from chainkg.ranking import RankFilter
+    from chainkg.scoring import Scoring
+
+# Library modules are imported inside the commands: --version and --help stay fast.
 
 app = typer.Typer(
     name="chainkg", no_args_is_help=True, add_completion=True, rich_markup_mode=None, cls=ChineseGroup,
@@ -87,27 +80,45 @@ ChainOpt = Annotated[list[str] | None, typer.Option(
 
 @dataclass
 class Session:
-    """What a command works on: the validated data, its graph and its scoring settings."""
+    """What a command works on: the validated data, its graph and its scoring settings.
+
+    ``graph`` (every company a networkx node) and ``pool`` (companies as tables, see
+    chainkg.pool_graph) are built on first use: gaps, rank and export need only the pool.
+    """
 
     data: DataSet
-    graph: nx.MultiDiGraph
     scoring: Scoring
 
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        from chainkg.graph import build_graph
+
+        return build_graph(self.data)
+
+    @cached_property
+    def pool(self) -> PoolGraph:
+        from chainkg.pool_graph import pool_graph
+
+        return pool_graph(self.data)
+
     def names(self) -> dict[str, str]:
-        """id → Chinese name for companies and segments (for human-readable cells)."""
-        return {a["id"]: a["name"] for label in ("Company", "Segment")
-                for _k, a in nodes_of(self.graph, label)}
+        """id → Chinese name of the segments and of the companies tables name (local, partners)."""
+        return self.pool.names()
 
     def company(self, text: str) -> str:
-        """A company id from an id, a full name or an alias."""
+        """A company id from an id, a full name or an alias ("did you mean" for near misses)."""
+        from chainkg import filters
+
         return filters.find_company(self.graph, text)
 
 
 def open_session(data_dir: Path | None) -> Session:
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+
     path = data_dir or default_data_dir()
     data, _warnings = load_valid(path)
     scoring = load_scoring(path)
-    return Session(data=data, graph=build_graph(data), scoring=scoring)
+    return Session(data=data, scoring=scoring)
 
 
 def _version(value: bool) -> None:
@@ -137,6 +148,10 @@ def _shown(path: Path) -> str:
 @handle_errors
 def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验数据目录：列出所有错误和警告（文件、行号、字段）；有错误时退出码为 2。"""
+    from chainkg import views
+    from chainkg.errors import DataError
+    from chainkg.load import default_data_dir, load_dataset, load_scoring
+
     path = data or default_data_dir()
     _dataset, issues = load_dataset(path)
     errors = [i for i in issues if i.level == "error"]
@@ -165,6 +180,9 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 @handle_errors
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
+    from chainkg import views
+    from chainkg.graph import graph_stats
+
     result = graph_stats(open_session(data).graph)
     if fmt is Format.table:
         for table in views.stats_table(result):
@@ -182,16 +200,24 @@ ChainArg = Annotated[str, typer.Argument(metavar="产业链", help="产业链 id
 @handle_errors
 def show(chain_id: ChainArg, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """以树状图显示一条产业链：链位 → 环节 → 细分环节，附本地企业和外地企业数。"""
+    import dataclasses
+
+    from chainkg import filters, views
+    from chainkg.diagnosis import diagnose
+    from chainkg.errors import NotFoundError
+    from chainkg.export import GAP_HEADERS, gap_rows
+
     session = open_session(data)
-    choices = dataclasses.replace(filters.chain_choices(session.graph), option="产业链")
+    taxonomy = session.pool.taxonomy
+    choices = dataclasses.replace(filters.chain_choices(taxonomy), option="产业链")
     found = filters.resolve([chain_id], choices) or []
     if len(found) != 1:
         raise NotFoundError(f"「{chain_id}」对应多条产业链：{'、'.join(found)}；请用产业链 id")
     chain_id = found[0]
-    diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     rows = [d for d in diagnosis if d.chain_id == chain_id]
     if fmt is Format.table:
-        out.print(views.chain_tree(session.graph, chain_id, diagnosis))
+        out.print(views.chain_tree(taxonomy, chain_id, diagnosis, session.names()))
     elif fmt is Format.csv:
         print_csv(GAP_HEADERS, gap_rows(rows, session.names()))
     else:
@@ -200,12 +226,15 @@ def show(chain_id: ChainArg, data: DataOpt = None, fmt: FormatOpt = Format.table
 
 def _filtered_gaps(session: Session, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None) -> list[SegmentDiagnosis]:
-    g = session.graph
-    wanted = {"field_id": filters.resolve(field, filters.field_choices(g)),
-              "chain_id": filters.resolve(chain, filters.chain_choices(g)),
+    from chainkg import filters
+    from chainkg.diagnosis import diagnose
+
+    taxonomy = session.pool.taxonomy  # filters need fields and chains only: no full graph
+    wanted = {"field_id": filters.resolve(field, filters.field_choices(taxonomy)),
+              "chain_id": filters.resolve(chain, filters.chain_choices(taxonomy)),
               "stage": filters.resolve(stage, filters.stage_choices()),
               "status": filters.resolve(status, filters.status_choices())}
-    rows = diagnose(g, session.scoring.diagnosis)
+    rows = diagnose(session.pool, session.scoring.diagnosis)
     return [r for r in rows
             if all(v is None or getattr(r, k) in v for k, v in wanted.items())]
 
@@ -229,6 +258,8 @@ def gaps(
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """诊断每个环节：强链/弱链/缺链/断链、严重度和延链机会，按严重度排序。"""
+    from chainkg import filters, views
+
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server, server_settings
 
@@ -244,6 +275,8 @@ def gaps(
     if fmt is Format.json:
         print_json([{k: getattr(r, k) for k in GAP_JSON_FIELDS} for r in rows])
     elif fmt is Format.csv:
+        from chainkg.export import GAP_HEADERS, gap_rows
+
         print_csv(GAP_HEADERS, gap_rows(rows, names))
     else:
         out.print(views.gaps_table(rows, names, narrow=is_narrow()))
@@ -252,14 +285,17 @@ def gaps(
 def _rank_filter(session: Session | None, field: list[str] | None, chain: list[str] | None,
                  segment: list[str] | None, province: list[str] | None, include_pipeline: bool) -> RankFilter:
     """The filter from the options: ids and names checked against the data when it is at hand."""
+    from chainkg import filters
+    from chainkg.ranking import RankFilter
+
     if session is None:
         return RankFilter(fields=filters.split_values(field), chains=filters.split_values(chain),
                           segments=filters.split_values(segment), provinces=filters.resolve_provinces(province),
                           include_pipeline=include_pipeline)
-    g = session.graph
-    return RankFilter(fields=filters.resolve(field, filters.field_choices(g)),
-                      chains=filters.resolve(chain, filters.chain_choices(g)),
-                      segments=filters.resolve(segment, filters.segment_choices(g)),
+    taxonomy = session.pool.taxonomy  # fields, chains and segments only: no full graph
+    return RankFilter(fields=filters.resolve(field, filters.field_choices(taxonomy)),
+                      chains=filters.resolve(chain, filters.chain_choices(taxonomy)),
+                      segments=filters.resolve(segment, filters.segment_choices(taxonomy)),
                       provinces=filters.resolve_provinces(province), include_pipeline=include_pipeline)
 
 
@@ -271,53 +307,112 @@ PipelineOpt = Annotated[bool, typer.Option("--include-pipeline",
                                            help="也列出已签约/在建/投产的企业（标注招商进度）")]
 
 
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", metavar="日期", show_default=False,
+    help="近期动向按哪一天计算衰减（YYYY-MM-DD；默认为数据中最新动向的日期）")]
+
+
+def _as_of(value: str | None) -> date | None:
+    from chainkg.errors import ConfigError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--as-of「{value}」不是日期，应为 YYYY-MM-DD") from None
+
+
 @command("rank")
 @handle_errors
 def rank_command(
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
     top: Annotated[int, typer.Option("--top", metavar="N", help="显示前 N 名（0 为全部）")] = 20,
+    per_gap: Annotated[int | None, typer.Option(
+        "--per-gap", metavar="K", show_default=False,
+        help="每个最严重缺口最多列几家（默认见 scoring.yaml 的 per_gap）")] = None,
+    flat: Annotated[bool, typer.Option("--flat", help="不按缺口分散，按总分平铺（旧的顺序）")] = False,
+    exclude_partners: Annotated[bool, typer.Option(
+        "--exclude-partners", help="不列已是本区战略伙伴的企业（深化合作）")] = False,
+    platforms: Annotated[int, typer.Option(
+        "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）")] = 10,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
-    """排序招商目标：哪些外地企业能补链、强链，每项得分都有中文理由。"""
+    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.ranking import Prospect, rank
+    from chainkg.ranking import as_of as signals_day
+
+    title = None
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import rank_on_server, server_settings
 
+        err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
+                  "见 README「Back-end parity」", markup=False, highlight=False)
+        from chainkg.load import default_data_dir, load_scoring
+        from chainkg.ranking import server_points
+
+        base = load_scoring(data or default_data_dir()).rank
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
-        prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
+        prospects = server_points(
+            rank_on_server(data, flt, top or None, server_settings(uri, user, password, database)), base)
         names: dict[str, str] = {}
+        shown: list[Prospect] = []
     else:
         session = open_session(data)
         flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
-        diagnosis = diagnose(session.graph, session.scoring.diagnosis)
-        prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+        settings = session.scoring.rank
+        diagnosis = diagnose(session.pool, session.scoring.diagnosis)
+        targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
+        prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
+                         None if flat else per_gap or settings.per_gap)
+        day = signals_day(session.pool.taxonomy, _as_of(as_of))
+        title = (f"招商目标（{len(prospects)} 家；近期动向按 {day.isoformat()} 计；"
+                 + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
+                 + "；完整理由见 chainkg explain 企业名）")
+        shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
+                      platforms, _as_of(as_of)) if platforms else [])
         names = session.names()
     if fmt is Format.json:
-        print_json([p.model_dump(exclude={"details", "province", "city"}) for p in prospects])
+        print_json([p.model_dump(exclude={"details", "province", "city"}) for p in [*prospects, *shown]])
     elif fmt is Format.csv:
         from chainkg.export import PROSPECT_HEADERS, prospect_rows
 
-        print_csv(PROSPECT_HEADERS, prospect_rows(prospects, names))
+        print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
-        out.print(views.prospects_table(prospects, names, narrow=is_narrow()))
+        out.print(views.prospects_table(prospects, names, title, narrow=is_narrow()))
+        if shown:
+            out.print(views.platforms_table(shown))
 
 
 @command()
 @handle_errors
 def explain(company: Annotated[str, typer.Argument(
                 metavar="企业", help="企业 id、全称或简称，如 lvdi-xiebo 或 绿的谐波")],
-            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径。"""
+            data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
+    """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
+    from chainkg import views
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import node_id
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, evaluate, prepare, rank
+
     session = open_session(data)
     g = session.graph
     company = session.company(company)
     key = node_id("Company", company)
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
-    prospect = next((p for p in rank(g, diagnosis, settings) if p.company_id == company), None)
-    ctx = prepare(g, diagnosis, settings)
+    today = _as_of(as_of)
+    kind = company_kind(g.nodes[key])
+    same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
+    prospects = rank(g, diagnosis, settings, same_kind, today=today)
+    prospect = next((p for p in prospects if p.company_id == company), None)
+    ctx = prepare(g, diagnosis, settings, today=today)
     components, fills = evaluate(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:
@@ -329,6 +424,9 @@ def explain(company: Annotated[str, typer.Argument(
             "company_id": company, "company": g.nodes[key]["name"], "is_local": g.nodes[key]["is_local"],
             "rank": prospect.rank if prospect else None,
             "score": round(sum(c.value * c.weight for c in components.values()), 4),
+            "points": prospect.points if prospect else None, "tier": prospect.tier if prospect else None,
+            "kind": kind, "headline": prospect.headline if prospect else None,
+            "usage": channel_usage(channel, g.nodes[key]["name"]) if channel and channel.hops else None,
             "components": {n: c.model_dump() for n, c in components.items()},
             "fills": fills, "channel": channel.model_dump() if channel else None, "relations": relations,
         })
@@ -338,6 +436,8 @@ def explain(company: Annotated[str, typer.Argument(
 
 
 def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
+    from chainkg.ranking import RELATION_LABELS
+
     lines = []
     for u, v, k in sorted([*g.out_edges(key, keys=True), *g.in_edges(key, keys=True)]):
         if k in RELATION_LABELS and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
@@ -350,7 +450,10 @@ def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
 def whatif(add: Annotated[list[str], typer.Option(
                "--add", metavar="企业", help="假设落地的企业（id、全称或简称），可逗号分隔或重复")],
            data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """假如这些企业落地：哪些缺口被补上、哪些环节变强，总严重度减少多少。"""
+    """假如这些企业落地：哪些缺口被补上、哪些环节变强，各产业链本地可配套的环节数如何变化。"""
+    from chainkg import filters, views
+    from chainkg.whatif import what_if
+
     session = open_session(data)
     ids = [session.company(c) for c in filters.split_values(add) or []]
     result = what_if(session.graph, list(dict.fromkeys(ids)), session.scoring.diagnosis)
@@ -375,6 +478,9 @@ def ls_command(kind: Annotated[Kind, typer.Argument(metavar="种类", help="fiel
                                                      "segments（环节）或 companies（企业）")],
                data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """列出各筛选选项可用的 id 和名称：领域、产业链、环节、企业。"""
+    from chainkg import views
+    from chainkg.listing import listing
+
     headers, rows = listing(open_session(data).graph, kind.value)
     if fmt is Format.json:
         print_json([dict(zip(headers, row, strict=True)) for row in rows])
@@ -395,15 +501,71 @@ def export_prospects_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
+    from chainkg.diagnosis import diagnose
+    from chainkg.export import export_prospects
+    from chainkg.ranking import rank
+
     session = open_session(data)
-    diagnosis = diagnose(session.graph, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
-    prospects = rank(session.graph, diagnosis, session.scoring.rank, flt, top or None)
+    prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
 
-render_cli.register(app)  # chainkg map / chainkg report
+@import_app.command("signals", cls=ChineseCommand)
+@handle_errors
+def import_signals_command(
+    file: Annotated[Path, typer.Argument(
+        metavar="文件", help="要导入的 CSV（列：企业、日期、类型、说明、来源、链接，中英文表头均可）")],
+    data: DataOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告，不写入")] = False,
+) -> None:
+    """把近期动向（融资、上市募投、扩产、新设基地、对外投资、招聘扩张）追加到 signals.csv。"""
+    from chainkg.load import default_data_dir, load_valid
+    from chainkg.signals_import import import_signals
+
+    path = data or default_data_dir()
+    result = import_signals(path, file, load_valid(path)[0], dry_run)
+    for issue in result.warnings:
+        err.print(f"警告 {issue.file}:{issue.line or ''} [{issue.field or ''}]: {issue.message}",
+                  markup=False, highlight=False)
+    verb = "将追加" if dry_run else "已追加"
+    err.print(f"{verb} {len(result.added)} 条动向到 {path / 'signals.csv'}"
+              f"（跳过已有的 {result.skipped} 条）", markup=False, highlight=False)
+
+
+@command("evaluate")
+@handle_errors
+def evaluate_command(
+    data: DataOpt = None, fmt: FormatOpt = Format.table,
+    scoring: Annotated[Path | None, typer.Option(
+        "--scoring", metavar="文件", help="用另一份评分设置文件作为「新」排序（默认：数据目录的 scoring.yaml）",
+        show_default=False)] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几；新旧权重与两个朴素基线并列比较。"""
+    from chainkg.backtest import backtest
+    from chainkg.backtest_views import CASE_HEADERS, backtest_tables, case_rows
+    from chainkg.load import default_data_dir, load_scoring, load_scoring_file, load_valid
+
+    path = data or default_data_dir()
+    settings = load_scoring_file(scoring) if scoring else load_scoring(path)
+    report = backtest(load_valid(path)[0], settings, _as_of(as_of))
+    if fmt is Format.json:
+        print_json(report)
+    elif fmt is Format.csv:
+        print_csv(CASE_HEADERS, case_rows(report))
+    else:
+        for table in backtest_tables(report):
+            out.print(table)
+
+
+# chainkg map / chainkg report (issue #12). NOTE: this imports the map/report modules at
+# start-up; the lead reconciles it with issue #13's lazy imports.
+from chainkg import render_cli  # noqa: E402
+
+render_cli.register(app)
 
 
 def main() -> None:
@@ -414,4 +576,16 @@ def main() -> None:
         raise SystemExit(141) from None
 
 
-__all__ = ["COMPONENTS", "KINDS", "app", "main"]
+def __getattr__(name: str) -> object:
+    if name == "COMPONENTS":  # re-exported for compatibility, imported on first use
+        from chainkg.ranking import COMPONENTS
+
+        return COMPONENTS
+    if name == "KINDS":
+        from chainkg.listing import KINDS
+
+        return KINDS
+    raise AttributeError(f"module 'chainkg.cli' has no attribute {name!r}")
+
+
+__all__ = ["app", "main"]

@@ -7,7 +7,7 @@ O OPERATES_IN edges, so a million companies cost one pass over their edges.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterable
 from typing import Literal
 
@@ -15,6 +15,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from chainkg.graph import nodes_of
+from chainkg.pool_graph import PoolGraph, segment_presence
 from chainkg.scoring import DiagnosisSettings
 
 __all__ = ["STATUS_LABELS", "SegmentDiagnosis", "Status", "diagnose", "shown"]
@@ -92,8 +93,13 @@ def _reached_from(feeds: nx.DiGraph, sources: Iterable[str]) -> set[str]:
     return reached
 
 
-def diagnose(g: nx.MultiDiGraph, settings: DiagnosisSettings | None = None) -> list[SegmentDiagnosis]:
+def diagnose(
+    g: nx.MultiDiGraph | PoolGraph, settings: DiagnosisSettings | None = None,
+) -> list[SegmentDiagnosis]:
     """Diagnose every segment of the graph; most severe first, then by segment id.
+
+    ``g`` is build_graph's networkx graph or a PoolGraph (companies as tables); both give
+    the same rows.
 
     >>> from chainkg.load import default_data_dir, load_valid
     >>> from chainkg.graph import build_graph
@@ -103,43 +109,22 @@ def diagnose(g: nx.MultiDiGraph, settings: DiagnosisSettings | None = None) -> l
     """
     settings = settings or DiagnosisSettings()
     sev = settings.severity
-    segments = [key for key, _a in nodes_of(g, "Segment")]
-    subtree = _subtrees(g, segments)
-
-    operators: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for u, v, k, attrs in g.edges(keys=True, data=True):
-        if k == "OPERATES_IN":
-            operators[v].append((u, attrs.get("role", "core")))
-
-    local_roles: dict[str, dict[str, float]] = {}
-    partners: dict[str, set[str]] = {}
-    outside: dict[str, set[str]] = {}
-    for s in segments:
-        roles: dict[str, float] = {}
-        partner_set: set[str] = set()
-        outside_set: set[str] = set()
-        for member in subtree[s]:
-            for company, role in operators.get(member, ()):
-                attrs = g.nodes[company]
-                if attrs["is_local"]:
-                    weight = settings.role.get(role, 0.0)
-                    roles[company] = max(roles.get(company, 0.0), weight)
-                else:
-                    outside_set.add(company)
-                    if attrs["is_partner"]:
-                        partner_set.add(company)
-        local_roles[s], partners[s], outside[s] = roles, partner_set, outside_set
-
+    taxonomy = g.taxonomy if isinstance(g, PoolGraph) else g
+    segments = [key for key, _a in nodes_of(taxonomy, "Segment")]
+    subtree = _subtrees(taxonomy, segments)
+    ids = {s: str(taxonomy.nodes[s]["id"]) for s in segments}
+    # Who operates where is a group-by over the company links (chainkg.pool_graph).
+    presence = segment_presence(g, {ids[s]: {ids[m] for m in subtree[s]} for s in segments}, settings.role)
+    local_roles = {s: {c: w for c, (w, _scale) in presence[ids[s]].local.items()} for s in segments}
     strength = {
-        s: sum(role_w * settings.scale.get(g.nodes[c]["scale"], 0.0)
-               for c, role_w in local_roles[s].items())
+        s: sum(w * settings.scale.get(scale, 0.0) for w, scale in presence[ids[s]].local.values())
         for s in segments
     }
     present = {s for s in segments if local_roles[s]}
 
     feeds = nx.DiGraph()
     feeds.add_nodes_from(segments)
-    feeds.add_edges_from((u, v) for u, v, k in g.edges(keys=True) if k == "FEEDS")
+    feeds.add_edges_from((u, v) for u, v, k in taxonomy.edges(keys=True) if k == "FEEDS")
     has_up_raw = _reached_from(feeds, present)
     has_down_raw = _reached_from(feeds.reverse(copy=False), present)
 
@@ -165,26 +150,26 @@ def diagnose(g: nx.MultiDiGraph, settings: DiagnosisSettings | None = None) -> l
         dependents = {c for v in fed for c in local_roles[v]}
         extends: list[str] = []
         if status in ("missing", "broken"):
-            extends = sorted(g.nodes[n]["id"] for n in fed | feeding if base_status[n] == "strong")
+            extends = sorted(ids[n] for n in fed | feeding if base_status[n] == "strong")
 
         factor = {"strong": 0.0, "missing": sev.missing, "broken": sev.broken}.get(status)
         if factor is None:  # weak: thinner presence is more severe
             thinness = 1.0 - strength[s] / settings.strong_threshold
             factor = sev.weak_min + (sev.weak_max - sev.weak_min) * thinness
-        node = g.nodes[s]
+        node = taxonomy.nodes[s]
         dependence = len(dependents) / (len(dependents) + sev.dependence_half)
         total = sev.segment_weight + sev.chain_priority + sev.dependence
         base = (sev.segment_weight * node["weight"] + sev.chain_priority * node["priority"]
                 + sev.dependence * dependence) / total if total else 0.0
-        chain = g.nodes[f"Chain:{node['chain']}"]
+        chain = taxonomy.nodes[f"Chain:{node['chain']}"]
         rows.append(SegmentDiagnosis(
             segment_id=node["id"], segment=node["name"], chain_id=chain["id"], chain=chain["name"],
-            field_id=chain["field"], field=g.nodes[f"Field:{chain['field']}"]["name"],
+            field_id=chain["field"], field=taxonomy.nodes[f"Field:{chain['field']}"]["name"],
             stage=node["stage"], parent_id=node.get("parent"), status=status,
             severity=shown(factor * base), strength=shown(strength[s]),
-            local_companies=sorted(g.nodes[c]["id"] for c in local_roles[s]),
-            partner_companies=sorted(g.nodes[c]["id"] for c in partners[s]),
-            candidate_count=len(outside[s]), extends=extends,
+            local_companies=sorted(local_roles[s]),
+            partner_companies=sorted(presence[ids[s]].partners),
+            candidate_count=presence[ids[s]].outside, extends=extends,
             dependent_local_companies=len(dependents),
             has_local_upstream=has_up, has_local_downstream=has_down,
         ))

@@ -20,29 +20,29 @@ from typing import Any
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError, OutputError, OutputExistsError
-from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Prospect
+from chainkg.ranking import COMPONENT_LABELS, KIND_LABELS, SHORTLIST_COMPONENTS, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.spreadsheet import apply_print_settings
 
 __all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows", "spreadsheet_cell"]
 
 FORMATS = (".csv", ".xlsx", ".json")
 
-PROSPECT_HEADERS = ["排名", "企业id", "企业", "省份", "城市", "总分",
-                    *[COMPONENT_LABELS[c] for c in COMPONENTS],
-                    "填补环节", "招商进度", "理由"]
+PROSPECT_HEADERS = ["排名", "企业id", "企业", "省份", "城市", "总分", "档次", "类别",
+                    *[COMPONENT_LABELS[c] for c in SHORTLIST_COMPONENTS],
+                    "填补环节", "招商进度", "首要理由", "理由"]
 GAP_HEADERS = ["环节id", "环节", "产业链", "领域", "链位", "状态", "严重度", "本地强度",
                "本地企业", "战略伙伴", "候选企业数", "延链（相邻强链）"]
-WRAPPED = {"理由", "填补环节", "本地企业", "延链（相邻强链）"}
+WRAPPED = {"理由", "首要理由", "填补环节", "本地企业", "延链（相邻强链）"}
 STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
 
 def prospect_rows(prospects: list[Prospect], names: dict[str, str]) -> list[list[Any]]:
     """One row per prospect, in PROSPECT_HEADERS order; ``names`` maps segment ids to names."""
     return [
-        [p.rank, p.company_id, p.company, p.province, p.city, p.score,
-         *[p.components[c] for c in COMPONENTS],
+        [p.rank, p.company_id, p.company, p.province, p.city, p.points, TIER_LABELS[p.tier],
+         KIND_LABELS[p.kind], *[p.components.get(c, "") for c in SHORTLIST_COMPONENTS],
          "、".join(names.get(s, s) for s in p.fills),
-         STAGE_LABELS.get(p.pipeline_stage or "", ""), "；".join(p.reasons)]
+         STAGE_LABELS.get(p.pipeline_stage or "", ""), p.headline, "；".join(p.reasons)]
         for p in prospects
     ]
 

@@ -28,6 +28,7 @@ __all__ = [
     "COMPANY_RELATION_TYPES",
     "LABELS",
     "build_graph",
+    "build_taxonomy",
     "edges_of_type",
     "graph_stats",
     "node_id",
@@ -50,11 +51,21 @@ def _props(record: Any, exclude: set[str] | None = None) -> dict[str, Any]:
 
 def build_graph(data: DataSet) -> nx.MultiDiGraph:
     """The graph of a validated data set (see the module docstring for its shape)."""
+    return _build(data, with_companies=True)
+
+
+def build_taxonomy(data: DataSet) -> nx.MultiDiGraph:
+    """The graph without companies and the edges that touch them: what ``PoolGraph`` holds."""
+    return _build(data, with_companies=False)
+
+
+def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     region = data.region
     region_key = node_id("Region", region.id)
     g.graph["region"] = region_key
     g.graph["targets"] = [_props(t) for t in region.targets]
+    _add_signals_and_needs(g, data)
     g.graph["channels"] = [_props(c) for c in region.channels]
     g.add_node(region_key, label="Region",
                **_props(region, {"parks", "partners", "targets", "channels"}))
@@ -79,37 +90,63 @@ def build_graph(data: DataSet) -> nx.MultiDiGraph:
             g.add_edge(key, node_id("Segment", target), key="FEEDS", type="FEEDS")
 
     partners = {p.company: p for p in region.partners}
-    for company in data.companies:
+    for company in data.companies if with_companies else ():
         key = node_id("Company", company.id)
         is_local = data.is_local(company)  # the one definition of "local", in the data contract
         g.add_node(key, label="Company", is_local=is_local, is_partner=company.id in partners,
                    **_props(company))
         if is_local:
             g.add_edge(key, region_key, key="LOCATED_IN", type="LOCATED_IN")
-    for p in region.partners:
+    for p in region.partners if with_companies else ():
         g.add_edge(region_key, node_id("Company", p.company), key="PARTNERS_WITH",
                    type="PARTNERS_WITH", agreement=p.agreement, year=p.year, source=p.source)
     for park in region.parks:
         g.add_node(node_id("Park", park.id), label="Park", **_props(park))
 
-    for cs in data.company_segments:
+    for cs in data.company_segments if with_companies else ():
         g.add_edge(node_id("Company", cs.company_id), node_id("Segment", cs.segment_id),
                    key="OPERATES_IN", type="OPERATES_IN", role=cs.role, products=cs.products,
                    source=cs.source)
-    for rel in data.relations:
+    for rel in data.relations if with_companies else ():
         g.add_edge(node_id("Company", rel.from_id), node_id("Company", rel.to_id), key=rel.type,
                    type=rel.type, note=rel.note, source=rel.source)
+    _add_projects(g, data, with_companies)
+    return g
 
+
+def _add_signals_and_needs(g: nx.MultiDiGraph, data: DataSet) -> None:
+    """Graph attributes the ranking reads: signals by company id, anchor needs by segment id.
+
+    ``as_of`` is the data's as-of date, the latest signal's (None without signals): the
+    default "today" of the intent component, so a ranking does not change with the clock.
+    """
+    signals: dict[str, list[dict[str, Any]]] = {}
+    for signal in sorted(data.signals, key=lambda s: (s.company, s.date, s.kind, s.note), reverse=True):
+        signals.setdefault(signal.company, []).append(signal.model_dump())
+    g.graph["signals"] = signals
+    g.graph["as_of"] = max((s.date for s in data.signals), default=None)
+    needs: dict[str, list[dict[str, Any]]] = {}
+    if data.anchor_needs:
+        names = data.pool.companies.filter(
+            data.pool.companies.get_column("id").is_in([n.company for n in data.anchor_needs])
+        ).select("id", "name").rows()
+        name_of = dict(names)
+        for need in sorted(data.anchor_needs, key=lambda n: (n.segment, n.company)):
+            needs.setdefault(need.segment, []).append(
+                {**need.model_dump(), "company_name": name_of.get(need.company, need.company)})
+    g.graph["anchor_needs"] = needs
+
+
+def _add_projects(g: nx.MultiDiGraph, data: DataSet, with_companies: bool) -> None:
     for project in data.projects:
         key = node_id("Project", project.id)
         g.add_node(key, label="Project", **_props(project, {"segment_ids"}))
-        if project.company_id:
+        if project.company_id and with_companies:
             g.add_edge(key, node_id("Company", project.company_id), key="BY", type="BY")
         for seg_id in project.segment_ids:
             g.add_edge(key, node_id("Segment", seg_id), key="TARGETS", type="TARGETS")
         if project.park_id:
             g.add_edge(key, node_id("Park", project.park_id), key="IN_PARK", type="IN_PARK")
-    return g
 
 
 def nodes_of(g: nx.MultiDiGraph, label: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -2,12 +2,14 @@
 
 ``load_dataset`` never raises for a data mistake: it returns the issues. ``load_valid``
 raises DataError when any issue is an error — that is what analysis commands use.
+companies.csv, company_segments.csv and relations.csv are read into polars tables by
+chainkg.pool_checks, which hands every row it doubts to this module's row parser.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,20 +18,21 @@ from pydantic import BaseModel, ValidationError
 
 from chainkg.checks import cross_check
 from chainkg.errors import ConfigError, DataError
-from chainkg.hygiene import hygiene_warnings, normalize_place_fields, normalize_row
+from chainkg.hygiene import LIST_COLUMNS, normalize_place_fields, normalize_pool_places, normalize_row, pool_hygiene
 from chainkg.issues import DataIssue, summarise_follow_on
 from chainkg.models import (
+    AnchorNeed,
     Chain,
     Company,
-    CompanySegment,
     DataSet,
     IndustryField,
     Progress,
     Project,
     Region,
-    Relation,
     Segment,
+    Signal,
 )
+from chainkg.pool_checks import check_pool, read_pool
 from chainkg.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
 from chainkg.scoring import Scoring
 
@@ -37,6 +40,8 @@ __all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_va
 
 FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv",
          "region.yaml", "projects.csv")
+SIGNALS_FILE = "signals.csv"  # optional: public signs that a company is moving (intent)
+ANCHOR_NEEDS_FILE = "anchor_needs.csv"  # optional: what local anchors buy from outside
 PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
 
 M = TypeVar("M", bound=BaseModel)
@@ -141,6 +146,19 @@ def _parse(
         return None
 
 
+def _csv_row(
+    model: type[M], row: Mapping[str, str | None], file: str, line: int, issues: list[DataIssue],
+) -> tuple[M | None, dict[str, Any]]:
+    """One pool CSV row (cell by column) as a record, or None with issues; and the raw values given.
+
+    Tidied as ``_csv_records`` tidies rows (chainkg.hygiene.normalize_row: lists split on any
+    separator, full-width codes); place names are completed for the whole table at once
+    (``hygiene.normalize_pool_places``).
+    """
+    raw, _places = normalize_row({k: v or "" for k, v in row.items()}, place=False)
+    return _parse(model, raw, file, _fixed_line(line), issues), raw
+
+
 def _csv_records(
     path: Path, model: type[M], issues: list[DataIssue], unparsed: set[str],
 ) -> tuple[list[M], dict[int, tuple[int, dict[str, int]]]]:
@@ -238,30 +256,34 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
 
-    companies, ln = _csv_records(data_dir / "companies.csv", Company, issues, lines.unparsed_ids)
-    lines.add("companies.csv", ln)
-    company_segments, ln = _csv_records(data_dir / "company_segments.csv", CompanySegment, issues, lines.unparsed_ids)
-    lines.add("company_segments.csv", ln)
-    relations, ln = _csv_records(data_dir / "relations.csv", Relation, issues, lines.unparsed_ids)
-    lines.add("relations.csv", ln)
+    # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.pool_checks.
+    pool = read_pool(data_dir, LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
+    pool = normalize_pool_places(pool, issues)
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
     progress: list[Progress] = []
     if (data_dir / PROGRESS_FILE).exists():
         progress, ln = _csv_records(data_dir / PROGRESS_FILE, Progress, issues, lines.unparsed_ids)
         lines.add(PROGRESS_FILE, ln)
+    optional: dict[str, list[Any]] = {}
+    for file, model in ((SIGNALS_FILE, Signal), (ANCHOR_NEEDS_FILE, AnchorNeed)):
+        optional[file] = []
+        if (data_dir / file).exists():
+            optional[file], ln = _csv_records(data_dir / file, model, issues, lines.unparsed_ids)
+            lines.add(file, ln)
 
     if region is None:
         return None, summarise_follow_on(_sorted(issues))
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
-        companies=tuple(companies), company_segments=tuple(company_segments),
-        relations=tuple(relations), region=region, projects=tuple(projects),
-        progress=tuple(progress),
+        pool=pool, region=region, projects=tuple(projects),
+        progress=tuple(progress), signals=tuple(optional[SIGNALS_FILE]),
+        anchor_needs=tuple(optional[ANCHOR_NEEDS_FILE]),
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
-    issues.extend(hygiene_warnings(dataset, lambda i, f: lines("companies.csv", i, f), _known_tags(data_dir)))
+    issues.extend(check_pool(pool, {s.id for s in segments}, lines.unparsed_ids))
+    issues.extend(pool_hygiene(pool, region, _known_tags(data_dir)))
     return dataset, summarise_follow_on(_sorted(issues))
 
 
@@ -301,7 +323,7 @@ def _region_lines(raw: Any) -> dict[str, int]:
 
 
 def _sorted(issues: list[DataIssue]) -> list[DataIssue]:
-    order = {name: i for i, name in enumerate((*FILES, PROGRESS_FILE))}
+    order = {name: i for i, name in enumerate((*FILES, PROGRESS_FILE, SIGNALS_FILE, ANCHOR_NEEDS_FILE))}
     return sorted(issues, key=lambda i: (order.get(i.file, 99), i.line or 0, i.level))
 
 
@@ -318,6 +340,13 @@ def load_scoring(data_dir: Path) -> Scoring:
     path = data_dir / "scoring.yaml"
     if not path.exists():
         return Scoring()
+    return load_scoring_file(path)
+
+
+def load_scoring_file(path: Path) -> Scoring:
+    """A scoring settings file (the same checks as a data set's scoring.yaml)."""
+    if not path.is_file():
+        raise ConfigError(f"评分设置文件不存在：{path}")
     doc = read_yaml(path)
     issues = list(doc.issues)
     scoring = None

@@ -191,7 +191,9 @@ def chain_maps(
     maps = []
     for cid in chain_ids:
         _require_chain(g, cid)
-        prospects = rank(g, diagnosis, scoring.rank, RankFilter(chains=[cid]), vision_top)
+        # Investment targets only (issue #11): platforms and channels do not land as firms.
+        targets = RankFilter(chains=[cid], kinds=["target", "deepen"])
+        prospects = rank(g, diagnosis, scoring.rank, targets, vision_top)
         landing = what_if(g, [p.company_id for p in prospects], scoring.diagnosis)
         maps.append(vision_map(g, diagnosis, cid, as_of, prospects, landing))
     return maps

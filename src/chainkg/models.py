@@ -7,9 +7,10 @@ else (graph, analysis, Neo4j, future importers). Field names equal the file colu
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
     "OWNERSHIPS",
@@ -17,7 +18,9 @@ __all__ = [
     "RELATION_TYPES",
     "ROLES",
     "SCALES",
+    "SIGNAL_KINDS",
     "STAGES",
+    "AnchorNeed",
     "Chain",
     "Company",
     "CompanySegment",
@@ -31,6 +34,7 @@ __all__ = [
     "Region",
     "Relation",
     "Segment",
+    "Signal",
     "Target",
 ]
 
@@ -257,20 +261,73 @@ class Progress(Record):
     note: str = ""
 
 
-class DataSet(BaseModel):
-    """Everything in one graph_data/ directory, parsed and cross-checked."""
+SignalKind = Literal["融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张"]
+SIGNAL_KINDS: tuple[str, ...] = ("融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张")
 
-    model_config = ConfigDict(frozen=True)
+
+class Signal(Record):
+    """A public sign that a company is moving now (signals.csv, optional): 融资, 扩产 …"""
+
+    company: Slug
+    date: date
+    kind: SignalKind
+    note: str = ""
+    source: Text
+    url: str = ""
+
+
+class AnchorNeed(Record):
+    """What a local anchor (链主) buys from outside (anchor_needs.csv, optional): 以商招商."""
+
+    company: Slug
+    segment: Slug
+    note: str = ""
+    source: Text
+
+
+class DataSet(BaseModel):
+    """Everything in one graph_data/ directory, parsed and cross-checked.
+
+    The company pool (companies, company_segments, relations) is held as tables in ``pool``
+    (see chainkg.pool): a million companies would not fit as pydantic records. The three
+    record tuples are made from it on first use; ``DataSet(companies=…, …)`` still works.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     fields: tuple[IndustryField, ...]
     chains: tuple[Chain, ...]
     segments: tuple[Segment, ...]
-    companies: tuple[Company, ...]
-    company_segments: tuple[CompanySegment, ...]
-    relations: tuple[Relation, ...]
+    pool: CompanyPool
     region: Region
     projects: tuple[Project, ...]
     progress: tuple[Progress, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    anchor_needs: tuple[AnchorNeed, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pool_from_records(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pool" not in data:
+            data = dict(data)
+            data["pool"] = CompanyPool.from_records(
+                data.pop("companies", ()), data.pop("company_segments", ()), data.pop("relations", ()))
+        return data
+
+    @cached_property
+    def companies(self) -> tuple[Company, ...]:
+        """The pool's companies as records (made on first use: avoid on large pools)."""
+        return tuple(self.pool.records("companies"))  # type: ignore[arg-type]
+
+    @cached_property
+    def company_segments(self) -> tuple[CompanySegment, ...]:
+        """The pool's company–segment links as records (made on first use)."""
+        return tuple(self.pool.records("company_segments"))  # type: ignore[arg-type]
+
+    @cached_property
+    def relations(self) -> tuple[Relation, ...]:
+        """The pool's company relations as records (made on first use)."""
+        return tuple(self.pool.records("relations"))  # type: ignore[arg-type]
 
     def is_local(self, company: Company) -> bool:
         """A company is local when its province, city and district equal the region's."""
@@ -280,3 +337,8 @@ class DataSet(BaseModel):
             and company.city == r.city
             and company.district == r.district
         )
+
+
+from chainkg.pool import CompanyPool  # noqa: E402  (pool's columns are derived from the models above)
+
+DataSet.model_rebuild()

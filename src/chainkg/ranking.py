@@ -2,7 +2,16 @@
 
 ``rank(graph, diagnosis, settings, ...)`` is pure. Every component is in [0, 1] and comes
 with its reasons in the team's words; the score is their weighted sum (weights in
-scoring.yaml). Ties are broken by company id, so the output is deterministic.
+scoring.yaml), shown as 0–100 points with a tier. Ties are broken by company id, so the
+output is deterministic; signals age to an explicit day (``today``, default the data's
+as-of date), never to the clock when the data have signals.
+
+Components: the five base ones the Neo4j backend also computes (``COMPONENTS``: gap_fit,
+capability, chain_pull, partner_proximity, geography) and issue #11's intent (signals.csv)
+and attainability (``SHORTLIST_COMPONENTS``). A filter chooses candidates and never changes a
+score: gap_fit counts every gap. Each prospect has a kind (target / deepen / platform), a
+primary gap (what ``per_gap`` variety counts) and one headline; channels run only through
+relations that are a way in (``way_in``).
 
 Cost: one multi-source BFS over company relations (for the approach channel) plus one
 pass over each candidate's edges: linear in the graph.
@@ -13,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -20,32 +30,58 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
-from chainkg.scoring import RankSettings
+from chainkg.pool_graph import PoolGraph
+from chainkg.scoring import RankSettings, TierSettings
 
 __all__ = [
     "COMPONENTS",
     "COMPONENT_LABELS",
+    "KIND_LABELS",
     "LANDED_STAGES",
+    "PLATFORM_OWNERSHIPS",
+    "SHORTLIST_COMPONENTS",
+    "TIER_LABELS",
     "Channel",
     "Component",
     "Prospect",
     "RankContext",
     "RankFilter",
+    "attainability_component",
     "capability_component",
+    "channel_usage",
+    "company_kind",
     "evaluate",
+    "feed_edges",
     "find_channels",
     "gap_reasons",
     "gap_segments",
     "geography_component",
+    "intent_component",
+    "points_of",
     "prepare",
+    "primary_gap",
     "rank",
+    "server_points",
+    "tier_of",
+    "way_in",
 ]
 
+# The five base components, which the Neo4j backend also computes (chainkg.graphdb.backend);
+# SHORTLIST_COMPONENTS adds issue #11's, computed by the embedded path only (README "Back-end parity").
 COMPONENTS = ("gap_fit", "capability", "chain_pull", "partner_proximity", "geography")
+SHORTLIST_COMPONENTS = (*COMPONENTS, "intent", "attainability")
 COMPONENT_LABELS = {
     "gap_fit": "补链契合", "capability": "企业实力", "chain_pull": "链主带动",
-    "partner_proximity": "对接渠道", "geography": "地缘",
+    "partner_proximity": "对接渠道", "geography": "地缘", "intent": "近期动向", "attainability": "招得来",
 }
+# Universities, institutes and funds are platforms and channels (平台与渠道), not investment targets.
+PLATFORM_OWNERSHIPS = ("institute", "university", "fund")
+KIND_LABELS = {"target": "招商目标", "deepen": "深化合作", "platform": "平台与渠道"}
+TIER_LABELS = {"A": "A 重点对接", "B": "B 跟踪", "C": "C 储备"}
+# Relation types through which a channel may run anywhere on its path; a supplier or customer
+# link is a way in only next to the local firm or partner itself (see ``way_in``).
+WAY_IN_TYPES = ("SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH")
+SUPPLY_TYPES = ("SUPPLIES", "CUSTOMER_OF")
 # Stages at which a company has already landed: not a prospect any more.
 LANDED_STAGES = ("signed", "under_construction", "operating")
 STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
@@ -73,7 +109,13 @@ class Component(BaseModel):
 
 
 class Prospect(BaseModel):
-    """A ranked outside company. ``components`` holds the values; ``details`` the reasons."""
+    """A ranked outside company. ``components`` holds the values; ``details`` the reasons.
+
+    ``score`` is the weighted sum of the components; ``points`` the same on 0–100 (divided by
+    the sum of the weights) and ``tier`` its band. ``kind``: target (招商目标), deepen (an
+    existing strategic partner: 深化合作) or platform (university, institute, fund: 平台与渠道).
+    ``primary_gap`` is the most severe gap it fills (what ``per_gap`` variety counts).
+    """
 
     rank: int
     company_id: str
@@ -86,6 +128,12 @@ class Prospect(BaseModel):
     reasons: list[str]
     pipeline_stage: str | None
     details: dict[str, Component]
+    points: int = 0
+    tier: str = "C"
+    kind: str = "target"
+    headline: str = ""
+    primary_gap: str | None = None
+    connects: list[str] = []
 
 
 class Channel(BaseModel):
@@ -107,13 +155,24 @@ class RankFilter(BaseModel):
     segments: list[str] | None = None
     provinces: list[str] | None = None
     include_pipeline: bool = False
+    kinds: list[str] | None = None  # target / deepen / platform; None = all
+    exclude_partners: bool = False  # leave existing strategic partners (深化合作) out
 
 
-def _company_adjacency(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
+def way_in(kind: str, u_anchor: bool, v_anchor: bool) -> bool:
+    """Whether a relation can carry an introduction: any ownership/investment/partnership
+    link, and a supplier or customer link only when one end is a local firm or partner
+    (two firms sharing a customer do not introduce each other)."""
+    return kind in WAY_IN_TYPES or (kind in SUPPLY_TYPES and (u_anchor or v_anchor))
+
+
+def _company_adjacency(g: nx.MultiDiGraph, mode: str = "way_in") -> dict[str, list[tuple[str, str]]]:
     """Undirected company-relation adjacency: node → [(neighbour, relation type)]."""
     adjacency: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in g.edges(keys=True):
         if k in COMPANY_RELATION_TYPES and _both_companies(g, u, v):
+            if mode == "way_in" and not way_in(k, _anchor(g, u), _anchor(g, v)):
+                continue
             adjacency[u].append((v, k))
             adjacency[v].append((u, k))
     for neighbours in adjacency.values():
@@ -126,9 +185,16 @@ def _both_companies(g: nx.MultiDiGraph, u: str, v: str) -> bool:
     return bool(g.nodes[u]["label"] == "Company" == g.nodes[v]["label"])
 
 
-def find_channels(g: nx.MultiDiGraph, max_hops: int) -> dict[str, Channel]:
-    """The nearest local firm or strategic partner of every company (multi-source BFS)."""
-    adjacency = _company_adjacency(g)
+def _anchor(g: nx.MultiDiGraph, key: str) -> bool:
+    return bool(g.nodes[key]["is_local"] or g.nodes[key]["is_partner"])
+
+
+def find_channels(g: nx.MultiDiGraph, max_hops: int, mode: str = "way_in") -> dict[str, Channel]:
+    """The nearest local firm or strategic partner of every company (multi-source BFS).
+
+    ``mode`` "way_in" walks only relations that are a way in (``way_in``); "any" walks all.
+    """
+    adjacency = _company_adjacency(g, mode)
     anchors = sorted(k for k, a in nodes_of(g, "Company") if a["is_local"] or a["is_partner"])
     previous: dict[str, tuple[str, str] | None] = {a: None for a in anchors}
     origin = {a: a for a in anchors}
@@ -244,6 +310,11 @@ def _chain_pull(
         else:
             relation = max(relation, pull.other_relation)
             reasons.append(f"链主带动：与本地企业「{name}」有{RELATION_LABELS[kind]}关系")
+    for seg in segments:
+        for need in (ctx.needs or {}).get(g.nodes[seg]["id"], ()):
+            relation = max(relation, pull.anchor_need)
+            note = f"（{need['note']}）" if need["note"] else ""
+            reasons.append(f"以商招商：本地链主「{need['company_name']}」外购「{g.nodes[seg]['name']}」{note}")
     weight = 0.0
     seen: set[str] = set()
     for seg in segments:
@@ -273,6 +344,121 @@ def _proximity(key: str, company: dict[str, Any], channels: dict[str, Channel]) 
     return 1.0 / channel.hops, [
         f"对接渠道：经{channel.target_kind}「{channel.target}」{channel.hops}跳（{via}）"
     ]
+
+
+def intent_component(
+    signals: list[dict[str, Any]], today: date, settings: RankSettings,
+) -> tuple[float, list[str]]:
+    """Who is moving now: each signal counts its kind's weight halved every half-life of age.
+
+    Noisy-or over the signals (a second signal adds, never subtracts); signals dated after
+    ``today`` are not known yet and are left out.
+    """
+    intent = settings.intent
+    remaining, reasons = 1.0, []
+    for signal in signals:  # newest first (graph._add_signals_and_needs)
+        age = (today - signal["date"]).days
+        if age < 0:
+            continue
+        value = intent.kinds.get(signal["kind"], 0.0) * 0.5 ** (age / intent.half_life_days)
+        remaining *= 1.0 - value
+        note = f"：{signal['note']}" if signal["note"] else ""
+        reasons.append(f"近期动向：{signal['date'].isoformat()} {signal['kind']}{note}"
+                       f"（{age} 天前，计 {value:.2f}；来源：{signal['source']}）")
+    if not reasons:
+        reasons.append("近期动向：数据中没有融资、扩产、新设基地等公开动向")
+    return 1.0 - remaining, reasons
+
+
+def _footprint(g: nx.MultiDiGraph, key: str, home: str, neighbours: Collection[str]) -> tuple[str | None, str]:
+    """The closest place the company already is: its seat, a subsidiary or a firm it invests in."""
+    company = g.nodes[key]
+    places = [(company["province"], f"总部/注册地在{company['province']}")]
+    for u, _v, k in g.in_edges(key, keys=True):
+        if k == "SUBSIDIARY_OF" and g.nodes[u]["label"] == "Company":
+            places.append((g.nodes[u]["province"], f"子公司「{g.nodes[u]['name']}」在{g.nodes[u]['province']}"))
+    for _u, v, k in g.out_edges(key, keys=True):
+        if k == "INVESTS_IN" and g.nodes[v]["label"] == "Company":
+            places.append((g.nodes[v]["province"], f"投资的「{g.nodes[v]['name']}」在{g.nodes[v]['province']}"))
+    for level in ("same_province", "neighbour_province"):
+        for province, why in sorted(places):
+            if province and (province == home if level == "same_province" else province in neighbours):
+                return level, why
+    return None, ""
+
+
+def attainability_component(
+    g: nx.MultiDiGraph, key: str, home: str, settings: RankSettings,
+) -> tuple[float, list[str]]:
+    """How likely the firm is to set up here (招得来): footprint, size, specialist (README)."""
+    att = settings.attainability
+    company = g.nodes[key]
+    parts: list[tuple[float, float]] = []
+    reasons: list[str] = []
+    level, why = _footprint(g, key, home, settings.geography.neighbours)
+    parts.append((att.footprint_part, att.footprint.get(level, 0.0) if level else 0.0))
+    if level == "same_province":
+        reasons.append(f"招得来：已在本省有落脚点（{why}）")
+    elif level == "neighbour_province":
+        reasons.append(f"招得来：已在邻省有落脚点（{why}）")
+    else:
+        reasons.append("招得来：本省及邻省都没有已知的落脚点")
+    is_subsidiary = any(k == "SUBSIDIARY_OF" for _u, _v, k in g.out_edges(key, keys=True))
+    scale = company["scale"]
+    if company["ownership"] == "central_soe" and scale == "large" and not is_subsidiary:
+        parts.append((att.size_part, att.central_soe_headquarters))
+        reasons.append("招得来：央企集团总部，整体迁入少见，宜对接其子公司或具体项目")
+    elif scale in att.size:
+        parts.append((att.size_part, att.size[scale]))
+        sub = "（子公司，项目可独立决策）" if is_subsidiary else ""
+        reasons.append(f"招得来：{SCALE_LABELS[scale]}企业{sub}，计 {att.size[scale]:.1f}")
+    else:
+        reasons.append("招得来：规模未知，不计入")
+    specialist = max((att.specialist[t] for t in company["tags"] if t in att.specialist), default=0.0)
+    parts.append((att.specialist_part, specialist))
+    tags = [t for t in company["tags"] if t in att.specialist]
+    if tags:
+        reasons.append(f"招得来：{'、'.join(tags)}，成长型专精企业常在外地新设产线")
+    total = sum(w for w, _v in parts)
+    return (sum(w * v for w, v in parts) / total if total else 0.0), reasons
+
+
+def company_kind(company: dict[str, Any]) -> str:
+    """target, deepen (an existing strategic partner) or platform (university, institute, fund)."""
+    if company["ownership"] in PLATFORM_OWNERSHIPS:
+        return "platform"
+    return "deepen" if company["is_partner"] else "target"
+
+
+def points_of(score: float, settings: RankSettings) -> int:
+    """The 0–100 score: the weighted sum over the sum of the weights."""
+    total = sum(settings.weights.model_dump().values())
+    return round(100 * score / total) if total else 0
+
+
+def tier_of(points: float, tiers: TierSettings) -> str:
+    return "A" if points >= tiers.a else "B" if points >= tiers.b else "C"
+
+
+def server_points(prospects: list[Prospect], settings: RankSettings) -> list[Prospect]:
+    """0–100 score and tier of rows ranked by the Neo4j backend, over the five base weights it sums."""
+    total = sum(getattr(settings.weights, c) for c in COMPONENTS)
+    rows = []
+    for p in prospects:
+        points = round(100 * p.score / total) if total else 0
+        rows.append(p.model_copy(update={"points": points, "tier": tier_of(points, settings.tiers)}))
+    return rows
+
+
+def channel_usage(channel: Channel, prospect: str) -> str:
+    """How the team would use a channel: who introduces whom, starting from the district's side."""
+    names = list(reversed(channel.path))  # target … prospect
+    kinds = list(reversed(channel.relations))
+    steps = [f"请{channel.target_kind}「{names[0]}」"]
+    for i in range(1, len(names)):
+        link = RELATION_LABELS.get(kinds[i - 1], kinds[i - 1])
+        steps.append(f"凭{link}关系引荐「{names[i]}」")
+    return "用法：" + "，".join(steps) + f"；由此约见「{prospect}」的决策人。"
 
 
 def geography_component(company: dict[str, Any], home: str, settings: RankSettings) -> tuple[float, list[str]]:
@@ -320,17 +506,19 @@ class RankContext:
     """What every candidate's evaluation reads, computed once per ranking (keeps rank linear)."""
 
     status: dict[str, SegmentDiagnosis]  # every segment's diagnosis, by segment id
-    gaps: dict[str, SegmentDiagnosis]  # the gaps this ranking fills, by segment id
+    gaps: dict[str, SegmentDiagnosis]  # the gaps this ranking lists candidates for, by segment id
     feeds: dict[str, list[tuple[str, str]]]  # segment key → the FEEDS edges touching it, sorted
     channels: dict[str, Channel]
     home: str  # the region's province
+    # Every gap (a filter chooses candidates, never changes their score), by segment id.
+    all_gaps: dict[str, SegmentDiagnosis] | None = None
+    signals: dict[str, list[dict[str, Any]]] | None = None  # company id → signals, newest first
+    needs: dict[str, list[dict[str, Any]]] | None = None  # segment id → anchor needs
+    today: date | None = None  # the day intent ages signals to
 
 
-def prepare(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-    flt: RankFilter | None = None,
-) -> RankContext:
-    """The shared inputs of ``evaluate`` for one ranking."""
+def feed_edges(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
+    """Segment key → the FEEDS edges touching it, sorted."""
     feeds: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for u, v, k in g.edges(keys=True):
         if k == "FEEDS":
@@ -338,12 +526,27 @@ def prepare(
             feeds[v].append((u, v))
     for edges in feeds.values():
         edges.sort()
+    return dict(feeds)
+
+
+def as_of(g: nx.MultiDiGraph, today: date | None) -> date:
+    """The day signals age to: the given one, else the data's as-of date, else the clock's."""
+    return today or g.graph.get("as_of") or date.today()
+
+
+def prepare(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+    flt: RankFilter | None = None, today: date | None = None,
+) -> RankContext:
+    """The shared inputs of ``evaluate`` for one ranking."""
     return RankContext(
         status={d.segment_id: d for d in diagnosis},
         gaps=gap_segments(diagnosis, flt or RankFilter()),
-        feeds=dict(feeds),
-        channels=find_channels(g, settings.max_hops),
+        feeds=feed_edges(g),
+        channels=find_channels(g, settings.max_hops, settings.channels),
         home=g.nodes[g.graph["region"]]["province"],
+        all_gaps=gap_segments(diagnosis, RankFilter()),
+        signals=g.graph.get("signals", {}), needs=g.graph.get("anchor_needs", {}), today=as_of(g, today),
     )
 
 
@@ -354,14 +557,18 @@ def evaluate(
     company = g.nodes[key]
     segments = sorted(v for _u, v, k in g.out_edges(key, keys=True) if k == "OPERATES_IN")
     roles = {v: g.edges[key, v, "OPERATES_IN"].get("role", "core") for v in segments}
-    fills = [(ctx.gaps[g.nodes[s]["id"]], roles[s]) for s in segments if g.nodes[s]["id"] in ctx.gaps]
+    gaps = ctx.all_gaps if ctx.all_gaps is not None else ctx.gaps
+    fills = [(gaps[g.nodes[s]["id"]], roles[s]) for s in segments if g.nodes[s]["id"] in gaps]
     w = settings.weights
+    today = ctx.today or as_of(g, None)
     values = {
         "gap_fit": _gap_fit(g, fills, settings),
         "capability": capability_component(company, settings),
         "chain_pull": _chain_pull(g, key, segments, ctx, settings),
         "partner_proximity": _proximity(key, company, ctx.channels),
         "geography": geography_component(company, ctx.home, settings),
+        "intent": intent_component((ctx.signals or {}).get(company["id"], []), today, settings),
+        "attainability": attainability_component(g, key, ctx.home, settings),
     }
     components = {
         name: Component(value=round(value, 4), weight=getattr(w, name), reasons=reasons)
@@ -370,23 +577,93 @@ def evaluate(
     return components, sorted(d.segment_id for d, _r in fills)
 
 
+def primary_gap(fills: list[str], gaps: dict[str, SegmentDiagnosis], roles: dict[str, str],
+                settings: RankSettings) -> str | None:
+    """The gap of ``gaps`` a company fills best: highest severity × role fit, ties by segment id."""
+    best = [(-gaps[s].severity * settings.role_fit.get(roles.get(s, "core"), 0.0), s) for s in fills if s in gaps]
+    return min(best)[1] if best else None
+
+
+def _latest_signal(company_id: str, ctx: RankContext) -> dict[str, Any] | None:
+    """The newest signal known on the ranking's day (signals are stored newest first)."""
+    today = ctx.today or date.today()
+    return next((s for s in (ctx.signals or {}).get(company_id, ()) if s["date"] <= today), None)
+
+
+def headline(prospect: Prospect, ctx: RankContext) -> str:
+    """One sentence a leader reads: the gap it closes, and why now or through whom."""
+    parts = []
+    if prospect.primary_gap is not None:
+        diag = ctx.status[prospect.primary_gap]
+        verb = "强" if diag.status == "weak" else "补"
+        parts.append(f"{verb}{diag.chain}「{diag.segment}」{diag.status_label}")
+    pull = prospect.details["chain_pull"].reasons
+    need = next((r for r in pull if r.startswith("以商招商")), None)
+    intent = prospect.details["intent"]
+    if need:
+        parts.append(need.split("（")[0])
+    elif intent.value > 0 and (signal := _latest_signal(prospect.company_id, ctx)) is not None:
+        parts.append(f"近期动向 {signal['date'].isoformat()} {signal['kind']}")
+    elif prospect.kind == "deepen":
+        parts.append("已是战略伙伴，可深化合作")
+    elif prospect.components["partner_proximity"] > 0 and (
+            channel := ctx.channels.get(node_id("Company", prospect.company_id))) is not None and channel.hops > 0:
+        parts.append(f"可经{channel.target_kind}「{channel.target}」引荐")
+    return "；".join(parts)
+
+
+def _connects(g: nx.MultiDiGraph, key: str) -> list[str]:
+    """What a platform connects to: its relations, local firms and partners first."""
+    lines = []
+    for u, v, k in sorted([*g.out_edges(key, keys=True), *g.in_edges(key, keys=True)]):
+        if k in RELATION_LABELS and _both_companies(g, u, v):
+            other = v if u == key else u
+            mark = "本地" if g.nodes[other]["is_local"] else "伙伴" if g.nodes[other]["is_partner"] else "外地"
+            lines.append((0 if mark != "外地" else 1, f"{RELATION_LABELS[k]}：{g.nodes[other]['name']}（{mark}）"))
+    return [text for _o, text in sorted(lines)]
+
+
+def select_variety(prospects: list[Prospect], per_gap: int) -> list[Prospect]:
+    """Best first, at most ``per_gap`` firms per primary gap (the rest stay in ``--flat``)."""
+    taken: dict[str | None, int] = defaultdict(int)
+    kept = []
+    for p in prospects:
+        if taken[p.primary_gap] < per_gap:
+            taken[p.primary_gap] += 1
+            kept.append(p)
+    return kept
+
+
 def rank(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph | PoolGraph,
     diagnosis: list[SegmentDiagnosis],
     settings: RankSettings | None = None,
     flt: RankFilter | None = None,
     top: int | None = None,
+    today: date | None = None,
+    per_gap: int | None = None,
 ) -> list[Prospect]:
-    """Rank the outside companies that fill the district's gaps; best first, ties by id."""
+    """Rank the outside companies that fill the district's gaps; best first, ties by id.
+
+    ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
+    ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
+    best few per primary gap (None: every candidate, the flat order).
+    """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    ctx = prepare(g, diagnosis, settings, flt)
-    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-    candidates = sorted({
-        u for u, v, k in g.edges(keys=True)
-        if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-    })
-    stages = _pipeline_stages(g)
+    if isinstance(g, PoolGraph):
+        # Companies are tables: pre-score them all, evaluate the possible top exactly.
+        from chainkg.pool_rank import rank_view
+
+        g, ctx, candidates, stages = rank_view(g, diagnosis, settings, flt, top, today, per_gap)
+    else:
+        ctx = prepare(g, diagnosis, settings, flt, today)
+        gap_keys = {node_id("Segment", s) for s in ctx.gaps}
+        candidates = sorted({
+            u for u, v, k in g.edges(keys=True)
+            if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
+        })
+        stages = _pipeline_stages(g)
     prospects: list[Prospect] = []
     for key in candidates:
         company = g.nodes[key]
@@ -395,21 +672,38 @@ def rank(
             continue
         if flt.provinces and company["province"] not in flt.provinces:
             continue
+        kind = company_kind(company)
+        if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
+            continue
         components, fills = evaluate(g, key, ctx, settings)
         score = sum(c.value * c.weight for c in components.values())
         reasons = [r for c in components.values() for r in c.reasons]
         if stage:
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
+        roles = {g.nodes[v]["id"]: a.get("role", "core")
+                 for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN"}
+        points = points_of(score, settings)
         prospects.append(Prospect(
             rank=0, company_id=company["id"], company=company["name"],
             province=company["province"], city=company["city"], score=round(score, 4),
             components={n: c.value for n, c in components.items()}, fills=fills,
-            reasons=reasons, pipeline_stage=stage, details=components,
+            reasons=reasons, pipeline_stage=stage, details=components, points=points,
+            tier=tier_of(points, settings.tiers), kind=kind,
+            primary_gap=primary_gap(fills, ctx.gaps, roles, settings),
         ))
     prospects.sort(key=lambda p: (-p.score, p.company_id))
+    if per_gap is not None:
+        prospects = select_variety(prospects, per_gap)
     if top is not None:
         prospects = prospects[:top]
-    return [p.model_copy(update={"rank": i}) for i, p in enumerate(prospects, start=1)]
+    shown = []
+    for i, p in enumerate(prospects, start=1):
+        key = node_id("Company", p.company_id)
+        shown.append(p.model_copy(update={
+            "rank": i, "headline": headline(p, ctx),
+            "connects": _connects(g, key) if p.kind == "platform" else [],
+        }))
+    return shown
 
 
 def filter_values(values: Collection[str] | None) -> list[str] | None:

@@ -17,9 +17,12 @@ import yaml
 
 from chainkg.issues import DataIssue
 
-__all__ = ["HEADER_ONLY", "CsvTable", "YamlDoc", "read_csv", "read_yaml"]
+__all__ = ["HEADER_ONLY", "CsvTable", "YamlDoc", "parse_csv", "read_csv", "read_text", "read_yaml",
+           "too_many_values"]
 
-_UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = UTF8_BOM
 HEADER_ONLY = "文件只有表头，没有数据行"
 _RESAVE_HINT = "请在 Excel/WPS 中用「另存为 → CSV UTF-8（逗号分隔）」重新保存"
 
@@ -40,7 +43,7 @@ def _clean(value: str | None) -> str:
 
 
 def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith(UTF16_BOMS):
         issues.append(DataIssue(
             level="error", file=name, line=1,
             message=f"文件是 UTF-16（Excel「Unicode 文本」）编码，无法读取；{_RESAVE_HINT}",
@@ -68,7 +71,7 @@ def _decode(raw: bytes, name: str, issues: list[DataIssue]) -> str | None:
     return text
 
 
-def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
+def read_text(path: Path, issues: list[DataIssue]) -> str | None:
     """The file's text, or None with an issue when it is missing or cannot be decoded."""
     if not path.exists():
         issues.append(DataIssue(level="error", file=path.name, message="文件不存在"))
@@ -78,11 +81,20 @@ def _read_text(path: Path, issues: list[DataIssue]) -> str | None:
 
 def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
     """Read a CSV file; a missing file, missing column or bad encoding becomes an issue."""
-    name = path.name
-    table = CsvTable(name=name, columns=[], rows=[])
-    text = _read_text(path, table.issues)
+    issues: list[DataIssue] = []
+    text = read_text(path, issues)
     if text is None:
-        return table
+        return CsvTable(name=path.name, columns=[], rows=[], issues=issues)
+    table = parse_csv(path.name, text, required, optional)
+    table.issues[:0] = issues
+    if not table.rows and not any(i.level == "error" for i in table.issues):
+        table.issues.append(DataIssue(level="warning", file=path.name, line=1, message=HEADER_ONLY))
+    return table
+
+
+def parse_csv(name: str, text: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
+    """Parse decoded CSV text as ``read_csv`` does (``name`` is the file name used in issues)."""
+    table = CsvTable(name=name, columns=[], rows=[])
     if "\x00" in text:  # Python's csv reads NUL as text; it is garbage from a binary file or a bad export
         table.issues.append(DataIssue(
             level="error", file=name, line=text.count("\n", 0, text.index("\x00")) + 1,
@@ -126,16 +138,10 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
         if not any(_clean(v) for v in values):
             continue  # Excel leaves blank rows at the end
         if len(values) > len(table.columns):
-            table.issues.append(DataIssue(
-                level="error", file=name, line=line,
-                message=f"本行有 {len(values)} 个值，多于表头的 {len(table.columns)} 列"
-                "（值里的逗号需要用英文双引号括起来）",
-            ))
+            table.issues.append(too_many_values(name, line, len(values), len(table.columns)))
             continue
         row = {c: _clean(v) for c, v in zip(table.columns, values, strict=False) if c in known}
         table.rows.append((line, row))
-    if not table.rows and not any(i.level == "error" for i in table.issues):
-        table.issues.append(DataIssue(level="warning", file=name, line=1, message=HEADER_ONLY))
     return table
 
 
@@ -151,6 +157,14 @@ def _csv_error(name: str, line: int, exc: csv.Error) -> DataIssue:
         reason = text
     return DataIssue(level="error", file=name, line=line,
                      message=f"CSV 格式错误：{reason}；从这一行起未读取")
+
+
+def too_many_values(name: str, line: int, count: int, columns: int) -> DataIssue:
+    """The issue of a CSV row with more values than its header has columns."""
+    return DataIssue(
+        level="error", file=name, line=line,
+        message=f"本行有 {count} 个值，多于表头的 {columns} 列（值里的逗号需要用英文双引号括起来）",
+    )
 
 
 class LineDict(dict[str, Any]):
@@ -188,7 +202,7 @@ def read_yaml(path: Path) -> YamlDoc:
     """Parse a YAML file keeping line numbers (see LineDict)."""
     name = path.name
     doc = YamlDoc(name=name, data=None)
-    text = _read_text(path, doc.issues)
+    text = read_text(path, doc.issues)
     if text is None:
         return doc
     try:

@@ -17,7 +17,7 @@ from chainkg.errors import ConfigError
 from chainkg.graph import build_graph
 from chainkg.load import default_data_dir, load_scoring, load_valid
 from chainkg.maps import chain_maps, chains_of_field, overview
-from chainkg.ranking import rank
+from chainkg.ranking import RankFilter, rank
 from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
 from chainkg.report import build_report
 from chainkg.report_render import report_maps, write_report
@@ -88,7 +88,9 @@ def report_command(
     g = build_graph(dataset)
     day = _as_of(as_of)
     diagnosis = diagnose(g, scoring.diagnosis)
-    prospects = rank(g, diagnosis, scoring.rank, None, top)
+    # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
+    targets = RankFilter(kinds=["target", "deepen"])
+    prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
     result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
     maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
     write_report(output, result, maps, force)

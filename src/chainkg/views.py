@@ -14,7 +14,17 @@ from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.export import STAGE_NAMES
 from chainkg.graph import node_id, nodes_of
 from chainkg.issues import DataIssue
-from chainkg.ranking import COMPONENT_LABELS, COMPONENTS, STAGE_LABELS, Channel, Component, Prospect
+from chainkg.ranking import (
+    COMPONENT_LABELS,
+    KIND_LABELS,
+    SHORTLIST_COMPONENTS,
+    STAGE_LABELS,
+    TIER_LABELS,
+    Channel,
+    Component,
+    Prospect,
+    channel_usage,
+)
 from chainkg.whatif import WhatIf
 
 __all__ = [
@@ -85,8 +95,13 @@ def listing_table(kind: str, headers: list[str], rows: list[list[Any]]) -> Table
     return table
 
 
-def chain_tree(g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis]) -> Tree:
-    """The chain as stage → segment → sub-segments, with local firms and outside counts."""
+def chain_tree(
+    g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis], names: dict[str, str] | None = None,
+) -> Tree:
+    """The chain as stage → segment → sub-segments, with local firms and outside counts.
+
+    ``g`` needs the taxonomy only when ``names`` (company id → name) is given, else its companies.
+    """
     chain = g.nodes[node_id("Chain", chain_id)]
     status = {d.segment_id: d for d in diagnosis}
     children: dict[str | None, list[str]] = defaultdict(list)
@@ -95,7 +110,8 @@ def chain_tree(g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnos
             children[a.get("parent")].append(a["id"])
     tree = Tree(f"[bold]{chain['name']}[/]（{chain_id}，优先级 {chain['priority']}"
                 f"{'，风口' if chain['fengkou'] else ''}）")
-    names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
+    if names is None:
+        names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
 
     def add(branch: Tree, seg_id: str) -> None:
         d = status[seg_id]
@@ -157,27 +173,51 @@ def _key_reasons(p: Prospect, limit: int = 4) -> list[str]:
     return (gaps + ties + channel)[: limit + 1]
 
 
-def prospects_table(prospects: list[Prospect], names: dict[str, str], narrow: bool = False) -> Table:
-    """The ranking; ``narrow`` (under 120 columns) drops the five component columns."""
-    table = Table(title=f"招商目标排序（{len(prospects)} 家；完整理由见 chainkg explain 企业）", show_lines=True)
+def prospects_table(prospects: list[Prospect], names: dict[str, str], title: str | None = None,
+                    narrow: bool = False) -> Table:
+    """The shortlist: 0–100 score, tier, one headline reason; ``narrow`` (under 120 columns)
+    drops the components' small print."""
+    table = Table(title=title or f"招商目标（{len(prospects)} 家；完整理由见 chainkg explain 企业名或id）",
+                  show_lines=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("企业", max_width=16 if narrow else 24, overflow="fold")
+    table.add_column("企业", max_width=16 if narrow else 26, overflow="fold")
     table.add_column("总分", justify="right", no_wrap=True)
-    if not narrow:
-        for c in COMPONENTS:
-            table.add_column(COMPONENT_LABELS[c], justify="right")
-    table.add_column("主要理由", overflow="fold", ratio=1)
+    table.add_column("档次", no_wrap=True)
+    table.add_column("首要理由", overflow="fold", ratio=1)
     for p in prospects:
-        stage = f"\n项目库：{STAGE_LABELS[p.pipeline_stage]}" if p.pipeline_stage else ""
         company = Text(p.company)
-        company.append(f"\n{p.company_id} · {place(p.province, p.city)}{stage}", style="dim")
-        components = [] if narrow else [f"{p.components[c]:.2f}" for c in COMPONENTS]
-        table.add_row(str(p.rank), company, f"{p.score:.3f}", *components,
-                      Text("\n".join(_key_reasons(p, limit=3 if narrow else 4))))
+        company.append(f"\n{p.company_id} · {place(p.province, p.city)}", style="dim")
+        if p.kind == "deepen":
+            company.append("\n深化合作（已是战略伙伴）", style="bold")
+        if p.pipeline_stage:
+            company.append(f"\n项目库：{STAGE_LABELS[p.pipeline_stage]}", style="dim")
+        reason = Text(p.headline or (p.reasons or [""])[0])
+        if not narrow:
+            reason.append("\n" + " ".join(f"{COMPONENT_LABELS[c]}{p.components[c]:.2f}"
+                                           for c in SHORTLIST_COMPONENTS if c in p.components), style="dim")
+        table.add_row(str(p.rank), company, str(p.points), TIER_LABELS[p.tier], reason)
     if not prospects:
         table.caption = "没有符合筛选条件的企业"
     elif narrow:
         table.caption = "窄屏已省略分项得分；加宽终端、用 --format csv 或 chainkg explain 企业 查看"
+    return table
+
+
+def platforms_table(platforms: list[Prospect]) -> Table:
+    """Universities, institutes and funds: channels, with what they connect to."""
+    table = Table(title=f"平台与渠道（高校、院所、基金：不是招商目标，而是引荐和合作的渠道；{len(platforms)} 家）",
+                  show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("机构", max_width=26)
+    table.add_column("总分", justify="right")
+    table.add_column("相关缺口", overflow="fold")
+    table.add_column("连接", overflow="fold")
+    for p in platforms:
+        more = f"\n……另 {len(p.connects) - 4} 条" if len(p.connects) > 4 else ""
+        name = Text(p.company)
+        name.append(f"\n{p.company_id} · {place(p.province, p.city)}", style="dim")
+        table.add_row(str(p.rank), name, str(p.points), Text(p.headline),
+                      Text("\n".join(p.connects[:4]) + more or "数据中没有其企业关系"))
     return table
 
 
@@ -191,10 +231,14 @@ def explain_view(
     if company["is_local"]:
         status = "本地企业（不参与招商排序）"
     elif prospect:
-        status = f"第 {prospect.rank} 名，总分 {prospect.score:.3f}"
+        status = (f"{KIND_LABELS[prospect.kind]}按总分第 {prospect.rank} 名，"
+                  f"总分 {prospect.points}（{TIER_LABELS[prospect.tier]}）"
+                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else ""))
     else:
         status = "不在招商排序中（未填补任何缺口，或已签约落地）"
     header.add_row("排序", status)
+    if prospect and prospect.headline:
+        header.add_row("首要理由", prospect.headline)
     table = Table(title="得分构成", show_lines=True)
     for h in ("维度", "得分", "权重", "加权", "依据"):
         table.add_column(h, justify="right" if h in ("得分", "权重", "加权") else "left",
@@ -209,6 +253,7 @@ def explain_view(
         for rel, name in zip(channel.relations, channel.path[1:], strict=True):
             steps.append(f"-[{rel}]- {name}")
         paths.add_row(f"最近的{channel.target_kind}（{channel.hops}跳）：" + " ".join(steps))
+        paths.add_row(channel_usage(channel, company["name"]))
     for line in relations:
         paths.add_row(line)
     if not paths.rows:
@@ -217,8 +262,8 @@ def explain_view(
 
 
 def whatif_table(result: WhatIf, names: dict[str, str]) -> Table:
-    """What changes if these companies landed; the title names them by name, not id."""
-    landed = "、".join(names.get(c, c) for c in result.companies)
+    """What changes if these companies landed: segments, and chain completeness before and after."""
+    landed = "、".join(result.names) if result.names else "、".join(names.get(c, c) for c in result.companies)
     table = Table(title=f"假如 {landed} 落地", show_lines=False)
     for h in ("环节", "产业链", "变化", "严重度（前→后）"):
         table.add_column(h, overflow="fold")
@@ -227,9 +272,10 @@ def whatif_table(result: WhatIf, names: dict[str, str]) -> Table:
                       f"{c.severity_before:.2f} → {c.severity_after:.2f}")
     if not result.changes:
         table.add_row("—", "—", "没有环节发生变化", "—")
-    table.caption = (f"补上缺口 {result.gaps_closed} 个，变为强链 {result.turned_strong} 个；"
-                     f"总严重度 {result.severity_before:.2f} → {result.severity_after:.2f}"
-                     f"（减少 {result.severity_removed:.2f}）")
+    chains = "；".join(f"{c.chain}链 {c.before}/{c.segments} 环节本地可配套 → {c.after}/{c.segments}"
+                       for c in result.chains)
+    table.caption = ((chains + "\n" if chains else "")
+                     + f"补上缺口 {result.gaps_closed} 个环节，变为强链 {result.turned_strong} 个环节")
     return table
 
 

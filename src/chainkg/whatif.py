@@ -10,7 +10,7 @@ from chainkg.errors import NotFoundError
 from chainkg.graph import node_id
 from chainkg.scoring import DiagnosisSettings
 
-__all__ = ["SegmentChange", "WhatIf", "what_if"]
+__all__ = ["ChainCompleteness", "SegmentChange", "WhatIf", "what_if"]
 
 
 class SegmentChange(BaseModel):
@@ -26,16 +26,31 @@ class SegmentChange(BaseModel):
     change: str  # 补链 / 强链 / 断链修复 / 严重度下降 …
 
 
+class ChainCompleteness(BaseModel):
+    """How many of a chain's segments the district can supply locally (强链 or 弱链)."""
+
+    chain_id: str
+    chain: str
+    segments: int
+    before: int
+    after: int
+
+
 class WhatIf(BaseModel):
-    """The landing's effect: changed segments and the severity removed in total."""
+    """The landing's effect: changed segments, chain completeness, the severity removed in total."""
 
     companies: list[str]
     changes: list[SegmentChange]
+    names: list[str] = []  # the companies' Chinese names
+    chains: list[ChainCompleteness] = []
     gaps_closed: int
     turned_strong: int
     severity_before: float
     severity_after: float
     severity_removed: float
+
+
+LOCAL_STATUSES = ("strong", "weak")  # the district can supply the segment locally
 
 
 def _describe(before: SegmentDiagnosis, after: SegmentDiagnosis) -> str:
@@ -79,10 +94,17 @@ def what_if(
         if b.status != after[s].status or b.severity != after[s].severity
     ]
     changes.sort(key=lambda c: (c.severity_after - c.severity_before, c.segment_id))
+    chains = []
+    for chain_id in sorted({before[c.segment_id].chain_id for c in changes}):
+        rows = [s for s, d in before.items() if d.chain_id == chain_id]
+        chains.append(ChainCompleteness(
+            chain_id=chain_id, chain=before[rows[0]].chain, segments=len(rows),
+            before=sum(1 for s in rows if before[s].status in LOCAL_STATUSES),
+            after=sum(1 for s in rows if after[s].status in LOCAL_STATUSES)))
     total_before = round(sum(d.severity for d in before.values()), 4)
     total_after = round(sum(d.severity for d in after.values()), 4)
     return WhatIf(
-        companies=company_ids, changes=changes,
+        companies=company_ids, changes=changes, chains=chains, names=[str(g.nodes[k]["name"]) for k in keys],
         gaps_closed=sum(1 for c in changes if c.status_before in ("missing", "broken")
                         and c.status_after in ("weak", "strong")),
         turned_strong=sum(1 for c in changes if c.status_after == "strong"

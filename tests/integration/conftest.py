@@ -21,7 +21,7 @@ from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
 from chainkg.ranking import Prospect, rank
-from chainkg.scoring import Scoring
+from chainkg.scoring import LEGACY_RANK, Scoring
 
 
 def _unavailable(reason: str) -> None:
@@ -55,7 +55,9 @@ Analysed = tuple[nx.MultiDiGraph, list[SegmentDiagnosis], list[Prospect], Scorin
 
 def analyse(path: Path) -> Analysed:
     g = build_graph(load_valid(path)[0])
-    scoring = load_scoring(path)
+    # The server ranks with the five base components (README "Back-end parity"): compare it
+    # with the embedded ranking under the same settings, the ranking before issue #11.
+    scoring = load_scoring(path).model_copy(update={"rank": LEGACY_RANK})
     diagnosis = diagnose(g, scoring.diagnosis)
     return g, diagnosis, rank(g, diagnosis, scoring.rank), scoring
 

@@ -15,7 +15,8 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
 from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import RankFilter, rank
+from chainkg.ranking import COMPONENTS, Prospect, RankFilter, rank
+from chainkg.scoring import LEGACY_RANK
 
 pytestmark = pytest.mark.neo4j
 
@@ -27,15 +28,26 @@ def test_backend_parity(runner: Neo4jRunner, data: Path) -> None:
     on_server = diagnose_on_server(runner, scoring.diagnosis)
     assert [d.model_dump() for d in on_server] == [d.model_dump() for d in diagnosis]
     ranked = rank_on_server(runner, on_server, scoring.rank)
-    # Everything, reasons included: rows, components, details and every sentence in order.
-    assert [p.model_dump() for p in ranked] == [p.model_dump() for p in prospects]
+    assert [_base(p) for p in ranked] == [_base(p) for p in prospects]
+
+
+def _base(p: Prospect) -> dict[str, object]:
+    """What the server computes (README "Back-end parity"): every field, reason and detail of
+    the five base components; intent, attainability, points, tier, kind, headline, primary gap
+    and connects are embedded-only."""
+    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
+                                "primary_gap", "connects"})
+    row["components"] = {c: p.components[c] for c in COMPONENTS}
+    row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
+    row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
+    return row
 
 
 def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> None:
     # 2,000 extra companies and 3,000 relations on the bundled taxonomy: many companies reach a
     # local firm by several equally short paths, so the channel's tie-breaking is exercised.
     data = synthetic(load_valid(BUNDLED)[0], companies=2000, relations=3000, seed=11)
-    scoring = load_scoring(BUNDLED)
+    scoring = load_scoring(BUNDLED).model_copy(update={"rank": LEGACY_RANK})
     g = build_graph(data)
     diagnosis = diagnose(g, scoring.diagnosis)
     prospects = rank(g, diagnosis, scoring.rank)
@@ -46,7 +58,7 @@ def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> Non
     assert len(ranked) > 1000
     hops = [p.details["partner_proximity"].value for p in ranked]
     assert hops.count(0.5) > 50 and hops.count(round(1 / 3, 4)) > 50  # 2- and 3-hop channels
-    assert [p.model_dump() for p in ranked] == [p.model_dump() for p in prospects]
+    assert [_base(p) for p in ranked] == [_base(p) for p in prospects]
 
 
 def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:  # type: ignore[type-arg]
@@ -55,7 +67,9 @@ def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:
     local = rank(g, diagnosis, scoring.rank, flt, top=1)
     remote = rank_on_server(runner, diagnose_on_server(runner, scoring.diagnosis), scoring.rank, flt, top=1)
     assert [p.company_id for p in remote] == [p.company_id for p in local] == ["out-reducer"]
-    assert [p.model_dump() for p in remote] == [p.model_dump() for p in local]
+    # out-reducer fills only robot-reducer: gap_fit is the same whether it counts the filtered
+    # gaps (server) or all of them (embedded, issue #11).
+    assert [_base(p) for p in remote] == [_base(p) for p in local]
 
 
 def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None:
@@ -67,6 +81,27 @@ def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None
     assert json.loads(remote.stdout) == json.loads(local.stdout)
 
 
+def test_cli_rank_on_the_server_gives_the_base_ranking_with_points(pushed_tiny: object, tiny_dir: Path) -> None:
+    """rank --backend neo4j: the five base components with the data's weights (README "Back-end parity")."""
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import load_scoring, load_valid
+    from chainkg.ranking import server_points
+
+    cli = CliRunner()
+    remote = cli.invoke(app, ["rank", "--data", str(tiny_dir), "--backend", "neo4j", "--format", "json"])
+    assert remote.exit_code == 0, remote.output
+    assert "服务器端排序只计算五项基础维度" in remote.stderr
+    rows = json.loads(remote.stdout)
+    settings = load_scoring(tiny_dir).rank
+    base = settings.model_copy(update={
+        "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}), "channels": "any"})
+    g = build_graph(load_valid(tiny_dir)[0])
+    local = server_points(rank(g, diagnose(g), base, top=20), settings)
+    assert [(r["company_id"], r["score"], r["points"], r["tier"]) for r in rows] == [
+        (p.company_id, p.score, p.points, p.tier) for p in local]
+
+
 def test_cli_rank_and_gaps_take_connection_options(pushed_tiny: object, tiny_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from()
@@ -74,12 +109,16 @@ def test_cli_rank_and_gaps_take_connection_options(pushed_tiny: object, tiny_dir
         monkeypatch.delenv(name, raising=False)
     cli = CliRunner()
     login = ["--uri", settings.uri, "--user", settings.user, "--password", settings.password]
-    for command in (["rank", "--top", "0"], ["gaps"]):
+    for command in (["rank", "--top", "0", "--flat"], ["gaps"]):
         args = [*command, "--data", str(tiny_dir), "--format", "json"]
         local = cli.invoke(app, args)
         remote = cli.invoke(app, [*args, "--backend", "neo4j", *login])
         assert remote.exit_code == 0, remote.output
-        assert json.loads(remote.stdout) == json.loads(local.stdout)
+        if command == ["gaps"]:
+            assert json.loads(remote.stdout) == json.loads(local.stdout)
+        else:  # the server's base ranking (test above): the same firms, its own scores
+            assert {r["company_id"] for r in json.loads(remote.stdout)} == {
+                r["company_id"] for r in json.loads(local.stdout)}
         missing = cli.invoke(app, [*args, "--backend", "neo4j"])
         assert missing.exit_code == 2
         assert "未指定 Neo4j 地址：请用 --uri 或设置环境变量 NEO4J_URI" in missing.stderr

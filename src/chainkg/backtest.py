@@ -1,0 +1,182 @@
+"""Back-test of the ranking on the data's own history: would it have pointed at the firms
+the district actually engaged?
+
+For every outside company that the pipeline shows engaged (a project at stage 接洽 or
+further), the engagement is removed from the data — its projects, its strategic-partner
+entry and the relations recorded from the speech about it (source ``seed``) — and the
+ranking is recomputed on what is left. Where the firm lands among all candidates says how
+early the ranking would have surfaced it. Two naive orderings of the same candidates are
+scored the same way, so the gain is visible:
+
+- ``legacy``: the ranking before issue #11 (``scoring.LEGACY_RANK``: five components, any
+  relation as a channel), so old and new weights are compared on the same cases;
+- ``capability``: company size/listing/qualifications alone (a list of famous names);
+- ``random``: the expected position under a uniformly random order (exact, not sampled).
+
+Positions of tied scores count as the middle of the tie, so a method gains nothing from
+how ties happen to be broken. A firm that fills no gap once its engagement is removed is
+never ranked and counts as a miss (percentile 100) for every method.
+
+The sample is small (about a dozen firms): the figures are a check on the weights, not a
+target to fit them to. What the data cannot un-know (segment rows, tags and notes written
+with knowledge of the engagement) stays in; see README "Back-test".
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable
+from datetime import date
+
+from pydantic import BaseModel
+
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph
+from chainkg.models import DataSet
+from chainkg.ranking import STAGE_ORDER, Prospect, rank
+from chainkg.scoring import LEGACY_RANK, Scoring
+
+__all__ = [
+    "ENGAGED_STAGES",
+    "METHOD_LABELS",
+    "BacktestCase",
+    "BacktestReport",
+    "MethodResult",
+    "backtest",
+    "engaged_companies",
+    "without_engagement",
+]
+
+# 接洽 and every later stage: the district talked to the firm.
+ENGAGED_STAGES = STAGE_ORDER[STAGE_ORDER.index("contacted"):]
+METHOD_LABELS = {
+    "ranking": "chainkg 排序（新：当前设置）",
+    "legacy": "chainkg 排序（旧：#11 之前的权重）",
+    "capability": "基线：只按企业实力（名企名单）",
+    "random": "基线：随机顺序（期望值）",
+}
+TOP_SHARES = (0.05, 0.10)
+
+
+class BacktestCase(BaseModel):
+    """Where one engaged firm lands under one method once its engagement is removed."""
+
+    company_id: str
+    company: str
+    stage: str  # the most advanced pipeline stage the firm had reached
+    position: float | None  # 1 = first; the middle of a tie; None = not ranked
+    candidates: int
+    percentile: float  # position / candidates × 100 (lower is better); 100 when not ranked
+
+
+class MethodResult(BaseModel):
+    """One method's figures over all engaged firms."""
+
+    method: str
+    label: str
+    median_percentile: float
+    top5_hits: float  # firms within the top 5 % of candidates (fractional for random)
+    top10_hits: float
+    ranked: int
+    cases: list[BacktestCase]
+
+
+class BacktestReport(BaseModel):
+    """The back-test of every method; ``engaged`` is the number of firms tested."""
+
+    engaged: int
+    methods: list[MethodResult]
+
+
+def engaged_companies(data: DataSet) -> dict[str, str]:
+    """Outside companies with a project at 接洽 or further → their most advanced stage."""
+    local = {c.id for c in data.companies if data.is_local(c)}
+    stages: dict[str, str] = {}
+    for project in data.projects:
+        cid = project.company_id
+        if cid is None or cid in local or project.stage not in ENGAGED_STAGES:
+            continue
+        if cid not in stages or STAGE_ORDER.index(project.stage) > STAGE_ORDER.index(stages[cid]):
+            stages[cid] = project.stage
+    return dict(sorted(stages.items()))
+
+
+def without_engagement(data: DataSet, company_id: str) -> DataSet:
+    """The data set as it was before the district engaged the company."""
+    region = data.region.model_copy(
+        update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
+    )
+    return data.model_copy(update={
+        "region": region,
+        "projects": tuple(p for p in data.projects if p.company_id != company_id),
+        "relations": tuple(
+            r for r in data.relations
+            if not (company_id in (r.from_id, r.to_id) and r.source == "seed")
+        ),
+    })
+
+
+def _position(prospects: list[Prospect], company_id: str, key: Callable[[Prospect], float]) -> float | None:
+    """1-based position by ``key`` (higher is better), the middle of a tie; None if absent."""
+    target = next((p for p in prospects if p.company_id == company_id), None)
+    if target is None:
+        return None
+    mine = key(target)
+    better = sum(1 for p in prospects if key(p) > mine)
+    tied = sum(1 for p in prospects if key(p) == mine)
+    return better + (tied + 1) / 2
+
+
+def _case(company_id: str, name: str, stage: str, position: float | None, candidates: int) -> BacktestCase:
+    percentile = 100.0 if position is None or candidates == 0 else 100.0 * position / candidates
+    return BacktestCase(company_id=company_id, company=name, stage=stage, position=position,
+                        candidates=candidates, percentile=round(percentile, 1))
+
+
+def _random_case(company_id: str, name: str, stage: str, ranked: bool, candidates: int) -> BacktestCase:
+    # A uniformly random order puts a firm at (N + 1) / 2 on average.
+    position = (candidates + 1) / 2 if ranked else None
+    return _case(company_id, name, stage, position, candidates)
+
+
+def _hits(method: str, cases: list[BacktestCase], share: float) -> float:
+    if method == "random":
+        # Probability of landing in the top ⌊share·N⌋ of N places under a random order.
+        return sum(math.floor(share * c.candidates) / c.candidates
+                   for c in cases if c.position is not None and c.candidates)
+    return float(sum(1 for c in cases if c.position is not None and c.position <= share * c.candidates))
+
+
+def _summary(method: str, cases: list[BacktestCase]) -> MethodResult:
+    return MethodResult(
+        method=method, label=METHOD_LABELS[method],
+        median_percentile=round(statistics.median(c.percentile for c in cases), 1) if cases else 0.0,
+        top5_hits=round(_hits(method, cases, TOP_SHARES[0]), 2),
+        top10_hits=round(_hits(method, cases, TOP_SHARES[1]), 2),
+        ranked=sum(1 for c in cases if c.position is not None), cases=cases,
+    )
+
+
+def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
+    """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
+    names = {c.id: c.name for c in data.companies}
+    per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
+    engaged = engaged_companies(data)
+    for company_id, stage in engaged.items():
+        g = build_graph(without_engagement(data, company_id))
+        diagnosis = diagnose(g, scoring.diagnosis)
+        # Landed firms are left out, as in daily use; every kind of counterpart (targets,
+        # partners, platforms) in one flat order, so a platform the district engaged counts too.
+        prospects = rank(g, diagnosis, scoring.rank, today=today)
+        legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
+        n, name = len(prospects), names[company_id]
+        score = _position(prospects, company_id, lambda p: p.score)
+        old = _position(legacy, company_id, lambda p: p.score)
+        capability = _position(prospects, company_id, lambda p: p.components["capability"])
+        per_method["ranking"].append(_case(company_id, name, stage, score, n))
+        per_method["legacy"].append(_case(company_id, name, stage, old, len(legacy)))
+        per_method["capability"].append(_case(company_id, name, stage, capability, n))
+        per_method["random"].append(_random_case(company_id, name, stage, score is not None, n))
+    return BacktestReport(engaged=len(engaged),
+                          methods=[_summary(m, cases) for m, cases in per_method.items()])

@@ -1,0 +1,60 @@
+"""Views of the back-test (`chainkg evaluate`): a summary per method and a row per engaged firm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from chainkg.backtest import BacktestReport
+from chainkg.ranking import STAGE_LABELS
+
+__all__ = ["CASE_HEADERS", "backtest_tables", "case_rows"]
+
+CASE_HEADERS = ["方法", "企业id", "企业", "招商进度", "名次", "候选数", "百分位"]
+
+
+def _summary_table(report: BacktestReport) -> Table:
+    table = Table(title=f"回测：本区实际对接的 {report.engaged} 家外地企业，在去掉对接记录后排第几"
+                        "（百分位越小越好）")
+    table.add_column("方法")
+    table.add_column("百分位中位数", justify="right")
+    table.add_column("前 5% 命中", justify="right")
+    table.add_column("前 10% 命中", justify="right")
+    table.add_column("进入排序", justify="right")
+    for m in report.methods:
+        table.add_row(m.label, f"{m.median_percentile:.1f}", f"{m.top5_hits:g}/{report.engaged}",
+                      f"{m.top10_hits:g}/{report.engaged}", f"{m.ranked}/{report.engaged}")
+    return table
+
+
+def _cases_table(report: BacktestReport) -> Table:
+    by_method = {m.method: m for m in report.methods}
+    ranking, legacy, capability = by_method["ranking"], by_method["legacy"], by_method["capability"]
+    table = Table(title="逐家企业（名次为并列时取中间位置；未进入排序 = 不填补任何缺口）")
+    for header in ("企业", "招商进度", "新排序名次", "百分位", "旧排序名次", "百分位", "只按实力名次", "百分位"):
+        table.add_column(header, justify="left" if header in ("企业", "招商进度") else "right")
+    for ours, old, theirs in zip(ranking.cases, legacy.cases, capability.cases, strict=True):
+        table.add_row(f"{ours.company}\n[dim]{ours.company_id}[/]", STAGE_LABELS[ours.stage],
+                      _place(ours.position, ours.candidates), f"{ours.percentile:.1f}",
+                      _place(old.position, old.candidates), f"{old.percentile:.1f}",
+                      _place(theirs.position, theirs.candidates), f"{theirs.percentile:.1f}")
+    return table
+
+
+def _place(position: float | None, candidates: int) -> str:
+    return "未进入排序" if position is None else f"{position:g}/{candidates}"
+
+
+def backtest_tables(report: BacktestReport) -> list[Table]:
+    """The summary per method, then one row per engaged firm."""
+    return [_summary_table(report), _cases_table(report)]
+
+
+def case_rows(report: BacktestReport) -> list[list[Any]]:
+    """Rows for CASE_HEADERS: every method's position of every engaged firm."""
+    return [
+        [m.label, c.company_id, c.company, STAGE_LABELS[c.stage],
+         "" if c.position is None else c.position, c.candidates, c.percentile]
+        for m in report.methods for c in m.cases
+    ]

@@ -1,0 +1,154 @@
+"""The chain taxonomy as a networkx graph with the company pool attached as tables.
+
+``build_graph`` puts every company, company–segment link and relation into networkx: right
+for small data sets, ``show``, exports and the Neo4j push, but a million companies cost a
+minute and gigabytes there. ``pool_graph`` keeps networkx for the taxonomy (fields, chains,
+segments, region, parks, projects) and the companies as polars tables; ``diagnose`` and
+``rank`` accept either and give the same results (tests/test_pool_graph.py).
+
+    PoolGraph.taxonomy           nx.MultiDiGraph: build_graph's shape minus companies
+    PoolGraph.companies          id, name, … every Company field, is_local, is_partner
+    PoolGraph.company_segments   company_id, segment_id, role, products, source, segment (enum)
+    PoolGraph.relations          from_id, type, to_id, note, source
+    PoolGraph.stages             company id → most advanced pipeline stage
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import polars as pl
+
+from chainkg.graph import build_taxonomy, nodes_of
+
+if TYPE_CHECKING:
+    from chainkg.models import DataSet
+
+__all__ = ["PROJECT_STAGE_ORDER", "PoolGraph", "SegmentPresence", "pool_graph", "segment_presence"]
+
+PROJECT_STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
+
+
+class PoolGraph:
+    """A taxonomy graph and the company tables of one data set (see the module docstring)."""
+
+    def __init__(self, taxonomy: nx.MultiDiGraph, companies: pl.DataFrame, company_segments: pl.DataFrame,
+                 relations: pl.DataFrame, stages: dict[str, str]) -> None:
+        self.taxonomy = taxonomy
+        self.companies = companies
+        self.company_segments = company_segments
+        self.relations = relations
+        self.stages = stages
+
+    def __repr__(self) -> str:
+        return (f"PoolGraph({self.taxonomy.number_of_nodes()} taxonomy nodes, "
+                f"{self.companies.height} companies)")
+
+    def company_names(self, ids: list[str]) -> dict[str, str]:
+        """id → name of these companies (those that exist)."""
+        found = self.companies.filter(pl.col("id").is_in(ids)).select("id", "name")
+        return dict(found.iter_rows())
+
+    def names(self) -> dict[str, str]:
+        """id → name of the segments and of the local and partner companies (what tables show)."""
+        names = {a["id"]: a["name"] for _k, a in nodes_of(self.taxonomy, "Segment")}
+        anchors = self.companies.filter(pl.col("is_local") | pl.col("is_partner")).select("id", "name")
+        names.update(dict(anchors.iter_rows()))
+        return names
+
+
+def pool_graph(data: DataSet) -> PoolGraph:
+    """The PoolGraph of a validated data set: no company becomes a networkx node."""
+    pool = data.pool
+    partners = [p.company for p in data.region.partners]
+    companies = pool.companies.drop("line").with_columns(
+        pool.local_mask(data.region), pl.col("id").is_in(partners).alias("is_partner"))
+    stages: dict[str, str] = {}
+    for project in data.projects:
+        company = project.company_id
+        if company and (company not in stages or PROJECT_STAGE_ORDER.index(project.stage)
+                        > PROJECT_STAGE_ORDER.index(stages[company])):
+            stages[company] = project.stage
+    taxonomy = build_taxonomy(data)
+    # Segment ids as an enum (small integers) once, for every join and group-by on them.
+    segment = pl.col("segment_id").cast(segment_enum(taxonomy), strict=False).alias("segment")
+    links = pool.company_segments.drop("line").with_columns(segment)
+    return PoolGraph(taxonomy, companies, links, pool.relations.drop("line"), stages)
+
+
+def segment_enum(taxonomy: nx.MultiDiGraph) -> pl.Enum:
+    """The polars enum of a taxonomy's segment ids (sorted)."""
+    return pl.Enum(sorted(str(a["id"]) for _k, a in nodes_of(taxonomy, "Segment")))
+
+
+def _company_frames(g: nx.MultiDiGraph) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The companies (id, is_local, is_partner, scale) and links of a full networkx graph."""
+    rows = [(a["id"], bool(a["is_local"]), bool(a["is_partner"]), a.get("scale", "unknown"))
+            for _k, a in nodes_of(g, "Company")]
+    companies = pl.DataFrame(rows, schema={"id": pl.String, "is_local": pl.Boolean,
+                                           "is_partner": pl.Boolean, "scale": pl.String}, orient="row")
+    links = [(g.nodes[u]["id"], g.nodes[v]["id"], attrs.get("role", "core"))
+             for u, v, k, attrs in g.edges(keys=True, data=True) if k == "OPERATES_IN"]
+    frame = pl.DataFrame(links, schema={"company_id": pl.String, "segment_id": pl.String, "role": pl.String},
+                         orient="row")
+    return companies, frame
+
+
+@dataclass
+class SegmentPresence:
+    """Who operates in a segment or its sub-segments (ids): what the diagnosis counts."""
+
+    local: dict[str, tuple[float, str]]  # local company id → (its best role weight, its scale)
+    partners: set[str]  # outside strategic partners
+    outside: int  # distinct outside companies
+
+
+def segment_presence(
+    g: nx.MultiDiGraph | PoolGraph, subtree: dict[str, set[str]], role_weight: dict[str, float],
+) -> dict[str, SegmentPresence]:
+    """Per segment id, the companies of its subtree, split local / partner / outside (group-bys)."""
+    if isinstance(g, PoolGraph):
+        # Company attributes of each link by row number: a gather, no hashing of ids.
+        segment_type = segment_enum(g.taxonomy)
+        index = g.company_segments.get_column("company_idx")
+        joined = g.company_segments.select("company_id", "segment_id", "segment", "role").with_columns(
+            g.companies.get_column(c).gather(index) for c in ("is_local", "is_partner", "scale"))
+    else:
+        segment_type = pl.Enum(sorted(subtree))
+        companies, links = _company_frames(g)
+        joined = links.join(companies, left_on="company_id", right_on="id", how="inner", maintain_order="left")
+        joined = joined.with_columns(pl.col("segment_id").cast(segment_type, strict=False).alias("segment"))
+    # The subtree join and group-by run on the enum's small integers.
+    members = pl.DataFrame(
+        [(m, s) for s, subtree_of in subtree.items() for m in subtree_of],
+        schema={"member": segment_type, "ancestor": segment_type}, orient="row")
+    joined = joined.filter(pl.col("segment").is_not_null())
+
+    local_links: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for company, segment, role, scale in joined.filter(pl.col("is_local")).select(
+            "company_id", "segment_id", "role", "scale").iter_rows():
+        local_links[segment].append((company, role, scale))
+    outside = (joined.filter(~pl.col("is_local")).select("company_id", "segment", "is_partner")
+               .join(members, left_on="segment", right_on="member", how="inner"))
+    counts = dict(outside.group_by("ancestor").agg(pl.col("company_id").n_unique())
+                  .with_columns(pl.col("ancestor").cast(pl.String)).iter_rows())
+    partner_sets: dict[str, set[str]] = defaultdict(set)
+    for company, segment in outside.filter(pl.col("is_partner")).select(
+            "company_id", pl.col("ancestor").cast(pl.String)).iter_rows():
+        partner_sets[segment].add(company)
+
+    presence: dict[str, SegmentPresence] = {}
+    for s, subtree_of in subtree.items():
+        best: dict[str, tuple[float, str]] = {}
+        for member in subtree_of:
+            for company, role, scale in local_links.get(member, ()):
+                weight = role_weight.get(role, 0.0)
+                if company not in best or weight > best[company][0]:
+                    best[company] = (weight, scale)
+        presence[s] = SegmentPresence(local=best, partners=partner_sets.get(s, set()),
+                                      outside=int(counts.get(s, 0)))
+    return presence
+

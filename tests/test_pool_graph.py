@@ -1,0 +1,126 @@
+"""The PoolGraph (companies as tables) and the networkx graph give the same answers.
+
+Hand-worked values for the tiny data set are in test_diagnosis.py and test_ranking.py (run on
+the networkx graph); here the columnar path must reproduce them exactly, on the tiny set,
+the bundled data and a 10k synthetic set from scripts/benchmark.py, under every filter.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph, build_taxonomy
+from chainkg.load import load_valid
+from chainkg.pool_graph import PoolGraph, pool_graph
+from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
+from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
+from chainkg.scoring import ComponentWeights, RankSettings
+from conftest import BUNDLED, TINY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _benchmark_module() -> object:
+    spec = importlib.util.spec_from_file_location("chainkg_benchmark", ROOT / "scripts" / "benchmark.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1,500-company synthetic data set of the benchmark's shape (relations, 300 local firms)."""
+    target = tmp_path_factory.mktemp("synthetic") / "data"
+    _benchmark_module().generate(1_500, target, 7)  # type: ignore[attr-defined]
+    return target
+
+
+@pytest.fixture(scope="module", params=["tiny", "bundled", "synthetic"])
+def both(request: pytest.FixtureRequest, synthetic: Path) -> tuple[nx.MultiDiGraph, PoolGraph]:
+    data = {"tiny": TINY, "bundled": BUNDLED, "synthetic": synthetic}[request.param]
+    dataset = load_valid(data)[0]
+    return build_graph(dataset), pool_graph(dataset)
+
+
+def test_taxonomy_is_the_graph_without_companies() -> None:
+    dataset = load_valid(TINY)[0]
+    full, taxonomy = build_graph(dataset), build_taxonomy(dataset)
+    assert [n for n in full if not n.startswith("Company:")] == list(taxonomy)
+    kept = [(u, v, k) for u, v, k in full.edges(keys=True)
+            if not u.startswith("Company:") and not v.startswith("Company:")]
+    assert kept == list(taxonomy.edges(keys=True))
+
+
+def test_diagnosis_agrees(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
+    g, pg = both
+    assert [d.model_dump() for d in diagnose(pg)] == [d.model_dump() for d in diagnose(g)]
+
+
+FILTERS = [RankFilter(), RankFilter(include_pipeline=True), RankFilter(fields=["mfg", "electronic-information"]),
+           RankFilter(segments=["robot-parts", "chip-fab"], provinces=["江苏省", "湖北省", "广东省"]),
+           RankFilter(chains=["robotics", "chip"])]
+
+
+@pytest.mark.parametrize("top", [None, 1, 20])
+@pytest.mark.parametrize("flt", FILTERS, ids=["all", "pipeline", "fields", "segments+provinces", "chains"])
+def test_ranking_agrees(both: tuple[nx.MultiDiGraph, PoolGraph], flt: RankFilter, top: int | None) -> None:
+    g, pg = both
+    diagnosis = diagnose(g)
+    expected = [p.model_dump() for p in rank(g, diagnosis, flt=flt, top=top)]
+    assert [p.model_dump() for p in rank(pg, diagnosis, flt=flt, top=top)] == expected
+
+
+def test_ranking_agrees_on_ties(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
+    """With only geography weighted, scores tie in large groups: the cut at N must still agree."""
+    g, pg = both
+    settings = RankSettings(weights=ComponentWeights(gap_fit=0, capability=0, chain_pull=0,
+                                                     partner_proximity=0, geography=1))
+    diagnosis = diagnose(g)
+    for top in (1, 5, 50):
+        assert ([p.model_dump() for p in rank(pg, diagnosis, settings, top=top)]
+                == [p.model_dump() for p in rank(g, diagnosis, settings, top=top)])
+
+
+def test_channels_agree(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
+    """Same hops, target, path and relation types for every company, as find_channels' BFS."""
+    g, pg = both
+    expected = {k: c.model_dump() for k, c in find_channels(g, 3).items()}
+    table = channel_table(pg, 3)
+    found = _channels(pg, table, table.get_column("node"))
+    assert {k: c.model_dump() for k, c in found.items()} == expected
+
+
+def test_prescore_is_the_exact_score_up_to_rounding(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
+    g, pg = both
+    diagnosis = diagnose(g)
+    settings = RankSettings()
+    ctx = prepare(g, diagnosis, settings)
+    candidates = _candidates(pg, list(gap_segments(diagnosis, RankFilter())), RankFilter())
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    scores = prescore(pg, candidates, ctx.gaps, ctx.status, channel_table(pg, 3), home, settings)
+    assert scores.height == candidates.height > 0
+    for company_id, score in scores.select("id", "score").iter_rows():
+        components, _fills = evaluate(g, f"Company:{company_id}", ctx, settings)
+        exact = sum(c.value * c.weight for c in components.values())
+        assert abs(score - exact) < MARGIN / 10, company_id
+
+
+def test_local_landing_changes_the_pool_graph_like_the_graph() -> None:
+    """what_if marks companies local in a graph copy; the PoolGraph path sees the same change."""
+    dataset = load_valid(TINY)[0]
+    g, pg = build_graph(dataset), pool_graph(dataset)
+    g.nodes["Company:out-fab"]["is_local"] = True
+    import polars as pl
+
+    pg.companies = pg.companies.with_columns(
+        pl.when(pl.col("id") == "out-fab").then(True).otherwise(pl.col("is_local")).alias("is_local"))
+    assert [d.model_dump() for d in diagnose(pg)] == [d.model_dump() for d in diagnose(g)]
+    assert next(d for d in diagnose(pg) if d.segment_id == "chip-fab").status == "strong"
