@@ -51,6 +51,8 @@ from typing import Any
 
 import yaml
 
+from chainkg.normalize import CITIES
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "graph_data"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -60,7 +62,7 @@ RELATIONS_PER_COMPANY = 3.0
 LOCAL_RELATION_SHARE = 0.1
 PROJECTS = 300
 SOURCE = "synthetic benchmark"
-GENERATOR_VERSION = 2  # bump when the shape changes: cached data sets are then regenerated
+GENERATOR_VERSION = 3  # bump when the shape changes: cached data sets are then regenerated
 
 COPIED_FILES = ("chains.yaml", "region.yaml", "scoring.yaml")
 COMPANY_COLUMNS = ("id", "name", "aliases", "uscc", "province", "city", "district", "ownership",
@@ -131,7 +133,10 @@ def generate(n_companies: int, out_dir: Path, seed: int = 1, source_dir: Path = 
                 place = (region["province"], region["city"], region["district"])
             else:
                 province = rng.choice(PROVINCES)
-                place = (province, f"合成市{rng.randrange(20):02d}" if province else "", "")
+                # Real prefecture names (other than the district's own city), so the place checks
+                # of a real data set stay quiet, as they would on a real export.
+                cities = [c for c in CITIES.get(province, ()) if c != region["city"]] or [""]
+                place = (province, rng.choice(cities) if province else "", "")
             codes = next(listed_codes) if rng.random() < 0.02 else ""
             tags = "|".join(t for t in TAGS if rng.random() < 0.08)
             writer.writerow([company_id, f"合成企业{i:0{width}d}", "", synthetic_uscc(i), *place,

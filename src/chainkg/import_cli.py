@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from chainkg.importing import CATEGORY_LABELS, FIELD_LABELS, ImportReport, import_companies
-from chainkg.importing.sources import Progress as ProgressCallback
-from chainkg.load import default_data_dir
 from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_json
+
+if TYPE_CHECKING:  # the importer (jieba, polars, the loader) is imported by the commands that run it
+    from chainkg.importing import ImportReport
+    from chainkg.importing.sources import Progress as ProgressCallback
 
 __all__ = ["import_app"]
 
@@ -57,6 +58,9 @@ def companies(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="报告格式：table 或 json")] = ReportFormat.table,
 ) -> None:
     """导入企业名单：识别列、去重、按关键词/国标行业归入环节，写入 companies.csv 与 company_segments.csv。"""
+    from chainkg.importing import import_companies
+    from chainkg.load import default_data_dir
+
     with _progress_bar(file.name) as progress:
         report = import_companies(file, data or default_data_dir(), mapping, sheet, dry_run, progress)
     if fmt is ReportFormat.json:
@@ -68,6 +72,8 @@ def companies(
 
 
 def _report_tables(report: ImportReport, show: int) -> Iterator[Table]:
+    from chainkg.importing import CATEGORY_LABELS, FIELD_LABELS
+
     recognised = Table(title=f"识别的列（表头在第 {report.header_row} 行，编码 {report.encoding}）")
     recognised.add_column("字段")
     recognised.add_column("导出文件的列")

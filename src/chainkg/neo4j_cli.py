@@ -14,24 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.errors import ChainkgError
-from chainkg.filters import make_choices, resolve, split_values
-from chainkg.graph import build_graph
-from chainkg.load import default_data_dir, load_scoring, load_valid
-from chainkg.models import DataSet
-from chainkg.ranking import Prospect, RankFilter, rank
-from chainkg.scoring import Scoring
 from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_csv
 
+# The analysis modules (networkx, polars) and chainkg.graphdb (the neo4j driver) are imported
+# inside the commands that use them, so `chainkg --help` stays fast.
 if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
     from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner
     from chainkg.graphdb.queries import NamedQuery
+    from chainkg.models import DataSet
+    from chainkg.ranking import Prospect, RankFilter
+    from chainkg.scoring import Scoring
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server", "server_settings"]
 
@@ -63,6 +63,11 @@ class _Analysed:
 
 
 def _analyse(data: Path | None) -> _Analysed:
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+    from chainkg.ranking import rank
+
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
@@ -237,6 +242,7 @@ def _cell(value: Any) -> str:
 
 def _on_server(runner: QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
     """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
+    from chainkg.filters import make_choices, resolve
     from chainkg.graphdb import queries
 
     if not values:
@@ -253,7 +259,9 @@ def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] 
 
     ``settings`` default to the NEO4J_* variables.
     """
+    from chainkg.filters import split_values
     from chainkg.graphdb import backend, connection
+    from chainkg.load import default_data_dir, load_scoring
 
     scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
@@ -266,6 +274,7 @@ def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
                    settings: ConnectionSettings | None = None) -> list[Prospect]:
     """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
     from chainkg.graphdb import backend, connection
+    from chainkg.load import default_data_dir, load_scoring
 
     scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:

@@ -12,16 +12,11 @@ from typing import Annotated
 
 import typer
 
-from chainkg.diagnosis import diagnose
 from chainkg.errors import ConfigError
-from chainkg.graph import build_graph
-from chainkg.load import default_data_dir, load_scoring, load_valid
-from chainkg.maps import chain_maps, chains_of_field, overview
-from chainkg.ranking import RankFilter, rank
-from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
-from chainkg.report import build_report
-from chainkg.report_render import report_maps, write_report
 from chainkg.terminal import ChineseCommand, err, handle_errors
+
+# The analysis, layout and report modules are imported inside the commands: `chainkg --help`
+# must not pay for them (issue #13's start-up target).
 
 __all__ = ["map_command", "register", "report_command"]
 
@@ -57,6 +52,12 @@ def map_command(
     """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
     if sum((chain_id is not None, field is not None, all_chains)) != 1:
         raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+    from chainkg.maps import chain_maps, chains_of_field, overview
+    from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
+
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
@@ -82,6 +83,13 @@ def report_command(
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+    from chainkg.ranking import RankFilter, rank
+    from chainkg.report import build_report
+    from chainkg.report_render import report_maps, write_report
+
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)

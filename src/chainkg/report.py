@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
 from chainkg.graph import nodes_of
 from chainkg.models import DataSet, Park, Project, Target
-from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, Prospect
+from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.views import place
 
 __all__ = [
@@ -130,7 +130,8 @@ class ProspectRow(BaseModel):
     rank: int
     company: str
     place: str
-    score: float
+    points: int  # 0–100, as `chainkg rank` shows it
+    tier: str  # A 重点对接 / B 跟踪 / C 储备
     fills: list[str]
     reasons: list[str]
     park: ParkSuggestion | None
@@ -295,7 +296,8 @@ def build_report(
                      extends=[segment_names.get(s, s) for s in d.extends])
               for d in gaps[:top_gaps]],
         gap_total=len(gaps),
-        prospects=[ProspectRow(rank=p.rank, company=p.company, place=place(p.province, p.city), score=p.score,
+        prospects=[ProspectRow(rank=p.rank, company=p.company, place=place(p.province, p.city), points=p.points,
+                                tier=TIER_LABELS[p.tier],
                                fills=[segment_names.get(s, s) for s in p.fills], reasons=p.reasons,
                                park=suggest_park(data.region.parks, p.fills, by_id))
                    for p in prospects],

@@ -24,7 +24,7 @@ from chainkg.maps import STAGE_NAMES, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
 from chainkg.render_map import cjk_font, map_dot, overview_dot, render_dot, svg_for_html
 from chainkg.report import Report, TargetRow
-from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SCORE_FORMAT, SEVERITY_FORMAT, Sheet, write_workbook
+from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SEVERITY_FORMAT, Sheet, write_workbook
 
 __all__ = ["REPORT_FORMATS", "report_html", "report_maps", "report_sheets", "write_report"]
 
@@ -36,7 +36,7 @@ TARGET_HEADERS = ["目标id", "目标", "年份", "比较", "目标值", "单位
                   "差距", "进度", "状态", "截至", "数据来源"]
 PIPELINE_HEADERS = ["阶段", "项目", "企业", "环节", "金额", "园区", "年份", "责任人", "下一步"]
 GAP_HEADERS = ["环节", "产业链", "领域", "链位", "状态", "严重度", "本地企业数", "候选企业数", "延链（相邻强链）"]
-PROSPECT_HEADERS = ["排名", "企业", "地点", "总分", "填补环节", "建议落地园区", "园区理由", "理由"]
+PROSPECT_HEADERS = ["排名", "企业", "地点", "总分", "档次", "填补环节", "建议落地园区", "园区理由", "理由"]
 
 
 def _summary_rows(report: Report) -> list[list[object]]:
@@ -73,9 +73,9 @@ def report_sheets(report: Report) -> list[Sheet]:
                 g.local_companies, g.candidate_count, "、".join(g.extends)] for g in report.gaps],
               formats={"严重度": SEVERITY_FORMAT}, wrap={"延链（相邻强链）"}),
         Sheet("招商目标", PROSPECT_HEADERS,
-              [[p.rank, p.company, p.place, p.score, "、".join(p.fills), p.park.park if p.park else "",
+              [[p.rank, p.company, p.place, p.points, p.tier, "、".join(p.fills), p.park.park if p.park else "",
                 p.park.reason if p.park else "", "\n".join(p.reasons)] for p in report.prospects],
-              formats={"总分": SCORE_FORMAT}, wrap={"填补环节", "园区理由", "理由"},
+              wrap={"填补环节", "园区理由", "理由"},
               widths={"填补环节": 24, "园区理由": 30, "理由": 60}),
     ]
 
@@ -163,8 +163,9 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
 
     parts.append(f"<h2>五、重点招商目标（前 {len(report.prospects)} 名）</h2>")
     parts.append(_table(
-        ["排名", "企业", "总分", "填补环节", "建议落地园区", "理由"],
-        [[str(p.rank), f"{_e(p.company)}<br><span class=note>{_e(p.place)}</span>", f"{p.score:.1%}",
+        ["排名", "企业", "总分（档次）", "填补环节", "建议落地园区", "理由"],
+        [[str(p.rank), f"{_e(p.company)}<br><span class=note>{_e(p.place)}</span>",
+          f"{p.points}<br><span class=note>{_e(p.tier)}</span>",
           _e("、".join(p.fills)),
           f"{_e(p.park.park)}<br><span class=note>{_e(p.park.reason)}</span>" if p.park
           else '<span class="note">region.yaml 中没有园区登记承载这些环节</span>',

@@ -18,7 +18,6 @@ from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from chainkg.errors import ChainkgError, DataError
-from chainkg.export import spreadsheet_cell
 
 __all__ = [
     "ChineseCommand", "ChineseGroup", "err", "handle_errors", "is_narrow", "out", "print_csv", "print_json",
@@ -111,6 +110,8 @@ def print_csv(headers: list[str], rows: list[list[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
+    from chainkg.export import spreadsheet_cell  # export pulls in the analysis modules
+
     writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
     sys.stdout.write(buffer.getvalue())
     sys.stdout.flush()
