@@ -223,6 +223,7 @@ def test_html_report_is_self_contained_with_every_section(report_data: Path, tmp
                     "六、产业链图谱", "机器人 现状图", "产业链全景"):
         assert heading in page
     assert page.count("<svg") == 3  # the overview and both chains
+    assert "<td>600亿元（2021）</td>" in page  # baseline → target, as the speech sets it
 
 
 def test_report_functions_without_maps(report_data: Path) -> None:

@@ -140,8 +140,10 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
 
     parts.append("<h2>二、年度目标完成情况</h2>")
     parts.append(_table(
-        ["目标", "年份", "目标值", "实际值", "差距", "进度", "状态", "数据来源"],
-        [[_e(t.name), _e(t.year or ""), _num(t.value, t.unit), _num(t.actual, t.unit),
+        ["目标", "年份", "基期（年份）", "目标值", "实际值", "差距", "进度", "状态", "数据来源"],
+        [[_e(t.name), _e(t.year or ""),
+          "—" if t.baseline is None else f"{_num(t.baseline, t.unit)}（{_e(t.baseline_year or '')}）",
+          _num(t.value, t.unit), _num(t.actual, t.unit),
           _num(t.gap, t.unit), "—" if t.progress is None else f"{t.progress:.0%}",
           f'<span class="{t.status}">{_e(t.status_label)}</span>',
           _e(t.source + (f"（截至 {t.as_of.isoformat()}）" if t.as_of and t.source.startswith("progress") else ""))]
