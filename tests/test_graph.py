@@ -48,3 +48,16 @@ def test_bundled_data_loads_without_errors() -> None:
     assert g.number_of_nodes() == sum(
         len(x) for x in (dataset.fields, dataset.chains, dataset.segments, dataset.companies,
                          dataset.projects, dataset.region.parks)) + 1
+
+
+def test_parks_host_chains_and_segments_and_relations_keep_their_year() -> None:
+    data = load_valid(BUNDLED)[0]
+    g = build_graph(data)
+    hosts = sorted((u, v) for u, v, k in g.edges(keys=True) if k == "HOSTS")
+    expected = sorted(
+        (node_id("Park", p.id), node_id(label, x))
+        for p in data.region.parks for label, ids in (("Chain", p.chains), ("Segment", p.segments)) for x in ids
+    )
+    assert hosts == expected and hosts
+    dated = next(r for r in data.relations if r.since is not None)
+    assert g.edges[node_id("Company", dated.from_id), node_id("Company", dated.to_id), dated.type]["since"] == dated.since

@@ -10,6 +10,7 @@ Nodes are keyed ``"Label:id"`` so ids of different kinds never collide; every no
     (:Company)-[:LOCATED_IN]->(:Region)       (:Region)-[:PARTNERS_WITH]->(:Company)
     (:Company)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]->(:Company)
     (:Project)-[:BY]->(:Company)  (:Project)-[:TARGETS]->(:Segment)  (:Project)-[:IN_PARK]->(:Park)
+    (:Park)-[:HOSTS]->(:Chain|:Segment)       (what a park hosts, from region.yaml)
 
 Building is one pass over each record list: linear in the data.
 """
@@ -102,6 +103,9 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
                    type="PARTNERS_WITH", agreement=p.agreement, year=p.year, source=p.source)
     for park in region.parks:
         g.add_node(node_id("Park", park.id), label="Park", **_props(park))
+        for label, hosted in (("Chain", park.chains), ("Segment", park.segments)):
+            for record_id in hosted:
+                g.add_edge(node_id("Park", park.id), node_id(label, record_id), key="HOSTS", type="HOSTS")
 
     for cs in data.company_segments if with_companies else ():
         g.add_edge(node_id("Company", cs.company_id), node_id("Segment", cs.segment_id),
@@ -109,7 +113,7 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
                    source=cs.source)
     for rel in data.relations if with_companies else ():
         g.add_edge(node_id("Company", rel.from_id), node_id("Company", rel.to_id), key=rel.type,
-                   type=rel.type, note=rel.note, source=rel.source)
+                   type=rel.type, note=rel.note, since=rel.since, source=rel.source)
     _add_projects(g, data, with_companies)
     return g
 

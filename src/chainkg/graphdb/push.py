@@ -57,13 +57,14 @@ __all__ = [
 ]
 
 REL_TYPES = ("IN_FIELD", "IN_CHAIN", "PART_OF", "FEEDS", "OPERATES_IN", "LOCATED_IN", "BY",
-             "TARGETS", "IN_PARK", *COMPANY_RELATION_TYPES)
+             "TARGETS", "IN_PARK", "HOSTS", *COMPANY_RELATION_TYPES)
 # Every (type, source label, target label) chainkg writes: what prune looks at.
 REL_SCHEMA = (
     ("IN_FIELD", "Chain", "Field"), ("IN_CHAIN", "Segment", "Chain"), ("PART_OF", "Segment", "Segment"),
     ("FEEDS", "Segment", "Segment"), ("OPERATES_IN", "Company", "Segment"), ("LOCATED_IN", "Company", "Region"),
     ("PARTNERS_WITH", "Region", "Company"), ("BY", "Project", "Company"), ("TARGETS", "Project", "Segment"),
-    ("IN_PARK", "Project", "Park"), *((t, "Company", "Company") for t in COMPANY_RELATION_TYPES),
+    ("IN_PARK", "Project", "Park"), ("HOSTS", "Park", "Chain"), ("HOSTS", "Park", "Segment"),
+    *((t, "Company", "Company") for t in COMPANY_RELATION_TYPES),
 )
 # The property that tells which push wrote a node or relationship last.
 PUSH_PROPERTY = "chainkg_push"

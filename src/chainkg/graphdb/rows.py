@@ -108,6 +108,11 @@ def _region_rels(data: DataSet) -> Iterator[RelRow]:
     for p in region.partners:
         yield _rel("PARTNERS_WITH", "Region", "Company", region.id, p.company,
                    {"agreement": p.agreement, "year": p.year, "source": p.source})
+    for park in region.parks:
+        for chain_id in park.chains:
+            yield _rel("HOSTS", "Park", "Chain", park.id, chain_id)
+        for segment_id in park.segments:
+            yield _rel("HOSTS", "Park", "Segment", park.id, segment_id)
 
 
 def _operates_rels(data: DataSet) -> Iterator[RelRow]:
@@ -118,7 +123,8 @@ def _operates_rels(data: DataSet) -> Iterator[RelRow]:
 
 def _relation_rels(data: DataSet) -> Iterator[RelRow]:
     for r in data.relations:
-        yield _rel(r.type, "Company", "Company", r.from_id, r.to_id, {"note": r.note, "source": r.source})
+        yield _rel(r.type, "Company", "Company", r.from_id, r.to_id, {"note": r.note, "since": r.since,
+                                                                                      "source": r.source})
 
 
 def _project_rels(projects: Iterable[Project]) -> Iterator[RelRow]:
