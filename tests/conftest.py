@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,3 +51,15 @@ def edit(tiny_copy: Path) -> Edit:
         return tiny_copy
 
     return apply
+
+
+def benchmark_module() -> object:
+    """scripts/benchmark.py as a module (its seeded generator makes the synthetic data sets)."""
+    spec = importlib.util.spec_from_file_location("chainkg_benchmark", BUNDLED.parent / "scripts" / "benchmark.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from chainkg.load import load_valid
 from chainkg.pool_graph import pool_graph
+from conftest import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _generate() -> object:
-    spec = importlib.util.spec_from_file_location("chainkg_benchmark_gen", ROOT / "scripts" / "benchmark.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.generate  # type: ignore[attr-defined]
 
 
 def test_generator_shape_and_readme_counts(tmp_path: Path) -> None:
-    rows = _generate()(10_000, tmp_path / "a", 1)
-    assert rows == _generate()(10_000, tmp_path / "b", 1)  # seeded
+    rows = benchmark_module().generate(10_000, tmp_path / "a", 1)  # type: ignore[attr-defined]
+    assert rows == benchmark_module().generate(10_000, tmp_path / "b", 1)  # type: ignore[attr-defined]  # seeded
     assert (tmp_path / "a" / "relations.csv").read_bytes() == (tmp_path / "b" / "relations.csv").read_bytes()
     assert rows["companies"] == 10_000 and rows["local"] == 300
     assert rows["relations"] == 30_000 and 1.9 < rows["company_segments"] / 10_000 < 2.1

@@ -7,8 +7,6 @@ the bundled data and a 10k synthetic set from scripts/benchmark.py, under every 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -21,25 +19,14 @@ from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
 from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
 from chainkg.scoring import ComponentWeights, RankSettings
-from conftest import BUNDLED, TINY
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _benchmark_module() -> object:
-    spec = importlib.util.spec_from_file_location("chainkg_benchmark", ROOT / "scripts" / "benchmark.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from conftest import BUNDLED, TINY, benchmark_module
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1,500-company synthetic data set of the benchmark's shape (relations, 300 local firms)."""
     target = tmp_path_factory.mktemp("synthetic") / "data"
-    _benchmark_module().generate(1_500, target, 7)  # type: ignore[attr-defined]
+    benchmark_module().generate(1_500, target, 7)  # type: ignore[attr-defined]
     return target
 
 

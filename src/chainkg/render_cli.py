@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chainkg.errors import ConfigError
 from chainkg.terminal import ChineseCommand, err, handle_errors
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from chainkg.diagnosis import SegmentDiagnosis
+    from chainkg.models import DataSet
+    from chainkg.scoring import Scoring
 
 # The analysis, layout and report modules are imported inside the commands: `chainkg --help`
 # must not pay for them (issue #13's start-up target).
@@ -38,6 +45,20 @@ def _as_of(value: str | None) -> date:
         raise ConfigError(f"日期「{value}」无效：应为 YYYY-MM-DD，如 2022-06-30") from None
 
 
+def _analysed(data: Path | None, as_of: str | None) -> tuple[DataSet, Scoring, nx.MultiDiGraph,
+                                                            list[SegmentDiagnosis], date]:
+    """What both commands draw from: the validated data, its scoring, graph, diagnosis and date."""
+    from chainkg.diagnosis import diagnose
+    from chainkg.graph import build_graph
+    from chainkg.load import default_data_dir, load_scoring, load_valid
+
+    path = data or default_data_dir()
+    dataset, _warnings = load_valid(path)
+    scoring = load_scoring(path)
+    g = build_graph(dataset)
+    return dataset, scoring, g, diagnose(g, scoring.diagnosis), _as_of(as_of)
+
+
 def map_command(
     output: OutputOpt,
     chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
@@ -52,18 +73,10 @@ def map_command(
     """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
     if sum((chain_id is not None, field is not None, all_chains)) != 1:
         raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
-    from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
-    from chainkg.load import default_data_dir, load_scoring, load_valid
     from chainkg.maps import chain_maps, chains_of_field, overview
     from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
 
-    path = data or default_data_dir()
-    dataset, _warnings = load_valid(path)
-    scoring = load_scoring(path)
-    g = build_graph(dataset)
-    day = _as_of(as_of)
-    diagnosis = diagnose(g, scoring.diagnosis)
+    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     font = cjk_font()
     if all_chains:
         view = overview(g, diagnosis, day)
@@ -83,19 +96,11 @@ def report_command(
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
-    from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
-    from chainkg.load import default_data_dir, load_scoring, load_valid
     from chainkg.ranking import RankFilter, rank
     from chainkg.report import build_report
     from chainkg.report_render import report_maps, write_report
 
-    path = data or default_data_dir()
-    dataset, _warnings = load_valid(path)
-    scoring = load_scoring(path)
-    g = build_graph(dataset)
-    day = _as_of(as_of)
-    diagnosis = diagnose(g, scoring.diagnosis)
+    dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
     targets = RankFilter(kinds=["target", "deepen"])
     prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
