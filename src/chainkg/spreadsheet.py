@@ -17,7 +17,6 @@ from typing import Any
 __all__ = [
     "AMOUNT_FORMAT",
     "PERCENT_FORMAT",
-    "SCORE_FORMAT",
     "SEVERITY_FORMAT",
     "Sheet",
     "apply_print_settings",
@@ -27,7 +26,6 @@ __all__ = [
 ]
 
 PERCENT_FORMAT = "0%"
-SCORE_FORMAT = "0.0%"  # scores and components are in [0, 1]: shown as 0–100 %
 AMOUNT_FORMAT = '#,##0.0 "亿元"'
 SEVERITY_FORMAT = "0.00"
 _MAX_WIDTH = 60
