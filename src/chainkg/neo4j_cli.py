@@ -89,7 +89,7 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
              database: str | None = None) -> Neo4jRunner:
     from chainkg.graphdb import connection
 
-    return connection.connect(connection.settings_from(uri, user, password, database))
+    return connection.connect(server_settings(uri, user, password, database))
 
 
 @neo4j_app.command("push", cls=ChineseCommand)
