@@ -190,3 +190,16 @@ def test_misspelt_scoring_key_is_an_error(tiny_copy: Path) -> None:
         load_scoring(tiny_copy)
     [issue] = info.value.issues
     assert (issue.line, issue.field, issue.message) == (2, "rank.wieghts", "未知字段（是否拼写错误？）")
+
+
+
+def test_a_record_that_failed_to_parse_is_reported_once(edit) -> None:  # type: ignore[no-untyped-def]
+    # The partner's row and a parent segment are invalid while region.yaml and a child segment
+    # still name them. Only the bad records are reported: a second "does not exist" for each
+    # reference would send the user to the wrong file.
+    edit("companies.csv", "out-partner,伙伴公司,,,北京市,北京市,,private", "out-partner,伙伴公司,,,北京市,北京市,,privte")
+    data = edit("chains.yaml", "    weight: 0.8\n    source: test\n  - id: robot-reducer",
+                "    weight: heavy\n    source: test\n  - id: robot-reducer")
+    errors = only_issues(data)
+    assert sorted((e.file, e.field) for e in errors) == [("chains.yaml", "weight"), ("companies.csv", "ownership")], \
+        "\n".join(str(e) for e in errors)

@@ -55,12 +55,12 @@ def cross_check(
     """Every referential and cross-record problem of a parsed data set but its company pool's."""
     issues: list[DataIssue] = []
 
-    unparsed: set[str] = getattr(lines, "unparsed_ids", set())
+    # Ids of records that failed to parse: they are reported already, so a reference to one
+    # counts as resolvable rather than being reported a second time as "does not exist".
+    unparsed: set[str] = {u for u in getattr(lines, "unparsed_ids", set()) if u}
 
     def error(file: str, index: int | None, field: str, message: str,
               level: Level = "error") -> None:
-        if "不存在" in message and any(f"「{u}」" in message for u in unparsed if u):
-            return  # the referenced record itself failed to parse and is reported already
         line = lines(file, index, field) if index is not None else None
         issues.append(DataIssue(level=level, file=file.split("#")[0], line=line,
                                 field=field, message=message))
@@ -70,15 +70,16 @@ def cross_check(
     issues += _duplicates("chains.yaml#segments", (s.id for s in data.segments), lines, "环节")
     issues += _duplicates("projects.csv", (p.id for p in data.projects), lines, "项目")
 
-    field_ids = {f.id for f in data.fields}
-    chain_ids = {c.id for c in data.chains}
+    field_ids = {f.id for f in data.fields} | unparsed
+    chain_ids = {c.id for c in data.chains} | unparsed
     segments = {s.id: s for s in data.segments}
+    segment_ids = set(segments) | unparsed
     # The company pool is checked by chainkg.pool_checks; here only the ids referred to.
     company_ids = data.pool.existing_ids([
         *data.region.also_local, *(p.company for p in data.region.partners),
         *(p.company_id for p in data.projects if p.company_id),
-        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs)])
-    park_ids = {p.id for p in data.region.parks}
+        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs)]) | unparsed
+    park_ids = {p.id for p in data.region.parks} | unparsed
 
     for i, chain in enumerate(data.chains):
         if chain.field not in field_ids:
@@ -91,8 +92,10 @@ def cross_check(
             error("chains.yaml#segments", i, "chain", f"产业链「{seg.chain}」不存在（见 chains）")
         if seg.parent is not None:
             parent = segments.get(seg.parent)
-            if parent is None:
+            if seg.parent not in segment_ids:
                 error("chains.yaml#segments", i, "parent", f"上级环节「{seg.parent}」不存在")
+            elif parent is None:  # the parent failed to parse: nothing more to check
+                pass
             elif parent.chain != seg.chain:
                 error("chains.yaml#segments", i, "parent",
                       f"上级环节「{seg.parent}」属于产业链「{parent.chain}」，"
@@ -102,9 +105,9 @@ def cross_check(
         for target in seg.feeds:
             if target == seg.id:
                 error("chains.yaml#segments", i, "feeds", "环节不能供给自己")
-            elif target not in segments:
+            elif target not in segment_ids:
                 error("chains.yaml#segments", i, "feeds", f"供给对象环节「{target}」不存在")
-            else:
+            elif target in segments:
                 feeds.add_edge(seg.id, target, index=i)
 
     for cycle in _cycles(parents):
@@ -117,17 +120,17 @@ def cross_check(
               "供给关系形成循环：" + " → ".join([*cycle, cycle[0]])
               + "（真实产业链可能存在回路，但多半是写错了，请确认）", level="warning")
 
-    issues += _check_region(data, company_ids, region_lines)
+    issues += _check_region(data, company_ids, chain_ids, segment_ids, region_lines)
 
     for i, project in enumerate(data.projects):
         if project.company_id and project.company_id not in company_ids:
             error("projects.csv", i, "company_id", f"企业「{project.company_id}」不存在（见 companies.csv）")
         for seg_id in project.segment_ids:
-            if seg_id not in segments:
+            if seg_id not in segment_ids:
                 error("projects.csv", i, "segment_ids", f"环节「{seg_id}」不存在（见 chains.yaml）")
         if project.park_id and project.park_id not in park_ids:
             error("projects.csv", i, "park_id", f"园区「{project.park_id}」不存在（见 region.yaml 的 parks）")
-    target_ids = {t.id for t in data.region.targets}
+    target_ids = {t.id for t in data.region.targets} | unparsed
     for i, item in enumerate(data.progress):
         if item.target_id not in target_ids:
             error("progress.csv", i, "target_id", f"目标「{item.target_id}」不存在（见 region.yaml 的 targets）")
@@ -141,15 +144,16 @@ def cross_check(
     for i, need in enumerate(data.anchor_needs):
         if need.company not in company_ids:
             error("anchor_needs.csv", i, "company", f"企业「{need.company}」不存在（见 companies.csv）")
-        elif need.company not in local:
+        elif need.company not in local and need.company not in unparsed:
             error("anchor_needs.csv", i, "company", f"企业「{need.company}」不是本地企业：外购需求只记本地链主的")
-        if need.segment not in segments:
+        if need.segment not in segment_ids:
             error("anchor_needs.csv", i, "segment", f"环节「{need.segment}」不存在（见 chains.yaml）")
     return issues
 
 
 def _check_region(
-    data: DataSet, company_ids: set[str], region_lines: dict[str, int],
+    data: DataSet, company_ids: set[str], chain_ids: set[str], segment_ids: set[str],
+    region_lines: dict[str, int],
 ) -> list[DataIssue]:
     issues: list[DataIssue] = []
     region = data.region
@@ -165,8 +169,6 @@ def _check_region(
         if partner.company not in company_ids:
             error(f"partners.{i}", f"partners.{i}.company",
                   f"战略合作伙伴「{partner.company}」不存在（见 companies.csv）")
-    chain_ids = {c.id for c in data.chains}
-    segment_ids = {s.id for s in data.segments}
     for i, park in enumerate(region.parks):
         for chain_id in park.chains:
             if chain_id not in chain_ids:
