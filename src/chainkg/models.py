@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -60,18 +60,14 @@ ProjectStage = Literal[
 ]
 Comparison = Literal[">=", "<=", "="]
 
-STAGES: tuple[str, ...] = ("upstream", "midstream", "downstream")
-OWNERSHIPS: tuple[str, ...] = (
-    "central_soe", "local_soe", "private", "foreign", "mixed", "institute", "university", "fund",
-)
-SCALES: tuple[str, ...] = ("large", "medium", "small", "micro", "unknown")
-ROLES: tuple[str, ...] = ("core", "secondary")
-RELATION_TYPES: tuple[str, ...] = (
-    "SUPPLIES", "CUSTOMER_OF", "SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH",
-)
-PROJECT_STAGES: tuple[str, ...] = (
-    "lead", "contacted", "negotiating", "signed", "under_construction", "operating",
-)
+# The same values as tuples, for code that iterates or prints them; derived so each list is
+# written once.
+STAGES: tuple[str, ...] = get_args(Stage)
+OWNERSHIPS: tuple[str, ...] = get_args(Ownership)
+SCALES: tuple[str, ...] = get_args(Scale)
+ROLES: tuple[str, ...] = get_args(Role)
+RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
+PROJECT_STAGES: tuple[str, ...] = get_args(ProjectStage)
 
 
 class Record(BaseModel):
@@ -262,7 +258,7 @@ class Progress(Record):
 
 
 SignalKind = Literal["融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张"]
-SIGNAL_KINDS: tuple[str, ...] = ("融资", "上市募投", "扩产", "新设基地", "对外投资", "招聘扩张")
+SIGNAL_KINDS: tuple[str, ...] = get_args(SignalKind)
 
 
 class Signal(Record):
