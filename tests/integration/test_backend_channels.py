@@ -8,7 +8,7 @@ from tests.integration.test_backend import _base
 
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
-from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server
+from chainkg.graphdb import Neo4jRunner, backend, diagnose_on_server, push, rank_on_server
 from chainkg.graphdb.backend import channel_hops
 from chainkg.load import load_valid
 from chainkg.models import Company, CompanySegment, DataSet, Relation
@@ -95,7 +95,10 @@ def test_channel_never_passes_a_node_that_is_not_a_company(runner: Neo4jRunner) 
     runner.write("MATCH (h:Hub) DETACH DELETE h")
 
 
-def test_channel_ties_are_broken_as_the_networkx_search_does(runner: Neo4jRunner) -> None:
+def test_channel_ties_are_broken_as_the_networkx_search_does(runner: Neo4jRunner,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two frontier ids per backend_channel_step query: every level takes several queries.
+    monkeypatch.setattr(backend, "_STEP_CHUNK", 2)
     # tie-a: 2 hops through m2 to loc-anchor or through m1 to loc-small: the target decides
     # (loc-anchor < loc-small), not the middle's id. tie-b: 2 hops through m2 or m4, both to
     # loc-anchor: m2. tie-c: 3 hops through n9 and m2 or through n1 and m4, both to loc-anchor:
