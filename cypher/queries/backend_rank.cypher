@@ -53,7 +53,10 @@ WITH home, c, fills, stage, pull, geo,
      // The distance to the nearest local firm or strategic partner, looked up in $hops (one
      // breadth-first search from all of them, run before this query) instead of searched per
      // company: a search from every candidate enumerates its relation paths of up to max_hops,
-     // which at 100k companies with 3 relations each took most of the query's time.
+     // which at 100k companies with 3 relations each took most of the query's time. The map
+     // has an entry per reached company (about a million at 1M companies); parameters do not
+     // count against the server's per-transaction memory limit (a 2M-entry map was tried
+     // under the 256 MB of scripts/neo4j-server), and each row only looks one id up.
      $hops[c.id] AS hops
 WITH home, c, fills, stage, pull, geo, parts, hops,
      reduce(w = 0.0, n IN neighbours | w + CASE $statuses[n] WHEN 'strong' THEN pull.strong_neighbour
