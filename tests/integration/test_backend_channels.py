@@ -87,12 +87,14 @@ def test_channel_never_passes_a_node_that_is_not_a_company(runner: Neo4jRunner) 
     # the embedded graph has no such node, and the server's search must not use it either.
     runner.write("MATCH (c:Company {id: 'lonely'}), (l:Company {id: 'loc-anchor'}) "
                  "CREATE (c)-[:SUPPLIES]->(:Hub {id: 'hub'})-[:SUPPLIES]->(l)")
-    remote = rank_on_server(runner, diagnose_on_server(runner), LEGACY_RANK)
+    try:
+        remote = rank_on_server(runner, diagnose_on_server(runner), LEGACY_RANK)
+        hops = channel_hops(runner, 6)
+    finally:
+        runner.write("MATCH (h:Hub) DETACH DELETE h")
     assert [_base(p) for p in remote] == [_base(p) for p in local]
     assert _channel(remote, "lonely") == (0.0, ["对接渠道：数据中没有到本地企业或战略伙伴的关系路径"])
-    hops = channel_hops(runner, 6)
     assert "lonely" not in hops and "hub" not in hops
-    runner.write("MATCH (h:Hub) DETACH DELETE h")
 
 
 def test_channel_ties_are_broken_as_the_networkx_search_does(runner: Neo4jRunner,
