@@ -18,7 +18,8 @@ graph_data/) and a connected QueryRunner, and returns one row per stage:
 * ``diagnose_server`` / ``rank_server``  ``gaps`` / ``rank --top 100 --backend neo4j``'s work
                     (the diagnosis is recomputed on the server before the ranking, as the CLI does)
 * ``parity``        with ``parity=True`` (up to 100k companies): whether the server's diagnosis and
-                    top 100 (with every reason) equal the networkx path's
+                    top 100 (with every reason) equal the networkx path's base ranking (five components,
+                    channels over any relation: what the server computes)
 
 Every figure comes from one run; the server's own settings decide its speed (the README
 gives them). Standalone::
@@ -57,6 +58,8 @@ from chainkg.graphdb.push import (
 from chainkg.graphdb.queries import schema_statements
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
+from chainkg.ranking import COMPONENTS, Prospect
+from chainkg.scoring import RankSettings
 
 __all__ = ["markdown", "run_neo4j_stages"]
 
@@ -179,10 +182,28 @@ def run_neo4j_stages(
             g = build_graph(data)
             local_diag = diagnose(g, scoring.diagnosis)
             same = ([d.model_dump() for d in diagnosis] == [d.model_dump() for d in local_diag]
-                    and [p.model_dump() for p in ranked]
-                    == [p.model_dump() for p in rank(g, local_diag, scoring.rank, top=100)])
+                    and [_base(p) for p in ranked]
+                    == [_base(p) for p in rank(g, local_diag, _base_settings(scoring.rank), top=100)])
             row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
     return result
+
+
+def _base_settings(settings: RankSettings) -> RankSettings:
+    """The embedded ranking the server's equals (README "Back-end parity"): the five base
+    components (intent, attainability and anchor needs off) and channels over any relation."""
+    return settings.model_copy(update={
+        "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}),
+        "chain_pull": settings.chain_pull.model_copy(update={"anchor_need": 0.0}), "channels": "any"})
+
+
+def _base(p: Prospect) -> dict[str, Any]:
+    """What the server computes of a prospect: all but the embedded-only fields (as the parity tests)."""
+    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
+                                "primary_gap", "connects"})
+    row["components"] = {c: p.components[c] for c in COMPONENTS}
+    row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
+    row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
+    return row
 
 
 def _bulk_import(runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], row: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +230,21 @@ def test_cli_import_files_writes_the_importer_files(tmp_path: Path) -> None:
     assert len(args) == 2 + 11 + 12 and all(Path(a.split("=", 1)[1]).is_file() for a in args[2:])
 
 
-def test_rank_query_bounds_the_channel_search_by_max_hops() -> None:
-    from chainkg.graphdb.backend import _rank_query
+def test_bfs_levels_from_every_anchor_at_once() -> None:
+    from chainkg.graphdb.backend import bfs_levels
 
-    text = _rank_query(2)
-    assert text.count("COOPERATES_WITH*1..2]-(a:Company)") == 2 and "*1..6]" not in text
+    # a - b - c - d - e, with x beside c and y unreachable; anchors a and e.
+    edges = {("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("c", "x"), ("y", "y")}
+    calls: list[list[str]] = []
+
+    def neighbours(frontier: Sequence[str]) -> list[str]:
+        calls.append(list(frontier))
+        return [v for u, w in edges for s, v in ((u, w), (w, u)) if s in frontier]
+
+    assert bfs_levels(["e", "a"], neighbours, 6) == {"a": 0, "e": 0, "b": 1, "d": 1, "c": 2, "x": 3}
+    # One call per level, each with that level's new nodes, sorted; none once a level is empty.
+    assert calls == [["a", "e"], ["b", "d"], ["c"], ["x"]]
+    assert bfs_levels(["a", "e"], neighbours, 1) == {"a": 0, "e": 0, "b": 1, "d": 1}
+    assert bfs_levels([], neighbours, 3) == {}
+    # A neighbour reported twice, or an anchor reported again, keeps its first distance.
+    assert bfs_levels(["a"], lambda f: ["b", "b", "a"] if f == ["a"] else ["a", "b"], 3) == {"a": 0, "b": 1}

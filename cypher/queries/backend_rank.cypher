@@ -1,7 +1,7 @@
 // The prospect ranking's components, computed on the server from the pushed graph with the
 // formulas of chainkg.ranking: gap_fit (noisy-or over the gaps a company fills), capability,
 // chain_pull, partner_proximity (the nearest local firm or strategic partner over company
-// relations) and geography. Used by `chainkg rank --backend neo4j`. The score is computed here
+// relations, from $hops) and geography. Used by `chainkg rank --backend neo4j`. The score is computed here
 // only to order and cut the rows (Python rounds once more, re-sorts, applies --top and words
 // the reasons); the facts behind the reasons are fetched for the rows kept only.
 // Parameters:
@@ -13,6 +13,10 @@
 //   $landed            the landed project stages
 //   $stage_order       project stages, least advanced first
 //   $limit             return only the best this many by score (the rest is never worded)
+//   $hops              {company id: hop distance to the nearest local firm or strategic partner}
+//                      for every company within $settings.max_hops of one, the anchors
+//                      themselves with 0 (chainkg.graphdb.backend.channel_hops: one multi-source
+//                      breadth-first search, backend_channel_anchors and backend_channel_step)
 MATCH (region:Region)
 WITH region.province AS home LIMIT 1
 // One outside company at a time, streamed: no step holds all candidates (only the final top-k
@@ -46,16 +50,14 @@ WITH home, c, fills, stage, pull, geo,
                RETURN type(r) } AS local_types,
      COLLECT { MATCH (c)-[:OPERATES_IN]->(:Segment)-[:FEEDS]-(n:Segment)
                RETURN DISTINCT n.id } AS neighbours,
-     // The distance to the nearest local firm or strategic partner over company relations: the
-     // paths of at most max_hops from this company (a few, relations being sparse), not one
-     // shortest-path search per (company, target) pair. (ALL SHORTEST would do the same, but its
-     // memory is only given back at the end of the transaction: at a million companies it hits
-     // the server's transaction memory limit.) The bound cannot be a parameter:
-     // chainkg.graphdb.backend writes $settings.max_hops into both (here 6, the largest allowed).
-     COLLECT { MATCH p = (c)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH*1..6]-(a:Company)
-               WHERE NOT c.is_partner AND (a.is_local OR a.is_partner) AND length(p) <= $settings.max_hops
-                 AND all(n IN nodes(p) WHERE n:Company)
-               RETURN length(p) AS hops ORDER BY hops LIMIT 1 } AS hops
+     // The distance to the nearest local firm or strategic partner, looked up in $hops (one
+     // breadth-first search from all of them, run before this query) instead of searched per
+     // company: a search from every candidate enumerates its relation paths of up to max_hops,
+     // which at 100k companies with 3 relations each took most of the query's time. The map
+     // has an entry per reached company (about a million at 1M companies); parameters do not
+     // count against the server's per-transaction memory limit (a 2M-entry map was tried
+     // under the 256 MB of scripts/neo4j-server), and each row only looks one id up.
+     $hops[c.id] AS hops
 WITH home, c, fills, stage, pull, geo, parts, hops,
      reduce(w = 0.0, n IN neighbours | w + CASE $statuses[n] WHEN 'strong' THEN pull.strong_neighbour
                                                      WHEN 'weak' THEN pull.weak_neighbour ELSE 0.0 END) AS feed_weight,
@@ -70,7 +72,7 @@ WITH c, fills, stage,
      1.0 - reduce(r = 1.0, f IN fills | r * (1.0 - f.severity * f.fit)) AS gap_fit,
      CASE WHEN cap_total = 0 THEN 0.0 ELSE cap_sum / cap_total END AS capability,
      1.0 - (1.0 - relation) * (1.0 - (1.0 - 0.5 ^ feed_weight)) AS chain_pull,
-     CASE WHEN c.is_partner THEN 1.0 WHEN size(hops) = 0 THEN 0.0 ELSE 1.0 / hops[0] END AS partner_proximity,
+     CASE WHEN c.is_partner THEN 1.0 WHEN hops IS NULL THEN 0.0 ELSE 1.0 / hops END AS partner_proximity,
      CASE WHEN coalesce(c.province, '') = '' THEN 0.0
           WHEN c.province = home THEN geo.same_province
           WHEN c.province IN geo.neighbours THEN geo.neighbour_province
@@ -95,10 +97,14 @@ RETURN c.id AS company_id, c.name AS company, coalesce(c.province, '') AS provin
        COLLECT { MATCH (c)-[:OPERATES_IN]->(s:Segment)-[f:FEEDS]-(:Segment)
                  RETURN {segment: s.id, segment_name: s.name, source: startNode(f).id, target: endNode(f).id} } AS feeds,
        // The channel as the networkx path's multi-source BFS picks it: fewest hops, then the
-       // smallest ids read from the target towards the company.
-       COLLECT { MATCH p = (c)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH*1..6]-(a:Company)
-                 WHERE NOT c.is_partner AND (a.is_local OR a.is_partner) AND length(p) <= $settings.max_hops
-                   AND all(n IN nodes(p) WHERE n:Company)
-                 WITH a, p ORDER BY length(p), [n IN reverse(nodes(p)) | n.id] LIMIT 1
+       // smallest ids read from the target towards the company. Only shortest paths are walked:
+       // each step must go one hop closer to an anchor by $hops (on a shortest path the i-th
+       // node is exactly hops - i from the nearest anchor, and any such walk is a shortest
+       // path), so the search never leaves the BFS levels; its length is bounded by the
+       // company's own distance, hence by max_hops, whatever the literal upper bound here.
+       COLLECT { MATCH p = (c)((x:Company)-[:SUPPLIES|CUSTOMER_OF|SUBSIDIARY_OF|INVESTS_IN|PARTNERS_WITH|COOPERATES_WITH]-(y:Company)
+                               WHERE $hops[y.id] = $hops[x.id] - 1){1,6}(a:Company)
+                 WHERE NOT c.is_partner AND $hops[a.id] = 0
+                 WITH a, p ORDER BY [n IN reverse(nodes(p)) | n.id] LIMIT 1
                  RETURN {hops: length(p), target_id: a.id, target: a.name, local: a.is_local,
                          path: [n IN nodes(p) | n.name]} } AS channels

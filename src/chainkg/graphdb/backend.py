@@ -3,8 +3,10 @@
 ``diagnose_on_server`` runs ``cypher/queries/backend_diagnosis.cypher``: statuses,
 strength, severity, 延链 neighbours — everything of chainkg.diagnosis. ``rank_on_server``
 runs ``backend_rank.cypher``, which computes all five components (gap_fit, capability,
-chain_pull, partner_proximity via the company's own relation paths of at most max_hops,
-geography) and the pipeline stage.
+chain_pull, partner_proximity, geography) and the pipeline stage. partner_proximity's hop
+distances come from ``channel_hops``: one breadth-first search from every local firm and
+strategic partner at once, level by level (``backend_channel_anchors``, then
+``backend_channel_step`` per level), passed to backend_rank as ``$hops``.
 Python finishes what is formatting, not analysis: rounding to 4 places, the weighted sum,
 the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights always come from
 the scoring settings, passed as parameters.
@@ -12,6 +14,7 @@ the scoring settings, passed as parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from chainkg.diagnosis import SegmentDiagnosis, shown
@@ -33,7 +36,7 @@ from chainkg.ranking import (
 )
 from chainkg.scoring import DiagnosisSettings, RankSettings
 
-__all__ = ["diagnose_on_server", "rank_on_server"]
+__all__ = ["bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server"]
 
 
 def diagnose_on_server(
@@ -71,8 +74,9 @@ def rank_on_server(
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
         "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
+        "hops": channel_hops(runner, settings.max_hops),
     }
-    query = _rank_query(settings.max_hops)
+    query = load_query("backend_rank").text
     status = {d.segment_id: d for d in diagnosis}
     # The server orders by its own score and returns the best `limit` rows. Its rounding may
     # differ from Python's in the last place (HALF_UP on decimals vs. on binary floats), so
@@ -120,16 +124,43 @@ def _prospect(
     )
 
 
-_CHANNEL_QUANTIFIER = "*1..6]-(a:Company)"
+# Frontier ids per backend_channel_step query: bounds the server's DISTINCT set per transaction
+# (a level of a million-company graph is most of it) while keeping round trips few.
+_STEP_CHUNK = 20_000
 
 
-def _rank_query(max_hops: int) -> str:
-    """backend_rank with the channel search bounded by ``max_hops`` (Cypher takes no parameter there)."""
-    text = load_query("backend_rank").text
-    if text.count(_CHANNEL_QUANTIFIER) != 2:
-        raise RuntimeError("backend_rank.cypher: the channel bound *1..6 was not found twice")
-    # max_hops is an int in 1..6 (RankSettings validates it), so the text stays a fixed shape.
-    return text.replace(_CHANNEL_QUANTIFIER, f"*1..{int(max_hops)}]-(a:Company)")
+def bfs_levels(
+    anchors: Iterable[str], neighbours: Callable[[Sequence[str]], Iterable[str]], max_hops: int,
+) -> dict[str, int]:
+    """Hop distance of every node within ``max_hops`` of an anchor (anchors 0), breadth first.
+
+    ``neighbours`` returns the nodes adjacent to any of the given ones (in any order, repeats
+    allowed); it is called once per level with that level's nodes, sorted.
+    """
+    hops = dict.fromkeys(anchors, 0)
+    frontier = sorted(hops)
+    for level in range(1, max_hops + 1):
+        if not frontier:
+            break
+        frontier = sorted({n for n in neighbours(frontier) if n not in hops})
+        hops.update(dict.fromkeys(frontier, level))
+    return hops
+
+
+def channel_hops(runner: QueryRunner, max_hops: int) -> dict[str, int]:
+    """{company id: hops to the nearest local firm or strategic partner}, within ``max_hops``.
+
+    The multi-source breadth-first search of the embedded path's channel table, over company
+    relations in either direction and through companies only; one server query per chunk of
+    each level, the visited set kept here.
+    """
+    def step(frontier: Sequence[str]) -> Iterable[str]:
+        for start in range(0, len(frontier), _STEP_CHUNK):
+            for row in run_named(runner, "backend_channel_step", {"frontier": frontier[start:start + _STEP_CHUNK]}):
+                yield from row["ids"]
+
+    anchors = run_named(runner, "backend_channel_anchors")[0]["ids"]
+    return bfs_levels(anchors, step, max_hops)
 
 
 def _chain_pull_reasons(row: dict[str, Any], status: dict[str, SegmentDiagnosis]) -> list[str]:
