@@ -19,11 +19,9 @@ far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candid
 
 from __future__ import annotations
 
-import functools
-import operator
 import weakref
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import networkx as nx
 import polars as pl
@@ -33,9 +31,9 @@ from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import (
     LANDED_STAGES,
     PLATFORM_OWNERSHIPS,
+    SHORTLIST_COMPONENTS,
     SUPPLY_TYPES,
     WAY_IN_TYPES,
-    SHORTLIST_COMPONENTS,
     Channel,
     RankContext,
     RankFilter,
@@ -158,12 +156,18 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
                         .alias("score"), "primary_gap")
 
 
-def _weighted_sum(settings: RankSettings, values: dict[str, pl.Expr]) -> pl.Expr:
+Column = TypeVar("Column", pl.Expr, pl.Series)
+
+
+def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
     """``sum(value * weight)`` over the components in ``ranking.evaluate``'s order, left to right
     as Python's ``sum`` adds (the same floating-point operations in the same order)."""
-    w = settings.weights
-    terms = [values[name] * getattr(w, name) for name in SHORTLIST_COMPONENTS]
-    return functools.reduce(operator.add, terms[1:], terms[0])
+    weights: dict[str, float] = settings.weights.model_dump()
+    first, *rest = SHORTLIST_COMPONENTS
+    total = values[first] * weights[first]
+    for name in rest:
+        total = total + values[name] * weights[name]
+    return total
 
 
 def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
@@ -502,10 +506,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     for name in SHORTLIST_COMPONENTS:
         rounded[name], near = _rounded(values.get_column(name))
         unsure = unsure | near
-    w = settings.weights
-    terms = [rounded[name] * getattr(w, name) for name in SHORTLIST_COMPONENTS]
-    # Left to right, as Python's sum adds: the same operations on the same doubles.
-    score, near = _rounded(functools.reduce(operator.add, terms[1:], terms[0]))
+    score, near = _rounded(_weighted_sum(settings, rounded))
     scores = values.select("idx", "id").with_columns(score.alias("score"), (unsure | near).alias("unsure"))
     doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
     if doubtful.height:
