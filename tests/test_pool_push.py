@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb.bulk import write_import_files
@@ -24,6 +26,7 @@ from chainkg.pool_graph import pool_graph
 from chainkg.pool_rank import exact_scores
 from chainkg.ranking import rank
 from conftest import BUNDLED, TINY, Edit, benchmark_module
+from test_bad_data import CASES, CORPUS, build
 
 Groups = tuple[list[NodeGroup], list[RelGroup]]
 
@@ -139,3 +142,20 @@ def test_frame_rows_behave_like_a_list(data: Path) -> None:
     assert rows[1:3] == plain[1:3] and rows[::2] == plain[::2] and rows[5:2] == []
     with pytest.raises(IndexError):
         rows[len(plain)]
+
+
+ERROR_CASES = [c for c in CASES if "exit: 2" in (CORPUS / c / "case.yaml").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_bad_input_stops_the_neo4j_commands_as_it_stops_rank(case: str, tmp_path: Path) -> None:
+    """Same one-line errors (file, line, field) and exit code as ``rank``; nothing written."""
+    data = tmp_path / "data"
+    assert build(case, data)["exit"] == 2
+    expected = CliRunner().invoke(app, ["rank", "--data", str(data)])
+    out = tmp_path / "out"
+    for command in (["neo4j", "import-files", "-o", str(out)], ["neo4j", "export-cypher", "-o", str(out)],
+                    ["neo4j", "push", "--uri", "bolt://127.0.0.1:9"]):
+        result = CliRunner().invoke(app, [*command, "--data", str(data)])
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", expected.stderr), command
+        assert not out.exists()
