@@ -482,7 +482,7 @@ def _rounded(value: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
                  today: date | None = None) -> pl.DataFrame:
-    """id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
+    """idx, id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
     on the full graph (no filter, no top), without evaluating a million companies in Python.
 
     Why the values are equal: ``components`` computes each component with ``ranking``'s
@@ -490,9 +490,10 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     ``evaluate`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
     that gives the very double ``round(x, 4)`` gives. The weighted sum then runs over the
     same doubles in the same order as ``rank``'s ``sum`` (``_weighted_sum``), so it is the
-    same double, rounded again the same way. Every company with a value within ``TIE`` of a
-    half-step (a component or the sum) is evaluated by ``ranking.evaluate`` itself on a
-    small subgraph. The rank is the position by (-score, id), as ``rank`` sorts.
+    same double, rounded again the same way (near a half-step by Python's ``round`` itself).
+    Every company with a component within ``TIE`` of a half-step is evaluated by
+    ``ranking.evaluate`` itself on a small subgraph. The rank is the position by (-score, id),
+    as ``rank`` sorts.
     tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
     """
     all_gaps = gap_segments(diagnosis, RankFilter())
@@ -506,8 +507,12 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     for name in SHORTLIST_COMPONENTS:
         rounded[name], near = _rounded(values.get_column(name))
         unsure = unsure | near
-    score, near = _rounded(_weighted_sum(settings, rounded))
-    scores = values.select("idx", "id").with_columns(score.alias("score"), (unsure | near).alias("unsure"))
+    total = _weighted_sum(settings, rounded)
+    score, near = _rounded(total)
+    # The sum is the very double rank's sum gives: near a half-step, Python's own round decides.
+    ties = near.arg_true()
+    score = score.scatter(ties, [round(value, 4) for value in total.gather(ties).to_list()])
+    scores = values.select("idx", "id").with_columns(score.alias("score"), unsure.alias("unsure"))
     doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
     if doubtful.height:
         g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
@@ -516,5 +521,5 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
         fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
         scores = (scores.join(fixed, on="idx", how="left")
                   .with_columns(pl.coalesce("exact", "score").alias("score")))
-    return (scores.select("id", "score").sort(pl.col("score").neg(), "id")
-            .with_row_index("rank", offset=1).select("id", "score", pl.col("rank").cast(pl.Int64)))
+    return (scores.select("idx", "id", "score").sort(pl.col("score").neg(), "id")
+            .with_row_index("rank", offset=1).select("idx", "id", "score", pl.col("rank").cast(pl.Int64)))

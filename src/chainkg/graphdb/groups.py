@@ -58,7 +58,7 @@ def pool_groups(
 ) -> tuple[list[NodeGroup], list[RelGroup]]:
     """Every node group, then every relationship group, of a validated data set.
 
-    ``pg`` is ``pool_graph(data)``; ``scores`` (id, score, rank) the ranked candidates
+    ``pg`` is ``pool_graph(data)``; ``scores`` (idx, id, score, rank) the ranked candidates
     (chainkg.pool_rank.exact_scores).
     """
     nodes = [

@@ -172,15 +172,23 @@ class FrameRows(Sequence[dict[str, Any]]):
 
     The first ``keys`` columns are the row's keys (``id``, or ``source`` and ``target``);
     every other column is a property, left out where null (as ``_clean`` leaves out None).
-    ``rows[a:b]`` makes that batch's dicts; iterating makes them ``_CHUNK`` at a time.
+    ``rows`` (row numbers of ``frame``, default all) picks and orders the rows without
+    copying the frame. ``rows[a:b]`` makes that batch's dicts; iterating makes them
+    ``_CHUNK`` at a time.
     """
 
-    def __init__(self, frame: pl.DataFrame, keys: tuple[str, ...]) -> None:
+    def __init__(self, frame: pl.DataFrame, keys: tuple[str, ...], rows: pl.Series | None = None) -> None:
         self.frame = frame
         self.keys = keys
+        self.rows = rows
 
     def __len__(self) -> int:
-        return self.frame.height
+        return self.frame.height if self.rows is None else self.rows.len()
+
+    def _slice(self, start: int, length: int) -> pl.DataFrame:
+        if self.rows is None:
+            return self.frame.slice(start, length)
+        return self.frame[self.rows.slice(start, length)]
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -193,10 +201,10 @@ class FrameRows(Sequence[dict[str, Any]]):
             start, stop, step = index.indices(len(self))
             if step != 1:
                 return [self[i] for i in range(start, stop, step)]
-            return self._rows(self.frame.slice(start, max(stop - start, 0)))
+            return self._rows(self._slice(start, max(stop - start, 0)))
         if not -len(self) <= index < len(self):
             raise IndexError(index)
-        return self._rows(self.frame.slice(index % len(self), 1))[0]
+        return self._rows(self._slice(index % len(self), 1))[0]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for start in range(0, len(self), _CHUNK):
@@ -212,14 +220,18 @@ class FrameRows(Sequence[dict[str, Any]]):
     def kinds(self) -> dict[str, str]:
         """Property → the bulk importer's type, in the order the rows first show each property
         (what chainkg.graphdb.bulk finds by reading every row, without making the rows)."""
-        import polars as pl
 
         names = self.frame.columns[len(self.keys):]
         if not names or not len(self):
             return {}
-        present = self.frame.select(pl.col(names).is_not_null().arg_max(), pl.col(names).is_not_null().any()
-                                    .name.suffix("__any")).row(0, named=True)
-        first = sorted((present[name], i, name) for i, name in enumerate(names) if present[f"{name}__any"])
+        first = []
+        for i, name in enumerate(names):
+            given = self.frame.get_column(name).is_not_null()
+            if self.rows is not None:
+                given = given.gather(self.rows)
+            if given.any():
+                first.append((given.arg_max() or 0, i, name))
+        first.sort()
         return {name: _kind(self.frame.schema[name]) for _r, _i, name in first}
 
 
@@ -242,20 +254,25 @@ def company_parts(
     data: DataSet, pg: PoolGraph, scores: pl.DataFrame,
 ) -> list[tuple[str | None, FrameRows]]:
     """The Company rows of ``_company_rows`` as (extra label, rows): local ones (:Local) and the
-    rest, each in file order, the group of the first company first. ``scores`` (id, score,
-    rank) are the ranked candidates' score and rank."""
+    rest, each in file order, the group of the first company first. ``scores`` (idx, score,
+    rank) are the ranked candidates' row, score and rank."""
     import polars as pl
 
     from chainkg.models import Company
 
-    fields = [pl.col(name) for name in Company.model_fields]
-    frame = (pg.companies.join(scores, on="id", how="left", maintain_order="left")
-             .select(pl.col("id").alias("__id"), "is_local", "is_partner", *fields, "score", "rank"))
-    if frame.height == 0:
+    companies = pg.companies
+    n = companies.height
+    if n == 0:
         return []
+    # Score and rank by row number (scatter, no join): the frame shares every other column.
+    where = scores.get_column("idx")
+    frame = companies.select(
+        pl.col("id").alias("__id"), "is_local", "is_partner", *Company.model_fields,
+        pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(where, scores.get_column("score")).alias("score"),
+        pl.repeat(None, n, dtype=pl.Int64, eager=True).scatter(where, scores.get_column("rank")).alias("rank"))
     local = frame.get_column("is_local")
-    parts = [(LOCAL_LABEL, FrameRows(frame.filter(local), ("id",))),
-             (None, FrameRows(frame.filter(~local), ("id",)))]
+    parts = [(LOCAL_LABEL, FrameRows(frame, ("id",), local.arg_true())),
+             (None, FrameRows(frame, ("id",), (~local).arg_true()))]
     if not local[0]:
         parts.reverse()
     return [(extra, rows) for extra, rows in parts if len(rows)]
