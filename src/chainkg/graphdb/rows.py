@@ -278,15 +278,15 @@ def company_parts(
     return [(extra, rows) for extra, rows in parts if len(rows)]
 
 
-def _last_wins(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """One row per key: the last one given, at the place of the first (as a dict keeps it)."""
+def _kept_rows(frame: pl.DataFrame, keys: list[str]) -> pl.Series | None:
+    """Row numbers with one row per key: the last one given, at the place of the first (as a
+    dict keeps it); None when no key repeats (every row, in order)."""
     import polars as pl
 
     if not frame.select(pl.struct(keys).is_duplicated().any()).item():
-        return frame
-    rows = (frame.with_row_index("__row").group_by(keys, maintain_order=True)
+        return None
+    return (frame.select(keys).with_row_index("__row").group_by(keys, maintain_order=True)
             .agg(pl.col("__row").last()).get_column("__row"))
-    return frame[rows]
 
 
 def located_frame(data: DataSet, pg: PoolGraph) -> FrameRows:
@@ -301,16 +301,21 @@ def located_frame(data: DataSet, pg: PoolGraph) -> FrameRows:
 def operates_frame(pg: PoolGraph) -> FrameRows:
     """OPERATES_IN (Company → Segment) with role, products and source (``_operates_rels``)."""
     frame = pg.company_segments.select("company_id", "segment_id", "role", "products", "source")
-    return FrameRows(_last_wins(frame, ["company_id", "segment_id"]), ("source", "target"))
+    return FrameRows(frame, ("source", "target"), _kept_rows(frame, ["company_id", "segment_id"]))
 
 
 def relation_frames(pg: PoolGraph) -> list[tuple[str, FrameRows]]:
-    """Company → company relations per type, types in order of first appearance (``_relation_rels``)."""
-    import polars as pl
+    """Company → company relations per type, types in order of first appearance (``_relation_rels``).
 
-    relations = pg.relations.select("from_id", "to_id", "type", "note", "since", "source")
+    Each type's rows are row numbers into one shared frame: the relations are not copied.
+    """
+    relations = pg.relations
+    frame = relations.select("from_id", "to_id", "note", "since", "source")
+    types = relations.get_column("type")
+    kept = _kept_rows(relations, ["type", "from_id", "to_id"])
     parts = []
-    for rel_type in relations.get_column("type").unique(maintain_order=True).to_list():
-        frame = relations.filter(pl.col("type") == rel_type).drop("type")
-        parts.append((str(rel_type), FrameRows(_last_wins(frame, ["from_id", "to_id"]), ("source", "target"))))
+    for rel_type in types.unique(maintain_order=True).to_list():
+        wanted = types == rel_type
+        rows = wanted.arg_true() if kept is None else kept.filter(wanted.gather(kept))
+        parts.append((str(rel_type), FrameRows(frame, ("source", "target"), rows)))
     return parts
