@@ -63,7 +63,7 @@ def pool_groups(
     """
     nodes = [
         *_node_groups(_taxonomy_rows(data, diagnosis)),
-        *(NodeGroup("Company", extra, rows) for extra, rows in company_parts(data, pg, scores)),
+        *(NodeGroup("Company", extra, rows) for extra, rows in company_parts(pg, scores)),
         *_node_groups(_region_rows(data)),
         *_node_groups(_project_rows(data.projects)),
     ]

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.models import DataSet, Project
+from chainkg.models import Company, DataSet, Project
 from chainkg.ranking import Prospect
 
 if TYPE_CHECKING:
@@ -220,7 +220,6 @@ class FrameRows(Sequence[dict[str, Any]]):
     def kinds(self) -> dict[str, str]:
         """Property → the bulk importer's type, in the order the rows first show each property
         (what chainkg.graphdb.bulk finds by reading every row, without making the rows)."""
-
         names = self.frame.columns[len(self.keys):]
         if not names or not len(self):
             return {}
@@ -250,15 +249,11 @@ def _kind(dtype: Any) -> str:
     return "string"
 
 
-def company_parts(
-    data: DataSet, pg: PoolGraph, scores: pl.DataFrame,
-) -> list[tuple[str | None, FrameRows]]:
+def company_parts(pg: PoolGraph, scores: pl.DataFrame) -> list[tuple[str | None, FrameRows]]:
     """The Company rows of ``_company_rows`` as (extra label, rows): local ones (:Local) and the
     rest, each in file order, the group of the first company first. ``scores`` (idx, score,
     rank) are the ranked candidates' row, score and rank."""
     import polars as pl
-
-    from chainkg.models import Company
 
     companies = pg.companies
     n = companies.height
