@@ -15,6 +15,10 @@ so ``ranking.evaluate`` — the one definition of every component and reason —
 explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
 to evaluate: it differs from the final score by rounding (components to 4 places) only,
 far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
+
+``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
+stores on each company) from the same vectorised components, rounded exactly as
+``ranking.rank`` rounds; see its docstring for why the values are equal.
 """
 
 from __future__ import annotations
