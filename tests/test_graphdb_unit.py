@@ -124,7 +124,7 @@ def test_cypher_literal_refuses_what_cypher_cannot_hold() -> None:
 
 def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph) -> None:
     diagnosis = diagnose(tiny_graph)
-    lines = list(export_statements(tiny_graph, diagnosis, rank(tiny_graph, diagnosis)))
+    lines = list(export_statements(*graph_groups(tiny_graph, diagnosis, rank(tiny_graph, diagnosis))))
     statements = [line for line in lines if not line.startswith("//")]
     assert len(statements) == 12 + 28 + 44
     assert all(s.endswith(";") and "\n" not in s and "$" not in s.split("{", 1)[0] for s in statements)
@@ -134,10 +134,12 @@ def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph) -> None:
 
 def test_write_cypher_script_refuses_overwrite(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     target = tmp_path / "g.cypher"
-    assert write_cypher_script(target, tiny_graph, [], []) == 12 + 28 + 44
+    groups = graph_groups(tiny_graph, [], [])
+    assert write_cypher_script(target, *groups) == 12 + 28 + 44
     with pytest.raises(OutputExistsError, match="文件已存在"):
-        write_cypher_script(target, tiny_graph, [], [])
-    write_cypher_script(target, tiny_graph, [], [], force=True)
+        write_cypher_script(target, *groups)
+    write_cypher_script(target, *groups, force=True)
+    assert target.read_text(encoding="utf-8").count(";\n") == 12 + 28 + 44
 
 
 def test_settings_from_environment_and_options() -> None:

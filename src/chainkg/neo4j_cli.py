@@ -24,14 +24,11 @@ from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, o
 # The analysis modules (networkx, polars) and chainkg.graphdb (the neo4j driver) are imported
 # inside the commands that use them, so `chainkg --help` stays fast.
 if TYPE_CHECKING:
-    import networkx as nx
-
     from chainkg.diagnosis import SegmentDiagnosis
     from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner
+    from chainkg.graphdb.push import NodeGroup, RelGroup
     from chainkg.graphdb.queries import NamedQuery
-    from chainkg.models import DataSet
     from chainkg.ranking import Prospect, RankFilter
-    from chainkg.scoring import Scoring
 
 __all__ = ["gaps_on_server", "neo4j_app", "rank_on_server", "server_settings"]
 
@@ -55,25 +52,40 @@ DatabaseOpt = Annotated[str | None, typer.Option(
 
 @dataclass
 class _Analysed:
-    dataset: DataSet
-    graph: nx.MultiDiGraph
-    scoring: Scoring
-    diagnosis: list[SegmentDiagnosis]
-    prospects: list[Prospect]
+    """What push, import-files and export-cypher write: the write groups and how many nodes."""
+
+    nodes: list[NodeGroup]
+    rels: list[RelGroup]
+
+    @property
+    def node_count(self) -> int:
+        return sum(len(group.rows) for group in self.nodes)
+
+    @property
+    def rel_count(self) -> int:
+        return sum(len(group.rows) for group in self.rels)
 
 
 def _analyse(data: Path | None) -> _Analysed:
+    """Load, validate, diagnose and score every candidate on the pool path (as ``rank``/``gaps``).
+
+    The same diagnosis and the same score and rank of every candidate as
+    ``ranking.rank(build_graph(data), …)`` (tests/test_pool_push.py), without putting a
+    million companies into networkx; the company rows are made batch by batch while written.
+    """
     from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
+    from chainkg.graphdb.groups import pool_groups
     from chainkg.load import default_data_dir, load_scoring, load_valid
-    from chainkg.ranking import rank
+    from chainkg.pool_graph import pool_graph
+    from chainkg.pool_rank import exact_scores
 
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
-    g = build_graph(dataset)
-    diagnosis = diagnose(g, scoring.diagnosis)
-    return _Analysed(dataset, g, scoring, diagnosis, rank(g, diagnosis, scoring.rank))
+    pg = pool_graph(dataset)
+    diagnosis = diagnose(pg, scoring.diagnosis)
+    scores = exact_scores(pg, diagnosis, scoring.rank)
+    return _Analysed(*pool_groups(dataset, pg, diagnosis, scores))
 
 
 def server_settings(uri: str | None = None, user: str | None = None, password: str | None = None,
@@ -103,7 +115,7 @@ def push_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
-    from chainkg.graphdb.push import push as push_graph
+    from chainkg.graphdb.push import push_groups
     from chainkg.graphdb.push import wipe as wipe_graph
 
     analysed = _analyse(data)
@@ -114,9 +126,9 @@ def push_command(
             err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
-            counts = push_graph(runner, analysed.dataset, analysed.diagnosis, analysed.prospects, batch_size,
-                                lambda done, total: bar.update(task, completed=done, total=total), prune)
-    stale = sum(counts["nodes"].values()) - analysed.graph.number_of_nodes()
+            counts = push_groups(runner, analysed.nodes, analysed.rels, batch_size,
+                                 lambda done, total: bar.update(task, completed=done, total=total), prune)
+    stale = sum(counts["nodes"].values()) - analysed.node_count
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
                   "下面的计数包含它们；用 --prune 删除数据文件中已没有的节点和关系，或用 --wipe 先清除再推送",
@@ -139,12 +151,10 @@ def import_files_command(
     再运行 chainkg neo4j push 建立约束和索引。
     """
     from chainkg.graphdb.bulk import write_import_files
-    from chainkg.graphdb.push import dataset_groups
 
     analysed = _analyse(data)
-    nodes, rels = dataset_groups(analysed.dataset, analysed.diagnosis, analysed.prospects)
-    write_import_files(nodes, rels, output, uuid.uuid4().hex)
-    err.print(f"已写入 {output}（节点 {sum(len(g.rows) for g in nodes)}，关系 {sum(len(g.rows) for g in rels)}）；"
+    write_import_files(analysed.nodes, analysed.rels, output, uuid.uuid4().hex)
+    err.print(f"已写入 {output}（节点 {analysed.node_count}，关系 {analysed.rel_count}）；"
               f"导入：scripts/neo4j-server import {output}", markup=False, highlight=False)
 
 
@@ -159,8 +169,7 @@ def export_cypher_command(
     analysed = _analyse(data)
     from chainkg.graphdb import cypher_export
 
-    count = cypher_export.write_cypher_script(output, analysed.graph, analysed.diagnosis,
-                                              analysed.prospects, force)
+    count = cypher_export.write_cypher_script(output, analysed.nodes, analysed.rels, force)
     err.print(f"已写入 {output}（{count} 条语句）", markup=False, highlight=False)
 
 

@@ -15,13 +15,17 @@ so ``ranking.evaluate`` — the one definition of every component and reason —
 explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
 to evaluate: it differs from the final score by rounding (components to 4 places) only,
 far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
+
+``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
+stores on each company) from the same vectorised components, rounded exactly as
+``ranking.rank`` rounds; see its docstring for why the values are equal.
 """
 
 from __future__ import annotations
 
 import weakref
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import networkx as nx
 import polars as pl
@@ -31,21 +35,24 @@ from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import (
     LANDED_STAGES,
     PLATFORM_OWNERSHIPS,
+    SHORTLIST_COMPONENTS,
     SUPPLY_TYPES,
     WAY_IN_TYPES,
     Channel,
     RankContext,
     RankFilter,
     as_of,
+    evaluate,
     feed_edges,
     gap_segments,
+    score_of,
 )
 from chainkg.scoring import RankSettings
 
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
 
-__all__ = ["MARGIN", "channel_table", "prescore", "rank_view"]
+__all__ = ["MARGIN", "TIE", "channel_table", "components", "exact_scores", "prescore", "rank_view"]
 
 # Candidates whose pre-score is this close to the N-th best are evaluated exactly too.
 MARGIN = 1e-3
@@ -148,8 +155,33 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     """idx, id, score, primary_gap: every component of ``ranking.evaluate`` as one expression
     per company. ``gaps`` are all gaps (what gap_fit counts), ``listed`` those the ranking
     lists candidates for (what the primary gap is chosen among; default ``gaps``)."""
+    table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
+    return table.select("idx", "id", _weighted_sum(settings, {n: pl.col(n) for n in SHORTLIST_COMPONENTS})
+                        .alias("score"), "primary_gap")
+
+
+Column = TypeVar("Column", pl.Expr, pl.Series)
+
+
+def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
+    """``sum(value * weight)`` over the components in ``ranking.evaluate``'s order, left to right
+    as Python's ``sum`` adds (the same floating-point operations in the same order)."""
+    weights: dict[str, float] = settings.weights.model_dump()
+    first, *rest = SHORTLIST_COMPONENTS
+    total = values[first] * weights[first]
+    for name in rest:
+        total = total + values[name] * weights[name]
+    return total
+
+
+def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+               status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+               settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+               today: date | None = None) -> pl.DataFrame:
+    """idx, id, primary_gap and one column per component of ``ranking.evaluate`` (not rounded),
+    as vectorised expressions: the same formulas, possibly summed or multiplied in another
+    order (so equal up to a few units in the last place)."""
     c = pl.col
-    w = settings.weights
     n = pg.companies.height
     wanted = _flags(n).scatter(candidates.get_column("idx"), True)
     links = pg.company_segments.select("company_idx", "segment", "role").filter(
@@ -235,12 +267,12 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
     table = (table.join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
              .join(_footprint(pg, candidates, home, settings), on="idx", how="left")
              .join(primary, left_on="idx", right_on="company_idx", how="left"))
-    chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (0.5 ** c("weight").fill_null(0.0))
-    return table.select("idx", "id", (
-        w.gap_fit * c("gap_fit").fill_null(0.0) + w.capability * capability + w.chain_pull * chain_pull
-        + w.partner_proximity * proximity + w.geography * geography
-        + w.intent * c("intent").fill_null(0.0) + w.attainability * _attainability(settings)
-    ).alias("score"), "primary_gap")
+    feed_pull = 1.0 - 0.5 ** c("weight").fill_null(0.0)
+    chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (1.0 - feed_pull)
+    return table.select("idx", "id", "primary_gap", c("gap_fit").fill_null(0.0).alias("gap_fit"),
+                        capability.alias("capability"), chain_pull.alias("chain_pull"),
+                        proximity.alias("partner_proximity"), geography.alias("geography"),
+                        c("intent").fill_null(0.0).alias("intent"), _attainability(settings).alias("attainability"))
 
 
 def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
@@ -413,11 +445,85 @@ def rank_view(
             threshold = scores.get_column("score").sort(descending=True)[top - 1]
         candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
     keep = candidates.select("idx", "id").sort("id")
-    rows = keep.get_column("idx")
+    g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
+    stages = {node_id("Company", c): s for c, s in pg.stages.items()}
+    return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
+
+
+def _view(pg: PoolGraph, rows: pl.Series, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
+          all_gaps: dict[str, SegmentDiagnosis], table: pl.DataFrame, home: str, settings: RankSettings,
+          today: date | None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """A networkx graph holding these companies (row numbers) and the context to evaluate them in."""
     g = _subgraph(pg, rows)
     channels = _channels(pg, table, rows, settings.channels)
     ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=channels, home=home,
                       all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today))
-    stages = {node_id("Company", c): s for c, s in pg.stages.items()}
-    return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
+    return g, ctx
+
+
+# How close to a rounding half-step (in units of the 4th decimal) a value may be before the
+# vectorised rounding is not trusted: far above the last-place differences of two
+# summation orders (~1e-11 in these units), far below any real spacing of values.
+TIE = 1e-6
+
+
+def _rounded(value: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """``round(value, 4)`` as Python rounds, and whether ``value`` is too close to a half-step to tell.
+
+    Away from a half-step both roundings pick the same integer k of 1e-4 units; ``k / 1e4``
+    is then the double nearest to k/10⁴ (one correctly rounded IEEE division), which is
+    what Python's ``round`` returns (it converts the correctly rounded decimal back). The
+    divisor is a full column: polars divides by a scalar as a multiplication by its
+    reciprocal, which is not always the correctly rounded quotient.
+    """
+    scaled = value * 1e4
+    whole = scaled.floor()
+    fraction = scaled - whole
+    ten_thousand = pl.repeat(1e4, value.len(), dtype=pl.Float64, eager=True)
+    return (whole + (fraction >= 0.5).cast(pl.Float64)) / ten_thousand, (fraction - 0.5).abs() < TIE
+
+
+def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                 today: date | None = None) -> pl.DataFrame:
+    """idx, id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
+    on the full graph (no filter, no top), without evaluating a million companies in Python.
+
+    Why the values are equal: ``components`` computes each component with ``ranking``'s
+    formulas, equal up to a few units in the last place. Each is rounded to 4 places as
+    ``evaluate`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
+    that gives the very double ``round(x, 4)`` gives. The weighted sum then runs over the
+    same doubles in the same order as ``rank``'s ``sum`` (``_weighted_sum``), so it is the
+    same double, rounded again the same way (near a half-step by Python's ``round`` itself).
+    Every company with a component within ``TIE`` of a half-step is evaluated by
+    ``ranking.evaluate`` itself on a small subgraph. The rank is the position by (-score, id),
+    as ``rank`` sorts.
+    tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
+    """
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    candidates = _candidates(pg, list(all_gaps), RankFilter())
+    table = _cached_channels(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    values = components(pg, candidates, all_gaps, status, table, home, settings, None, today)
+    rounded: dict[str, pl.Series] = {}
+    unsure = pl.repeat(False, values.height, dtype=pl.Boolean, eager=True)
+    for name in SHORTLIST_COMPONENTS:
+        rounded[name], near = _rounded(values.get_column(name))
+        unsure = unsure | near
+    total = _weighted_sum(settings, rounded)
+    score, near = _rounded(total)
+    # The sum is the very double rank's sum gives: near a half-step, Python's own round decides.
+    ties = near.arg_true()
+    score = score.scatter(ties, [round(value, 4) for value in total.gather(ties).to_list()])
+    scores = values.select("idx", "id").with_columns(score.alias("score"), unsure.alias("unsure"))
+    doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
+    if doubtful.height:
+        g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
+        exact = [round(score_of(evaluate(g, node_id("Company", c), ctx, settings)[0]), 4)
+                 for c in doubtful.get_column("id").to_list()]
+        fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
+        scores = (scores.join(fixed, on="idx", how="left")
+                  .with_columns(pl.coalesce("exact", "score").alias("score")))
+    return (scores.select("idx", "id", "score").sort(pl.col("score").neg(), "id")
+            .with_row_index("rank", offset=1).select("idx", "id", "score", pl.col("rank").cast(pl.Int64)))

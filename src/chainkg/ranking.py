@@ -61,6 +61,7 @@ __all__ = [
     "prepare",
     "primary_gap",
     "rank",
+    "score_of",
     "server_points",
     "tier_of",
     "way_in",
@@ -577,6 +578,11 @@ def evaluate(
     return components, sorted(d.segment_id for d, _r in fills)
 
 
+def score_of(components: dict[str, Component]) -> float:
+    """The weighted sum of a prospect's (rounded) components; ``Prospect.score`` is it rounded to 4 places."""
+    return sum(c.value * c.weight for c in components.values())
+
+
 def primary_gap(fills: list[str], gaps: dict[str, SegmentDiagnosis], roles: dict[str, str],
                 settings: RankSettings) -> str | None:
     """The gap of ``gaps`` a company fills best: highest severity × role fit, ties by segment id."""
@@ -676,7 +682,7 @@ def rank(
         if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
             continue
         components, fills = evaluate(g, key, ctx, settings)
-        score = sum(c.value * c.weight for c in components.values())
+        score = score_of(components)
         reasons = [r for c in components.values() for r in c.reasons]
         if stage:
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")

@@ -14,11 +14,12 @@ next ``chainkg neo4j push`` or by running cypher/schema.cypher.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from chainkg.graphdb.push import PUSH_PROPERTY, NodeGroup, RelGroup
+from chainkg.graphdb.rows import FrameRows
 
 __all__ = ["ARRAY_DELIMITER", "write_import_files"]
 
@@ -38,15 +39,21 @@ def _kind(value: Any) -> str:
     return "string"
 
 
-def _columns(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Property key → importer type; an int column with floats in it is double."""
+def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Property key → importer type; an int column with floats in it is double.
+
+    Rows made from a table know their types without being made (the same answer).
+    """
     kinds: dict[str, str] = {}
-    for row in rows:
-        for key, value in row["props"].items():
-            kind = _kind(value)
-            known = kinds.get(key)
-            if known is None or (known == "long" and kind == "double"):
-                kinds[key] = kind
+    if isinstance(rows, FrameRows):
+        kinds = rows.kinds()
+    else:
+        for row in rows:
+            for key, value in row["props"].items():
+                kind = _kind(value)
+                known = kinds.get(key)
+                if known is None or (known == "long" and kind == "double"):
+                    kinds[key] = kind
     kinds.pop("id", None)
     kinds.pop(PUSH_PROPERTY, None)
     return kinds

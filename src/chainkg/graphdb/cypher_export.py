@@ -14,13 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
-from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.export import atomic_write
-from chainkg.graphdb.push import EXTRA_LABELS, graph_groups, node_query, rel_query
+from chainkg.graphdb.push import EXTRA_LABELS, NodeGroup, RelGroup, node_query, rel_query
 from chainkg.graphdb.queries import schema_statements
-from chainkg.ranking import Prospect
 
 __all__ = ["cypher_literal", "cypher_name", "export_statements", "write_cypher_script"]
 
@@ -63,15 +59,16 @@ def cypher_name(name: str) -> str:
     return name if _NAME.fullmatch(name) else "`" + name.replace("`", "``") + "`"
 
 
-def export_statements(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
-) -> Iterator[str]:
-    """The script's lines: comments, the schema, one MERGE per node, one per relationship."""
+def export_statements(nodes: list[NodeGroup], rels: list[RelGroup]) -> Iterator[str]:
+    """The script's lines: comments, the schema, one MERGE per node, one per relationship.
+
+    ``nodes`` and ``rels`` are the push's write groups (``chainkg.graphdb.groups.pool_groups``
+    or ``chainkg.graphdb.push.graph_groups``): the script writes what a push writes.
+    """
     yield "// chainkg graph export: paste into Neo4j Browser or run with cypher-shell -f FILE"
     yield "// Re-runnable: every node and relationship is merged on its id / ends and type."
     for statement in schema_statements():
         yield " ".join(statement.split()) + ";"
-    nodes, rels = graph_groups(g, diagnosis, prospects)
     for group in nodes:
         node_query(group.label, group.extra)  # validates label and extra against the whitelists
         extras = EXTRA_LABELS.get(group.label, ())
@@ -88,15 +85,19 @@ def export_statements(
                    f"MERGE (a)-[r:{rgroup.rel_type}]->(b) SET r = {cypher_literal(row['props'])};")
 
 
-def write_cypher_script(
-    path: Path, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
-    force: bool = False,
-) -> int:
-    """Write the script atomically (refusing to overwrite unless ``force``); return the statement count."""
-    lines = list(export_statements(g, diagnosis, prospects))
+def write_cypher_script(path: Path, nodes: list[NodeGroup], rels: list[RelGroup], force: bool = False) -> int:
+    """Write the script atomically (refusing to overwrite unless ``force``); return the statement count.
+
+    Lines are written as they are made: a million companies never sit in memory as text.
+    """
+    count = 0
 
     def write(tmp: Path) -> None:
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        nonlocal count
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            for line in export_statements(nodes, rels):
+                handle.write(line + "\n")
+                count += not line.startswith("//")
 
     atomic_write(path, write, force)
-    return sum(1 for line in lines if not line.startswith("//"))
+    return count

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,8 @@ class NodeGroup:
 
     label: str
     extra: str | None
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # A list, or rows made batch by batch from a table (chainkg.graphdb.rows.FrameRows).
+    rows: Sequence[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +93,7 @@ class RelGroup:
     rel_type: str
     source: str
     target: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: Sequence[dict[str, Any]] = field(default_factory=list)
 
 
 def _checked(name: str, allowed: Iterable[str]) -> str:
@@ -152,7 +153,7 @@ def graph_groups(
     """
     by_segment = {d.segment_id: d for d in diagnosis}
     by_company = {p.company_id: p for p in prospects}
-    nodes: dict[tuple[str, str | None], NodeGroup] = {}
+    nodes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for _key, attrs in sorted(g.nodes(data=True), key=lambda item: str(item[0])):
         label = attrs["label"]
         props = _props(attrs, ("label",))
@@ -167,16 +168,15 @@ def graph_groups(
             if p is not None:
                 props.update(score=p.score, rank=p.rank)
             extra = LOCAL_LABEL if attrs.get("is_local") else None
-        group = nodes.setdefault((label, extra), NodeGroup(label, extra))
-        group.rows.append({"id": attrs["id"], "props": props})
-    rels: dict[tuple[str, str, str], RelGroup] = {}
+        nodes.setdefault((label, extra), []).append({"id": attrs["id"], "props": props})
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for u, v, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
         su, sv = g.nodes[u], g.nodes[v]
         rkey = (key, su["label"], sv["label"])
-        group_r = rels.setdefault(rkey, RelGroup(*rkey))
-        group_r.rows.append({"source": su["id"], "target": sv["id"],
-                             "props": _props(attrs, ("type",))})
-    return list(nodes.values()), list(rels.values())
+        rels.setdefault(rkey, []).append({"source": su["id"], "target": sv["id"],
+                                          "props": _props(attrs, ("type",))})
+    return ([NodeGroup(*key, rows=rows) for key, rows in nodes.items()],
+            [RelGroup(*key, rows=rows) for key, rows in rels.items()])
 
 
 def dataset_groups(
@@ -188,19 +188,17 @@ def dataset_groups(
     as the graph keeps it.
     """
     node_rows, rel_rows = dataset_rows(data, diagnosis, prospects)
-    nodes: dict[tuple[str, str | None], NodeGroup] = {}
+    nodes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for label, extra, row in node_rows:
-        group = nodes.get((label, extra))
-        if group is None:
-            group = nodes[(label, extra)] = NodeGroup(label, extra)
-        group.rows.append(row)
+        nodes.setdefault((label, extra), []).append(row)
     rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = {}
     for rel_type, source, target, rel_row in rel_rows:
         rels.setdefault((rel_type, source, target), {})[(rel_row["source"], rel_row["target"])] = rel_row
-    return list(nodes.values()), [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()]
+    return ([NodeGroup(*key, rows=rows) for key, rows in nodes.items()],
+            [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()])
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 

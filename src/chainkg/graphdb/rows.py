@@ -1,5 +1,10 @@
 """The push rows straight from the validated DataSet, one small function per node or relationship group.
 
+The company pool's rows (companies, OPERATES_IN, LOCATED_IN, company relations: millions at
+scale) come from its polars tables as ``FrameRows``: a sequence that makes the row dicts of
+a slice only when that slice is asked for, so a push holds one batch of dicts at a time
+(``company_parts`` and the ``*_frame`` functions; chainkg.graphdb.groups puts them together).
+
 ``dataset_groups`` gives exactly what ``chainkg.graphdb.push.graph_groups`` gives for
 ``build_graph(data)`` (same labels, types, ids and properties; a test keeps them equal),
 without building the networkx graph: at a million companies that graph costs a minute and
@@ -10,14 +15,20 @@ without touching the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.models import DataSet, Project
+from chainkg.models import Company, DataSet, Project
 from chainkg.ranking import Prospect
 
-__all__ = ["LOCAL_LABEL", "STATUS_NODE_LABELS", "NodeRow", "RelRow", "dataset_rows"]
+if TYPE_CHECKING:
+    import polars as pl
+
+    from chainkg.pool_graph import PoolGraph
+
+__all__ = ["LOCAL_LABEL", "STATUS_NODE_LABELS", "FrameRows", "NodeRow", "RelRow", "company_parts", "dataset_rows",
+           "operates_frame", "relation_frames"]
 
 STATUS_NODE_LABELS = {"strong": "Strong", "weak": "Weak", "missing": "Missing", "broken": "Broken"}
 LOCAL_LABEL = "Local"
@@ -99,12 +110,16 @@ def _taxonomy_rels(data: DataSet) -> Iterator[RelRow]:
             yield _rel("FEEDS", "Segment", "Segment", s.id, target)
 
 
-def _region_rels(data: DataSet) -> Iterator[RelRow]:
-    """LOCATED_IN of the local companies and the region's PARTNERS_WITH its strategic partners."""
-    region = data.region
+def _located_rels(data: DataSet) -> Iterator[RelRow]:
+    """LOCATED_IN of the local companies."""
     for c in data.companies:
         if data.is_local(c):
-            yield _rel("LOCATED_IN", "Company", "Region", c.id, region.id)
+            yield _rel("LOCATED_IN", "Company", "Region", c.id, data.region.id)
+
+
+def _region_rels(data: DataSet) -> Iterator[RelRow]:
+    """The region's PARTNERS_WITH its strategic partners and the parks' HOSTS."""
+    region = data.region
     for p in region.partners:
         yield _rel("PARTNERS_WITH", "Region", "Company", region.id, p.company,
                    {"agreement": p.agreement, "year": p.year, "source": p.source})
@@ -143,6 +158,159 @@ def dataset_rows(
     """Every node row, then every relationship row, of a validated data set."""
     nodes = (row for part in (_taxonomy_rows(data, diagnosis), _company_rows(data, prospects),
                               _region_rows(data), _project_rows(data.projects)) for row in part)
-    rels = (row for part in (_taxonomy_rels(data), _region_rels(data), _operates_rels(data),
+    rels = (row for part in (_taxonomy_rels(data), _located_rels(data), _region_rels(data), _operates_rels(data),
                              _relation_rels(data), _project_rels(data.projects)) for row in part)
     return nodes, rels
+
+
+# Rows made per slice when a FrameRows is iterated whole.
+_CHUNK = 10_000
+
+
+class FrameRows(Sequence[dict[str, Any]]):
+    """Push rows of a polars frame, made slice by slice (a batch of dicts at a time).
+
+    The first ``keys`` columns are the row's keys (``id``, or ``source`` and ``target``);
+    every other column is a property, left out where null (as ``_clean`` leaves out None).
+    ``rows`` (row numbers of ``frame``, default all) picks and orders the rows without
+    copying the frame. ``rows[a:b]`` makes that batch's dicts; iterating makes them
+    ``_CHUNK`` at a time.
+    """
+
+    def __init__(self, frame: pl.DataFrame, keys: tuple[str, ...], rows: pl.Series | None = None) -> None:
+        self.frame = frame
+        self.keys = keys
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.frame.height if self.rows is None else self.rows.len()
+
+    def _slice(self, start: int, length: int) -> pl.DataFrame:
+        if self.rows is None:
+            return self.frame.slice(start, length)
+        return self.frame[self.rows.slice(start, length)]
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            return self._rows(self._slice(start, max(stop - start, 0)))
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._rows(self._slice(index % len(self), 1))[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(self), _CHUNK):
+            yield from self[start:start + _CHUNK]
+
+    def _rows(self, frame: pl.DataFrame) -> list[dict[str, Any]]:
+        n = len(self.keys)
+        names = frame.columns[n:]
+        return [{**dict(zip(self.keys, row[:n], strict=True)),
+                 "props": {k: v for k, v in zip(names, row[n:], strict=True) if v is not None}}
+                for row in frame.iter_rows()]
+
+    def kinds(self) -> dict[str, str]:
+        """Property → the bulk importer's type, in the order the rows first show each property
+        (what chainkg.graphdb.bulk finds by reading every row, without making the rows)."""
+        names = self.frame.columns[len(self.keys):]
+        if not names or not len(self):
+            return {}
+        first = []
+        for i, name in enumerate(names):
+            given = self.frame.get_column(name).is_not_null()
+            if self.rows is not None:
+                given = given.gather(self.rows)
+            if given.any():
+                first.append((given.arg_max() or 0, i, name))
+        first.sort()
+        return {name: _kind(self.frame.schema[name]) for _r, _i, name in first}
+
+
+def _kind(dtype: Any) -> str:
+    """The offline importer's type of a polars column (as chainkg.graphdb.bulk types a value)."""
+    import polars as pl
+
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype.is_integer():
+        return "long"
+    if dtype.is_float():
+        return "double"
+    if isinstance(dtype, pl.List):
+        return "string[]"
+    return "string"
+
+
+def company_parts(pg: PoolGraph, scores: pl.DataFrame) -> list[tuple[str | None, FrameRows]]:
+    """The Company rows of ``_company_rows`` as (extra label, rows): local ones (:Local) and the
+    rest, each in file order, the group of the first company first. ``scores`` (idx, score,
+    rank) are the ranked candidates' row, score and rank."""
+    import polars as pl
+
+    companies = pg.companies
+    n = companies.height
+    if n == 0:
+        return []
+    # Score and rank by row number (scatter, no join): the frame shares every other column.
+    where = scores.get_column("idx")
+    frame = companies.select(
+        pl.col("id").alias("__id"), "is_local", "is_partner", *Company.model_fields,
+        pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(where, scores.get_column("score")).alias("score"),
+        pl.repeat(None, n, dtype=pl.Int64, eager=True).scatter(where, scores.get_column("rank")).alias("rank"))
+    local = frame.get_column("is_local")
+    parts = [(LOCAL_LABEL, FrameRows(frame, ("id",), local.arg_true())),
+             (None, FrameRows(frame, ("id",), (~local).arg_true()))]
+    if not local[0]:
+        parts.reverse()
+    return [(extra, rows) for extra, rows in parts if len(rows)]
+
+
+def _kept_rows(frame: pl.DataFrame, keys: list[str]) -> pl.Series | None:
+    """Row numbers with one row per key: the last one given, at the place of the first (as a
+    dict keeps it); None when no key repeats (every row, in order)."""
+    import polars as pl
+
+    if not frame.select(pl.struct(keys).is_duplicated().any()).item():
+        return None
+    return (frame.select(keys).with_row_index("__row").group_by(keys, maintain_order=True)
+            .agg(pl.col("__row").last()).get_column("__row"))
+
+
+def located_frame(data: DataSet, pg: PoolGraph) -> FrameRows:
+    """LOCATED_IN (Company → Region) of the local companies (``_located_rels``)."""
+    import polars as pl
+
+    frame = pg.companies.filter(pl.col("is_local")).select(
+        pl.col("id").alias("source"), pl.lit(data.region.id).alias("target"))
+    return FrameRows(frame, ("source", "target"))
+
+
+def operates_frame(pg: PoolGraph) -> FrameRows:
+    """OPERATES_IN (Company → Segment) with role, products and source (``_operates_rels``)."""
+    frame = pg.company_segments.select("company_id", "segment_id", "role", "products", "source")
+    return FrameRows(frame, ("source", "target"), _kept_rows(frame, ["company_id", "segment_id"]))
+
+
+def relation_frames(pg: PoolGraph) -> list[tuple[str, FrameRows]]:
+    """Company → company relations per type, types in order of first appearance (``_relation_rels``).
+
+    Each type's rows are row numbers into one shared frame: the relations are not copied.
+    """
+    relations = pg.relations
+    frame = relations.select("from_id", "to_id", "note", "since", "source")
+    types = relations.get_column("type")
+    kept = _kept_rows(relations, ["type", "from_id", "to_id"])
+    parts = []
+    for rel_type in types.unique(maintain_order=True).to_list():
+        wanted = types == rel_type
+        rows = wanted.arg_true() if kept is None else kept.filter(wanted.gather(kept))
+        parts.append((str(rel_type), FrameRows(frame, ("source", "target"), rows)))
+    return parts

@@ -1,0 +1,66 @@
+"""``chainkg neo4j push`` on the pool path leaves the server exactly as the graph path did.
+
+The command now diagnoses and scores on the company tables and writes the company rows
+batch by batch from them (chainkg.graphdb.groups); here its result on the real server is
+compared, node by node and relationship by relationship with every property, with a push
+of ``build_graph``'s graph ranked by ``ranking.rank`` (what the command pushed before).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph
+from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
+from chainkg.load import load_scoring, load_valid
+from chainkg.neo4j_cli import neo4j_app
+from chainkg.ranking import rank
+from conftest import BUNDLED, benchmark_module
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1,200-company synthetic data set of the benchmark's shape."""
+    target = tmp_path_factory.mktemp("synthetic") / "data"
+    benchmark_module().generate(1_200, target, 5)  # type: ignore[attr-defined]
+    return target
+
+
+def _snapshot(runner: Neo4jRunner) -> tuple[list[Any], list[Any]]:
+    """Every chainkg node (labels, properties) and relationship (type, ends, properties), sorted."""
+    nodes = runner.run("MATCH (n) WHERE n.chainkg_push IS NOT NULL "
+                       "RETURN labels(n) AS labels, properties(n) AS props")
+    rels = runner.run("MATCH (a)-[r]->(b) WHERE r.chainkg_push IS NOT NULL "
+                      "RETURN type(r) AS type, labels(a) AS a, a.id AS source, labels(b) AS b, b.id AS target, "
+                      "properties(r) AS props")
+    for row in [*nodes, *rels]:
+        row["props"].pop("chainkg_push")
+    key = repr
+    return sorted(nodes, key=key), sorted(rels, key=key)
+
+
+@pytest.mark.parametrize("which", ["bundled", "synthetic"])
+def test_cli_push_equals_the_graph_push(runner: Neo4jRunner, synthetic: Path, which: str) -> None:
+    data = {"bundled": BUNDLED, "synthetic": synthetic}[which]
+    result = CliRunner().invoke(neo4j_app, ["push", "--data", str(data), "--batch-size", "97"])
+    assert result.exit_code == 0, result.output
+    new = _snapshot(runner)
+    new_counts = server_counts(runner)
+    wipe(runner)
+    dataset = load_valid(data)[0]
+    scoring = load_scoring(data)
+    g = build_graph(dataset)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    assert push(runner, g, diagnosis, rank(g, diagnosis, scoring.rank)) == new_counts
+    old = _snapshot(runner)
+    assert new == old
+    assert len(new[0]) == g.number_of_nodes() and len(new[1]) == g.number_of_edges()
+    scored = [n for n in new[0] if "Company" in n["labels"] and "rank" in n["props"]]
+    assert sorted(n["props"]["rank"] for n in scored) == list(range(1, len(scored) + 1))
