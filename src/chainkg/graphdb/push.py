@@ -21,6 +21,8 @@ property value.
 
 from __future__ import annotations
 
+import queue
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -43,8 +45,10 @@ __all__ = [
     "REL_SCHEMA",
     "REL_TYPES",
     "STATUS_NODE_LABELS",
+    "WORKERS",
     "NodeGroup",
     "RelGroup",
+    "block_rounds",
     "dataset_groups",
     "graph_groups",
     "node_query",
@@ -74,6 +78,9 @@ EXTRA_LABELS = {"Segment": tuple(STATUS_NODE_LABELS.values()), "Company": (LOCAL
 _WIPE_ORDER = ("Company", "Project", "Segment", "Chain", "Field", "Region", "Park")
 
 Progress = Callable[[int, int], None]
+# Concurrent writers of a push: one transaction each, so a server with two cores runs two
+# batches at once while the client packs the next ones.
+WORKERS = 2
 
 
 @dataclass
@@ -205,6 +212,137 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[start:start + size]
 
 
+# One writer's work in a round: (query, batch of rows) in the order it writes them.
+Job = list[tuple[str, list[dict[str, Any]]]]
+
+
+def block_rounds(workers: int) -> list[list[list[tuple[int, int]]]]:
+    """Rounds of block pairs for ``workers`` concurrent writers over ``2 * workers`` node blocks.
+
+    Round r gives writer w a list of pairs (i, j); within a round no block appears in the
+    pairs of two writers, and every pair (i, j) with i <= j appears exactly once overall
+    (a round-robin tournament, then the pairs (i, i) in a last round).
+
+    >>> block_rounds(2)
+    [[[(0, 3)], [(1, 2)]], [[(0, 2)], [(1, 3)]], [[(0, 1)], [(2, 3)]], [[(0, 0), (1, 1)], [(2, 2), (3, 3)]]]
+    """
+    k = 2 * workers
+    circle = list(range(k))
+    rounds = []
+    for _ in range(k - 1):
+        rounds.append([[tuple(sorted((circle[w], circle[k - 1 - w])))] for w in range(workers)])
+        circle = [circle[0], circle[-1], *circle[1:-1]]
+    rounds.append([[(2 * w, 2 * w), (2 * w + 1, 2 * w + 1)] for w in range(workers)])
+    return rounds  # type: ignore[return-value]
+
+
+def _node_rounds(node_groups: list[NodeGroup], batch_size: int, workers: int) -> list[list[Job]]:
+    """One round: the node batches dealt in turn to the writers (two batches never hold the same node)."""
+    jobs: list[Job] = [[] for _ in range(workers)]
+    turn = 0
+    for group in node_groups:
+        query = node_query(group.label, group.extra)
+        for batch in _batches(group.rows, batch_size):
+            jobs[turn % workers].append((query, batch))
+            turn += 1
+    return [jobs]
+
+
+def _rel_rounds(rel_groups: list[RelGroup], batch_size: int, workers: int) -> list[list[Job]]:
+    """Relationship batches in rounds in which no two writers ever touch the same node.
+
+    Creating a relationship locks both its end nodes until the transaction commits. Every
+    node id falls into one of ``2 * workers`` blocks and every relationship into the pair of
+    its ends' blocks; the writers of a round get pairs with no block in common
+    (``block_rounds``), so their transactions neither wait for each other nor deadlock.
+    """
+    if workers == 1:
+        return [[[(rel_query(g.rel_type, g.source, g.target), batch)
+                  for g in rel_groups for batch in _batches(g.rows, batch_size)]]]
+    k = 2 * workers
+    rounds = block_rounds(workers)
+    buckets: list[dict[tuple[int, int], list[dict[str, Any]]]] = []
+    for group in rel_groups:
+        by_pair: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+        for row in group.rows:
+            # hash() of a str is fixed within one process: all a push needs.
+            a, b = hash(row["source"]) % k, hash(row["target"]) % k
+            by_pair[(a, b) if a <= b else (b, a)].append(row)
+        buckets.append(by_pair)
+    result: list[list[Job]] = []
+    for pairs_of in rounds:
+        jobs: list[Job] = []
+        for pairs in pairs_of:
+            job: Job = []
+            for group, by_pair in zip(rel_groups, buckets, strict=True):
+                query = rel_query(group.rel_type, group.source, group.target)
+                for pair in pairs:
+                    job += [(query, batch) for batch in _batches(by_pair.get(pair, []), batch_size)]
+            jobs.append(job)
+        result.append(jobs)
+    return result
+
+
+class _Writers:
+    """Runs the jobs of a round on concurrent writers; progress is reported from the calling thread."""
+
+    def __init__(self, runner: QueryRunner, token: str, total: int, progress: Progress | None) -> None:
+        self.runner, self.token, self.total, self.progress = runner, token, total, progress
+        self.done = 0
+
+    def _write(self, query: str, batch: list[dict[str, Any]]) -> None:
+        self.runner.write(query, {"rows": batch, "push": self.token})
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def run(self, jobs: list[Job]) -> None:
+        jobs = [job for job in jobs if job]
+        if len(jobs) == 1:
+            for query, batch in jobs[0]:
+                self._write(query, batch)
+                self._advance(len(batch))
+            return
+        # Each writer puts the size of every committed batch, then None when it stops (or its
+        # exception). On any failure, or an exception from progress (Ctrl-C), the others stop
+        # after the batch they are writing: a stopped push is finished by pushing again.
+        events: queue.Queue[int | BaseException | None] = queue.Queue()
+        stop = threading.Event()
+
+        def work(job: Job) -> None:
+            try:
+                for query, batch in job:
+                    if stop.is_set():
+                        break
+                    self._write(query, batch)
+                    events.put(len(batch))
+            except BaseException as exc:  # handed to the calling thread, which re-raises it
+                events.put(exc)
+            finally:
+                events.put(None)
+
+        threads = [threading.Thread(target=work, args=(job,), name=f"chainkg-push-{i}", daemon=True)
+                   for i, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        try:
+            running = len(threads)
+            while running:
+                event = events.get()
+                if event is None:
+                    running -= 1
+                elif isinstance(event, BaseException):
+                    raise event
+                else:
+                    self._advance(event)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+
+
 def push(
     runner: QueryRunner, source: nx.MultiDiGraph | DataSet, diagnosis: list[SegmentDiagnosis],
     prospects: list[Prospect], batch_size: int = 10000, progress: Progress | None = None,
@@ -225,27 +363,27 @@ def push(
 
 def push_groups(
     runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
-    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None,
+    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
     """Create the schema, merge every node then every relationship in batches; prune; return server counts.
 
     ``token`` (default: a fresh random one) is what this push stamps on every row.
+    ``workers`` writers (sessions, each its own transactions) write at the same time: nodes
+    first, all of them, then relationships in rounds in which no two writers touch the same
+    node (``_rel_rounds``). The result is the same for any number of writers.
     """
     if batch_size < 1:
         raise Neo4jError("批大小必须至少为 1（--batch-size）")
+    if workers < 1:
+        raise Neo4jError("并发写入数必须至少为 1")
     for statement in schema_statements():
         runner.write(statement)
     token = token or uuid.uuid4().hex
-    work = [(node_query(n.label, n.extra), n.rows) for n in node_groups]
-    work += [(rel_query(r.rel_type, r.source, r.target), r.rows) for r in rel_groups]
-    total = sum(len(rows) for _q, rows in work)
-    done = 0
-    for query, rows in work:
-        for batch in _batches(rows, batch_size):
-            runner.write(query, {"rows": batch, "push": token})
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+    total = sum(len(g.rows) for g in node_groups) + sum(len(g.rows) for g in rel_groups)
+    writers = _Writers(runner, token, total, progress)
+    # Every node exists before the first relationship names it.
+    for jobs in _node_rounds(node_groups, batch_size, workers) + _rel_rounds(rel_groups, batch_size, workers):
+        writers.run(jobs)
     if prune_stale:
         prune(runner, token, batch_size)
     return server_counts(runner)
