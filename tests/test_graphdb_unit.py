@@ -29,9 +29,11 @@ from chainkg.graphdb.push import (
     REL_SCHEMA,
     NodeGroup,
     RelGroup,
+    block_rounds,
     dataset_groups,
     graph_groups,
     node_query,
+    push_groups,
     rel_query,
     wipe,
 )
@@ -235,3 +237,31 @@ def test_rank_query_bounds_the_channel_search_by_max_hops() -> None:
 
     text = _rank_query(2)
     assert text.count("COOPERATES_WITH*1..2]-(a:Company)") == 2 and "*1..6]" not in text
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_block_rounds_never_give_two_writers_the_same_block(workers: int) -> None:
+    rounds = block_rounds(workers)
+    pairs = [pair for jobs in rounds for job in jobs for pair in job]
+    k = 2 * workers
+    assert sorted(pairs) == [(i, j) for i in range(k) for j in range(i, k)]  # each pair exactly once
+    for jobs in rounds:
+        assert len(jobs) == workers
+        blocks = [{b for pair in job for b in pair} for job in jobs]
+        assert sum(len(b) for b in blocks) == len(set().union(*blocks))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_concurrent_push_writes_every_row_once_nodes_first(tiny_graph: nx.MultiDiGraph, workers: int) -> None:
+    runner = RecordingRunner()
+    nodes, rels = graph_groups(tiny_graph, [], [])
+    done: list[int] = []
+    push_groups(runner, nodes, rels, batch_size=3, progress=lambda d, _t: done.append(d), workers=workers)
+    data = [(q, p["rows"]) for kind, q, p in runner.calls if kind == "write" and "rows" in p]
+    written = sorted(repr(sorted(row.items())) for _q, rows in data for row in rows)
+    assert written == sorted(repr(sorted(row.items())) for g in [*nodes, *rels] for row in g.rows)
+    nodes_first = [("MERGE (n:" in q) for q, _rows in data]
+    assert nodes_first == sorted(nodes_first, reverse=True)
+    assert done[-1] == len(written) == 28 + 44
+    with pytest.raises(Neo4jError, match="并发写入数"):
+        push_groups(runner, nodes, rels, workers=0)

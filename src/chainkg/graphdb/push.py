@@ -346,7 +346,7 @@ class _Writers:
 def push(
     runner: QueryRunner, source: nx.MultiDiGraph | DataSet, diagnosis: list[SegmentDiagnosis],
     prospects: list[Prospect], batch_size: int = 10000, progress: Progress | None = None,
-    prune_stale: bool = False,
+    prune_stale: bool = False, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
     """Push a graph or a validated data set (the rows are the same); return server counts.
 
@@ -358,7 +358,7 @@ def push(
         node_groups, rel_groups = dataset_groups(source, diagnosis, prospects)
     else:
         node_groups, rel_groups = graph_groups(source, diagnosis, prospects)
-    return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale)
+    return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale, workers=workers)
 
 
 def push_groups(
