@@ -112,15 +112,21 @@ def _checked(name: str, allowed: Iterable[str]) -> str:
 def node_query(label: str, extra: str | None) -> str:
     """The MERGE query for one NodeGroup; rows are ``{id, props}``.
 
+    The same ``SET`` is written as ``ON CREATE`` and ``ON MATCH``: a plain ``SET n = …``
+    after the MERGE makes the planner buffer every row first (an Eager operator, since the
+    map could change the ``id`` the MERGE reads); inside the MERGE it does not.
+
     >>> print(node_query("Park", None))
     UNWIND $rows AS row
     MERGE (n:Park {id: row.id})
-    SET n = row.props, n.chainkg_push = $push
+    ON CREATE SET n = row.props, n.chainkg_push = $push
+    ON MATCH SET n = row.props, n.chainkg_push = $push
     RETURN count(n) AS written
     """
     label = _checked(label, LABELS)
-    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})",
-             f"SET n = row.props, n.{PUSH_PROPERTY} = $push"]
+    set_props = f"SET n = row.props, n.{PUSH_PROPERTY} = $push"
+    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})", f"ON CREATE {set_props}",
+             f"ON MATCH {set_props}"]
     extras = EXTRA_LABELS.get(label, ())
     if extras:
         lines.append("REMOVE n:" + ":".join(extras))
