@@ -269,8 +269,10 @@ def _neo4j_stages_module() -> Any:
 
     spec = importlib.util.spec_from_file_location("chainkg_neo4j_stages", ROOT / "benchmarks" / "neo4j_stages.py")
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
     return module
 
 
