@@ -25,7 +25,7 @@ gives them). Standalone::
 
     CHAINKG_NEO4J_HEAP=3g CHAINKG_NEO4J_PAGECACHE=2g scripts/neo4j-server start
     eval "$(scripts/neo4j-server env)"
-    python benchmarks/neo4j_stages.py DIR [DIR …] [--parity] [--rank-max N]
+    python benchmarks/neo4j_stages.py DIR [DIR …] [--parity] [--rank-max N] [--workers N]
 
 DIR is a data directory made by ``scripts/benchmark.py --out`` (``companies-N/``).
 """

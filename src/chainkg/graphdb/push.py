@@ -14,6 +14,13 @@ removes exactly the stale rest. ``wipe`` and ``prune`` delete with
 ``CALL { … } IN TRANSACTIONS`` so no transaction grows with the data (the server's
 per-transaction memory limit stays untouched at a million companies).
 
+``workers`` sessions write at the same time (``WORKERS``, 2, by default): first every node
+batch, then the relationship batches in rounds in which no two writers touch the same
+node (``block_rounds``), so they neither wait for each other's locks nor deadlock; if
+another client's transactions do deadlock with ours, the driver retries the failed one
+(a TransientError). Progress is reported from the calling thread; an exception there or
+in a writer stops the others after their current batch.
+
 Each Segment also gets a status label (:Strong/:Weak/:Missing/:Broken) and each local
 Company a :Local label, because Browser styles (.grass) can colour by label but not by
 property value.
