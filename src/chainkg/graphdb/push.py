@@ -32,7 +32,7 @@ import queue
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,13 +220,14 @@ def dataset_groups(
     return list(nodes.values()), [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()]
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+# One writer's work in a round, in the order it writes it: (query, rows, start, stop), the
+# batch rows[start:stop]. The batch is sliced only when it is written, so rows that make
+# their dicts slice by slice never have them all in memory at once.
+Job = list[tuple[str, Sequence[dict[str, Any]], int, int]]
 
 
-# One writer's work in a round: (query, batch of rows) in the order it writes them.
-Job = list[tuple[str, list[dict[str, Any]]]]
+def _spans(query: str, rows: Sequence[dict[str, Any]], size: int) -> Job:
+    return [(query, rows, start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
 
 
 def block_rounds(workers: int) -> list[list[list[tuple[int, int]]]]:
@@ -254,9 +255,8 @@ def _node_rounds(node_groups: list[NodeGroup], batch_size: int, workers: int) ->
     jobs: list[Job] = [[] for _ in range(workers)]
     turn = 0
     for group in node_groups:
-        query = node_query(group.label, group.extra)
-        for batch in _batches(group.rows, batch_size):
-            jobs[turn % workers].append((query, batch))
+        for span in _spans(node_query(group.label, group.extra), group.rows, batch_size):
+            jobs[turn % workers].append(span)
             turn += 1
     return [jobs]
 
@@ -270,8 +270,8 @@ def _rel_rounds(rel_groups: list[RelGroup], batch_size: int, workers: int) -> li
     (``block_rounds``), so their transactions neither wait for each other nor deadlock.
     """
     if workers == 1:
-        return [[[(rel_query(g.rel_type, g.source, g.target), batch)
-                  for g in rel_groups for batch in _batches(g.rows, batch_size)]]]
+        return [[[span for g in rel_groups for span in _spans(rel_query(g.rel_type, g.source, g.target), g.rows,
+                                                               batch_size)]]]
     k = 2 * workers
     rounds = block_rounds(workers)
     buckets: list[dict[tuple[int, int], list[dict[str, Any]]]] = []
@@ -290,7 +290,7 @@ def _rel_rounds(rel_groups: list[RelGroup], batch_size: int, workers: int) -> li
             for group, by_pair in zip(rel_groups, buckets, strict=True):
                 query = rel_query(group.rel_type, group.source, group.target)
                 for pair in pairs:
-                    job += [(query, batch) for batch in _batches(by_pair.get(pair, []), batch_size)]
+                    job += _spans(query, by_pair.get(pair, []), batch_size)
             jobs.append(job)
         result.append(jobs)
     return result
@@ -303,8 +303,9 @@ class _Writers:
         self.runner, self.token, self.total, self.progress = runner, token, total, progress
         self.done = 0
 
-    def _write(self, query: str, batch: list[dict[str, Any]]) -> None:
-        self.runner.write(query, {"rows": batch, "push": self.token})
+    def _write(self, query: str, rows: Sequence[dict[str, Any]], start: int, stop: int) -> int:
+        self.runner.write(query, {"rows": list(rows[start:stop]), "push": self.token})
+        return stop - start
 
     def _advance(self, count: int) -> None:
         self.done += count
@@ -314,9 +315,8 @@ class _Writers:
     def run(self, jobs: list[Job]) -> None:
         jobs = [job for job in jobs if job]
         if len(jobs) == 1:
-            for query, batch in jobs[0]:
-                self._write(query, batch)
-                self._advance(len(batch))
+            for span in jobs[0]:
+                self._advance(self._write(*span))
             return
         # Each writer puts the size of every committed batch, then None when it stops (or its
         # exception). On any failure, or an exception from progress (Ctrl-C), the others stop
@@ -326,11 +326,10 @@ class _Writers:
 
         def work(job: Job) -> None:
             try:
-                for query, batch in job:
+                for span in job:
                     if stop.is_set():
                         break
-                    self._write(query, batch)
-                    events.put(len(batch))
+                    events.put(self._write(*span))
             except BaseException as exc:  # handed to the calling thread, which re-raises it
                 events.put(exc)
             finally:
