@@ -26,7 +26,7 @@ gives them). Standalone::
 
     CHAINKG_NEO4J_HEAP=3g CHAINKG_NEO4J_PAGECACHE=2g scripts/neo4j-server start
     eval "$(scripts/neo4j-server env)"
-    python benchmarks/neo4j_stages.py DIR [DIR …] [--parity] [--rank-max N]
+    python benchmarks/neo4j_stages.py DIR [DIR …] [--parity] [--rank-max N] [--workers N]
 
 DIR is a data directory made by ``scripts/benchmark.py --out`` (``companies-N/``).
 """
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,7 @@ from chainkg.graphdb import QueryRunner, connect, settings_from
 from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.push import (
+    WORKERS,
     NodeGroup,
     RelGroup,
     dataset_groups,
@@ -90,25 +92,34 @@ def _naive(runner: QueryRunner, sample: list[tuple[RelGroup, dict[str, Any]]]) -
     return time.perf_counter() - start
 
 
-def _without_companies(data: DataSet, share: float) -> tuple[DataSet, int]:
-    """The data set without every 1/share-th outside company (and the rows that name them)."""
+def _without_companies(
+    data: DataSet, node_groups: list[NodeGroup], rel_groups: list[RelGroup], share: float,
+) -> tuple[list[NodeGroup], list[RelGroup], int]:
+    """The push rows of the data set without every 1/share-th outside company and what names them.
+
+    Its projects go with a company; so do the relationships of every node that goes. The
+    rows are the data set's own (shared, not copied): at 1M companies a second set of rows
+    built from a smaller DataSet would need as much memory again.
+    """
     step = round(1 / share)
     gone = {c.id for i, c in enumerate(data.companies) if i % step == 1 and not data.is_local(c)}
     gone -= {p.company for p in data.region.partners}
-    smaller = data.model_copy(update={
-        "companies": tuple(c for c in data.companies if c.id not in gone),
-        "company_segments": tuple(cs for cs in data.company_segments if cs.company_id not in gone),
-        "relations": tuple(r for r in data.relations if r.from_id not in gone and r.to_id not in gone),
-        "projects": tuple(p for p in data.projects if p.company_id not in gone),
-    })
-    return smaller, len(gone)
+    gone_nodes = gone | {p.id for p in data.projects if p.company_id in gone}
+    nodes = [NodeGroup(g.label, g.extra, [r for r in g.rows if r["id"] not in gone_nodes]) for g in node_groups]
+    rels = [RelGroup(g.rel_type, g.source, g.target,
+                     [r for r in g.rows if r["source"] not in gone_nodes and r["target"] not in gone_nodes])
+            for g in rel_groups]
+    return nodes, rels, len(gone)
 
 
 def run_neo4j_stages(
     data_dir: Path, runner: QueryRunner, naive_sample: int = 2000, rank_max: int = 100_000,
-    parity: bool = False, log: Any = None, bulk_import: bool = False,
+    parity: bool = False, log: Any = None, bulk_import: bool = False, workers: int = WORKERS,
 ) -> list[dict[str, Any]]:
-    """Time the Neo4j stages on one data directory; rows of {stage, seconds, rows, rate, note}."""
+    """Time the Neo4j stages on one data directory; rows of {stage, seconds, rows, rate, note}.
+
+    ``workers`` is push's number of concurrent writers (push, naive's comparison, re-push, prune).
+    """
     say = log or (lambda text: print(text, file=sys.stderr, flush=True))
     data, _issues = load_valid(data_dir)
     scoring = load_scoring(data_dir)
@@ -132,13 +143,16 @@ def run_neo4j_stages(
         if done >= nodes and "nodes" not in marks:
             marks["nodes"] = time.perf_counter()
 
-    start = time.perf_counter()
-    counts = push_groups(runner, node_groups, rel_groups, BATCH_SIZE, progress)
-    push_s = time.perf_counter() - start
+    load = os.getloadavg()[0]
+    start, start_cpu = time.perf_counter(), time.process_time()
+    counts = push_groups(runner, node_groups, rel_groups, BATCH_SIZE, progress, workers=workers)
+    push_s, push_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     if sum(counts["relationships"].values()) != rels or sum(counts["nodes"].values()) != nodes:
         raise SystemExit(f"push left {counts}, expected {nodes} nodes and {rels} relationships")
     row("push", push_s, rels, "rels", f"{nodes:,} nodes + {rels:,} relationships into an empty database, "
-        f"batch {BATCH_SIZE:,}; relationships phase alone {rels / (start + push_s - marks['nodes']):,.0f} rels/s")
+        f"batch {BATCH_SIZE:,}, {workers} writers; relationships phase alone "
+        f"{rels / (start + push_s - marks['nodes']):,.0f} rels/s; client CPU {push_cpu:.1f} s; "
+        f"load average {load:.1f} at the start")
     sample = _sample(rel_groups, naive_sample)
     naive_s = _naive(runner, sample)
     row("naive", naive_s, len(sample), "rels", f"row-at-a-time MERGE, one transaction per row, {len(sample):,} rows")
@@ -146,18 +160,18 @@ def run_neo4j_stages(
     naive_rate = len(sample) / naive_s
     result[-1]["note"] += f"; batched push is {push_rate / naive_rate:.1f}x this rate"
     say(f"[{n:,}] batched push / naive: {push_rate / naive_rate:.1f}x")
-    _counts, repush_s = _timed(push_groups, runner, node_groups, rel_groups, BATCH_SIZE)
-    row("repush", repush_s, rels, "rels", "same data again (MERGE finds everything)")
+    _counts, repush_s = _timed(push_groups, runner, node_groups, rel_groups, BATCH_SIZE, workers=workers)
+    row("repush", repush_s, rels, "rels", f"same data again (MERGE finds everything), {workers} writers")
 
-    smaller, gone = _without_companies(data, 0.01)
-    small_nodes, small_rels = dataset_groups(smaller, [], [])
+    small_nodes, small_rels, gone = _without_companies(data, node_groups, rel_groups, 0.01)
     token = "bench-prune"
-    _c, small_push_s = _timed(push_groups, runner, small_nodes, small_rels, BATCH_SIZE, token=token)
+    _c, small_push_s = _timed(push_groups, runner, small_nodes, small_rels, BATCH_SIZE, token=token,
+                              workers=workers)
     deleted, prune_s = _timed(prune, runner, token, BATCH_SIZE)
     expected_rels = sum(len(g.rows) for g in small_rels)
     after = server_counts(runner)
-    if sum(after["relationships"].values()) != expected_rels or after["nodes"].get("Company") != len(
-            smaller.companies):
+    if sum(after["relationships"].values()) != expected_rels or after["nodes"].get("Company") != sum(
+            len(g.rows) for g in small_nodes if g.label == "Company"):
         raise SystemExit(f"prune left {after}")
     row("prune", prune_s, deleted["nodes"] + deleted["relationships"], "rows",
         f"after pushing the set without {gone:,} companies ({small_push_s:.1f} s): deleted "
@@ -244,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rank-max", type=int, default=100_000, help="server-side rank up to this size")
     parser.add_argument("--naive-sample", type=int, default=2000)
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="push's concurrent writers (default: %(default)s)")
     parser.add_argument("--bulk-import", action="store_true",
                         help="also time the offline importer (restarts the server of scripts/neo4j-server)")
     args = parser.parse_args(argv)
@@ -251,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     with connect(settings_from()) as runner:
         for data_dir in args.data:
             rows += run_neo4j_stages(data_dir, runner, args.naive_sample, args.rank_max, args.parity,
-                                     bulk_import=args.bulk_import)
+                                     bulk_import=args.bulk_import, workers=args.workers)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
     print(markdown(rows))

@@ -28,8 +28,20 @@ the bundled companies.csv (they count towards N). Shape, all pseudo-random from 
 * relations.csv: about 3 distinct relations per company, a tenth of them touching a local firm;
 * projects.csv: 300 pipeline projects.
 
+With ``--neo4j`` the same command also times the Neo4j stages of every size against the
+server named by NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD (``scripts/neo4j-server env``):
+push into an empty database, the row-at-a-time MERGE baseline, re-push, prune, wipe, and
+the server's diagnosis and ranking (benchmarks/neo4j_stages.py, each size in a fresh
+process); their table goes after the embedded one in results.md and under ``neo4j`` in
+results.json. It first checks the server answers, and stops with the reason if not::
+
+    CHAINKG_NEO4J_HEAP=3g CHAINKG_NEO4J_PAGECACHE=2g scripts/neo4j-server start
+    eval "$(scripts/neo4j-server env)"
+    .venv/bin/python scripts/benchmark.py --out /tmp/chainkg-bench --neo4j
+
 ``--sizes`` picks other sizes; ``--smoke`` is what CI runs: 10k, generation plus one
-validated run of every stage, no timings. ``--one`` / ``--e2e`` are internal workers.
+validated run of every stage, no timings. ``--one`` / ``--e2e`` / ``--neo4j-one`` are
+internal workers.
 """
 
 from __future__ import annotations
@@ -251,11 +263,53 @@ def run_e2e(args: list[str]) -> dict[str, Any]:
     return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
+def _neo4j_stages_module() -> Any:
+    """benchmarks/neo4j_stages.py, which is a script, not a package module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("chainkg_neo4j_stages", ROOT / "benchmarks" / "neo4j_stages.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+def check_neo4j() -> str | None:
+    """None when the server of the NEO4J_* variables answers, else why not (one line)."""
+    from chainkg.errors import ChainkgError
+    from chainkg.graphdb import connect, settings_from
+
+    try:
+        with connect(settings_from()):
+            return None
+    except ChainkgError as exc:
+        return str(exc)
+
+
+def run_neo4j(data_dir: Path) -> list[dict[str, Any]]:
+    """The Neo4j stages of one data directory (its own process: the push rows of 1M need GBs)."""
+    from chainkg.graphdb import connect, settings_from
+
+    stages = _neo4j_stages_module()
+    with connect(settings_from()) as runner:
+        rows: list[dict[str, Any]] = stages.run_neo4j_stages(data_dir, runner)
+    return rows
+
+
 def _worker(flag: str, value: str) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), flag, value],
                           check=True, stdout=subprocess.PIPE, text=True)
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
+
+
+def _neo4j_worker(data_dir: Path) -> list[dict[str, Any]]:
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--neo4j-one", str(data_dir)],
+                          check=True, stdout=subprocess.PIPE, text=True)
+    rows: list[dict[str, Any]] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return rows
 
 
 def measure(n: int, data_dir: Path, repeat: int) -> dict[str, Any]:
@@ -332,7 +386,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, best kept (default: 3)")
     parser.add_argument("--smoke", action="store_true", help="CI smoke test: 10k, one run, no timings")
+    parser.add_argument("--neo4j", action="store_true",
+                        help="also time the Neo4j stages on the server of NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--neo4j-one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--e2e", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -342,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.e2e is not None:
         print(json.dumps(run_e2e(json.loads(args.e2e))))
         return 0
+    if args.neo4j_one is not None:
+        print(json.dumps(run_neo4j(args.neo4j_one), ensure_ascii=False))
+        return 0
+    if args.neo4j and (problem := check_neo4j()) is not None:
+        print(f"benchmark --neo4j: {problem}", file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     if args.smoke:
         smoke(args.out, args.seed)
@@ -350,15 +413,23 @@ def main(argv: list[str] | None = None) -> int:
                for name, flag in (("version", "--version"), ("help", "--help"))}
     print(f"startup: --version {startup['version']:.2f} s, --help {startup['help']:.2f} s", file=sys.stderr, flush=True)
     results = []
+    neo4j_rows: list[dict[str, Any]] = []
     for n in args.sizes:
         data_dir, rows = ensure_data(n, args.out, args.seed)
         result = measure(n, data_dir, args.repeat)
         result["rows"] = rows
         results.append(result)
+        if args.neo4j:
+            neo4j_rows += _neo4j_worker(data_dir)
     table = markdown(results) + (f"\n\n`chainkg --version` {startup['version']:.2f} s, "
                                  f"`chainkg --help` {startup['help']:.2f} s (best of {args.repeat}).")
+    if args.neo4j:
+        table += "\n\nNeo4j stages (benchmarks/neo4j_stages.py; one run each):\n\n" + \
+            _neo4j_stages_module().markdown(neo4j_rows)
     print(table)
-    saved = {"startup": startup, "sizes": results, "load_average_end": os.getloadavg()}
+    saved: dict[str, Any] = {"startup": startup, "sizes": results, "load_average_end": os.getloadavg()}
+    if args.neo4j:
+        saved["neo4j"] = neo4j_rows
     (args.out / "results.json").write_text(json.dumps(saved, indent=2, ensure_ascii=False), encoding="utf-8")
     (args.out / "results.md").write_text(table + "\n", encoding="utf-8")
     return 0

@@ -1,8 +1,10 @@
-"""scripts/benchmark.py's generator: seeded, the shape it promises, and the README's row counts."""
+"""scripts/benchmark.py: its seeded generator (the shape it promises, the README's row counts) and --neo4j's checks."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from chainkg.load import load_valid
 from chainkg.pool_graph import pool_graph
@@ -28,3 +30,17 @@ def test_generator_shape_and_readme_counts(tmp_path: Path) -> None:
     local_segments = set(pg.company_segments.filter(
         pg.company_segments.get_column("company_id").is_in(list(local_ids))).get_column("segment_id").to_list())
     assert len(local_segments) < 0.5 * len(linked)  # most segments have no local firm
+
+
+def test_neo4j_flag_without_server_variables_stops_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    main = benchmark_module().main  # type: ignore[attr-defined]
+    assert main(["--neo4j", "--sizes", "1000", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("benchmark --neo4j: 未指定 Neo4j 地址") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()  # checked before anything is generated or measured
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    monkeypatch.setenv("NEO4J_PASSWORD", "x")
+    assert main(["--neo4j", "--sizes", "1000", "--out", str(tmp_path / "out")]) == 2
+    assert "连不上 Neo4j 服务器（bolt://127.0.0.1:1）" in capsys.readouterr().err

@@ -29,9 +29,11 @@ from chainkg.graphdb.push import (
     REL_SCHEMA,
     NodeGroup,
     RelGroup,
+    block_rounds,
     dataset_groups,
     graph_groups,
     node_query,
+    push_groups,
     rel_query,
     wipe,
 )
@@ -250,3 +252,53 @@ def test_bfs_levels_from_every_anchor_at_once() -> None:
     assert bfs_levels([], neighbours, 3) == {}
     # A neighbour reported twice, or an anchor reported again, keeps its first distance.
     assert bfs_levels(["a"], lambda f: ["b", "b", "a"] if f == ["a"] else ["a", "b"], 3) == {"a": 0, "b": 1}
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_block_rounds_never_give_two_writers_the_same_block(workers: int) -> None:
+    rounds = block_rounds(workers)
+    pairs = [pair for jobs in rounds for job in jobs for pair in job]
+    k = 2 * workers
+    assert sorted(pairs) == [(i, j) for i in range(k) for j in range(i, k)]  # each pair exactly once
+    for jobs in rounds:
+        assert len(jobs) == workers
+        blocks = [{b for pair in job for b in pair} for job in jobs]
+        assert sum(len(b) for b in blocks) == len(set().union(*blocks))
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_concurrent_push_writes_every_row_once_nodes_first(tiny_graph: nx.MultiDiGraph, workers: int) -> None:
+    runner = RecordingRunner()
+    nodes, rels = graph_groups(tiny_graph, [], [])
+    done: list[int] = []
+    push_groups(runner, nodes, rels, batch_size=3, progress=lambda d, _t: done.append(d), workers=workers)
+    data = [(q, p["rows"]) for kind, q, p in runner.calls if kind == "write" and "rows" in p]
+    written = sorted(repr(sorted(row.items())) for _q, rows in data for row in rows)
+    assert written == sorted(repr(sorted(row.items())) for g in [*nodes, *rels] for row in g.rows)
+    nodes_first = [("MERGE (n:" in q) for q, _rows in data]
+    assert nodes_first == sorted(nodes_first, reverse=True)
+    assert done[-1] == len(written) == 28 + 44
+    with pytest.raises(Neo4jError, match="并发写入数"):
+        push_groups(runner, nodes, rels, workers=0)
+
+
+def test_block_pairs_of_table_rows_equal_those_of_the_same_rows_as_dicts() -> None:
+    import polars as pl
+
+    from chainkg.graphdb.push import _by_block_pair
+    from chainkg.graphdb.rows import FrameRows
+
+    # Key columns are taken by position (a table's own names may differ, e.g. company_id).
+    frame = pl.DataFrame({"from": [f"c{i}" for i in range(40)], "to": [f"c{(i * 7) % 13}" for i in range(40)],
+                          "note": [None if i % 3 else f"n{i}" for i in range(40)]})
+    table = FrameRows(frame, ("source", "target"), pl.Series(list(range(39, -1, -2)), dtype=pl.UInt32))
+    as_dicts = list(table)
+    from_table, from_dicts = _by_block_pair(table, 4), _by_block_pair(as_dicts, 4)
+    assert list(from_table) == list(from_dicts)
+    assert all(isinstance(part, FrameRows) for part in from_table.values())  # split without making dicts
+    assert {pair: list(part) for pair, part in from_table.items()} == from_dicts
+    # Every row once, each part in the rows' order, pairs (smaller block, larger block).
+    assert sorted(r["source"] for part in from_dicts.values() for r in part) == sorted(r["source"] for r in as_dicts)
+    for (low, high), part in from_dicts.items():
+        assert low <= high
+        assert [as_dicts.index(r) for r in part] == sorted(as_dicts.index(r) for r in part)

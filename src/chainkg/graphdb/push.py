@@ -14,6 +14,13 @@ removes exactly the stale rest. ``wipe`` and ``prune`` delete with
 ``CALL { … } IN TRANSACTIONS`` so no transaction grows with the data (the server's
 per-transaction memory limit stays untouched at a million companies).
 
+``workers`` sessions write at the same time (``WORKERS``, 2, by default): first every node
+batch, then the relationship batches in rounds in which no two writers touch the same
+node (``block_rounds``), so they neither wait for each other's locks nor deadlock; if
+another client's transactions do deadlock with ours, the driver retries the failed one
+(a TransientError). Progress is reported from the calling thread; an exception there or
+in a writer stops the others after their current batch.
+
 Each Segment also gets a status label (:Strong/:Weak/:Missing/:Broken) and each local
 Company a :Local label, because Browser styles (.grass) can colour by label but not by
 property value.
@@ -21,9 +28,11 @@ property value.
 
 from __future__ import annotations
 
+import queue
+import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +43,7 @@ from chainkg.errors import Neo4jError
 from chainkg.graph import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements
-from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, dataset_rows
+from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, FrameRows, dataset_rows
 from chainkg.models import DataSet
 from chainkg.ranking import Prospect
 
@@ -43,8 +52,10 @@ __all__ = [
     "REL_SCHEMA",
     "REL_TYPES",
     "STATUS_NODE_LABELS",
+    "WORKERS",
     "NodeGroup",
     "RelGroup",
+    "block_rounds",
     "dataset_groups",
     "graph_groups",
     "node_query",
@@ -74,6 +85,9 @@ EXTRA_LABELS = {"Segment": tuple(STATUS_NODE_LABELS.values()), "Company": (LOCAL
 _WIPE_ORDER = ("Company", "Project", "Segment", "Chain", "Field", "Region", "Park")
 
 Progress = Callable[[int, int], None]
+# Concurrent writers of a push: one transaction each, so a server with two cores runs two
+# batches at once while the client packs the next ones.
+WORKERS = 2
 
 
 @dataclass
@@ -106,15 +120,21 @@ def _checked(name: str, allowed: Iterable[str]) -> str:
 def node_query(label: str, extra: str | None) -> str:
     """The MERGE query for one NodeGroup; rows are ``{id, props}``.
 
+    The same ``SET`` is written as ``ON CREATE`` and ``ON MATCH``: a plain ``SET n = …``
+    after the MERGE makes the planner buffer every row first (an Eager operator, since the
+    map could change the ``id`` the MERGE reads); inside the MERGE it does not.
+
     >>> print(node_query("Park", None))
     UNWIND $rows AS row
     MERGE (n:Park {id: row.id})
-    SET n = row.props, n.chainkg_push = $push
+    ON CREATE SET n = row.props, n.chainkg_push = $push
+    ON MATCH SET n = row.props, n.chainkg_push = $push
     RETURN count(n) AS written
     """
     label = _checked(label, LABELS)
-    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})",
-             f"SET n = row.props, n.{PUSH_PROPERTY} = $push"]
+    set_props = f"SET n = row.props, n.{PUSH_PROPERTY} = $push"
+    lines = ["UNWIND $rows AS row", f"MERGE (n:{label} {{id: row.id}})", f"ON CREATE {set_props}",
+             f"ON MATCH {set_props}"]
     extras = EXTRA_LABELS.get(label, ())
     if extras:
         lines.append("REMOVE n:" + ":".join(extras))
@@ -198,15 +218,164 @@ def dataset_groups(
             [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()])
 
 
-def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+# One writer's work in a round, in the order it writes it: (query, rows, start, stop), the
+# batch rows[start:stop]. The batch is sliced only when it is written, so rows that make
+# their dicts slice by slice never have them all in memory at once.
+Job = list[tuple[str, Sequence[dict[str, Any]], int, int]]
+
+
+def _spans(query: str, rows: Sequence[dict[str, Any]], size: int) -> Job:
+    return [(query, rows, start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
+
+
+def block_rounds(workers: int) -> list[list[list[tuple[int, int]]]]:
+    """Rounds of block pairs for ``workers`` concurrent writers over ``2 * workers`` node blocks.
+
+    Round r gives writer w a list of pairs (i, j); within a round no block appears in the
+    pairs of two writers, and every pair (i, j) with i <= j appears exactly once overall
+    (a round-robin tournament, then the pairs (i, i) in a last round).
+
+    >>> block_rounds(2)
+    [[[(0, 3)], [(1, 2)]], [[(0, 2)], [(1, 3)]], [[(0, 1)], [(2, 3)]], [[(0, 0), (1, 1)], [(2, 2), (3, 3)]]]
+    """
+    k = 2 * workers
+    circle = list(range(k))
+    rounds = []
+    for _ in range(k - 1):
+        rounds.append([[tuple(sorted((circle[w], circle[k - 1 - w])))] for w in range(workers)])
+        circle = [circle[0], circle[-1], *circle[1:-1]]
+    rounds.append([[(2 * w, 2 * w), (2 * w + 1, 2 * w + 1)] for w in range(workers)])
+    return rounds  # type: ignore[return-value]
+
+
+def _node_rounds(node_groups: list[NodeGroup], batch_size: int, workers: int) -> list[list[Job]]:
+    """One round: the node batches dealt in turn to the writers (two batches never hold the same node)."""
+    jobs: list[Job] = [[] for _ in range(workers)]
+    turn = 0
+    for group in node_groups:
+        for span in _spans(node_query(group.label, group.extra), group.rows, batch_size):
+            jobs[turn % workers].append(span)
+            turn += 1
+    return [jobs]
+
+
+def _rel_rounds(rel_groups: list[RelGroup], batch_size: int, workers: int) -> list[list[Job]]:
+    """Relationship batches in rounds in which no two writers ever touch the same node.
+
+    Creating a relationship locks both its end nodes until the transaction commits. Every
+    node id falls into one of ``2 * workers`` blocks and every relationship into the pair of
+    its ends' blocks; the writers of a round get pairs with no block in common
+    (``block_rounds``), so their transactions neither wait for each other nor deadlock.
+    """
+    if workers == 1:
+        return [[[span for g in rel_groups for span in _spans(rel_query(g.rel_type, g.source, g.target), g.rows,
+                                                               batch_size)]]]
+    k = 2 * workers
+    rounds = block_rounds(workers)
+    buckets = [_by_block_pair(group.rows, k) for group in rel_groups]
+    result: list[list[Job]] = []
+    for pairs_of in rounds:
+        jobs: list[Job] = []
+        for pairs in pairs_of:
+            job: Job = []
+            for group, by_pair in zip(rel_groups, buckets, strict=True):
+                query = rel_query(group.rel_type, group.source, group.target)
+                for pair in pairs:
+                    job += _spans(query, by_pair.get(pair, ()), batch_size)
+            jobs.append(job)
+        result.append(jobs)
+    return result
+
+
+def _by_block_pair(rows: Sequence[dict[str, Any]], k: int) -> dict[tuple[int, int], Sequence[dict[str, Any]]]:
+    """The rows by the (smaller, larger) blocks of their two ends, each part in the rows' order.
+
+    A node's block is the polars hash of its id modulo ``k``: the same for every group, so a
+    node is in one block throughout the push. Rows made from a table (FrameRows) are split
+    by row number, without making their dicts.
+    """
+    import polars as pl
+
+    if isinstance(rows, FrameRows):
+        source, target = rows.key_column("source"), rows.key_column("target")
+    else:
+        source = pl.Series([row["source"] for row in rows], dtype=pl.String)
+        target = pl.Series([row["target"] for row in rows], dtype=pl.String)
+    a, b = (ids.hash(seed=0) % k for ids in (source, target))
+    pairs = pl.DataFrame({"a": a, "b": b}).select(low=pl.min_horizontal("a", "b"), high=pl.max_horizontal("a", "b"))
+    parts: dict[tuple[int, int], Sequence[dict[str, Any]]] = {}
+    for low, high in pairs.unique(maintain_order=True).sort("low", "high").iter_rows():
+        positions = (pairs.get_column("low").eq(low) & pairs.get_column("high").eq(high)).arg_true()
+        if isinstance(rows, FrameRows):
+            parts[(low, high)] = rows.select(positions)
+        else:
+            parts[(low, high)] = [rows[i] for i in positions.to_list()]
+    return parts
+
+
+class _Writers:
+    """Runs the jobs of a round on concurrent writers; progress is reported from the calling thread."""
+
+    def __init__(self, runner: QueryRunner, token: str, total: int, progress: Progress | None) -> None:
+        self.runner, self.token, self.total, self.progress = runner, token, total, progress
+        self.done = 0
+
+    def _write(self, query: str, rows: Sequence[dict[str, Any]], start: int, stop: int) -> int:
+        self.runner.write(query, {"rows": list(rows[start:stop]), "push": self.token})
+        return stop - start
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def run(self, jobs: list[Job]) -> None:
+        jobs = [job for job in jobs if job]
+        if len(jobs) == 1:
+            for span in jobs[0]:
+                self._advance(self._write(*span))
+            return
+        # Each writer puts the size of every committed batch, then None when it stops (or its
+        # exception). On any failure, or an exception from progress (Ctrl-C), the others stop
+        # after the batch they are writing: a stopped push is finished by pushing again.
+        events: queue.Queue[int | BaseException | None] = queue.Queue()
+        stop = threading.Event()
+
+        def work(job: Job) -> None:
+            try:
+                for span in job:
+                    if stop.is_set():
+                        break
+                    events.put(self._write(*span))
+            except BaseException as exc:  # handed to the calling thread, which re-raises it
+                events.put(exc)
+            finally:
+                events.put(None)
+
+        threads = [threading.Thread(target=work, args=(job,), name=f"chainkg-push-{i}", daemon=True)
+                   for i, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        try:
+            running = len(threads)
+            while running:
+                event = events.get()
+                if event is None:
+                    running -= 1
+                elif isinstance(event, BaseException):
+                    raise event
+                else:
+                    self._advance(event)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
 
 
 def push(
     runner: QueryRunner, source: nx.MultiDiGraph | DataSet, diagnosis: list[SegmentDiagnosis],
     prospects: list[Prospect], batch_size: int = 10000, progress: Progress | None = None,
-    prune_stale: bool = False,
+    prune_stale: bool = False, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
     """Push a graph or a validated data set (the rows are the same); return server counts.
 
@@ -218,32 +387,32 @@ def push(
         node_groups, rel_groups = dataset_groups(source, diagnosis, prospects)
     else:
         node_groups, rel_groups = graph_groups(source, diagnosis, prospects)
-    return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale)
+    return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale, workers=workers)
 
 
 def push_groups(
     runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
-    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None,
+    progress: Progress | None = None, prune_stale: bool = False, token: str | None = None, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
     """Create the schema, merge every node then every relationship in batches; prune; return server counts.
 
     ``token`` (default: a fresh random one) is what this push stamps on every row.
+    ``workers`` writers (sessions, each its own transactions) write at the same time: nodes
+    first, all of them, then relationships in rounds in which no two writers touch the same
+    node (``_rel_rounds``). The result is the same for any number of writers.
     """
     if batch_size < 1:
         raise Neo4jError("批大小必须至少为 1（--batch-size）")
+    if workers < 1:
+        raise Neo4jError("并发写入数必须至少为 1")
     for statement in schema_statements():
         runner.write(statement)
     token = token or uuid.uuid4().hex
-    work = [(node_query(n.label, n.extra), n.rows) for n in node_groups]
-    work += [(rel_query(r.rel_type, r.source, r.target), r.rows) for r in rel_groups]
-    total = sum(len(rows) for _q, rows in work)
-    done = 0
-    for query, rows in work:
-        for batch in _batches(rows, batch_size):
-            runner.write(query, {"rows": batch, "push": token})
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+    total = sum(len(g.rows) for g in node_groups) + sum(len(g.rows) for g in rel_groups)
+    writers = _Writers(runner, token, total, progress)
+    # Every node exists before the first relationship names it.
+    for jobs in _node_rounds(node_groups, batch_size, workers) + _rel_rounds(rel_groups, batch_size, workers):
+        writers.run(jobs)
     if prune_stale:
         prune(runner, token, batch_size)
     return server_counts(runner)

@@ -217,6 +217,20 @@ class FrameRows(Sequence[dict[str, Any]]):
                  "props": {k: v for k, v in zip(names, row[n:], strict=True) if v is not None}}
                 for row in frame.iter_rows()]
 
+    def key_column(self, name: str) -> pl.Series:
+        """One key column (``id``, ``source`` or ``target``) of these rows, in their order, as text."""
+        import polars as pl
+
+        column = self.frame.to_series(self.keys.index(name))  # the key columns come first, in keys' order
+        if self.rows is not None:
+            column = column.gather(self.rows)
+        return column.cast(pl.String)
+
+    def select(self, positions: pl.Series) -> FrameRows:
+        """The rows at ``positions`` (of this sequence), still made batch by batch."""
+        rows = positions if self.rows is None else self.rows.gather(positions)
+        return FrameRows(self.frame, self.keys, rows)
+
     def kinds(self) -> dict[str, str]:
         """Property → the bulk importer's type, in the order the rows first show each property
         (what chainkg.graphdb.bulk finds by reading every row, without making the rows)."""
