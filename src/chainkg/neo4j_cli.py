@@ -113,6 +113,9 @@ def push_command(
     wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="推送后删除数据文件中已没有的 chainkg 节点和关系")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
+    # The default is graphdb.push.WORKERS, not imported here so that --help stays fast.
+    workers: Annotated[int, typer.Option("--workers", metavar="个数",
+                                         help="同时写入的连接数（服务器没有空闲的 CPU 核时用 1 更快）")] = 2,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
     from chainkg.graphdb.push import push_groups
@@ -127,7 +130,8 @@ def push_command(
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
             counts = push_groups(runner, analysed.nodes, analysed.rels, batch_size,
-                                 lambda done, total: bar.update(task, completed=done, total=total), prune)
+                                 lambda done, total: bar.update(task, completed=done, total=total), prune,
+                                 workers=workers)
     stale = sum(counts["nodes"].values()) - analysed.node_count
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"

@@ -65,6 +65,19 @@ def test_cli_push_with_wipe_prints_summary(runner: Neo4jRunner, tiny_dir: Path) 
     assert "节点 28（Chain 2，Company 11，Field 2，Park 1，Project 2，Region 1，Segment 9）" in result.output
 
 
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_cli_push_workers_gives_the_same_summary(runner: Neo4jRunner, tiny_dir: Path, workers: str) -> None:
+    result = CliRunner().invoke(neo4j_app, ["push", "--data", str(tiny_dir), "--wipe", "--yes", "--workers", workers])
+    assert result.exit_code == 0, result.output
+    assert "节点 28（Chain 2，Company 11，Field 2，Park 1，Project 2，Region 1，Segment 9）" in result.output
+
+
+def test_cli_push_workers_zero_is_a_one_line_error(runner: Neo4jRunner, tiny_dir: Path) -> None:
+    result = CliRunner().invoke(neo4j_app, ["push", "--data", str(tiny_dir), "--workers", "0"])
+    assert result.exit_code == 2
+    assert "并发写入数必须至少为 1（--workers）" in result.output and "Traceback" not in result.output
+
+
 def test_wipe_keeps_other_labels(runner: Neo4jRunner, pushed_tiny: object) -> None:
     runner.write("CREATE (:NotOurs {id: 'keep'})")
     try:

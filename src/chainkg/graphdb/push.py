@@ -404,7 +404,7 @@ def push_groups(
     if batch_size < 1:
         raise Neo4jError("批大小必须至少为 1（--batch-size）")
     if workers < 1:
-        raise Neo4jError("并发写入数必须至少为 1")
+        raise Neo4jError("并发写入数必须至少为 1（--workers）")
     for statement in schema_statements():
         runner.write(statement)
     token = token or uuid.uuid4().hex
