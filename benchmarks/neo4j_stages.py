@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.graphdb import QueryRunner, connect, settings_from
-from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
+from chainkg.graphdb.backend import diagnose_on_server, rank_on_server, server_fields
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.push import (
     WORKERS,
@@ -60,7 +60,6 @@ from chainkg.graphdb.push import (
 from chainkg.graphdb.queries import schema_statements
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
-from chainkg.ranking import COMPONENTS, Prospect
 from chainkg.scoring import RankSettings
 
 __all__ = ["markdown", "run_neo4j_stages"]
@@ -196,8 +195,8 @@ def run_neo4j_stages(
             g = build_graph(data)
             local_diag = diagnose(g, scoring.diagnosis)
             same = ([d.model_dump() for d in diagnosis] == [d.model_dump() for d in local_diag]
-                    and [_base(p) for p in ranked]
-                    == [_base(p) for p in rank(g, local_diag, _base_settings(scoring.rank), top=100)])
+                    and [server_fields(p) for p in ranked]
+                    == [server_fields(p) for p in rank(g, local_diag, _base_settings(scoring.rank), top=100)])
             row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
     return result
 
@@ -208,16 +207,6 @@ def _base_settings(settings: RankSettings) -> RankSettings:
     return settings.model_copy(update={
         "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}),
         "chain_pull": settings.chain_pull.model_copy(update={"anchor_need": 0.0}), "channels": "any"})
-
-
-def _base(p: Prospect) -> dict[str, Any]:
-    """What the server computes of a prospect: all but the embedded-only fields (as the parity tests)."""
-    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
-                                "primary_gap", "connects"})
-    row["components"] = {c: p.components[c] for c in COMPONENTS}
-    row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
-    row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
-    return row
 
 
 def _bulk_import(runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], row: Any) -> None:

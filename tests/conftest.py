@@ -63,3 +63,10 @@ def benchmark_module() -> object:
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
     return module
+
+
+def synthetic_data(tmp_path_factory: pytest.TempPathFactory, companies: int, seed: int) -> Path:
+    """A synthetic data set of the benchmark's shape (relations, 300 local firms), made by its seeded generator."""
+    target = tmp_path_factory.mktemp("synthetic") / "data"
+    benchmark_module().generate(companies, target, seed)  # type: ignore[attr-defined]
+    return target

@@ -19,15 +19,12 @@ from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
 from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
 from chainkg.scoring import ComponentWeights, RankSettings
-from conftest import BUNDLED, TINY, benchmark_module
+from conftest import BUNDLED, TINY, synthetic_data
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1,500-company synthetic data set of the benchmark's shape (relations, 300 local firms)."""
-    target = tmp_path_factory.mktemp("synthetic") / "data"
-    benchmark_module().generate(1_500, target, 7)  # type: ignore[attr-defined]
-    return target
+    return synthetic_data(tmp_path_factory, 1_500, 7)
 
 
 @pytest.fixture(scope="module", params=["tiny", "bundled", "synthetic"])

@@ -25,7 +25,7 @@ from chainkg.load import load_scoring, load_valid
 from chainkg.pool_graph import pool_graph
 from chainkg.pool_rank import exact_scores
 from chainkg.ranking import rank
-from conftest import BUNDLED, TINY, Edit, benchmark_module
+from conftest import BUNDLED, TINY, Edit, synthetic_data
 from test_bad_data import CASES, CORPUS, build
 
 Groups = tuple[list[NodeGroup], list[RelGroup]]
@@ -33,10 +33,7 @@ Groups = tuple[list[NodeGroup], list[RelGroup]]
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2,000-company synthetic data set of the benchmark's shape (relations, 300 local firms)."""
-    target = tmp_path_factory.mktemp("synthetic") / "data"
-    benchmark_module().generate(2_000, target, 11)  # type: ignore[attr-defined]
-    return target
+    return synthetic_data(tmp_path_factory, 2_000, 11)
 
 
 @pytest.fixture(scope="module", params=["tiny", "bundled", "synthetic"])

@@ -14,8 +14,9 @@ from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
+from chainkg.graphdb.backend import server_fields
 from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import COMPONENTS, Prospect, RankFilter, rank
+from chainkg.ranking import RankFilter, rank
 from chainkg.scoring import LEGACY_RANK
 
 pytestmark = pytest.mark.neo4j
@@ -28,19 +29,7 @@ def test_backend_parity(runner: Neo4jRunner, data: Path) -> None:
     on_server = diagnose_on_server(runner, scoring.diagnosis)
     assert [d.model_dump() for d in on_server] == [d.model_dump() for d in diagnosis]
     ranked = rank_on_server(runner, on_server, scoring.rank)
-    assert [_base(p) for p in ranked] == [_base(p) for p in prospects]
-
-
-def _base(p: Prospect) -> dict[str, object]:
-    """What the server computes (README "Back-end parity"): every field, reason and detail of
-    the five base components; intent, attainability, points, tier, kind, headline, primary gap
-    and connects are embedded-only."""
-    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
-                                "primary_gap", "connects"})
-    row["components"] = {c: p.components[c] for c in COMPONENTS}
-    row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
-    row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
-    return row
+    assert [server_fields(p) for p in ranked] == [server_fields(p) for p in prospects]
 
 
 def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> None:
@@ -58,7 +47,7 @@ def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> Non
     assert len(ranked) > 1000
     hops = [p.details["partner_proximity"].value for p in ranked]
     assert hops.count(0.5) > 50 and hops.count(round(1 / 3, 4)) > 50  # 2- and 3-hop channels
-    assert [_base(p) for p in ranked] == [_base(p) for p in prospects]
+    assert [server_fields(p) for p in ranked] == [server_fields(p) for p in prospects]
 
 
 def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:  # type: ignore[type-arg]
@@ -69,7 +58,7 @@ def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:
     assert [p.company_id for p in remote] == [p.company_id for p in local] == ["out-reducer"]
     # out-reducer fills only robot-reducer: gap_fit is the same whether it counts the filtered
     # gaps (server) or all of them (embedded, issue #11).
-    assert [_base(p) for p in remote] == [_base(p) for p in local]
+    assert [server_fields(p) for p in remote] == [server_fields(p) for p in local]
 
 
 def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import TINY
-from tests.integration.test_backend import _base
 
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, backend, diagnose_on_server, push, rank_on_server
-from chainkg.graphdb.backend import channel_hops
+from chainkg.graphdb.backend import channel_hops, server_fields
 from chainkg.load import load_valid
 from chainkg.models import Company, CompanySegment, DataSet, Relation
 from chainkg.ranking import Prospect, rank
@@ -55,7 +54,7 @@ _LINE_RELATIONS = [(a, kind, b) for a, b, kind in zip(
 def test_channel_hops_are_bounded_by_max_hops(runner: Neo4jRunner, max_hops: int) -> None:
     settings = LEGACY_RANK.model_copy(update={"max_hops": max_hops})
     remote, local = _both(runner, _with(_LINE, _LINE_RELATIONS), settings)
-    assert [_base(p) for p in remote] == [_base(p) for p in local]
+    assert [server_fields(p) for p in remote] == [server_fields(p) for p in local]
     for i, company in enumerate(_LINE, start=1):
         proximity, reasons = _channel(remote, company)
         if i <= max_hops:
@@ -73,7 +72,7 @@ def test_channel_through_a_partner_only(runner: Neo4jRunner) -> None:
     # via-friend reaches no local firm; its only way is out-friend, related to the partner.
     data = _with(["via-friend"], [("via-friend", "SUPPLIES", "out-friend")])
     remote, local = _both(runner, data, LEGACY_RANK)
-    assert [_base(p) for p in remote] == [_base(p) for p in local]
+    assert [server_fields(p) for p in remote] == [server_fields(p) for p in local]
     assert _channel(remote, "via-friend") == (
         0.5, ["对接渠道：经战略伙伴「伙伴公司」2跳（企业via-friend → 伙伴的朋友 → 伙伴公司）"])
     # The partner itself: proximity 1 without any search.
@@ -92,7 +91,7 @@ def test_channel_never_passes_a_node_that_is_not_a_company(runner: Neo4jRunner) 
         hops = channel_hops(runner, 6)
     finally:
         runner.write("MATCH (h:Hub) DETACH DELETE h")
-    assert [_base(p) for p in remote] == [_base(p) for p in local]
+    assert [server_fields(p) for p in remote] == [server_fields(p) for p in local]
     assert _channel(remote, "lonely") == (0.0, ["对接渠道：数据中没有到本地企业或战略伙伴的关系路径"])
     assert "lonely" not in hops and "hub" not in hops
 
@@ -112,7 +111,7 @@ def test_channel_ties_are_broken_as_the_networkx_search_does(runner: Neo4jRunner
         ("tie-c", "SUPPLIES", "n9"), ("n9", "SUPPLIES", "m2"), ("tie-c", "SUPPLIES", "n1"), ("n1", "SUPPLIES", "m4"),
     ])
     remote, local = _both(runner, data, LEGACY_RANK)
-    assert [_base(p) for p in remote] == [_base(p) for p in local]
+    assert [server_fields(p) for p in remote] == [server_fields(p) for p in local]
     assert _channel(remote, "tie-a") == (0.5, ["对接渠道：经本地企业「本地链主」2跳（企业tie-a → 企业m2 → 本地链主）"])
     assert _channel(remote, "tie-b") == (0.5, ["对接渠道：经本地企业「本地链主」2跳（企业tie-b → 企业m2 → 本地链主）"])
     assert _channel(remote, "tie-c") == (

@@ -20,17 +20,14 @@ from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from chainkg.load import load_scoring, load_valid
 from chainkg.neo4j_cli import neo4j_app
 from chainkg.ranking import rank
-from conftest import BUNDLED, benchmark_module
+from conftest import BUNDLED, synthetic_data
 
 pytestmark = pytest.mark.neo4j
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1,200-company synthetic data set of the benchmark's shape."""
-    target = tmp_path_factory.mktemp("synthetic") / "data"
-    benchmark_module().generate(1_200, target, 5)  # type: ignore[attr-defined]
-    return target
+    return synthetic_data(tmp_path_factory, 1_200, 5)
 
 
 def _snapshot(runner: Neo4jRunner) -> tuple[list[Any], list[Any]]:

@@ -36,7 +36,7 @@ from chainkg.ranking import (
 )
 from chainkg.scoring import DiagnosisSettings, RankSettings
 
-__all__ = ["bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server"]
+__all__ = ["bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server", "server_fields"]
 
 
 def diagnose_on_server(
@@ -215,3 +215,15 @@ def _reasons(
         "partner_proximity": proximity,
         "geography": geography_component(facts, home, settings)[1],
     }
+
+
+def server_fields(p: Prospect) -> dict[str, Any]:
+    """What the server computes of a prospect (README "Back-end parity"): every field, reason and
+    detail of the five base components; intent, attainability, points, tier, kind, headline,
+    primary gap and connects are embedded-only. Parity checks compare prospects through this."""
+    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
+                                "primary_gap", "connects"})
+    row["components"] = {c: p.components[c] for c in COMPONENTS}
+    row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
+    row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
+    return row
