@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.graphdb import QueryRunner, connect, settings_from
-from chainkg.graphdb.backend import diagnose_on_server, rank_on_server, server_fields
+from chainkg.graphdb.backend import base_settings, diagnose_on_server, rank_on_server, server_fields
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.push import (
     WORKERS,
@@ -60,7 +60,6 @@ from chainkg.graphdb.push import (
 from chainkg.graphdb.queries import schema_statements
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
-from chainkg.scoring import RankSettings
 
 __all__ = ["markdown", "run_neo4j_stages"]
 
@@ -196,17 +195,9 @@ def run_neo4j_stages(
             local_diag = diagnose(g, scoring.diagnosis)
             same = ([d.model_dump() for d in diagnosis] == [d.model_dump() for d in local_diag]
                     and [server_fields(p) for p in ranked]
-                    == [server_fields(p) for p in rank(g, local_diag, _base_settings(scoring.rank), top=100)])
+                    == [server_fields(p) for p in rank(g, local_diag, base_settings(scoring.rank), top=100)])
             row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
     return result
-
-
-def _base_settings(settings: RankSettings) -> RankSettings:
-    """The embedded ranking the server's equals (README "Back-end parity"): the five base
-    components (intent, attainability and anchor needs off) and channels over any relation."""
-    return settings.model_copy(update={
-        "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}),
-        "chain_pull": settings.chain_pull.model_copy(update={"anchor_need": 0.0}), "channels": "any"})
 
 
 def _bulk_import(runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], row: Any) -> None:

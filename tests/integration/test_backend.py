@@ -14,7 +14,7 @@ from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
-from chainkg.graphdb.backend import server_fields
+from chainkg.graphdb.backend import base_settings, server_fields
 from chainkg.load import load_scoring, load_valid
 from chainkg.ranking import RankFilter, rank
 from chainkg.scoring import LEGACY_RANK
@@ -83,10 +83,8 @@ def test_cli_rank_on_the_server_gives_the_base_ranking_with_points(pushed_tiny: 
     assert "服务器端排序只计算五项基础维度" in remote.stderr
     rows = json.loads(remote.stdout)
     settings = load_scoring(tiny_dir).rank
-    base = settings.model_copy(update={
-        "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}), "channels": "any"})
     g = build_graph(load_valid(tiny_dir)[0])
-    local = server_points(rank(g, diagnose(g), base, top=20), settings)
+    local = server_points(rank(g, diagnose(g), base_settings(settings), top=20), settings)
     assert [(r["company_id"], r["score"], r["points"], r["tier"]) for r in rows] == [
         (p.company_id, p.score, p.points, p.tier) for p in local]
 

@@ -36,7 +36,7 @@ from chainkg.ranking import (
 )
 from chainkg.scoring import DiagnosisSettings, RankSettings
 
-__all__ = ["bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server", "server_fields"]
+__all__ = ["base_settings", "bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server", "server_fields"]
 
 
 def diagnose_on_server(
@@ -227,3 +227,11 @@ def server_fields(p: Prospect) -> dict[str, Any]:
     row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
     row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
     return row
+
+
+def base_settings(settings: RankSettings) -> RankSettings:
+    """The embedded settings whose ranking the server's equals (README "Back-end parity"): the
+    five base components (intent, attainability and anchor needs off), channels over any relation."""
+    return settings.model_copy(update={
+        "weights": settings.weights.model_copy(update={"intent": 0.0, "attainability": 0.0}),
+        "chain_pull": settings.chain_pull.model_copy(update={"anchor_need": 0.0}), "channels": "any"})

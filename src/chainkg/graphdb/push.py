@@ -43,7 +43,7 @@ from chainkg.errors import Neo4jError
 from chainkg.graph import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements
-from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, FrameRows, dataset_rows
+from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, FrameRows, NodeRow, RelRow, dataset_rows
 from chainkg.models import DataSet
 from chainkg.ranking import Prospect
 
@@ -58,6 +58,8 @@ __all__ = [
     "block_rounds",
     "dataset_groups",
     "graph_groups",
+    "group_nodes",
+    "group_rels",
     "node_query",
     "prune",
     "push",
@@ -208,14 +210,27 @@ def dataset_groups(
     as the graph keeps it.
     """
     node_rows, rel_rows = dataset_rows(data, diagnosis, prospects)
-    nodes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for label, extra, row in node_rows:
-        nodes.setdefault((label, extra), []).append(row)
-    rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = {}
-    for rel_type, source, target, rel_row in rel_rows:
-        rels.setdefault((rel_type, source, target), {})[(rel_row["source"], rel_row["target"])] = rel_row
-    return ([NodeGroup(*key, rows=rows) for key, rows in nodes.items()],
-            [RelGroup(*key, rows=list(rows.values())) for key, rows in rels.items()])
+    return group_nodes(node_rows), group_rels(rel_rows)
+
+
+def group_nodes(rows: Iterable[NodeRow]) -> list[NodeGroup]:
+    """Node rows into one group per (label, extra label), groups in order of first appearance."""
+    groups: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for label, extra, row in rows:
+        groups.setdefault((label, extra), []).append(row)
+    return [NodeGroup(label, extra, group) for (label, extra), group in groups.items()]
+
+
+def group_rels(rows: Iterable[RelRow]) -> list[RelGroup]:
+    """Relationship rows into one group per (type, source label, target label).
+
+    A relationship given twice (same ends and type) is written once: the later row, at the
+    place of the first (as the graph keeps it).
+    """
+    groups: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = {}
+    for rel_type, source, target, row in rows:
+        groups.setdefault((rel_type, source, target), {})[(row["source"], row["target"])] = row
+    return [RelGroup(*key, rows=list(group.values())) for key, group in groups.items()]
 
 
 # One writer's work in a round, in the order it writes it: (query, rows, start, stop), the
