@@ -271,6 +271,8 @@ USAGE_ERRORS = [
     (["whatif"], "错误：缺少选项 --add"),
     (["ls"], "错误：缺少参数「种类」，可选：fields、chains、segments、companies"),
     (["explain", "--data"], "错误：选项 --data 后面需要一个值"),
+    (["rank", "--top", "abc"], "错误：'--top' 应为整数"),
+    (["neo4j", "push", "--workers", "two"], "错误：'--workers' 应为整数"),
 ]
 
 

@@ -169,6 +169,11 @@ _USAGE_ERRORS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f"{m[1]} 没有「{m[2]}」；允许的取值：{m[3]}"),
     (re.compile(r"^Invalid value for (.+?): (?:Value error, )?'(.*?)' is not a valid integer\.?$"),
      lambda m: f"{m[1]} 应为整数，而不是「{m[2]}」"),
+    # Newer typer validates with pydantic, whose message does not repeat the value.
+    (re.compile(r"^Invalid value for (.+?): Input should be a valid integer\b.*$", re.S),
+     lambda m: f"{m[1]} 应为整数"),
+    (re.compile(r"^Invalid value for (.+?): Input should be a valid number\b.*$", re.S),
+     lambda m: f"{m[1]} 应为数字"),
     (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), lambda m: f"{m[1]} 的取值无效：{m[2]}"),
 ]
 
