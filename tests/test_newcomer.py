@@ -161,11 +161,13 @@ def test_show_csv() -> None:
 
 # ---------------------------------------------------------------- pipes, width, help
 
-def test_closed_pipe_exits_quietly() -> None:
+@pytest.mark.parametrize("command", [["gaps", "-f", "json"], ["gaps", "-f", "csv"], ["rank"], ["gaps"]],
+                         ids=["json", "csv", "rank-table", "gaps-table"])
+def test_closed_pipe_exits_quietly(command: list[str]) -> None:
     # The reader goes away before the output comes (like `| head -1` on a long output): exit
     # quietly with the status a shell shows for a Unix tool ended by SIGPIPE, no "内部错误".
     with subprocess.Popen([sys.executable, "-c", "from chainkg.cli import main; main()",
-                           "gaps", "-f", "json", "--data", str(BUNDLED)],
+                           *command, "--data", str(BUNDLED)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()

@@ -24,8 +24,17 @@ __all__ = [
     "set_debug",
 ]
 
+class _Output(Console):
+    """Standard output. A reader that goes away (``| head``) while a table is printed ends the
+    command as it does for CSV and JSON (quietly, exit 141), not with rich's own exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _closed_pipe()
+
+
 # Pipes and CI get a wide console so tables are not squeezed to 80 columns (unless COLUMNS says so).
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))
+out = _Output(soft_wrap=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 200))
 err = Console(stderr=True, soft_wrap=True)  # one error, one line, whatever the width
 F = TypeVar("F", bound=Callable[..., Any])
 
