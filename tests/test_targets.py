@@ -251,6 +251,14 @@ def test_target_kind_errors_name_line_and_field(edit: Edit, extra: str, error: s
     assert _errors(data_dir) == [error]
 
 
+def test_a_misspelt_kind_fails_validate_with_exit_2(edit: Edit) -> None:
+    data_dir = edit("region.yaml", TINY_TARGET, TINY_TARGET + "    kind: 增速\n")
+    result = CliRunner().invoke(app, ["validate", "--data", str(data_dir), "--format", "csv"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[1:] == [
+        'error,region.yaml,27,targets.0.kind,"取值「增速」无效，允许的取值：level, count, growth, share"']
+
+
 def test_year_to_date_needs_a_year(edit: Edit) -> None:
     edit("region.yaml", "    unit: 个\n    year: 2022\n", "    unit: 个\n")
     data_dir = edit("region.yaml", TINY_TARGET, TINY_TARGET + "    kind: count\n    period: ytd\n")

@@ -20,8 +20,6 @@ __all__ = [
     "SCALES",
     "SIGNAL_KINDS",
     "STAGES",
-    "TARGET_KINDS",
-    "TARGET_PERIODS",
     "AnchorNeed",
     "Chain",
     "Company",
@@ -73,8 +71,6 @@ SCALES: tuple[str, ...] = get_args(Scale)
 ROLES: tuple[str, ...] = get_args(Role)
 RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 PROJECT_STAGES: tuple[str, ...] = get_args(ProjectStage)
-TARGET_KINDS: tuple[str, ...] = get_args(TargetKind)
-TARGET_PERIODS: tuple[str, ...] = get_args(TargetPeriod)
 
 
 class Record(BaseModel):
