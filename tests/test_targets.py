@@ -176,8 +176,8 @@ def test_a_share_under_its_baseline() -> None:
     (">=", 5, 4.2, JUL15, "lagging", 0.8, "低于目标5%，差0.8个百分点"),  # 研发经费投入强度
     (">=", 5, 5.1, JUL15, "reached", 0.0, ""),
     ("<=", 5.5, 5.2, JUL15, "reached", 0.0, ""),  # 失业率控制在5.5%以内
-    ("<=", 5.5, 5.8, JUL15, "lagging", 0.3, "高于目标5.5%，差0.3个百分点"),
-    ("<=", 5.5, 5.8, NEXT_YEAR, "behind", 0.3, "高于目标5.5%，差0.3个百分点；2022年已过，最新数据截至2022-06-30"),
+    ("<=", 5.5, 5.8, JUL15, "lagging", 0.3, "高于上限5.5%，超出0.3个百分点"),
+    ("<=", 5.5, 5.8, NEXT_YEAR, "behind", 0.3, "高于上限5.5%，超出0.3个百分点；2022年已过，最新数据截至2022-06-30"),
 ])
 def test_a_share_without_baseline_is_compared_directly(
     comparison: str, value: float, actual: float, today: date, status: str, gap: float, note: str,
@@ -209,6 +209,18 @@ def test_unknown_kind_or_period_gives_no_ratio_and_no_pace() -> None:
 def test_no_actual_is_no_data() -> None:
     a = assess(GDP, None, None, JUL15)
     assert (a.status, a.gap, a.progress, a.note) == ("no_data", None, None, "")
+
+
+def test_a_falling_share_and_a_growth_cap_read_in_their_direction() -> None:
+    jobless = _target(value=5.5, unit="%", baseline=6, baseline_year=2021, kind="share", comparison="<=")
+    a = assess(jobless, 6.2, JUN30, JUL15)  # (6.2 − 6) / (5.5 − 6) = −0.4: worse than the baseline
+    assert (a.progress, a.status, a.gap) == (-0.4, "half_lagging", 0.7)
+    assert a.note.endswith("；高于基期值6%（按基期计为-40%）")
+    assert assess(jobless, 5.75, JUN30, JUL15).progress == 0.5  # half way down from 6 to 5.5
+    cap = _target(value=3, unit="%", kind="growth", comparison="<=")  # e.g. 能耗增速不高于3%
+    assert assess(cap, 3.5, JUN30, JUL15).note == "增速3.5%，高于上限3%，超出0.5个百分点"
+    assert (assess(cap, 2.5, JUN30, JUL15).note, assess(cap, 2.5, JUN30, JUL15).status) == (
+        "增速2.5%，低于上限3%", "reached")
 
 
 def test_target_equal_to_its_baseline_has_no_ratio() -> None:

@@ -202,69 +202,75 @@ def _pace_words(progress: float, expected: float) -> str:
     return words + f"滞后序时进度{_pct(expected - progress).removesuffix('%')}个百分点"
 
 
+def _status(
+    kind: str | None, reached: bool, closed: bool, over_cap: bool, running_cap: bool,
+    progress: float | None, expected: float | None,
+) -> TargetStatus:
+    if over_cap:
+        return "behind"
+    if reached:
+        return "reached"
+    if closed:
+        return "behind"
+    if expected is not None and progress is not None:
+        if progress <= expected if running_cap else progress >= expected:
+            return "on_track"
+        return "half_lagging" if not running_cap and expected >= 0.5 and progress < 0.5 else "lagging"
+    return "lagging" if kind in ("growth", "share") else "open"  # a rate short of its target lags
+
+
+def _note(
+    target: Target, kind: str | None, period: str | None, actual: float, gap: float, gap_unit: str,
+    progress: float | None, expected: float | None,
+) -> list[str]:
+    """What the reader is told: the pace, or the comparison that stands in for it."""
+    up = target.comparison != "<="
+    aim = f"{'目标' if up else '上限'}{_n(target.value)}{target.unit}"
+    diff = actual - target.value
+    shortfall = f"，{'差' if up else '超出'}{_n(gap)}{gap_unit}" if gap else ""
+    if kind == "growth":
+        word = "高于" if diff > 0 else "低于" if diff < 0 else "等于"
+        over = f"（超出{_n(round(diff, 4))}{gap_unit}）" if up and diff > 0 else ""
+        return [f"增速{_n(actual)}{target.unit}，{word}{aim}{shortfall}{over}"]
+    if kind is None or (kind in ("level", "count") and period is None):
+        return [f"{'目标类型' if kind is None else '累计方式（时点、年内累计或多年累计）'}未标注，只与目标值比较"]
+    if expected is not None and progress is not None:
+        if not up and period in _RUNNING:
+            faster = "：快于序时进度" if progress > expected else ""
+            return [f"时间进度{_pct(expected)}，已用{_pct(progress)}{faster}"]
+        return [_pace_words(min(max(progress, 0.0), 1.0), expected)]  # the raw value is noted after
+    if kind == "share" and gap:
+        return [f"{'低于' if up else '高于'}{aim}{shortfall}"]
+    if progress is not None and kind in ("level", "count"):
+        return [f"完成{_pct(progress)}；无基期值，不计序时进度"]
+    return []
+
+
 def assess(target: Target, actual: float | None, as_of: date | None, today: date) -> Assessment:
     """Read ``actual`` (the value at ``as_of``) against ``target`` on ``today``, the report date."""
     kind, inferred = kind_of(target)
     period = target.period if kind in ("level", "count") else None
-    pp = kind in ("growth", "share") and target.unit == "%"
-    gap_unit = "个百分点" if pp else target.unit
+    gap_unit = "个百分点" if kind in ("growth", "share") and target.unit == "%" else target.unit
     if actual is None or as_of is None:
         return Assessment(kind=kind, kind_inferred=inferred, period=period, gap=None, gap_unit=gap_unit,
                           progress=None, expected=None, status="no_data", note="")
     up = target.comparison != "<="
     diff = actual - target.value
-    reached = diff >= 0 if up else diff <= 0
     gap = round(max(-diff if up else diff, 0.0), 4)
     closed = target.year is not None and today > date(target.year, 12, 31)
     progress = _completion(target, kind, actual)
     start = period_start(target)
     expected = None if start is None or target.year is None or progress is None \
         else elapsed_share(start, target.year, as_of)
-
-    notes: list[str] = []
     running_cap = not up and period in _RUNNING
-    if running_cap:  # a cap on a running total: only the end of the period tells
-        reached = closed and diff <= 0
-    status: TargetStatus
-    if running_cap and diff > 0:
-        status = "behind"
-    elif reached:
-        status = "reached"
-    elif closed:
-        status = "behind"
-    elif expected is not None and progress is not None:
-        if progress <= expected if running_cap else progress >= expected:
-            status = "on_track"
-        else:
-            status = "half_lagging" if not running_cap and expected >= 0.5 and progress < 0.5 else "lagging"
-    elif kind in ("growth", "share"):
-        status = "lagging"
-    else:
-        status = "open"
+    # A cap on a running total is met only when its period is over, and missed once exceeded.
+    reached = (closed and diff <= 0) if running_cap else (diff >= 0 if up else diff <= 0)
+    status = _status(kind, reached, closed, running_cap and diff > 0, running_cap, progress, expected)
 
-    value = f"{_n(target.value)}{target.unit}"
-    if kind == "growth":
-        word = "高于" if diff > 0 else "低于" if diff < 0 else "等于"
-        notes.append(f"增速{_n(actual)}{target.unit}，{word}目标{value}")
-        if gap:
-            notes[-1] += f"，差{_n(gap)}{gap_unit}"
-        elif diff:
-            notes[-1] += f"（超出{_n(abs(round(diff, 4)))}{gap_unit}）"
-    elif kind is None or (kind in ("level", "count") and period is None):
-        what = "目标类型" if kind is None else "累计方式（时点、年内累计或多年累计）"
-        notes.append(f"{what}未标注，只与目标值比较")
-    elif expected is not None and progress is not None:
-        if running_cap:
-            notes.append(f"时间进度{_pct(expected)}，已用{_pct(progress)}"
-                         + ("：快于序时进度" if progress > expected else ""))
-        else:
-            notes.append(_pace_words(min(max(progress, 0.0), 1.0), expected))  # raw value noted below
-    elif kind == "share" and gap:
-        notes.append(f"{'低于' if up else '高于'}目标{value}，差{_n(gap)}{gap_unit}")
-    elif progress is not None and kind in ("level", "count"):
-        notes.append(f"完成{_pct(progress)}；无基期值，不计序时进度")
+    notes = _note(target, kind, period, actual, gap, gap_unit, progress, expected)
     if progress is not None and progress < 0 and target.baseline is not None:
-        notes.append(f"低于基期值{_n(target.baseline)}{target.unit}（按基期计为{_pct(progress)}）")
+        side = "低于" if target.value > target.baseline else "高于"
+        notes.append(f"{side}基期值{_n(target.baseline)}{target.unit}（按基期计为{_pct(progress)}）")
     elif progress is not None and progress > 1 and not running_cap:
         notes.append(f"超额完成（{_pct(progress)}）")
     if closed and target.year is not None and as_of < date(target.year, 12, 31) and status != "reached":
