@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["chainkg.normalize", "chainkg.hygiene", "chainkg.issues", "chainkg.filters", "chainkg.listing",
-           "chainkg.terminal", "chainkg.export", "chainkg.graphdb.connection"]
+           "chainkg.terminal", "chainkg.export", "chainkg.graphdb.connection", "chainkg.targets"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -38,7 +38,9 @@ MORE_TARGETS = """  - id: gdp
     unit: 亿元
     year: 2022
     comparison: ">="
-    baseline: 600
+    kind: level
+    period: ytd
+    baseline: 698
     baseline_year: 2021
     source: test
   - id: jobless
@@ -48,6 +50,7 @@ MORE_TARGETS = """  - id: gdp
     unit: '%'
     year: 2022
     comparison: "<="
+    kind: share
     source: test
   - id: hitech
     name: 高新技术企业400家
@@ -55,19 +58,57 @@ MORE_TARGETS = """  - id: gdp
     value: 400
     year: 2022
     comparison: ">="
+    kind: count
+    period: point
+    source: test
+  - id: iva
+    name: 规上工业增加值增长11%
+    metric: industrial_value_added_growth
+    value: 11
+    unit: '%'
+    year: 2022
+    kind: growth
+    baseline: 11.6
+    baseline_year: 2021
+    source: test
+  - id: fai
+    name: 固定资产投资增长11%
+    metric: fixed_asset_investment_growth
+    value: 11
+    unit: '%'
+    year: 2022
+    kind: growth
+    baseline: 11.5
+    baseline_year: 2021
+    source: test
+  - id: cover
+    name: 研发活动全覆盖
+    metric: rd_activity_coverage
+    value: 100
+    unit: '%'
+    year: 2022
+    kind: share
+    baseline: 60
+    baseline_year: 2021
     source: test
 """
+# The figures of issue #19: GDP 402 against baseline 698 and target 800 (was −290 %), growth 8.2 % and
+# 13.1 % against 11 % (were 567 % and −320 %).
 PROGRESS = """target_id,value,as_of,source,note
-gdp,650,2022-03-31,区统计局一季度,
-gdp,700,2022-06-30,区统计局半年,
+gdp,190,2022-03-31,区统计局一季度,
+gdp,402,2022-06-30,区统计局半年,
 jobless,5.2,2022-06-30,区人社局,
+iva,8.2,2022-06-30,区统计局半年,
+fai,13.1,2022-06-30,区统计局半年,
+cover,50,2022-06-30,区科工局,
 """
 
 
 @pytest.fixture
 def report_data(edit: Edit) -> Path:
     edit("region.yaml", "metric: signed_projects_over_5bn", "metric: new_signed_projects_over_5bn")
-    edit("region.yaml", '    comparison: ">="\n    source: test\n', '    comparison: ">="\n    source: test\n' + MORE_TARGETS)
+    edit("region.yaml", '    comparison: ">="\n    source: test\n',
+         '    comparison: ">="\n    kind: count\n    period: ytd\n    source: test\n' + MORE_TARGETS)
     data_dir = edit("projects.csv", "p-lead,", BIG_PROJECTS + "p-lead,")
     (data_dir / "progress.csv").write_text(PROGRESS, encoding="utf-8")
     return data_dir
@@ -82,22 +123,26 @@ def _report(data_dir: Path, today: date = JUNE):  # type: ignore[no-untyped-def]
 
 def test_target_actuals_from_projects_and_progress(report_data: Path) -> None:
     rows = {t.target_id: t for t in _report(report_data).targets}
-    big = rows["signed-big"]
-    assert (big.actual, big.gap, big.progress, big.status) == (3.0, 1.0, 0.75, "on_track")
+    big = rows["signed-big"]  # 3 of 4 projects by 30 June: 75 % against half the year
+    assert (big.actual, big.gap, big.progress, big.expected, big.status) == (3.0, 1.0, 0.75, 0.5, "on_track")
     assert big.source == "projects.csv：2022年签约及以后阶段、金额≥50亿元的项目数"
-    gdp = rows["gdp"]  # the latest as_of wins; progress runs from the baseline 600
-    assert (gdp.actual, gdp.as_of, gdp.gap, gdp.progress) == (700.0, JUNE, 100.0, 0.5)
+    gdp = rows["gdp"]  # the latest as_of wins; a year-to-date total runs from 0, not from last year's 698
+    assert (gdp.actual, gdp.as_of, gdp.gap, gdp.progress, gdp.status) == (402.0, JUNE, 398.0, 0.5025, "on_track")
     assert gdp.source == "progress.csv：区统计局半年"
     jobless = rows["jobless"]
     assert (jobless.actual, jobless.gap, jobless.progress, jobless.status_label) == (5.2, 0.0, None, "✓ 已达成")
     assert (rows["hitech"].actual, rows["hitech"].status_label) == (None, "— 无数据")
+    assert (rows["iva"].progress, rows["iva"].gap, rows["iva"].status_label) == (None, 2.8, "⚠ 进度滞后")
+    assert (rows["fai"].progress, rows["fai"].gap, rows["fai"].status_label) == (None, 0.0, "✓ 已达成")
+    cover = rows["cover"]  # (50 − 60) / (100 − 60): kept raw, shown as 0
+    assert (cover.progress, cover.progress_shown, cover.status_label) == (-0.25, 0.0, "⚠ 时间过半任务未过半")
 
 
 def test_an_unreached_target_of_a_past_year_is_behind(report_data: Path) -> None:
     rows = {t.target_id: t for t in _report(report_data, date(2023, 1, 1)).targets}
     assert rows["signed-big"].status_label == "✗ 未达成"
     assert _report(report_data, date(2023, 1, 1)).summary.targets_by_status == {
-        "✓ 已达成": 1, "✗ 未达成": 2, "— 无数据": 1}
+        "✓ 已达成": 2, "✗ 未达成": 4, "— 无数据": 1}
 
 
 def test_bonded_zone_projects_count_landed_projects_in_a_bonded_zone(edit: Edit) -> None:
@@ -107,9 +152,10 @@ def test_bonded_zone_projects_count_landed_projects_in_a_bonded_zone(edit: Edit)
     assert (row.actual, row.gap) == (1.0, 3.0)  # p-signed is signed in park-a in 2022; p-lead is not landed
 
 
+# A target without a kind is only compared with its value: reached, or 进行中 while its year is open.
 @pytest.mark.parametrize("comparison,actual,status,gap", [
-    (">=", 4.0, "reached", 0.0), (">=", 3.5, "on_track", 0.5), ("=", 5.0, "reached", 0.0),
-    ("<=", 4.5, "on_track", 0.5), ("<=", 4.0, "reached", 0.0),
+    (">=", 4.0, "reached", 0.0), (">=", 3.5, "open", 0.5), ("=", 5.0, "reached", 0.0),
+    ("<=", 4.5, "open", 0.5), ("<=", 4.0, "reached", 0.0),
 ])
 def test_target_row_arithmetic(comparison: str, actual: float, status: str, gap: float) -> None:
     target = Target(id="t", name="t", metric="m", value=4, year=2022, comparison=comparison, source="s")  # type: ignore[arg-type]
@@ -168,8 +214,8 @@ def test_summary_and_sections_on_tiny_data(report_data: Path) -> None:
 
 EXPECTED_SHEETS = {
     "概况": ["项目", "数值"],
-    "年度目标": ["目标id", "目标", "年份", "比较", "目标值", "单位", "基期值", "基期年份", "实际值", "差距", "进度",
-              "状态", "截至", "数据来源"],
+    "年度目标": ["目标", "年份", "类型", "要求", "目标值", "单位", "基期值", "基期年份", "实际值", "截至", "差距",
+              "完成进度", "时间进度", "状态", "说明", "数据来源"],
     "项目清单": ["阶段", "项目", "企业", "环节", "金额", "园区", "年份", "责任人", "下一步"],
     "缺口清单": ["环节", "产业链", "领域", "链位", "状态", "严重度", "本地企业数", "候选企业数", "延链（相邻强链）"],
     "招商目标": ["排名", "企业", "地点", "总分", "档次", "填补环节", "建议落地园区", "园区理由", "理由"],
@@ -197,9 +243,29 @@ def test_xlsx_sheets_headers_and_print_settings(report_data: Path, tmp_path: Pat
     assert isinstance(prospects["D2"].value, int) and 0 <= prospects["D2"].value <= 100
     assert prospects["E2"].value in ("A 重点对接", "B 跟踪", "C 储备") and prospects["H2"].alignment.wrap_text is True
     assert book["项目清单"]["E2"].number_format == '#,##0.0 "亿元"' and book["项目清单"]["E2"].value == 55
-    targets = {row[0].value: row for row in book["年度目标"].iter_rows(min_row=2)}
-    assert [c.value for c in targets["signed-big"][8:12]] == [3, 1, 0.75, "… 进行中"]
-    assert targets["gdp"][10].number_format == "0%"
+    targets = {row[0].value: [c.value for c in row] for row in book["年度目标"].iter_rows(min_row=2)}
+    big = targets["新签约50亿元以上项目不少于4个"]
+    assert big[1:6] + big[8:9] + big[10:15] == [
+        2022, "个数·年内累计", "不低于", 4, "个", 3, 1, 0.75, 0.5, "… 进度正常", "时间进度50%，完成进度75%：时间过半、任务过半"]
+    assert book["年度目标"]["L2"].number_format == book["年度目标"]["M2"].number_format == "0%"
+
+
+def test_xlsx_targets_read_by_kind_in_chinese(report_data: Path, tmp_path: Path) -> None:
+    sheet = load_workbook(_xlsx(report_data, tmp_path))["年度目标"]
+    rows = {row[0].value: [c.value for c in row] for row in sheet.iter_rows(min_row=2)}
+    # 要求, 完成进度 (clamped), 时间进度, 状态, 说明 of the issue's three figures and a share under its baseline
+    assert {name: [r[3], r[11], r[12], r[13], r[14]] for name, r in rows.items() if name != "新签约50亿元以上项目不少于4个"} == {
+        "生产总值800亿元": ["不低于", 0.5025, 0.5, "… 进度正常", "时间进度50%，完成进度50.3%：时间过半、任务过半"],
+        "失业率5.5%以内": ["不高于", None, None, "✓ 已达成", None],
+        "高新技术企业400家": ["不低于", None, None, "— 无数据", None],
+        "规上工业增加值增长11%": ["达到", None, None, "⚠ 进度滞后", "增速8.2%，低于目标11%，差2.8个百分点"],
+        "固定资产投资增长11%": ["达到", None, None, "✓ 已达成", "增速13.1%，高于目标11%（超出2.1个百分点）"],
+        "研发活动全覆盖": ["达到", 0.0, 0.5, "⚠ 时间过半任务未过半",
+                    "时间进度50%，完成进度0%：时间过半、任务未过半；低于基期值60%（按基期计为-25%）"],
+    }
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    ids = {"signed-big", "gdp", "jobless", "hitech", "iva", "fai", "cover"}
+    assert not [c for c in cells if c in ids or ">=" in c or "<=" in c]
 
 
 def test_xlsx_text_cells_never_become_formulas(edit: Edit, tmp_path: Path) -> None:
@@ -223,7 +289,14 @@ def test_html_report_is_self_contained_with_every_section(report_data: Path, tmp
                     "六、产业链图谱", "机器人 现状图", "产业链全景"):
         assert heading in page
     assert page.count("<svg") == 3  # the overview and both chains
-    assert "<td>600亿元（2021）</td>" in page  # baseline → target, as the speech sets it
+    assert "<td>698亿元（2021）</td>" in page  # baseline → target, as the speech sets it
+    # The issue's figures: GDP on time, growth rates against their target, no −290 %, 567 % or −320 %.
+    assert ("<td>不低于 800亿元</td><td>402亿元</td><td>398亿元</td><td>50%</td><td>50%</td>"
+            '<td><span class="on_track">… 进度正常</span></td><td>时间进度50%，完成进度50.3%：时间过半、任务过半</td>') in page
+    assert ("<td>达到 11%</td><td>8.2%</td><td>2.8个百分点</td><td>—</td><td>—</td>"
+            '<td><span class="lagging">⚠ 进度滞后</span></td><td>增速8.2%，低于目标11%，差2.8个百分点</td>') in page
+    assert "<td>13.1%</td><td>0个百分点</td><td>—</td><td>—</td><td><span class=\"reached\">✓ 已达成</span>" in page
+    assert not re.search(r"-290|567%|-320|&gt;=|&lt;=", page)
 
 
 def test_report_functions_without_maps(report_data: Path) -> None:

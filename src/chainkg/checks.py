@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from chainkg.issues import DataIssue, Level
+from chainkg.targets import kind_of, period_start
 
 if TYPE_CHECKING:
-    from chainkg.models import DataSet
+    from chainkg.models import DataSet, Target
 
 __all__ = ["LISTED_PATTERNS", "cross_check"]
 
@@ -131,9 +132,17 @@ def cross_check(
         if project.park_id and project.park_id not in park_ids:
             error("projects.csv", i, "park_id", f"园区「{project.park_id}」不存在（见 region.yaml 的 parks）")
     target_ids = {t.id for t in data.region.targets} | unparsed
+    targets = {t.id: t for t in data.region.targets}
     for i, item in enumerate(data.progress):
         if item.target_id not in target_ids:
             error("progress.csv", i, "target_id", f"目标「{item.target_id}」不存在（见 region.yaml 的 targets）")
+        elif item.target_id in targets:
+            first = period_start(targets[item.target_id])
+            # A running total dated before its period began belongs to another period.
+            if first is not None and targets[item.target_id].period in ("ytd", "cumulative") \
+                    and item.as_of.year < first:
+                error("progress.csv", i, "as_of",
+                      f"截至日期 {item.as_of.isoformat()} 早于目标「{item.target_id}」的累计起点 {first}-01-01")
     for i, signal in enumerate(data.signals):
         if signal.company not in company_ids:
             error("signals.csv", i, "company", f"企业「{signal.company}」不存在（见 companies.csv）")
@@ -176,6 +185,8 @@ def _check_region(
         for seg_id in park.segments:
             if seg_id not in segment_ids:
                 error(f"parks.{i}", f"parks.{i}.segments", f"环节「{seg_id}」不存在（见 chains.yaml）")
+    for i, target in enumerate(region.targets):
+        issues += _target_problems(target, i, region_lines)
     for kind, ids in (("parks", [p.id for p in region.parks]),
                       ("targets", [t.id for t in region.targets]),
                       ("channels", [c.id for c in region.channels])):
@@ -185,6 +196,23 @@ def _check_region(
                 error(f"{kind}.{i}", f"{kind}.id", f"id「{value}」重复")
             seen.add(value)
     return issues
+
+
+def _target_problems(target: Target, i: int, region_lines: dict[str, int]) -> list[DataIssue]:
+    """A target's kind, period and years must fit together (the maths: chainkg.targets)."""
+    problems: list[tuple[str, str]] = []
+    kind, _inferred = kind_of(target)
+    if target.period is not None and kind in ("growth", "share"):
+        problems.append(("period", "增速、比重类目标不分时点或累计，period 应留空"))
+    if target.period == "cumulative" and target.baseline_year is None:
+        problems.append(("period", "多年累计（cumulative）从 baseline_year 的次年起算，请填 baseline_year"))
+    if target.period in ("ytd", "cumulative") and target.year is None:
+        problems.append(("period", "年内累计、多年累计的目标需填 year（目标年份）"))
+    if target.baseline_year is not None and target.year is not None and target.baseline_year >= target.year:
+        problems.append(("baseline_year", f"基期年份 {target.baseline_year} 应早于目标年份 {target.year}"))
+    return [DataIssue(level="error", file="region.yaml",
+                      line=region_lines.get(f"targets.{i}.{field}") or region_lines.get(f"targets.{i}") or None,
+                      field=f"targets.{i}.{field}", message=message) for field, message in problems]
 
 
 def _listed_problem(code: str) -> str | None:

@@ -309,7 +309,7 @@ def _expect_mapping(doc: YamlDoc, keys: Iterable[str], issues: list[DataIssue]) 
 
 
 def _region_lines(raw: Any) -> dict[str, int]:
-    """Lines of region.yaml's parts: 'partners.2', 'also_local', … for cross-check messages."""
+    """Lines of region.yaml's parts: 'partners.2', 'targets.0.period', 'also_local', … for cross-check messages."""
     result: dict[str, int] = {}
     if not isinstance(raw, LineDict):
         return result
@@ -319,6 +319,8 @@ def _region_lines(raw: Any) -> dict[str, int]:
         if isinstance(value, list):
             for index, item in enumerate(value):
                 result[f"{key}.{index}"] = line_of(item) or result[key]
+                if isinstance(item, LineDict):
+                    result.update({f"{key}.{index}.{k}": line for k, line in item.key_lines.items()})
     return result
 
 

@@ -59,6 +59,9 @@ ProjectStage = Literal[
     "lead", "contacted", "negotiating", "signed", "under_construction", "operating"
 ]
 Comparison = Literal[">=", "<=", "="]
+# What a target's number measures and how it accumulates (chainkg.targets does the maths).
+TargetKind = Literal["level", "count", "growth", "share"]
+TargetPeriod = Literal["point", "ytd", "cumulative"]
 
 # The same values as tuples, for code that iterates or prints them; derived so each list is
 # written once.
@@ -201,6 +204,10 @@ class Target(Record):
     baseline: float | None = None  # the actual the speech gives for baseline_year (2021)
     baseline_year: int | None = None
     note: str = ""  # scope of the baseline, wording of the speech
+    # level 总量 · count 个数 · growth 增速 · share 比重; None: inferred from the unit where that is unambiguous.
+    kind: TargetKind | None = None
+    # For level/count: point 时点值 · ytd 年内累计 · cumulative 多年累计 (from baseline_year + 1); None: unknown.
+    period: TargetPeriod | None = None
 
 
 class PromotionChannel(Record):

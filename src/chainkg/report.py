@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
@@ -21,6 +20,7 @@ from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
 from chainkg.graph import nodes_of
 from chainkg.models import DataSet, Park, Project, Target
 from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
+from chainkg.targets import COMPARISON_LABELS, KIND_LABELS, PERIOD_LABELS, TARGET_STATUS_LABELS, Assessment, assess
 from chainkg.views import place
 
 __all__ = [
@@ -39,10 +39,6 @@ __all__ = [
 ]
 
 PIPELINE_ORDER = ("operating", "under_construction", "signed", "negotiating", "contacted", "lead")
-TargetStatus = Literal["reached", "on_track", "behind", "no_data"]
-TARGET_STATUS_LABELS = {
-    "reached": "✓ 已达成", "on_track": "… 进行中", "behind": "✗ 未达成", "no_data": "— 无数据",
-}
 BIG_PROJECT_YI = 50.0  # 新签约50亿元以上项目: amount_yi ≥ 50
 
 
@@ -64,8 +60,8 @@ class Summary(BaseModel):
     targets_by_status: dict[str, int]
 
 
-class TargetRow(BaseModel):
-    """One target of region.yaml against the data."""
+class TargetRow(Assessment):
+    """One target of region.yaml against the data, read by its kind (the maths: chainkg.targets)."""
 
     target_id: str
     name: str
@@ -78,14 +74,24 @@ class TargetRow(BaseModel):
     actual: float | None
     source: str  # where the actual comes from
     as_of: date | None
-    gap: float | None  # what is still missing to reach the target (0 when reached)
-    progress: float | None  # share of the way from the baseline (or 0) to the target
-    status: TargetStatus
 
     @property
     def status_label(self) -> str:
-        """✓ 已达成 / … 进行中 / ✗ 未达成 / — 无数据."""
+        """✓ 已达成 / … 进度正常 / ⚠ 时间过半任务未过半 / ⚠ 进度滞后 / … 进行中 / ✗ 未达成 / — 无数据."""
         return TARGET_STATUS_LABELS[self.status]
+
+    @property
+    def requirement(self) -> str:
+        """The comparison in words: 不低于 / 不高于 / 达到."""
+        return COMPARISON_LABELS[self.comparison]
+
+    @property
+    def kind_label(self) -> str:
+        """总量·年内累计, 个数·时点, 增速, 比重 …; 未标注 when unknown."""
+        if self.kind is None:
+            return "未标注"
+        label = KIND_LABELS[self.kind] + (f"·{PERIOD_LABELS[self.period]}" if self.period else "")
+        return label + ("（按单位）" if self.kind_inferred else "")
 
 
 class PipelineRow(BaseModel):
@@ -172,26 +178,12 @@ COMPUTED_METRICS: dict[str, Callable[[DataSet, Target], tuple[float, str]]] = {
 
 
 def target_row(target: Target, actual: float | None, source: str, as_of: date | None, today: date) -> TargetRow:
-    """A target with its actual value: gap, progress and status (pure arithmetic)."""
-    gap = progress = None
-    status: TargetStatus = "no_data"
-    if actual is not None:
-        if target.comparison == "<=":
-            gap = max(actual - target.value, 0.0)
-            reached = actual <= target.value
-        else:  # ">=" and "=" ("达到…") are both reached from below
-            gap = max(target.value - actual, 0.0)
-            reached = actual >= target.value
-            start = target.baseline or 0.0
-            if target.value != start:
-                progress = round((actual - start) / (target.value - start), 4)
-        year_open = target.year is None or today <= date(target.year, 12, 31)
-        status = "reached" if reached else "on_track" if year_open else "behind"
-        gap = round(gap, 4)
+    """A target with its actual value, read by its kind (see chainkg.targets.assess)."""
+    a = assess(target, actual, as_of, today)
     return TargetRow(
         target_id=target.id, name=target.name, year=target.year, comparison=target.comparison,
         value=target.value, unit=target.unit, baseline=target.baseline, baseline_year=target.baseline_year,
-        actual=actual, source=source, as_of=as_of, gap=gap, progress=progress, status=status,
+        actual=actual, source=source, as_of=as_of, **a.model_dump(),
     )
 
 

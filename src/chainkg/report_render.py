@@ -32,8 +32,8 @@ REPORT_FORMATS = (".xlsx", ".html", ".pdf")
 _STATUS_BY_LABEL = {"强链": "strong", "弱链": "weak", "缺链": "missing", "断链": "broken"}
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-TARGET_HEADERS = ["目标id", "目标", "年份", "比较", "目标值", "单位", "基期值", "基期年份", "实际值",
-                  "差距", "进度", "状态", "截至", "数据来源"]
+TARGET_HEADERS = ["目标", "年份", "类型", "要求", "目标值", "单位", "基期值", "基期年份", "实际值", "截至",
+                  "差距", "完成进度", "时间进度", "状态", "说明", "数据来源"]
 PIPELINE_HEADERS = ["阶段", "项目", "企业", "环节", "金额", "园区", "年份", "责任人", "下一步"]
 GAP_HEADERS = ["环节", "产业链", "领域", "链位", "状态", "严重度", "本地企业数", "候选企业数", "延链（相邻强链）"]
 PROSPECT_HEADERS = ["排名", "企业", "地点", "总分", "档次", "填补环节", "建议落地园区", "园区理由", "理由"]
@@ -53,8 +53,9 @@ def _summary_rows(report: Report) -> list[list[object]]:
 
 
 def _target_cells(t: TargetRow) -> list[object]:
-    return [t.target_id, t.name, t.year, t.comparison, t.value, t.unit, t.baseline, t.baseline_year, t.actual,
-            t.gap, t.progress, t.status_label, t.as_of, t.source]
+    # Completion is shown clamped to 0–100 %; the 说明 says when the raw value lies outside.
+    return [t.name, t.year, t.kind_label, t.requirement, t.value, t.unit, t.baseline, t.baseline_year, t.actual,
+            t.as_of, t.gap, t.progress_shown, t.expected, t.status_label, t.note, t.source]
 
 
 def report_sheets(report: Report) -> list[Sheet]:
@@ -62,8 +63,8 @@ def report_sheets(report: Report) -> list[Sheet]:
     return [
         Sheet("概况", ["项目", "数值"], _summary_rows(report)),
         Sheet("年度目标", TARGET_HEADERS, [_target_cells(t) for t in report.targets],
-              formats={"进度": PERCENT_FORMAT, "截至": "yyyy-mm-dd"}, wrap={"目标", "数据来源"},
-              widths={"目标": 36, "数据来源": 40}),
+              formats={"完成进度": PERCENT_FORMAT, "时间进度": PERCENT_FORMAT, "截至": "yyyy-mm-dd"},
+              wrap={"目标", "说明", "数据来源"}, widths={"目标": 36, "说明": 36, "数据来源": 40}),
         Sheet("项目清单", PIPELINE_HEADERS,
               [[p.stage, p.project, p.company, "、".join(p.segments), p.amount_yi, p.park, p.year, p.owner,
                 p.next_step] for p in report.pipeline],
@@ -86,6 +87,10 @@ def _e(value: object) -> str:
 
 def _num(value: float | None, unit: str = "") -> str:
     return "—" if value is None else f"{value:,.4g}{unit}"
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
@@ -116,7 +121,8 @@ td { border-bottom: 1px solid #d0d7de; padding: 3px 5px; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .chip { display: inline-block; border-radius: 3px; padding: 0 5px; margin-right: 3px; white-space: nowrap; }
 .reached { color: #1e6e2e; font-weight: bold; } .behind { color: #a32a2e; font-weight: bold; }
-.on_track { color: #8a6a00; } .no_data { color: #8c959f; }
+.on_track { color: #1e6e2e; } .open { color: #8a6a00; } .no_data { color: #8c959f; }
+.lagging, .half_lagging { color: #9a4b00; font-weight: bold; }
 ul.reasons { margin: 0; padding-left: 14px; }
 .map { break-before: page; } .map svg { width: 100%; height: auto; max-height: 175mm; }
 .note { color: #57606a; }
@@ -140,16 +146,20 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
 
     parts.append("<h2>二、年度目标完成情况</h2>")
     parts.append(_table(
-        ["目标", "年份", "基期（年份）", "目标值", "实际值", "差距", "进度", "状态", "数据来源"],
-        [[_e(t.name), _e(t.year or ""),
+        ["目标", "年份", "类型", "基期（年份）", "目标值", "实际值", "差距", "完成进度", "时间进度", "状态", "说明",
+         "数据来源"],
+        [[_e(t.name), _e(t.year or ""), _e(t.kind_label),
           "—" if t.baseline is None else f"{_num(t.baseline, t.unit)}（{_e(t.baseline_year or '')}）",
-          _num(t.value, t.unit), _num(t.actual, t.unit),
-          _num(t.gap, t.unit), "—" if t.progress is None else f"{t.progress:.0%}",
-          f'<span class="{t.status}">{_e(t.status_label)}</span>',
+          f"{_e(t.requirement)} {_num(t.value, t.unit)}", _num(t.actual, t.unit),
+          _num(t.gap, t.gap_unit), _share(t.progress_shown), _share(t.expected),
+          f'<span class="{t.status}">{_e(t.status_label)}</span>', _e(t.note),
           _e(t.source + (f"（截至 {t.as_of.isoformat()}）" if t.as_of and t.source.startswith("progress") else ""))]
          for t in report.targets]))
     parts.append('<p class="note">实际值：能由数据计算的（如新签约50亿元以上项目数由 projects.csv 的'
-                 "阶段、金额、年份计算）直接计算，其余取自 progress.csv 中最新的填报值；没有数据的标为「无数据」。</p>")
+                 "阶段、金额、年份计算）直接计算，其余取自 progress.csv 中最新的填报值；没有数据的标为「无数据」。"
+                 "完成进度按目标类型计算：年内（多年）累计的总量和个数为实际值÷目标值，并与按月计的时间进度比较"
+                 "（时间过半、任务过半）；时点值和比重从基期值算起；增速直接与目标增速比较，差距以个百分点计。"
+                 "完成进度显示在 0–100% 之间，超出时见说明。</p>")
 
     parts.append("<h2>三、项目清单（按阶段）</h2>")
     parts.append(_table(PIPELINE_HEADERS,
