@@ -214,7 +214,8 @@ def test_import_files_have_typed_headers_and_quoted_values(tmp_path: Path) -> No
     assert header.endswith('"chainkg_push:string",":LABEL"')
     # Strings quoted (an empty note is "" and stays an empty string), lists joined by "|".
     assert first == ('"loc-anchor",true,false,"本地链主","链主","河南省","洛阳市","测试区","central_soe",'
-                     '"SH:601038","large","上市","test","","","","tok","Company|Local"')  # note, status, address
+                     '"SH:601038","large","上市","test","","","","","",,"tok","Company|Local"')
+    # note, status, address, country, china_entity; listed_since: an empty list is no value
     segments = next(tmp_path.glob("relationships-*-OPERATES_IN.csv")).read_text(encoding="utf-8").splitlines()
     assert segments[0] == ('":START_ID(Company)",":END_ID(Segment)","role:string","products:string",'
                            '"source:string","chainkg_push:string",":TYPE"')

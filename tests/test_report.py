@@ -341,3 +341,20 @@ def test_pipeline_shows_owner_and_next_step_when_given(edit: Edit) -> None:
     row = _report(data_dir).pipeline[0]
     assert (row.stage, row.project, row.company, row.segments, row.amount_yi, row.park, row.owner, row.next_step) == (
         "签约", "已签约项目", "已签约企业", ["系统集成"], 12.5, "测试园", "招商一局", "6月底前开工")
+
+
+def test_report_shows_when_the_data_was_last_checked(report_data: Path, edit: Edit) -> None:
+    unset = _report(report_data)
+    assert "数据截至日期未注明" in report_html(unset, [])
+    edit("region.yaml", "source: test\nparks:", "source: test\nas_of: 2022-05-31\nparks:")
+    report = _report(report_data)
+    assert report.summary.data_as_of == date(2022, 5, 31)
+    assert "数据截至 2022-05-31" in report_html(report, [])
+    assert ["数据截至", date(2022, 5, 31)] in report_sheets(report)[0].rows
+
+
+def test_rank_title_shows_when_the_data_was_last_checked(edit: Edit) -> None:
+    data_dir = edit("region.yaml", "source: test\nparks:", "source: test\nas_of: 2022-05-31\nparks:")
+    result = CliRunner().invoke(app, ["rank", "--data", str(data_dir), "--top", "2"])
+    assert result.exit_code == 0, result.output
+    assert "数据截至 2022-05-31" in result.output

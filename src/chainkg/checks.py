@@ -19,7 +19,7 @@ from chainkg.targets import kind_of, period_start
 if TYPE_CHECKING:
     from chainkg.models import DataSet, Target
 
-__all__ = ["LISTED_PATTERNS", "cross_check"]
+__all__ = ["LISTED_PATTERNS", "cross_check", "listed_since_problem"]
 
 LISTED_PATTERNS = {
     "SH": (re.compile(r"^\d{6}$"), "6 位数字，如 SH:601038"),
@@ -224,6 +224,12 @@ def _listed_problem(code: str) -> str | None:
     if not pattern.match(number):
         return f"上市代码「{code}」格式无效：{exchange} 的代码应为{hint}"
     return None
+
+
+def listed_since_problem(codes: int, dates: int) -> str:
+    """The message for a listed_since cell whose dates do not pair with the listed codes."""
+    return (f"上市日期有 {dates} 个，上市代码有 {codes} 个：listed_since 要么留空，要么为 listed 的每个代码"
+            "按同样顺序各写一个日期（YYYY-MM-DD），用 | 分隔")
 
 
 def _cycles(graph: nx.DiGraph) -> list[list[str]]:

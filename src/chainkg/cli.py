@@ -345,6 +345,7 @@ def rank_command(
     """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
     from chainkg import views
     from chainkg.diagnosis import diagnose
+    from chainkg.graph import data_as_of_text
     from chainkg.ranking import Prospect, rank
     from chainkg.ranking import as_of as signals_day
 
@@ -372,7 +373,8 @@ def rank_command(
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
                          None if flat else per_gap or settings.per_gap)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
-        title = (f"招商目标（{len(prospects)} 家；近期动向按 {day.isoformat()} 计；"
+        checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
+        title = (f"招商目标（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
                  + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
                  + "；完整理由见 chainkg explain 企业名）")
         shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -50,6 +51,13 @@ def _props(record: Any, exclude: set[str] | None = None) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
 
+def data_as_of_text(as_of: date | str | None) -> str:
+    """How outputs say when the data was last checked (region.yaml ``as_of``)."""
+    if as_of is None:
+        return "数据截至日期未注明（region.yaml 的 as_of）"
+    return f"数据截至 {as_of if isinstance(as_of, str) else as_of.isoformat()}"
+
+
 def build_graph(data: DataSet) -> nx.MultiDiGraph:
     """The graph of a validated data set (see the module docstring for its shape)."""
     return _build(data, with_companies=True)
@@ -68,8 +76,10 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
     g.graph["targets"] = [_props(t) for t in region.targets]
     _add_signals_and_needs(g, data)
     g.graph["channels"] = [_props(c) for c in region.channels]
+    g.graph["data_as_of"] = region.as_of
+    # mode="json": as_of (a date) as its ISO text, as graphdb.rows writes it for Neo4j
     g.add_node(region_key, label="Region",
-               **_props(region, {"parks", "partners", "targets", "channels"}))
+               **region.model_dump(mode="json", exclude={"parks", "partners", "targets", "channels"}))
 
     for f in data.fields:
         g.add_node(node_id("Field", f.id), label="Field", **_props(f))
@@ -196,6 +206,7 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
             "outside": sum(1 for a in companies if not a["is_local"]),
             "partners": sum(1 for a in companies if a["is_partner"]),
         },
+        "data_as_of": g.graph["data_as_of"].isoformat() if g.graph.get("data_as_of") else None,
         "targets": len(g.graph.get("targets", [])),
         "channels": len(g.graph.get("channels", [])),
         "fields": per_field,

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 # CSV columns that hold lists (separated by |, or by what an IME types instead).
-LIST_COLUMNS = frozenset({"aliases", "tags", "listed", "segment_ids"})
+LIST_COLUMNS = frozenset({"aliases", "tags", "listed", "listed_since", "segment_ids"})
 # Tags that describe a firm without being scored (documented in graph_data/README.md).
 INFO_TAGS = ("上市", "央企", "国企", "地方国企", "民企", "外资", "合资")
 _PLACE_FIELDS = {"省份": "province", "城市": "city", "区县": "district"}

@@ -142,6 +142,11 @@ class Company(Record):
     industry_code: IndustryCode | None = None  # 国标行业 GB/T 4754-2017, e.g. C3491
     status: str = ""  # 登记状态, e.g. 存续
     address: str = ""  # 注册地址
+    # Foreign firms: the country of the head office and the China entity a 招商 team approaches.
+    country: str = ""
+    china_entity: str = ""
+    # The listing date of each code in ``listed``, same order (empty: not given); see listed_since_problem.
+    listed_since: tuple[IsoDate, ...] = ()
 
 
 class CompanySegment(Record):
@@ -235,6 +240,7 @@ class Region(Record):
     description: str = ""
     source: Text
     channels: tuple[PromotionChannel, ...] = ()
+    as_of: date | None = None  # the day the data was last checked (数据截至), shown in the outputs
 
 
 class Project(Record):

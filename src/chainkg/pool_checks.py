@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from pydantic import BaseModel
 
-from chainkg.checks import LISTED_PATTERNS, _listed_problem
+from chainkg.checks import LISTED_PATTERNS, _listed_problem, listed_since_problem
 from chainkg.issues import DataIssue
 from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
 from chainkg.readers import HEADER_ONLY, UTF8_BOM, UTF16_BOMS, parse_csv, read_text, too_many_values
@@ -397,6 +397,10 @@ def _listed_accepted(expr: pl.Expr) -> pl.Expr:
 def _check_companies(companies: pl.DataFrame, unparsed: set[str]) -> list[DataIssue]:
     found = _Found("companies.csv", unparsed)
     frame = companies.select("id", "name", "uscc", "listed", "line")
+    dated = companies.select("line", pl.col("listed").list.len().alias("codes"),
+                             pl.col("listed_since").list.len().alias("dates"))
+    for line, codes, dates in dated.filter((pl.col("dates") > 0) & (pl.col("dates") != pl.col("codes"))).iter_rows():
+        found.add(line, 5, 0, "listed_since", listed_since_problem(codes, dates))
     for value, line, first in _first_line(frame, ["id"]).select("id", "line", "first").iter_rows():
         found.add(line, 0, 0, "id", f"企业 id「{value}」重复（第一次出现在第 {first} 行）")
     # Same name or stock code under two ids is almost always one company entered twice.

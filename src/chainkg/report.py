@@ -47,6 +47,7 @@ class Summary(BaseModel):
 
     region: str
     as_of: date
+    data_as_of: date | None = None  # region.yaml as_of: the day the data was last checked
     fields: int
     chains: int
     segments: int
@@ -267,7 +268,8 @@ def build_report(
     targets = _target_rows(data, today)
     stages: Counter[str] = Counter(p.stage for p in data.projects)
     summary = Summary(
-        region=data.region.name, as_of=today, fields=len(data.fields), chains=len(data.chains),
+        region=data.region.name, as_of=today, data_as_of=data.region.as_of, fields=len(data.fields),
+        chains=len(data.chains),
         segments=len(diagnosis),
         segments_by_status={STATUS_LABELS[s]: by_status.get(s, 0) for s in STATUS_LABELS},
         local_companies=local, outside_companies=len(data.companies) - local,

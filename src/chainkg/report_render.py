@@ -19,7 +19,7 @@ import networkx as nx
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write
-from chainkg.graph import nodes_of
+from chainkg.graph import data_as_of_text, nodes_of
 from chainkg.maps import STAGE_NAMES, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
 from chainkg.render_map import cjk_font, map_dot, overview_dot, render_dot, svg_for_html
@@ -41,8 +41,8 @@ PROSPECT_HEADERS = ["排名", "企业", "地点", "总分", "档次", "填补环
 
 def _summary_rows(report: Report) -> list[list[object]]:
     s = report.summary
-    rows: list[list[object]] = [["地区", s.region], ["日期", s.as_of], ["领域", s.fields], ["产业链", s.chains],
-                                ["环节", s.segments]]
+    rows: list[list[object]] = [["地区", s.region], ["日期", s.as_of], ["数据截至", s.data_as_of or "未注明"],
+                                ["领域", s.fields], ["产业链", s.chains], ["环节", s.segments]]
     rows += [[f"环节：{label}", n] for label, n in s.segments_by_status.items()]
     rows += [["本地企业", s.local_companies], ["外地企业（候选池）", s.outside_companies],
              ["战略合作伙伴", s.partners], ["项目", s.projects]]
@@ -136,7 +136,8 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
              ("外地企业（候选池）", s.outside_companies), ("战略伙伴", s.partners), ("项目", s.projects),
              ("年度目标", s.targets)]
     parts = [f"<h1>{_e(s.region)} 产业链招商工作报告</h1>",
-             f'<div class="meta">截至 {s.as_of.isoformat()} · 数据来自 graph_data/ · 由 chainkg report 生成</div>',
+             f'<div class="meta">截至 {s.as_of.isoformat()} · {_e(data_as_of_text(s.data_as_of))}'
+             " · 数据来自 graph_data/ · 由 chainkg report 生成</div>",
              "<h2>一、概况</h2>",
              '<div class="cards">' + "".join(f"<div class=card><b>{n}</b>{_e(label)}</div>" for label, n in cards)
              + "</div>",

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.export import STAGE_NAMES
-from chainkg.graph import node_id, nodes_of
+from chainkg.graph import data_as_of_text, node_id, nodes_of
 from chainkg.issues import DataIssue
 from chainkg.ranking import (
     COMPONENT_LABELS,
@@ -67,7 +67,8 @@ def stats_table(stats: dict[str, Any]) -> list[Table]:
         fields.add_row(row["name"], str(row["chains"]), str(row["segments"]),
                        str(row["local_companies"]), str(row["outside_companies"]))
     c = stats["companies"]
-    fields.caption = (f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家；"
+    fields.caption = (f"{data_as_of_text(stats.get('data_as_of'))}；"
+                      f"企业：本地 {c['local']} 家，外地 {c['outside']} 家，其中战略伙伴 {c['partners']} 家；"
                       f"量化目标 {stats.get('targets', 0)} 项，人才与招商渠道 {stats.get('channels', 0)} 个")
     return [nodes, edges, fields]
 
@@ -82,6 +83,7 @@ def stats_rows(stats: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
             ("outside_companies", "外地企业"))]
     c = stats["companies"]
     rows += [["企业", "本地", c["local"]], ["企业", "外地", c["outside"]], ["企业", "战略伙伴", c["partners"]]]
+    rows.append(["数据", "截至", stats.get("data_as_of") or "未注明"])
     return ["类别", "项目", "数量"], rows
 
 

@@ -89,7 +89,9 @@ def _company_rows(data: DataSet, prospects: list[Prospect]) -> Iterator[NodeRow]
 def _region_rows(data: DataSet) -> Iterator[NodeRow]:
     """The region and its parks."""
     region = data.region
-    yield _node("Region", None, region.id, region.model_dump(exclude={"parks", "partners", "targets", "channels"}))
+    # mode="json": as_of (a date) goes as its ISO text, which every driver and Cypher literal takes
+    props = region.model_dump(mode="json", exclude={"parks", "partners", "targets", "channels"})
+    yield _node("Region", None, region.id, props)
     for park in region.parks:
         yield _node("Park", None, park.id, park.model_dump())
 
