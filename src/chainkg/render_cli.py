@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainkg.errors import ConfigError
-from chainkg.terminal import ChineseCommand, err, handle_errors
+from chainkg.terminal import ChineseCommand, at_least, err, handle_errors
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -64,7 +64,7 @@ def map_command(
     chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
                                                    show_default=False)] = None,
     vision: Annotated[bool, typer.Option("--vision", help="远景图：前 N 名招商目标落地后的产业链")] = False,
-    top: Annotated[int, typer.Option("--top", min=0, help="远景图放入的招商目标数")] = 5,
+    top: Annotated[int, typer.Option("--top", help="远景图放入的招商目标数", callback=at_least(0))] = 5,
     field: Annotated[str | None, typer.Option("--field", help="画一个领域的每条链（每链一个分图）",
                                               show_default=False)] = None,
     all_chains: Annotated[bool, typer.Option("--all", help="全景图：领域 → 产业链，附各状态环节数")] = False,
@@ -91,8 +91,9 @@ def map_command(
 
 def report_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx、.html 或 .pdf")],
-    top: Annotated[int, typer.Option("--top", min=1, help="重点招商目标数")] = 20,
-    gaps: Annotated[int, typer.Option("--gaps", min=0, help="列出的缺口数（按严重度，0 为全部）")] = 30,
+    top: Annotated[int, typer.Option("--top", help="重点招商目标数", callback=at_least(1))] = 20,
+    gaps: Annotated[int, typer.Option("--gaps", help="列出的缺口数（按严重度，0 为全部）",
+                                              callback=at_least(0))] = 30,
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
