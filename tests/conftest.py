@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,32 @@ def edit(tiny_copy: Path) -> Edit:
         return tiny_copy
 
     return apply
+
+
+BareMachine = Callable[..., Path]
+
+
+@pytest.fixture
+def bare_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> BareMachine:
+    """bare_machine(*tools): PATH is only a directory of stand-ins, whatever this machine has installed.
+
+    fontconfig is there but knows no Chinese font (``fc-list`` lists nothing), and only the named tools
+    exist (``dot``, ``chromium`` …), as stand-ins that fail loudly if anything actually runs them: a
+    test using this checks what is reported before any drawing or printing.
+    """
+
+    def make(*tools: str) -> Path:
+        bin_dir = tmp_path_factory.mktemp("bare-bin")
+        scripts = {"fc-list": "#!/bin/sh\nexit 0\n"}
+        scripts |= {tool: f"#!/bin/sh\necho 'stand-in {tool} must not run' >&2\nexit 99\n" for tool in tools}
+        for name, text in scripts.items():
+            path = bin_dir / name
+            path.write_text(text, encoding="utf-8")
+            path.chmod(path.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setenv("PATH", str(bin_dir))
+        return bin_dir
+
+    return make
 
 
 def benchmark_module() -> object:

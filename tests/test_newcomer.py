@@ -265,6 +265,22 @@ def test_export_into_a_missing_directory(tmp_path: Path) -> None:
     assert code == 2 and err.strip() == f"错误：目录不存在：{tmp_path / 'no'}"
 
 
+@pytest.mark.parametrize(("name", "message"), [
+    ("p.docx", "不支持的文件类型「.docx」：请用 .csv、.xlsx、.json"),
+    ("exists.csv", "文件已存在：{out}（加 --force 覆盖）"),
+    ("no-dir/p.csv", "目录不存在：{out.parent}"),
+], ids=["suffix", "exists", "no-dir"])
+def test_export_checks_the_output_before_loading_the_data(name: str, message: str, tmp_path: Path) -> None:
+    # The data directory does not exist: had it been loaded (and ranked) first, that error would show.
+    out = tmp_path / name
+    if name.startswith("exists"):
+        out.write_text("keep", encoding="utf-8")
+    before = sorted(tmp_path.iterdir())
+    code, _out, err = run("export", "prospects", "-o", str(out), "--data", str(tmp_path / "no-data"))
+    assert (code, err.strip()) == (2, "错误：" + message.format(out=out))
+    assert sorted(tmp_path.iterdir()) == before
+
+
 USAGE_ERRORS = [
     (["rnak"], "错误：没有命令「rnak」；是不是 rank？"),
     (["gaps", "--nope"], "错误：没有选项 --nope"),

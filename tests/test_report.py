@@ -19,7 +19,7 @@ from chainkg.models import Park, Target
 from chainkg.ranking import rank
 from chainkg.report import build_report, suggest_park, target_row
 from chainkg.report_render import report_html, report_sheets
-from conftest import Edit
+from conftest import BareMachine, Edit
 from tools import require
 
 JUNE = date(2022, 6, 30)
@@ -232,9 +232,50 @@ def test_report_functions_without_maps(report_data: Path) -> None:
     assert [s.title for s in report_sheets(report)] == list(EXPECTED_SHEETS)
 
 
-def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path) -> None:
+def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
+    bare_machine()  # no Chinese font, no Graphviz: the suffix is still what is wrong
     result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(tmp_path / "r.docx")])
     assert (result.exit_code, result.output.strip()) == (2, "错误：不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf")
+
+
+# What `chainkg report` says first, on a machine without a Chinese font and with only the given tools
+# (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before any
+# tool, tools before the font, and all of them before the data is loaded and anything is drawn.
+CHEAP_FIRST = [
+    ("r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
+    ("exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("no-dir/r.html", (), "目录不存在：{out.parent}"),
+    ("r.html", (), "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install "
+                   "graphviz fonts-noto-cjk）"),
+    ("r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），或改为输出 .html "
+                        "后用浏览器打印"),
+    ("r.html", ("dot",), "系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
+                         "apt-get install graphviz fonts-noto-cjk）"),
+]
+
+
+@pytest.mark.parametrize(("name", "tools", "message"), CHEAP_FIRST,
+                         ids=[f"{n}-{'+'.join(t) or 'no-tools'}" for n, t, _m in CHEAP_FIRST])
+def test_report_checks_the_cheap_things_first(name: str, tools: tuple[str, ...], message: str, tmp_path: Path,
+                                              bare_machine: BareMachine) -> None:
+    out = tmp_path / name
+    if name.startswith("exists"):
+        out.write_text("keep", encoding="utf-8")
+    before = sorted(tmp_path.iterdir())
+    bare_machine(*tools)
+    # Broken data: had the data been loaded first, its error would be the one shown.
+    result = CliRunner().invoke(app, ["report", "--data", str(tmp_path / "no-data"), "-o", str(out)])
+    assert (result.exit_code, result.output.strip()) == (2, "错误：" + message.format(out=out))
+    assert sorted(tmp_path.iterdir()) == before  # nothing written, no temporary file left
+    if name.startswith("exists"):
+        assert out.read_text(encoding="utf-8") == "keep"
+
+
+def test_xlsx_report_needs_no_drawing_tool(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
+    bare_machine()
+    result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
 
 
 def test_pdf_report_prints_with_chromium(tiny_dir: Path, tmp_path: Path) -> None:

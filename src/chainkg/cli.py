@@ -505,9 +505,10 @@ def export_prospects_command(
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.diagnosis import diagnose
-    from chainkg.export import export_prospects
+    from chainkg.export import FORMATS, check_output, export_prospects
     from chainkg.ranking import rank
 
+    check_output(output, FORMATS, force)  # before the data is loaded and ranked
     session = open_session(data)
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(session, field, chain, segment, province, include_pipeline)

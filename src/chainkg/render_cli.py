@@ -73,11 +73,16 @@ def map_command(
     """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
     if sum((chain_id is not None, field is not None, all_chains)) != 1:
         raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
+    from chainkg.export import check_output
     from chainkg.maps import chain_maps, chains_of_field, overview
-    from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
+    from chainkg.render_map import MAP_FORMATS, cjk_font, dot_binary, map_details, map_dot, overview_dot, write_map
 
-    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
+    # Mistakes and missing tools are reported before the seconds of loading and drawing.
+    _as_of(as_of)
+    check_output(output, MAP_FORMATS, force)
+    dot_binary()
     font = cjk_font()
+    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     if all_chains:
         view = overview(g, diagnosis, day)
         write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force)
@@ -97,16 +102,20 @@ def report_command(
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    from chainkg.export import check_output
     from chainkg.ranking import RankFilter, rank
     from chainkg.report import build_report
-    from chainkg.report_render import report_maps, write_report
+    from chainkg.report_render import REPORT_FORMATS, report_maps, report_tools, write_report
 
+    # Mistakes and missing tools are reported before the seconds of loading, ranking and drawing.
+    _as_of(as_of)
+    font = report_tools(check_output(output, REPORT_FORMATS, force))
     dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
     targets = RankFilter(kinds=["target", "deepen"])
     prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
     result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
-    maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
+    maps = [] if font is None else report_maps(g, diagnosis, day, font)
     write_report(output, result, maps, force)
     err.print(f"已写入 {output}", markup=False, highlight=False)
 
