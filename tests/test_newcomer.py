@@ -281,6 +281,14 @@ def test_export_checks_the_output_before_loading_the_data(name: str, message: st
     assert sorted(tmp_path.iterdir()) == before
 
 
+def test_export_cypher_refuses_an_existing_file_before_building_the_graph(tmp_path: Path) -> None:
+    out = tmp_path / "graph.cypher"
+    out.write_text("keep", encoding="utf-8")
+    code, _out, err = run("neo4j", "export-cypher", "-o", str(out), "--data", str(tmp_path / "no-data"))
+    assert (code, err.strip()) == (2, f"错误：文件已存在：{out}（加 --force 覆盖）")
+    assert out.read_text(encoding="utf-8") == "keep"
+
+
 USAGE_ERRORS = [
     (["rnak"], "错误：没有命令「rnak」；是不是 rank？"),
     (["gaps", "--nope"], "错误：没有选项 --nope"),

@@ -123,12 +123,12 @@ def _temp_beside(path: Path) -> Path:
     return tmp
 
 
-def check_output(path: Path, formats: Sequence[str], force: bool = False) -> str:
+def check_output(path: Path, formats: Sequence[str] | None, force: bool = False) -> str:
     """The cheap checks of an output file, made before any slow work (loading, ranking, drawing):
-    a known suffix, not a directory, no existing file without ``force``, and a directory that
-    exists and takes a new file (tried with an empty temporary file, removed at once). Returns
-    the suffix."""
-    suffix = output_suffix(path, formats)
+    a known suffix (any when ``formats`` is None), not a directory, no existing file without
+    ``force``, and a directory that exists and takes a new file (tried with an empty temporary
+    file, removed at once). Returns the suffix."""
+    suffix = path.suffix.lower() if formats is None else output_suffix(path, formats)
     _check_target(path, force)
     try:
         _temp_beside(path).unlink()
