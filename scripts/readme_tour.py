@@ -1,7 +1,9 @@
 """Re-run the tour of README.md and write (or check) the output shown in its blocks.
 
-    .venv/bin/python scripts/readme_tour.py           rewrite the tour's output blocks in README.md
-    .venv/bin/python scripts/readme_tour.py --check   exit 1 with a diff when a block is out of date
+    scripts/dev tour           rewrite the tour's output blocks in README.md
+    scripts/dev tour --check   exit 1 with a diff when a block is out of date
+
+(``scripts/dev tour`` is ``.venv/bin/python scripts/readme_tour.py``.)
 
 tests/test_readme_tour.py makes the same check, so the README cannot drift from the commands.
 

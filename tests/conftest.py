@@ -8,6 +8,7 @@ import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -80,9 +81,27 @@ def bare_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return make
 
 
-def benchmark_module() -> object:
-    """scripts/benchmark.py as a module (its seeded generator makes the synthetic data sets)."""
-    spec = importlib.util.spec_from_file_location("chainkg_benchmark", BUNDLED.parent / "scripts" / "benchmark.py")
+def first_error(bare_machine: BareMachine, root: Path, command: list[str], out: Path, tools: tuple[str, ...]) -> str:
+    """The error of ``chainkg COMMAND -o OUT`` on a bare machine with only ``tools`` and a data directory
+    that does not exist (had the data been loaded first, its error would be the one shown).
+
+    Checks exit code 2 and that nothing under ``root`` was written, changed or left behind.
+    """
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    bare_machine(*tools)
+    result = CliRunner().invoke(app, [*command, "--data", str(root / "no-data"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    return result.output.strip()
+
+
+def script_module(name: str) -> Any:
+    """scripts/NAME.py as a module, loaded once."""
+    spec = importlib.util.spec_from_file_location(f"chainkg_{name}", BUNDLED.parent / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = sys.modules.get(spec.name)
     if module is None:
@@ -90,6 +109,11 @@ def benchmark_module() -> object:
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
     return module
+
+
+def benchmark_module() -> object:
+    """scripts/benchmark.py as a module (its seeded generator makes the synthetic data sets)."""
+    return script_module("benchmark")
 
 
 def synthetic_data(tmp_path_factory: pytest.TempPathFactory, companies: int, seed: int) -> Path:

@@ -21,7 +21,7 @@ from chainkg.ranking import RankFilter, rank
 from chainkg.render_map import cjk_font, map_dot, svg_for_html
 from chainkg.scoring import LEGACY_RANK
 from chainkg.whatif import what_if
-from conftest import BareMachine
+from conftest import BareMachine, first_error
 from tools import require
 
 DAY = date(2022, 6, 30)
@@ -205,13 +205,7 @@ def test_map_checks_the_cheap_things_first(name: str, tools: tuple[str, ...], me
     out = tmp_path / name
     if name.startswith("exists"):
         out.write_text("keep", encoding="utf-8")
-    before = sorted(tmp_path.iterdir())
-    bare_machine(*tools)
-    result = CliRunner().invoke(app, ["map", "robot", "--data", str(tmp_path / "no-data"), "-o", str(out)])
-    assert (result.exit_code, result.output.strip()) == (2, "错误：" + message.format(out=out))
-    assert sorted(tmp_path.iterdir()) == before
-    if name.startswith("exists"):
-        assert out.read_text(encoding="utf-8") == "keep"
+    assert first_error(bare_machine, tmp_path, ["map", "robot"], out, tools) == "错误：" + message.format(out=out)
 
 
 def test_html_map_pans_zooms_and_shows_details_in_a_real_browser(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from chainkg.cli import app
-from conftest import BUNDLED, TINY, Edit
+from conftest import BUNDLED, TINY, BareMachine, Edit, first_error
 
 runner = CliRunner()
 EXE = [sys.executable, "-m", "chainkg.cli"]
@@ -270,15 +270,12 @@ def test_export_into_a_missing_directory(tmp_path: Path) -> None:
     ("exists.csv", "文件已存在：{out}（加 --force 覆盖）"),
     ("no-dir/p.csv", "目录不存在：{out.parent}"),
 ], ids=["suffix", "exists", "no-dir"])
-def test_export_checks_the_output_before_loading_the_data(name: str, message: str, tmp_path: Path) -> None:
-    # The data directory does not exist: had it been loaded (and ranked) first, that error would show.
+def test_export_checks_the_output_before_loading_the_data(name: str, message: str, tmp_path: Path,
+                                                          bare_machine: BareMachine) -> None:
     out = tmp_path / name
     if name.startswith("exists"):
         out.write_text("keep", encoding="utf-8")
-    before = sorted(tmp_path.iterdir())
-    code, _out, err = run("export", "prospects", "-o", str(out), "--data", str(tmp_path / "no-data"))
-    assert (code, err.strip()) == (2, "错误：" + message.format(out=out))
-    assert sorted(tmp_path.iterdir()) == before
+    assert first_error(bare_machine, tmp_path, ["export", "prospects"], out, ()) == "错误：" + message.format(out=out)
 
 
 def test_export_cypher_refuses_an_existing_file_before_building_the_graph(tmp_path: Path) -> None:

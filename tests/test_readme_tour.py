@@ -1,35 +1,18 @@
 """The tour in README.md is real output: every block is re-run and compared (scripts/readme_tour.py).
 
 When a change to the data or to an output makes this fail, regenerate the blocks with
-``.venv/bin/python scripts/readme_tour.py`` and read the diff before committing it.
+``scripts/dev tour`` (or ``.venv/bin/python scripts/readme_tour.py``) and read the diff before committing it.
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib.util
-import sys
-from types import ModuleType
 
 import pytest
 
-from conftest import BUNDLED
+from conftest import script_module
 
-SCRIPT = BUNDLED.parent / "scripts" / "readme_tour.py"
-
-
-def _tour() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("chainkg_readme_tour", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name)
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module
-
-
-tour = _tour()
+tour = script_module("readme_tour")
 README_LINES = tour.README.read_text(encoding="utf-8").split("\n")
 BLOCKS = tour.tour_blocks(README_LINES)
 
@@ -67,4 +50,4 @@ def test_readme_tour_output_is_what_the_command_prints(block) -> None:  # type: 
     if fresh != shown:
         diff = "\n".join(difflib.unified_diff(shown, fresh, "README.md", "now", lineterm=""))
         pytest.fail(f"README.md:{block.start + 1}: the tour is out of date; run "
-                    f".venv/bin/python scripts/readme_tour.py\n{diff}")
+                    f"scripts/dev tour\n{diff}")

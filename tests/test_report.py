@@ -19,7 +19,7 @@ from chainkg.models import Park, Target
 from chainkg.ranking import rank
 from chainkg.report import build_report, suggest_park, target_row
 from chainkg.report_render import report_html, report_sheets
-from conftest import BareMachine, Edit
+from conftest import BareMachine, Edit, first_error
 from tools import require
 
 JUNE = date(2022, 6, 30)
@@ -262,14 +262,7 @@ def test_report_checks_the_cheap_things_first(name: str, tools: tuple[str, ...],
     out = tmp_path / name
     if name.startswith("exists"):
         out.write_text("keep", encoding="utf-8")
-    before = sorted(tmp_path.iterdir())
-    bare_machine(*tools)
-    # Broken data: had the data been loaded first, its error would be the one shown.
-    result = CliRunner().invoke(app, ["report", "--data", str(tmp_path / "no-data"), "-o", str(out)])
-    assert (result.exit_code, result.output.strip()) == (2, "错误：" + message.format(out=out))
-    assert sorted(tmp_path.iterdir()) == before  # nothing written, no temporary file left
-    if name.startswith("exists"):
-        assert out.read_text(encoding="utf-8") == "keep"
+    assert first_error(bare_machine, tmp_path, ["report"], out, tools) == "错误：" + message.format(out=out)
 
 
 def test_xlsx_report_needs_no_drawing_tool(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
