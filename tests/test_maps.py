@@ -21,7 +21,6 @@ from chainkg.ranking import RankFilter, rank
 from chainkg.render_map import cjk_font, map_dot, svg_for_html
 from chainkg.scoring import LEGACY_RANK
 from chainkg.whatif import what_if
-from conftest import BareMachine, first_error
 from tools import require
 
 DAY = date(2022, 6, 30)
@@ -184,28 +183,6 @@ def test_bad_suffix_and_existing_file(tmp_path: Path) -> None:
     existing.write_text("keep", encoding="utf-8")
     result = CliRunner().invoke(app, ["map", "robot", "--data", "tests/data/tiny", "-o", str(existing)])
     assert result.exit_code == 2 and existing.read_text(encoding="utf-8") == "keep"
-
-
-MAP_CHEAP_FIRST = [
-    ("x.docx", (), "不支持的文件类型「.docx」：请用 .svg、.png、.pdf、.html"),
-    ("exists.svg", (), "文件已存在：{out}（加 --force 覆盖）"),
-    ("no-dir/x.svg", (), "目录不存在：{out.parent}"),
-    ("x.svg", (), "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install "
-                  "graphviz fonts-noto-cjk）"),
-    ("x.html", ("dot",), "系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
-                         "apt-get install graphviz fonts-noto-cjk）"),
-]
-
-
-@pytest.mark.parametrize(("name", "tools", "message"), MAP_CHEAP_FIRST,
-                         ids=[f"{n}-{'+'.join(t) or 'no-tools'}" for n, t, _m in MAP_CHEAP_FIRST])
-def test_map_checks_the_cheap_things_first(name: str, tools: tuple[str, ...], message: str, tmp_path: Path,
-                                           bare_machine: BareMachine) -> None:
-    # As tests/test_report.py: no Chinese font, only stand-in tools, data that would fail to load.
-    out = tmp_path / name
-    if name.startswith("exists"):
-        out.write_text("keep", encoding="utf-8")
-    assert first_error(bare_machine, tmp_path, ["map", "robot"], out, tools) == "错误：" + message.format(out=out)
 
 
 def test_html_map_pans_zooms_and_shows_details_in_a_real_browser(tmp_path: Path) -> None:

@@ -238,31 +238,37 @@ def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path, bare_machine: BareMac
     assert (result.exit_code, result.output.strip()) == (2, "错误：不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf")
 
 
-# What `chainkg report` says first, on a machine without a Chinese font and with only the given tools
-# (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before any
-# tool, tools before the font, and all of them before the data is loaded and anything is drawn.
+# What `chainkg report` and `chainkg map` say first, on a machine without a Chinese font and with only the
+# given tools (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before
+# any tool, tools before the font, and all of them before the data is loaded and anything is drawn.
+NO_DOT = "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
+NO_FONT = ("系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
+           "apt-get install graphviz fonts-noto-cjk）")
 CHEAP_FIRST = [
-    ("r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
-    ("exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
-    ("exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
-    ("no-dir/r.html", (), "目录不存在：{out.parent}"),
-    ("r.html", (), "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install "
-                   "graphviz fonts-noto-cjk）"),
-    ("r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），或改为输出 .html "
-                        "后用浏览器打印"),
-    ("r.html", ("dot",), "系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
-                         "apt-get install graphviz fonts-noto-cjk）"),
+    ("report", "r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
+    ("report", "exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("report", "exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("report", "no-dir/r.html", (), "目录不存在：{out.parent}"),
+    ("report", "r.html", (), NO_DOT),
+    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
+                                  "或改为输出 .html 后用浏览器打印"),
+    ("report", "r.html", ("dot",), NO_FONT),
+    ("map robot", "x.docx", (), "不支持的文件类型「.docx」：请用 .svg、.png、.pdf、.html"),
+    ("map robot", "exists.svg", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("map robot", "no-dir/x.svg", (), "目录不存在：{out.parent}"),
+    ("map robot", "x.svg", (), NO_DOT),
+    ("map robot", "x.html", ("dot",), NO_FONT),
 ]
 
 
-@pytest.mark.parametrize(("name", "tools", "message"), CHEAP_FIRST,
-                         ids=[f"{n}-{'+'.join(t) or 'no-tools'}" for n, t, _m in CHEAP_FIRST])
-def test_report_checks_the_cheap_things_first(name: str, tools: tuple[str, ...], message: str, tmp_path: Path,
-                                              bare_machine: BareMachine) -> None:
+@pytest.mark.parametrize(("command", "name", "tools", "message"), CHEAP_FIRST,
+                         ids=[f"{c}-{n}-{'+'.join(t) or 'no-tools'}" for c, n, t, _m in CHEAP_FIRST])
+def test_report_and_map_check_the_cheap_things_first(command: str, name: str, tools: tuple[str, ...], message: str,
+                                                     tmp_path: Path, bare_machine: BareMachine) -> None:
     out = tmp_path / name
     if name.startswith("exists"):
         out.write_text("keep", encoding="utf-8")
-    assert first_error(bare_machine, tmp_path, ["report"], out, tools) == "错误：" + message.format(out=out)
+    assert first_error(bare_machine, tmp_path, command.split(), out, tools) == "错误：" + message.format(out=out)
 
 
 def test_xlsx_report_needs_no_drawing_tool(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
