@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -53,9 +55,53 @@ def edit(tiny_copy: Path) -> Edit:
     return apply
 
 
-def benchmark_module() -> object:
-    """scripts/benchmark.py as a module (its seeded generator makes the synthetic data sets)."""
-    spec = importlib.util.spec_from_file_location("chainkg_benchmark", BUNDLED.parent / "scripts" / "benchmark.py")
+BareMachine = Callable[..., Path]
+
+
+@pytest.fixture
+def bare_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> BareMachine:
+    """bare_machine(*tools): PATH is only a directory of stand-ins, whatever this machine has installed.
+
+    fontconfig is there but knows no Chinese font (``fc-list`` lists nothing), and only the named tools
+    exist (``dot``, ``chromium`` …), as stand-ins that fail loudly if anything actually runs them: a
+    test using this checks what is reported before any drawing or printing.
+    """
+
+    def make(*tools: str) -> Path:
+        bin_dir = tmp_path_factory.mktemp("bare-bin")
+        scripts = {"fc-list": "#!/bin/sh\nexit 0\n"}
+        scripts |= {tool: f"#!/bin/sh\necho 'stand-in {tool} must not run' >&2\nexit 99\n" for tool in tools}
+        for name, text in scripts.items():
+            path = bin_dir / name
+            path.write_text(text, encoding="utf-8")
+            path.chmod(path.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setenv("PATH", str(bin_dir))
+        return bin_dir
+
+    return make
+
+
+def first_error(bare_machine: BareMachine, root: Path, command: list[str], out: Path, tools: tuple[str, ...]) -> str:
+    """The error of ``chainkg COMMAND -o OUT`` on a bare machine with only ``tools`` and a data directory
+    that does not exist (had the data been loaded first, its error would be the one shown).
+
+    Checks exit code 2 and that nothing under ``root`` was written, changed or left behind.
+    """
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    bare_machine(*tools)
+    result = CliRunner().invoke(app, [*command, "--data", str(root / "no-data"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    return result.output.strip()
+
+
+def script_module(name: str) -> Any:
+    """scripts/NAME.py as a module, loaded once."""
+    spec = importlib.util.spec_from_file_location(f"chainkg_{name}", BUNDLED.parent / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = sys.modules.get(spec.name)
     if module is None:
@@ -63,6 +109,11 @@ def benchmark_module() -> object:
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
     return module
+
+
+def benchmark_module() -> object:
+    """scripts/benchmark.py as a module (its seeded generator makes the synthetic data sets)."""
+    return script_module("benchmark")
 
 
 def synthetic_data(tmp_path_factory: pytest.TempPathFactory, companies: int, seed: int) -> Path:

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from chainkg.cli import app
-from conftest import BUNDLED, TINY, Edit
+from conftest import BUNDLED, TINY, BareMachine, Edit, first_error
 
 runner = CliRunner()
 EXE = [sys.executable, "-m", "chainkg.cli"]
@@ -265,6 +265,27 @@ def test_export_into_a_missing_directory(tmp_path: Path) -> None:
     assert code == 2 and err.strip() == f"错误：目录不存在：{tmp_path / 'no'}"
 
 
+@pytest.mark.parametrize(("name", "message"), [
+    ("p.docx", "不支持的文件类型「.docx」：请用 .csv、.xlsx、.json"),
+    ("exists.csv", "文件已存在：{out}（加 --force 覆盖）"),
+    ("no-dir/p.csv", "目录不存在：{out.parent}"),
+], ids=["suffix", "exists", "no-dir"])
+def test_export_checks_the_output_before_loading_the_data(name: str, message: str, tmp_path: Path,
+                                                          bare_machine: BareMachine) -> None:
+    out = tmp_path / name
+    if name.startswith("exists"):
+        out.write_text("keep", encoding="utf-8")
+    assert first_error(bare_machine, tmp_path, ["export", "prospects"], out, ()) == "错误：" + message.format(out=out)
+
+
+def test_export_cypher_refuses_an_existing_file_before_building_the_graph(tmp_path: Path) -> None:
+    out = tmp_path / "graph.cypher"
+    out.write_text("keep", encoding="utf-8")
+    code, _out, err = run("neo4j", "export-cypher", "-o", str(out), "--data", str(tmp_path / "no-data"))
+    assert (code, err.strip()) == (2, f"错误：文件已存在：{out}（加 --force 覆盖）")
+    assert out.read_text(encoding="utf-8") == "keep"
+
+
 USAGE_ERRORS = [
     (["rnak"], "错误：没有命令「rnak」；是不是 rank？"),
     (["gaps", "--nope"], "错误：没有选项 --nope"),
@@ -284,6 +305,53 @@ def test_command_line_mistakes_are_explained_in_chinese(args: list[str], message
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == message
     assert "Usage:" not in err and "Try '" not in err and "Error:" not in err
+
+
+# Every integer option with a bound, one shared check (terminal.at_least): a negative count or a
+# zero size is a usage error in Chinese, exit 2, before any data is read (no IndexError, no silent
+# "all" for --top -5, no English range text).
+OUT_OF_RANGE = [
+    (["rank", "--top", "-5"], "'--top' 不能为负数（输入的是 -5）"),
+    (["rank", "--per-gap", "0"], "'--per-gap' 至少为 1（输入的是 0）"),
+    (["rank", "--per-gap", "-1"], "'--per-gap' 至少为 1（输入的是 -1）"),
+    (["rank", "--platforms", "-3"], "'--platforms' 不能为负数（输入的是 -3）"),
+    (["export", "prospects", "-o", "never-written.csv", "--top", "-2"], "'--top' 不能为负数（输入的是 -2）"),
+    (["map", "robotics", "-o", "never-written.svg", "--vision", "--top", "-1"], "'--top' 不能为负数（输入的是 -1）"),
+    (["report", "-o", "never-written.html", "--top", "0"], "'--top' 至少为 1（输入的是 0）"),
+    (["report", "-o", "never-written.html", "--gaps", "-1"], "'--gaps' 不能为负数（输入的是 -1）"),
+    (["import", "companies", "never-read.csv", "--show", "-1"], "'--show' 不能为负数（输入的是 -1）"),
+    (["neo4j", "push", "--batch-size", "0"], "'--batch-size' 至少为 1（输入的是 0）"),
+    (["neo4j", "push", "--workers", "0"], "'--workers' 至少为 1（输入的是 0）"),
+    (["neo4j", "push", "--workers", "-2"], "'--workers' 至少为 1（输入的是 -2）"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), OUT_OF_RANGE, ids=[" ".join(a) for a, _m in OUT_OF_RANGE])
+def test_integer_options_out_of_range_are_usage_errors(args: list[str], message: str,
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*args, "--data", str(TINY))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == "错误：" + message
+    assert "内部错误" not in err and "Invalid value" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [["--top", "0", "--platforms", "0"], ["--per-gap", "1", "--top", "1"]],
+                         ids=["zero-means-all-or-none", "one"])
+def test_integer_options_at_their_bound_are_accepted(args: list[str]) -> None:
+    code, out, _err = run("rank", *args, "-f", "json", "--data", str(TINY))
+    assert code == 0 and json.loads(out)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "7"])
+def test_query_max_hops_out_of_range_is_refused_before_connecting(value: str) -> None:
+    # 0 or less gave a silent empty result; more than 6 was silently cut to 6 by the query.
+    code, out, err = run("neo4j", "query", "company_paths", "company=out-friend", f"max_hops={value}",
+                         "--uri", "bolt://127.0.0.1:1")
+    assert (code, out) == (2, "")
+    assert err.strip() == ("错误：查询「company_paths」的参数 max_hops 应为 1 到 6 之间的整数"
+                           f"（longest path to report (default 3, at most 6)），而不是「{value}」")
 
 
 def test_bare_command_shows_the_chinese_help() -> None:

@@ -19,7 +19,7 @@ from chainkg.models import Park, Target
 from chainkg.ranking import rank
 from chainkg.report import build_report, suggest_park, target_row
 from chainkg.report_render import report_html, report_sheets
-from conftest import Edit
+from conftest import BareMachine, Edit, first_error
 from tools import require
 
 JUNE = date(2022, 6, 30)
@@ -305,9 +305,49 @@ def test_report_functions_without_maps(report_data: Path) -> None:
     assert [s.title for s in report_sheets(report)] == list(EXPECTED_SHEETS)
 
 
-def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path) -> None:
+def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
+    bare_machine()  # no Chinese font, no Graphviz: the suffix is still what is wrong
     result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(tmp_path / "r.docx")])
     assert (result.exit_code, result.output.strip()) == (2, "错误：不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf")
+
+
+# What `chainkg report` and `chainkg map` say first, on a machine without a Chinese font and with only the
+# given tools (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before
+# any tool, tools before the font, and all of them before the data is loaded and anything is drawn.
+NO_DOT = "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
+NO_FONT = ("系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
+           "apt-get install graphviz fonts-noto-cjk）")
+CHEAP_FIRST = [
+    ("report", "r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
+    ("report", "exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("report", "exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("report", "no-dir/r.html", (), "目录不存在：{out.parent}"),
+    ("report", "r.html", (), NO_DOT),
+    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
+                                  "或改为输出 .html 后用浏览器打印"),
+    ("report", "r.html", ("dot",), NO_FONT),
+    ("map robot", "x.docx", (), "不支持的文件类型「.docx」：请用 .svg、.png、.pdf、.html"),
+    ("map robot", "exists.svg", (), "文件已存在：{out}（加 --force 覆盖）"),
+    ("map robot", "no-dir/x.svg", (), "目录不存在：{out.parent}"),
+    ("map robot", "x.svg", (), NO_DOT),
+    ("map robot", "x.html", ("dot",), NO_FONT),
+]
+
+
+@pytest.mark.parametrize(("command", "name", "tools", "message"), CHEAP_FIRST,
+                         ids=[f"{c}-{n}-{'+'.join(t) or 'no-tools'}" for c, n, t, _m in CHEAP_FIRST])
+def test_report_and_map_check_the_cheap_things_first(command: str, name: str, tools: tuple[str, ...], message: str,
+                                                     tmp_path: Path, bare_machine: BareMachine) -> None:
+    out = tmp_path / name
+    if name.startswith("exists"):
+        out.write_text("keep", encoding="utf-8")
+    assert first_error(bare_machine, tmp_path, command.split(), out, tools) == "错误：" + message.format(out=out)
+
+
+def test_xlsx_report_needs_no_drawing_tool(tiny_dir: Path, tmp_path: Path, bare_machine: BareMachine) -> None:
+    bare_machine()
+    result = CliRunner().invoke(app, ["report", "--data", str(tiny_dir), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
 
 
 def test_pdf_report_prints_with_chromium(tiny_dir: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from chainkg.neo4j_cli import DatabaseOpt, PasswordOpt, UriOpt, UserOpt, neo4j_a
 from chainkg.terminal import (
     ChineseCommand,
     ChineseGroup,
+    at_least,
     err,
     handle_errors,
     is_narrow,
@@ -328,15 +329,16 @@ def _as_of(value: str | None) -> date | None:
 def rank_command(
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="显示前 N 名（0 为全部）")] = 20,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="显示前 N 名（0 为全部）", callback=at_least(0))] = 20,
     per_gap: Annotated[int | None, typer.Option(
-        "--per-gap", metavar="K", show_default=False,
+        "--per-gap", metavar="K", show_default=False, callback=at_least(1),
         help="每个最严重缺口最多列几家（默认见 scoring.yaml 的 per_gap）")] = None,
     flat: Annotated[bool, typer.Option("--flat", help="不按缺口分散，按总分平铺（旧的顺序）")] = False,
     exclude_partners: Annotated[bool, typer.Option(
         "--exclude-partners", help="不列已是本区战略伙伴的企业（深化合作）")] = False,
     platforms: Annotated[int, typer.Option(
-        "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）")] = 10,
+        "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）",
+        callback=at_least(0))] = 10,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
@@ -499,14 +501,16 @@ def export_prospects_command(
                                          help="输出文件：.csv、.xlsx 或 .json")],
     data: DataOpt = None, field: FieldOpt = None, chain: ChainOpt = None,
     segment: SegmentOpt = None, province: ProvinceOpt = None, include_pipeline: PipelineOpt = False,
-    top: Annotated[int, typer.Option("--top", metavar="N", help="前 N 名（0 为全部）")] = 0,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="前 N 名（0 为全部）",
+                                               callback=at_least(0))] = 0,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.diagnosis import diagnose
-    from chainkg.export import export_prospects
+    from chainkg.export import FORMATS, check_output, export_prospects
     from chainkg.ranking import rank
 
+    check_output(output, FORMATS, force)  # before the data is loaded and ranked
     session = open_session(data)
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(session, field, chain, segment, province, include_pipeline)

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from chainkg.errors import ConfigError, OutputError, OutputExistsError
 from chainkg.ranking import COMPONENT_LABELS, KIND_LABELS, SHORTLIST_COMPONENTS, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.spreadsheet import apply_print_settings
 
-__all__ = ["FORMATS", "atomic_write", "export_prospects", "gap_rows", "prospect_rows", "spreadsheet_cell"]
+__all__ = ["FORMATS", "atomic_write", "check_output", "export_prospects", "gap_rows", "output_suffix", "prospect_rows",
+           "spreadsheet_cell"]
 
 FORMATS = (".csv", ".xlsx", ".json")
 
@@ -98,19 +99,54 @@ def _unwritable(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"无法写入 {path}：{reason}（检查目录是否存在、是否有写权限，或换一个 -o 路径）")
 
 
-def atomic_write(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
-    """Call ``write(tmp)`` and move tmp onto ``path``; refuse to replace a file unless ``force``."""
+def output_suffix(path: Path, formats: Sequence[str]) -> str:
+    """The lower-case suffix of an output file; ConfigError when it is not one of ``formats``."""
+    suffix = path.suffix.lower()
+    if suffix not in formats:
+        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(formats)}")
+    return suffix
+
+
+def _check_target(path: Path, force: bool) -> None:
     if path.is_dir():
         raise OutputError(f"{path} 是一个目录，不能作为输出文件；请写出文件名，如 {path / ('招商目标' + path.suffix)}")
     if path.exists() and not force:
         raise OutputExistsError(f"文件已存在：{path}（加 --force 覆盖）")
     if not path.parent.is_dir():
         raise ConfigError(f"目录不存在：{path.parent}")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+
+
+def _temp_beside(path: Path) -> Path:
+    """A new temporary file beside ``path`` (its name says which process made it)."""
     tmp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{_TMP_SUFFIX}"
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
+    return tmp
+
+
+def check_output(path: Path, formats: Sequence[str] | None, force: bool = False) -> str:
+    """The cheap checks of an output file, made before any slow work (loading, ranking, drawing):
+    a known suffix (any when ``formats`` is None), not a directory, no existing file without
+    ``force``, and a directory that exists and takes a new file (tried with an empty temporary
+    file, removed at once). Returns the suffix."""
+    suffix = path.suffix.lower() if formats is None else output_suffix(path, formats)
+    _check_target(path, force)
+    try:
+        _temp_beside(path).unlink()
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    return suffix
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], force: bool = False) -> None:
+    """Call ``write(tmp)`` and move tmp onto ``path``; refuse to replace a file unless ``force``."""
+    _check_target(path, force)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
     try:
         _remove_stale_temps(path)
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
+        tmp = _temp_beside(path)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    try:
         write(tmp)
         if mode is not None:
             os.chmod(tmp, mode)
@@ -163,9 +199,7 @@ def export_prospects(
     names: dict[str, str], force: bool = False,
 ) -> None:
     """Write prospects (and, in XLSX, the gaps sheet) to .csv, .xlsx or .json."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(FORMATS)}")
+    suffix = output_suffix(path, FORMATS)
     if suffix == ".csv":
         rows = prospect_rows(prospects, names)
         atomic_write(path, lambda tmp: _write_csv(tmp, PROSPECT_HEADERS, rows), force)

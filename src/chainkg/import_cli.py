@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_json
+from chainkg.terminal import ChineseCommand, ChineseGroup, at_least, err, handle_errors, out, print_json
 
 if TYPE_CHECKING:  # the importer (jieba, polars, the loader) is imported by the commands that run it
     from chainkg.importing import ImportReport
@@ -54,7 +54,7 @@ def companies(
     sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将发生的变化，不写入任何文件")] = False,
     data: Annotated[Path | None, typer.Option("--data", help="数据目录（默认同其他命令）", show_default=False)] = None,
-    show: Annotated[int, typer.Option("--show", help="每类列出前 N 行")] = 10,
+    show: Annotated[int, typer.Option("--show", help="每类列出前 N 行（0 为不列）", callback=at_least(0))] = 10,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="报告格式：table 或 json")] = ReportFormat.table,
 ) -> None:
     """导入企业名单：识别列、去重、按关键词/国标行业归入环节，写入 companies.csv 与 company_segments.csv。"""

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from chainkg.errors import ChainkgError
-from chainkg.terminal import ChineseCommand, ChineseGroup, err, handle_errors, out, print_csv
+from chainkg.terminal import ChineseCommand, ChineseGroup, at_least, err, handle_errors, out, print_csv
 
 # The analysis modules (networkx, polars) and chainkg.graphdb (the neo4j driver) are imported
 # inside the commands that use them, so `chainkg --help` stays fast.
@@ -109,13 +109,15 @@ def _connect(uri: str | None = None, user: str | None = None, password: str | No
 def push_command(
     data: DataOpt = None, uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", metavar="行数", help="每个事务写入的行数")] = 10000,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="行数", help="每个事务写入的行数",
+                                                callback=at_least(1))] = 10000,
     wipe: Annotated[bool, typer.Option("--wipe", help="先删除 chainkg 的全部节点（只删 chainkg 的标签）")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="推送后删除数据文件中已没有的 chainkg 节点和关系")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="--wipe 时不再确认")] = False,
     # The default is graphdb.push.WORKERS, not imported here so that --help stays fast.
     workers: Annotated[int, typer.Option("--workers", metavar="个数",
-                                         help="同时写入的连接数（服务器没有空闲的 CPU 核时用 1 更快）")] = 2,
+                                         help="同时写入的连接数（服务器没有空闲的 CPU 核时用 1 更快）",
+                                         callback=at_least(1))] = 2,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
     from chainkg.graphdb.push import push_groups
@@ -170,6 +172,9 @@ def export_cypher_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
+    from chainkg.export import check_output
+
+    check_output(output, None, force)  # before the graph is built
     analysed = _analyse(data)
     from chainkg.graphdb import cypher_export
 
@@ -189,13 +194,15 @@ def _param(text: str) -> tuple[str, Any]:
 
 
 _DEFAULT_INT = re.compile(r"\(default (\d+)")
+_AT_MOST = re.compile(r"at most (\d+)")
 
 
 def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
     """Required parameters present and non-empty, integer ones integers; each with its own message.
 
     A parameter is optional when its header line gives a default or allows null; one whose
-    default is a whole number must be a whole number.
+    default is a whole number is a count or a length (max_hops): a whole number from 1 up to the
+    "at most" of its header line (0 or less would silently give no rows).
     """
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -208,9 +215,15 @@ def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
             if not optional:
                 raise ChainkgError(f"查询「{query.name}」缺少参数 {param}（{description}）："
                                    f"请写成 chainkg neo4j query {query.name} {param}=值")
-        elif _DEFAULT_INT.search(description) and (not isinstance(value, int) or isinstance(value, bool)):
-            raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
-                               f"而不是「{value}」")
+        elif _DEFAULT_INT.search(description):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
+                                   f"而不是「{value}」")
+            most = _AT_MOST.search(description)
+            if value < 1 or (most is not None and value > int(most[1])):
+                allowed = f" 1 到 {most[1]} 之间的整数" if most else "正整数"
+                raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为{allowed}（{description}），"
+                                   f"而不是「{value}」")
 
 
 @neo4j_app.command("query", cls=ChineseCommand)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chainkg.errors import ConfigError
-from chainkg.terminal import ChineseCommand, err, handle_errors
+from chainkg.terminal import ChineseCommand, at_least, err, handle_errors
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -64,7 +64,7 @@ def map_command(
     chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
                                                    show_default=False)] = None,
     vision: Annotated[bool, typer.Option("--vision", help="远景图：前 N 名招商目标落地后的产业链")] = False,
-    top: Annotated[int, typer.Option("--top", min=0, help="远景图放入的招商目标数")] = 5,
+    top: Annotated[int, typer.Option("--top", help="远景图放入的招商目标数", callback=at_least(0))] = 5,
     field: Annotated[str | None, typer.Option("--field", help="画一个领域的每条链（每链一个分图）",
                                               show_default=False)] = None,
     all_chains: Annotated[bool, typer.Option("--all", help="全景图：领域 → 产业链，附各状态环节数")] = False,
@@ -73,11 +73,16 @@ def map_command(
     """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
     if sum((chain_id is not None, field is not None, all_chains)) != 1:
         raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
+    from chainkg.export import check_output
     from chainkg.maps import chain_maps, chains_of_field, overview
-    from chainkg.render_map import cjk_font, map_details, map_dot, overview_dot, write_map
+    from chainkg.render_map import MAP_FORMATS, cjk_font, dot_binary, map_details, map_dot, overview_dot, write_map
 
-    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
+    # Mistakes and missing tools are reported before the seconds of loading and drawing.
+    _as_of(as_of)
+    check_output(output, MAP_FORMATS, force)
+    dot_binary()
     font = cjk_font()
+    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     if all_chains:
         view = overview(g, diagnosis, day)
         write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force)
@@ -91,21 +96,26 @@ def map_command(
 
 def report_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.xlsx、.html 或 .pdf")],
-    top: Annotated[int, typer.Option("--top", min=1, help="重点招商目标数")] = 20,
-    gaps: Annotated[int, typer.Option("--gaps", min=0, help="列出的缺口数（按严重度，0 为全部）")] = 30,
+    top: Annotated[int, typer.Option("--top", help="重点招商目标数", callback=at_least(1))] = 20,
+    gaps: Annotated[int, typer.Option("--gaps", help="列出的缺口数（按严重度，0 为全部）",
+                                              callback=at_least(0))] = 30,
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    from chainkg.export import check_output
     from chainkg.ranking import RankFilter, rank
     from chainkg.report import build_report
-    from chainkg.report_render import report_maps, write_report
+    from chainkg.report_render import REPORT_FORMATS, report_maps, report_tools, write_report
 
+    # Mistakes and missing tools are reported before the seconds of loading, ranking and drawing.
+    _as_of(as_of)
+    font = report_tools(check_output(output, REPORT_FORMATS, force))
     dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
     targets = RankFilter(kinds=["target", "deepen"])
     prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
     result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
-    maps = [] if output.suffix.lower() == ".xlsx" else report_maps(g, diagnosis, day)
+    maps = [] if font is None else report_maps(g, diagnosis, day, font)
     write_report(output, result, maps, force)
     err.print(f"已写入 {output}", markup=False, highlight=False)
 

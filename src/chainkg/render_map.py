@@ -22,7 +22,7 @@ from pathlib import Path
 
 from chainkg.diagnosis import STATUS_LABELS
 from chainkg.errors import ConfigError
-from chainkg.export import atomic_write
+from chainkg.export import atomic_write, output_suffix
 from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview
 from chainkg.palette import STATUS_COLOURS, TARGET_COLOUR
 
@@ -346,9 +346,7 @@ def map_html(svg: str, title: str, details: dict[str, str]) -> str:
 
 def write_map(path: Path, source: str, title: str, details: dict[str, str], force: bool = False) -> None:
     """Render a DOT source to ``path`` by its suffix (.svg, .png, .pdf, .html), atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in MAP_FORMATS:
-        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(MAP_FORMATS)}")
+    suffix = output_suffix(path, MAP_FORMATS)
     if suffix == ".html":
         page = map_html(render_dot(source, "svg").decode("utf-8"), title, details)
         data = page.encode("utf-8")

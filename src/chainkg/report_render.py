@@ -18,15 +18,15 @@ import networkx as nx
 
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.errors import ConfigError
-from chainkg.export import atomic_write
+from chainkg.export import atomic_write, output_suffix
 from chainkg.graph import data_as_of_text, nodes_of
 from chainkg.maps import STAGE_NAMES, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
-from chainkg.render_map import cjk_font, map_dot, overview_dot, render_dot, svg_for_html
+from chainkg.render_map import cjk_font, dot_binary, map_dot, overview_dot, render_dot, svg_for_html
 from chainkg.report import Report, TargetRow
 from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SEVERITY_FORMAT, Sheet, write_workbook
 
-__all__ = ["REPORT_FORMATS", "report_html", "report_maps", "report_sheets", "write_report"]
+__all__ = ["REPORT_FORMATS", "report_html", "report_maps", "report_sheets", "report_tools", "write_report"]
 
 REPORT_FORMATS = (".xlsx", ".html", ".pdf")
 _STATUS_BY_LABEL = {"强链": "strong", "弱链": "weak", "缺链": "missing", "断链": "broken"}
@@ -192,9 +192,10 @@ def report_html(report: Report, maps: list[tuple[str, str]]) -> str:
             f"</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>\n")
 
 
-def report_maps(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], today: date) -> list[tuple[str, str]]:
+def report_maps(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], today: date,
+                font: str | None = None) -> list[tuple[str, str]]:
     """The maps the HTML/PDF report embeds: the overview, then every chain's 现状图."""
-    font = cjk_font()
+    font = font or cjk_font()
     maps = [("产业链全景", render_dot(overview_dot(overview(g, diagnosis, today), font), "svg").decode("utf-8"))]
     for _k, chain in nodes_of(g, "Chain"):
         cmap = chain_map(g, diagnosis, chain["id"], today)
@@ -226,11 +227,20 @@ def _print_pdf(page: str, target: Path) -> None:
             raise ConfigError(f"Chromium 生成 PDF 失败：{lines[-1] if lines else done.returncode}")
 
 
+def report_tools(suffix: str) -> str | None:
+    """Check the tools a report of this suffix needs, before any work: none for XLSX; Graphviz (and
+    Chromium for PDF), then a Chinese font for the maps of HTML and PDF, whose name is returned."""
+    if suffix == ".xlsx":
+        return None
+    dot_binary()
+    if suffix == ".pdf":
+        _browser()
+    return cjk_font()
+
+
 def write_report(path: Path, report: Report, maps: list[tuple[str, str]], force: bool = False) -> None:
     """Write the report to .xlsx, .html or .pdf by the path's suffix, atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in REPORT_FORMATS:
-        raise ConfigError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(REPORT_FORMATS)}")
+    suffix = output_suffix(path, REPORT_FORMATS)
     if suffix == ".xlsx":
         sheets = report_sheets(report)
         atomic_write(path, lambda tmp: write_workbook(tmp, sheets), force)

@@ -20,8 +20,8 @@ from typer.core import TyperCommand, TyperGroup
 from chainkg.errors import ChainkgError, DataError
 
 __all__ = [
-    "ChineseCommand", "ChineseGroup", "err", "handle_errors", "is_narrow", "out", "print_csv", "print_json",
-    "set_debug",
+    "ChineseCommand", "ChineseGroup", "at_least", "err", "handle_errors", "is_narrow", "out", "print_csv",
+    "print_json", "set_debug",
 ]
 
 class _Output(Console):
@@ -162,6 +162,22 @@ def chinese_help(text: str) -> str:
     return _TYPE_HINT.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def at_least(minimum: int) -> Callable[[Any, Any, int | None], int | None]:
+    """A typer option callback refusing integers below ``minimum`` (a count that cannot be negative,
+    a size or a number of workers that must be at least 1) as a Chinese usage error, exit 2.
+
+    A bound of its own rather than typer's ``min=``: typer's message is English and its wording
+    changes between versions (click's range text, then pydantic's).
+    """
+    def check(_ctx: typer.Context, _param: typer.CallbackParam, value: int | None) -> int | None:
+        if value is not None and value < minimum:
+            rule = "不能为负数" if minimum == 0 else f"至少为 {minimum}"
+            raise typer.BadParameter(f"{rule}（输入的是 {value}）")
+        return value
+
+    return check
+
+
 # Click's command-line errors (exc.format_message()), in the team's words.
 _USAGE_ERRORS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^No such option: (\S+)(?: Did you mean (\S+)\?)?$"),
@@ -183,6 +199,8 @@ _USAGE_ERRORS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f"{m[1]} 应为整数"),
     (re.compile(r"^Invalid value for (.+?): Input should be a valid number\b.*$", re.S),
      lambda m: f"{m[1]} 应为数字"),
+    # Our own checks (at_least) already speak Chinese.
+    (re.compile(r"^Invalid value for (.+?): ([^\x00-\x7f].*)$", re.S), lambda m: f"{m[1]} {m[2]}"),
     (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), lambda m: f"{m[1]} 的取值无效：{m[2]}"),
 ]
 

@@ -72,10 +72,11 @@ def test_cli_push_workers_gives_the_same_summary(runner: Neo4jRunner, tiny_dir: 
     assert "节点 28（Chain 2，Company 11，Field 2，Park 1，Project 2，Region 1，Segment 9）" in result.output
 
 
-def test_cli_push_workers_zero_is_a_one_line_error(runner: Neo4jRunner, tiny_dir: Path) -> None:
+def test_cli_push_workers_zero_is_a_one_line_error(tiny_dir: Path) -> None:
     result = CliRunner().invoke(neo4j_app, ["push", "--data", str(tiny_dir), "--workers", "0"])
     assert result.exit_code == 2
-    assert "并发写入数必须至少为 1（--workers）" in result.output and "Traceback" not in result.output
+    # Refused by the option itself (terminal.at_least), before connecting.
+    assert "错误：'--workers' 至少为 1（输入的是 0）" in result.output and "Traceback" not in result.output
 
 
 def test_wipe_keeps_other_labels(runner: Neo4jRunner, pushed_tiny: object) -> None:
