@@ -69,6 +69,18 @@ def parse_number(text: str) -> float | None:
     return float(cleaned) if _NUMBER.match(cleaned) else None
 
 
+def _amount(pattern: re.Pattern[str], text: str, label: str,
+            example: str) -> tuple[re.Match[str] | None, float | None, str | None]:
+    """(match, number in group 1, problem) of an amount cell; no match for an empty or unreadable cell."""
+    if is_empty(text):
+        return None, None, None
+    match = pattern.match(halfwidth(text).strip())
+    amount = parse_number(match.group(1)) if match else None
+    if match is None or amount is None:
+        return None, None, f"{label}「{text}」不是金额（应如 {example}）"
+    return match, amount, None
+
+
 _CAPITAL = re.compile(r"^([\d.,，]+)\s*(亿|万)?\s*(元)?\s*(.*)$")
 _RMB = {"", "人民币", "元人民币", "(人民币)", "（人民币）", "rmb", "cny"}
 
@@ -81,12 +93,9 @@ def parse_capital(text: str) -> tuple[float | None, str | None]:
     >>> parse_capital("5000万元人民币"), parse_capital("1.2亿元"), parse_capital("100万美元")[0]
     ((5000.0, None), (12000.0, None), None)
     """
-    if is_empty(text):
-        return None, None
-    match = _CAPITAL.match(halfwidth(text).strip())
-    amount = parse_number(match.group(1)) if match else None
+    match, amount, problem = _amount(_CAPITAL, text, "注册资本", "5000万元人民币")
     if match is None or amount is None:
-        return None, f"注册资本「{text}」不是金额（应如 5000万元人民币）"
+        return None, problem
     unit, currency = match.group(2), match.group(4).strip().lower()
     if currency not in _RMB:
         return None, f"注册资本「{text}」不是人民币，未换算，已留空"
@@ -114,7 +123,7 @@ def parse_date(text: str, label: str = "成立日期") -> tuple[str | None, str 
     return None, f"{label}「{text}」不是日期（应如 2010-01-05）"
 
 
-_AMOUNT = re.compile(r"^([\d.,，]+)\s*(亿|万)?\s*元?$")
+_REVENUE = re.compile(r"^([\d.,，]+)\s*(亿元|万元|亿|万|元)?$")
 _UNIT_FACTORS = {"元": 0.0001, "万元": 1.0, "亿元": 10000.0}
 
 
@@ -123,16 +132,14 @@ def parse_revenue(text: str, column_unit: str = "万元") -> tuple[float | None,
 
     The unit comes from the header (营业收入（元）, 营业收入(亿元)); 万元 when the header names none.
 
-    >>> parse_revenue("12.5亿元"), parse_revenue("450000000", "元"), parse_revenue("3000")
-    ((125000.0, None), (45000.0, None), (3000.0, None))
+    >>> parse_revenue("12.5亿元"), parse_revenue("450000000", "元"), parse_revenue("3000"), parse_revenue("50000元")
+    ((125000.0, None), (45000.0, None), (3000.0, None), (5.0, None))
     """
-    if is_empty(text):
-        return None, None
-    match = _AMOUNT.match(halfwidth(text).strip())
-    amount = parse_number(match.group(1)) if match else None
+    match, amount, problem = _amount(_REVENUE, text, "营业收入", "3000万元、12.5亿元")
     if match is None or amount is None:
-        return None, f"营业收入「{text}」不是金额（应如 3000万元、12.5亿元）"
-    factor = {"亿": 10000.0, "万": 1.0}.get(match.group(2) or "", _UNIT_FACTORS.get(column_unit, 1.0))
+        return None, problem
+    unit = {"亿": "亿元", "万": "万元"}.get(match.group(2) or "", match.group(2) or column_unit)
+    factor = _UNIT_FACTORS.get(unit, 1.0)
     return round(amount * factor, 4), None
 
 
