@@ -103,7 +103,7 @@ def test_every_row_whose_listing_place_or_size_cannot_be_read_is_warned_and_coun
     rows = [
         ["示例一号股份有限公司", "示例一号", "2415", "", "", "", ""],  # no exchange for a short code
         ["示例二号股份有限公司", "示例二号", "600519", "深圳证券交易所", "", "", ""],  # contradiction
-        ["示例三号股份有限公司", "示例三号", "600000", "上海证券交易所", "主板", "去年", ""],  # bad date
+        ["示例三号股份有限公司", "示例三号", "600000", "上海证券交易所", "主板", "去年", ""],  # bad date: a problem
     ]
     report = import_companies(write_text(tmp_path / "a.csv", rows, "utf-8", header=A_SHARE), data, dry_run=True)
     assert [(n.row, n.detail) for n in report.unread] == [
@@ -111,11 +111,11 @@ def test_every_row_whose_listing_place_or_size_cannot_be_read_is_warned_and_coun
             "地址或统一社会信用代码可读；规模：没有国标行业"),
         (3, "上市：股票代码「600519」按代码规则属上海证券交易所，与「深圳证券交易所」不符，未写入；"
             "地点：没有省份/城市列、地址或统一社会信用代码可读；规模：没有国标行业"),
-        (4, "上市：上市日期「去年」不是日期（应如 2010-01-05）；地点：没有省份/城市列、地址或统一社会信用代码可读；"
-            "规模：没有国标行业"),
+        (4, "地点：没有省份/城市列、地址或统一社会信用代码可读；规模：没有国标行业"),
     ]
-    assert report.unread_counts() == {"listing": 3, "place": 3, "scale": 3}
-    assert "未能读出：上市 3 行、地点 3 行、规模 3 行" in report.summary()
+    assert [(n.row, n.detail) for n in report.problems] == [(4, "上市日期「去年」不是日期（应如 2010-01-05），已略过")]
+    assert report.unread_counts() == {"listing": 2, "place": 3, "scale": 3}
+    assert "未能读出：上市 2 行、地点 3 行、规模 3 行" in report.summary()
 
 
 # --- item 1: place ----------------------------------------------------------------------------------------
@@ -279,3 +279,11 @@ def test_genuine_near_duplicates_are_still_flagged(data: Path, tmp_path: Path) -
 ])
 def test_near_key_keeps_the_distinctive_part(a: str, b: str, near: bool) -> None:
     assert (near_key(a) == near_key(b)) is near
+
+
+def test_a_matched_record_that_already_has_place_and_size_is_not_warned_about(data: Path, tmp_path: Path) -> None:
+    # out-reducer (外地减速器) has 江苏省/苏州市 and scale large; the row only brings its code
+    rows = [["外地减速器", "", "688017", "", "", "", ""]]
+    report = import_companies(write_text(tmp_path / "a.csv", rows, "utf-8", header=A_SHARE), data, dry_run=True)
+    assert [n.company_id for n in report.duplicates] == ["out-reducer"]
+    assert report.unread == [] and report.unread_counts() == {"listing": 0, "place": 0, "scale": 0}

@@ -288,10 +288,11 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
     if not values["province"]:
         unread["place"] = "没有省份/城市列、地址或统一社会信用代码可读"
     listing = parse_listing(columns.values(cells, "listing"))
+    if listing.problems:
+        unread["listing"] = "；".join(listing.problems)
     listing_date, problem = parse_date(first("listing_date"), "上市日期")
-    listing_problems = [*listing.problems, *([problem] if problem else [])]
-    if listing_problems:
-        unread["listing"] = "；".join(listing_problems)
+    if problem:
+        note(problem + "，已略过")  # only the report keeps the date: not worth stopping the import
     values["listed"] = listing.codes
     tags = list(parse_tags(columns.values(cells, "tags")))
     if (listing.listed or listing_date) and "上市" not in tags:
@@ -310,18 +311,23 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
                 listing_date=listing_date, unread=unread, place_source=place_source)
 
 
-def _note_row(report: ImportReport, row: _Row, company_id: str) -> None:
-    """Report what was derived and what could not be read, for rows that are imported (not in-file duplicates)."""
-    if row.place_source:
+def _note_row(report: ImportReport, row: _Row, company: Company) -> None:
+    """Report what was derived and what could not be read, for rows that are imported (not in-file duplicates).
+
+    A row matched to a record that already has the listing, place or size is not warned about.
+    """
+    if row.place_source and company.province == row.values["province"]:
         report.place_sources[row.place_source] = report.place_sources.get(row.place_source, 0) + 1
     if row.listing_date:
-        report.listing_dates.setdefault(company_id, row.listing_date)
-    if not row.unread:
+        report.listing_dates.setdefault(company.id, row.listing_date)
+    still_missing = {"listing": not company.listed, "place": not company.province, "scale": company.scale == "unknown"}
+    unread = {kind: why for kind, why in row.unread.items() if still_missing[kind]}
+    if not unread:
         return
-    for kind in row.unread:
+    for kind in unread:
         report.unread_kinds[kind] = report.unread_kinds.get(kind, 0) + 1
-    report.unread.append(RowNote(row=row.number, name=row.name, company_id=company_id, detail="；".join(
-        f"{UNREAD_KINDS[kind]}：{row.unread[kind]}" for kind in UNREAD_KINDS if kind in row.unread)))
+    report.unread.append(RowNote(row=row.number, name=row.name, company_id=company.id, detail="；".join(
+        f"{UNREAD_KINDS[kind]}：{unread[kind]}" for kind in UNREAD_KINDS if kind in unread)))
 
 
 _UNIT = re.compile(r"[(（](亿元|万元|元)[)）]")
@@ -384,8 +390,8 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
             return
         existing = index.companies[company_id]  # not yet seen in this file: an existing record
         index.rows[company_id] = row.number
-        _note_row(report, row, company_id)
         merged = _merge(existing, row)
+        _note_row(report, row, merged)
         if merged != existing:
             changed = [f for f in Company.model_fields if getattr(merged, f) != getattr(existing, f)]
             plan.updated[company_id] = merged
@@ -410,7 +416,7 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
                                     field=".".join(str(p) for p in error["loc"]),
                                     message=str(error["msg"])))
         return
-    _note_row(report, row, company_id)
+    _note_row(report, row, company)
     near = index.near(row.name, company_id)
     if near is not None:
         other_name = index.names[near]
