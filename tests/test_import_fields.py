@@ -287,3 +287,27 @@ def test_a_matched_record_that_already_has_place_and_size_is_not_warned_about(da
     report = import_companies(write_text(tmp_path / "a.csv", rows, "utf-8", header=A_SHARE), data, dry_run=True)
     assert [n.company_id for n in report.duplicates] == ["out-reducer"]
     assert report.unread == [] and report.unread_counts() == {"listing": 0, "place": 0, "scale": 0}
+
+
+def test_a_hand_entered_record_gets_no_second_spelling_of_a_name(data: Path, tmp_path: Path) -> None:
+    path = data / "companies.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("loc-small,本地小厂,,", "loc-small,本地小厂,本地小厂(集团)有限公司,"),
+                    encoding="utf-8")
+    rows = [registry_row("本地小厂（集团）有限公司", 曾用名="本地小厂")]
+    report = import_companies(write_xlsx(tmp_path / "r.xlsx", rows, REGISTRY), data)
+    assert [(n.company_id, n.detail) for n in report.duplicates] == [
+        ("loc-small", "与已有企业「本地小厂」名称相同，无变化")]
+    assert companies(data)["本地小厂"]["aliases"] == "本地小厂(集团)有限公司"
+
+
+def test_cli_counts_where_places_came_from(data: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chainkg.cli import app
+
+    rows = [registry_row("地址有地点有限公司", 注册地址="江苏省苏州市工业园区星湖街328号"),
+            registry_row("代码有地点有限公司", 统一社会信用代码=uscc("91320500MA0000A02"))]
+    export = write_xlsx(tmp_path / "r.xlsx", rows, REGISTRY)
+    result = CliRunner().invoke(app, ["import", "companies", str(export), "--data", str(data), "--dry-run"])
+    assert result.exit_code == 0, result.stderr
+    assert "地点取自：地址 / 统一社会信用代码" in result.stdout and "1 / 1" in result.stdout

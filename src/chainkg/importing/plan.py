@@ -448,10 +448,11 @@ def _merge(existing: Company, row: _Row) -> Company:
     if name != existing.name:
         update["name"] = name
     for key, value in row.values.items():
-        if key == "aliases":
-            names = (existing.name, row.name, *value)
-            added = [n for n in names if n != name and match_key(n) not in {match_key(a) for a in existing.aliases}]
-            aliases = tuple(dict.fromkeys((*existing.aliases, *added)))
+        if key == "aliases":  # one spelling per name (match_key): 某某(集团) is already 某某（集团）
+            known = {match_key(n): n for n in (name, *existing.aliases)}
+            for other in (existing.name, row.name, *value):
+                known.setdefault(match_key(other), other)
+            aliases = tuple(n for n in known.values() if n != name)
             if aliases != existing.aliases:
                 update[key] = aliases
             continue
