@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from chainkg.importing import import_companies
-from chainkg.importing.names import near_key
+from chainkg.importing.names import near_name
 from chainkg.importing.places import place_from_address, place_from_uscc
 from chainkg.importing.scale import nbs_scale
 from chainkg.importing.values import parse_industry_code, parse_listing
@@ -273,12 +273,17 @@ def test_genuine_near_duplicates_are_still_flagged(data: Path, tmp_path: Path) -
 @pytest.mark.parametrize(("a", "b", "near"), [
     ("重庆银行股份有限公司", "江苏银行股份有限公司", False),
     ("北京银行", "上海银行", False),
+    # pairs of the bundled companies the old key flagged: the same trade, different places
+    ("无锡机床股份有限公司", "上海机床厂有限公司", False),
+    ("哈尔滨轴承集团有限公司", "洛阳轴承集团股份有限公司", False),
+    ("江西铜业股份有限公司", "云南铜业股份有限公司", False),
     ("河南某某科技（集团）有限公司", "某某有限公司", True),
+    ("河南洛阳某某有限公司", "洛阳某某科技有限公司", True),
     ("洛阳中信重工机械股份有限公司", "中信重工机械有限公司", True),
     ("重庆示例银行股份有限公司", "示例银行有限公司", True),
 ])
-def test_near_key_keeps_the_distinctive_part(a: str, b: str, near: bool) -> None:
-    assert (near_key(a) == near_key(b)) is near
+def test_near_names_share_the_distinctive_part_and_no_two_places(a: str, b: str, near: bool) -> None:
+    assert near_name(a).near(near_name(b)) is near
 
 
 def test_a_matched_record_that_already_has_place_and_size_is_not_warned_about(data: Path, tmp_path: Path) -> None:
