@@ -231,7 +231,7 @@ def test_bad_mapping_file_is_an_error_with_its_line(data: Path, tmp_path: Path) 
     assert [str(i) for i in caught.value.issues] == [
         "错误 map.yaml:2 [单位]: 字段「nmae」不存在；可用字段：name, uscc, former_names, aliases, status, legal_rep, "
         "registered_capital, founded, province, city, district, address, company_type, industry, employees, revenue, "
-        "listing, business_scope, tags, products, ignore",
+        "listing, listing_date, business_scope, tags, products, ignore",
         "错误 map.yaml:3 [header_row]: 「0」应为正整数",
     ]
 
@@ -373,7 +373,7 @@ def test_cli_dry_run_report_then_import_then_validate_gaps_and_rank(data: Path, 
     assert "补链：填补缺链「减速器」（机器人，严重度" in imported[f"uscc-{CODE_A.lower()}"]["reasons"][0]
 
 
-@pytest.mark.parametrize("module", ["columns", "names", "values", "scale", "rules"])
+@pytest.mark.parametrize("module", ["columns", "names", "places", "values", "scale", "rules"])
 def test_docstring_examples(module: str) -> None:
     import doctest
     import importlib

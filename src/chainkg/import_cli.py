@@ -88,6 +88,9 @@ def _report_tables(report: ImportReport, show: int) -> Iterator[Table]:
     for name, label in CATEGORY_LABELS.items():
         counts.add_row(label, str(len(getattr(report, name))))
     counts.add_row("企业—环节对应：新增 / 删除", f"{report.segment_rows_added} / {report.segment_rows_removed}")
+    if report.place_sources:  # places the columns did not give: say where they came from
+        counts.add_row("地点取自：地址 / 统一社会信用代码",
+                       f"{report.place_sources.get('地址', 0)} / {report.place_sources.get('统一社会信用代码', 0)}")
     yield counts
     for name, label in CATEGORY_LABELS.items():
         notes = getattr(report, name)

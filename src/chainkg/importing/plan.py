@@ -8,8 +8,11 @@ Rules the plan follows:
 
 - Rows whose 登记状态 says 注销/吊销/停业/清算 are skipped and counted.
 - A row is the same company as an existing record (or an earlier row) when the USCC is
-  equal, else when its name or one of its 曾用名 equals a name or alias (after
-  ``clean_name``). Near-duplicates (equal ``near_key``) are reported and imported as new.
+  equal, else a stock code, else when its name, one of its 曾用名 or its 简称 equals a name
+  or alias (after ``match_key``). Near-duplicates (equal ``near_key`` and no two different
+  places in front) are reported and imported as new.
+- A matched record keeps every name: hand-entered records get the export's names as aliases;
+  imported records take the export's name and keep the old one as an alias (renamed firms).
 - Records created by an import (``source`` starting with ``导入:``) are refreshed from the
   export and their ``导入规则:`` segment rows recomputed; hand-entered records only get their
   empty fields filled, and their segments are never touched.
@@ -18,6 +21,7 @@ Rules the plan follows:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +31,11 @@ from pydantic import ValidationError
 
 from chainkg.errors import ImportFileError
 from chainkg.importing.columns import FIELD_LABELS, HEADER_SEARCH_ROWS, ColumnMap, Mapping, find_header, header_key
-from chainkg.importing.names import clean_name, near_key
-from chainkg.importing.report import ImportReport, RowNote
+from chainkg.importing.names import NearName, clean_name, match_key, near_name, strip_stock_marks
+from chainkg.importing.places import place_from_address, place_from_uscc
+from chainkg.importing.report import UNREAD_KINDS, ImportReport, RowNote
 from chainkg.importing.rules import SegmentMatch, SegmentRules
-from chainkg.importing.scale import nbs_scale
+from chainkg.importing.scale import nbs_scale, scale_problem
 from chainkg.importing.sources import Progress, open_source
 from chainkg.importing.values import (
     is_empty,
@@ -40,8 +45,8 @@ from chainkg.importing.values import (
     parse_employees,
     parse_industry_code,
     parse_listing,
-    parse_number,
     parse_ownership,
+    parse_revenue,
     parse_tags,
     parse_uscc,
 )
@@ -106,17 +111,22 @@ class _Row:
     former: list[str]
     values: dict[str, Any]
     texts: list[tuple[str, str]]
+    short_names: list[str] = field(default_factory=list)  # 简称 / 证券简称: matched after the full names
+    listing_date: str | None = None
+    unread: dict[str, str] = field(default_factory=dict)  # listing/place/scale → why it could not be read
+    place_source: str | None = None  # 地址 / 统一社会信用代码 when the place columns were empty
 
 
 class _Index:
-    """Existing and already-planned companies by USCC, by name/alias and by near key."""
+    """Existing and already-planned companies by USCC, stock code, name/alias and near key."""
 
     def __init__(self, data: DataSet) -> None:
         self.companies: dict[str, Company] = {c.id: c for c in data.companies}  # existing records
         self.names: dict[str, str] = {}  # every id, existing or new → name
         self.by_uscc: dict[str, str] = {}
+        self.by_code: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
-        self.by_near: dict[str, str] = {}
+        self.by_near: dict[str, list[tuple[str, NearName]]] = {}
         self.rows: dict[str, int] = {}  # company id → export row that created or matched it
         for company in data.companies:
             self.add(company)
@@ -125,21 +135,36 @@ class _Index:
         self.names[company.id] = company.name
         if company.uscc:
             self.by_uscc.setdefault(company.uscc, company.id)
+        for code in company.listed:
+            self.by_code.setdefault(code, company.id)
         for name in (company.name, *company.aliases):
-            self.by_name.setdefault(clean_name(name), company.id)
-        self.by_near.setdefault(near_key(company.name), company.id)
+            self.by_name.setdefault(match_key(name), company.id)
+        near = near_name(company.name)
+        self.by_near.setdefault(near.key, []).append((company.id, near))
         if row is not None:
             self.rows.setdefault(company.id, row)
 
-    def find(self, uscc: str | None, names: list[str]) -> tuple[str, str] | None:
+    def find(self, row: _Row) -> tuple[str, str] | None:
         """(company id, how it matched) for the first rule that matches."""
+        uscc = row.values["uscc"]
         if uscc and uscc in self.by_uscc:
             return self.by_uscc[uscc], "统一社会信用代码相同"
-        for index, name in enumerate(names):
-            found = self.by_name.get(name)
+        for code in row.values["listed"]:
+            if code in self.by_code:
+                return self.by_code[code], f"股票代码 {code} 相同"
+        names = [(row.name, "名称相同"), *((n, f"曾用名「{n}」相同") for n in row.former),
+                 *((n, f"简称「{n}」相同") for n in row.short_names)]
+        for name, how in names:
+            found = self.by_name.get(match_key(name))
             if found:
-                return found, "名称相同" if index == 0 else f"曾用名「{name}」相同"
+                return found, how
         return None
+
+    def near(self, name: str, company_id: str) -> str | None:
+        """Another company whose name is near ``name``, if any."""
+        mine = near_name(name)
+        return next((other for other, theirs in self.by_near.get(mine.key, ())
+                     if other != company_id and mine.near(theirs)), None)
 
 
 def plan_import(
@@ -243,35 +268,98 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
     if problem:
         bad("employees", problem)
     values["employees"] = employees
-    revenue_text = first("revenue")
-    revenue = parse_number(revenue_text.removesuffix("万元").removesuffix("万")) if revenue_text else None
-    if revenue_text and revenue is None:
-        bad("revenue", f"营业收入「{revenue_text}」不是金额（万元）")
+    revenue, problem = parse_revenue(first("revenue"), _unit_of(header("revenue")))
+    if problem:
+        bad("revenue", problem)
+    unread: dict[str, str] = {}  # listing/place/scale → why it could not be read
     industry_cells = [v for v in columns.values(cells, "industry") if not is_empty(v)]
     code = parse_industry_code(industry_cells)
     values["industry_code"] = code
     values["scale"] = nbs_scale(code, employees, revenue)
+    problem = scale_problem(code, employees, revenue)
+    if problem:
+        unread["scale"] = problem
     place = normalize_place(first("province"), first("city"), first("district"))
     for problem in place.problems:
         note(problem)
     values.update(province=place.province, city=place.city, district=place.district)
-    codes, _listed = parse_listing(columns.values(cells, "listing"))
-    values["listed"] = codes
+    values["address"] = halfwidth(first("address"))
+    place_source = _fill_place(values)
+    if not values["province"]:
+        unread["place"] = "没有省份/城市列、地址或统一社会信用代码可读"
+    listing = parse_listing(columns.values(cells, "listing"))
+    if listing.problems:
+        unread["listing"] = "；".join(listing.problems)
+    listing_date, problem = parse_date(first("listing_date"), "上市日期")
+    if problem:
+        note(problem + "，已略过")  # only the report keeps the date: not worth stopping the import
+    values["listed"] = listing.codes
     tags = list(parse_tags(columns.values(cells, "tags")))
-    if _listed and "上市" not in tags:
+    if (listing.listed or listing_date) and "上市" not in tags:
         tags.insert(0, "上市")
     values["tags"] = tuple(tags)
     values["ownership"] = parse_ownership(first("company_type"))
-    values["address"] = halfwidth(first("address"))
     legal = first("legal_rep")
     values["note"] = f"法定代表人：{legal}" if legal else ""
     former = [clean_name(n) for v in columns.values(cells, "former_names") for n in _names(v)]
-    aliases = [clean_name(n) for v in columns.values(cells, "aliases") for n in _names(v)]
-    values["aliases"] = tuple(dict.fromkeys(a for a in (*former, *aliases) if a and a != name))
+    short_names = [strip_stock_marks(clean_name(n)) for v in columns.values(cells, "aliases") for n in _names(v)]
+    values["aliases"] = tuple(dict.fromkeys(a for a in (*former, *short_names) if a and a != name))
     texts = [("经营范围", halfwidth(" ".join(columns.values(cells, "business_scope")))),
              ("所属行业", halfwidth(" ".join(industry_cells))),
              ("主营产品", halfwidth(" ".join(columns.values(cells, "products"))))]
-    return _Row(number=number, name=name, former=former, values=values, texts=texts)
+    return _Row(number=number, name=name, former=former, values=values, texts=texts, short_names=short_names,
+                listing_date=listing_date, unread=unread, place_source=place_source)
+
+
+def _note_row(report: ImportReport, row: _Row, company: Company) -> None:
+    """Report what was derived and what could not be read, for rows that are imported (not in-file duplicates).
+
+    A row matched to a record that already has the listing, place or size is not warned about.
+    """
+    if row.place_source and company.province == row.values["province"]:
+        report.place_sources[row.place_source] = report.place_sources.get(row.place_source, 0) + 1
+    if row.listing_date:
+        report.listing_dates.setdefault(company.id, row.listing_date)
+    still_missing = {"listing": not company.listed, "place": not company.province, "scale": company.scale == "unknown"}
+    unread = {kind: why for kind, why in row.unread.items() if still_missing[kind]}
+    if not unread:
+        return
+    for kind in unread:
+        report.unread_kinds[kind] = report.unread_kinds.get(kind, 0) + 1
+    report.unread.append(RowNote(row=row.number, name=row.name, company_id=company.id, detail="；".join(
+        f"{UNREAD_KINDS[kind]}：{unread[kind]}" for kind in UNREAD_KINDS if kind in unread)))
+
+
+_UNIT = re.compile(r"[(（](亿元|万元|元)[)）]")
+
+
+def _unit_of(header: str) -> str:
+    """营业收入（元） → 元; 万元 when the header names no unit."""
+    match = _UNIT.search(header)
+    return match.group(1) if match else "万元"
+
+
+def _fill_place(values: dict[str, Any]) -> str | None:
+    """Fill the place levels the columns left empty from the address, else from the USCC's division code.
+
+    A level is taken only where it agrees with the levels already known (the columns win). Returns
+    where the filled levels came from (地址 or 统一社会信用代码), None when nothing was filled.
+    """
+    for source, (province, city, district) in (
+        ("地址", place_from_address(values["address"]) if values["address"] else ("", "", "")),
+        ("统一社会信用代码", (*place_from_uscc(values["uscc"]), "") if values["uscc"] else ("", "", "")),
+    ):
+        if values["city"] and values["province"]:
+            return None
+        if not province or values["province"] not in ("", province) or values["city"] not in ("", city):
+            continue
+        filled = [level for level, value in (("province", province), ("city", city), ("district", district))
+                  if value and not values[level]]
+        if filled:
+            values.update({level: {"province": province, "city": city, "district": district}[level]
+                           for level in filled})
+            return source
+    return None
 
 
 def _names(text: str) -> list[str]:
@@ -292,8 +380,7 @@ def _company_id(uscc: str | None, name: str, taken: set[str]) -> str:
 def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rules: SegmentRules,
            mapping: Mapping, issues: list[DataIssue]) -> None:
     report = plan.report
-    names = [row.name, *row.former]
-    found = index.find(row.values["uscc"], names)
+    found = index.find(row)
     if found is not None:
         company_id, how = found
         first_row = index.rows.get(company_id)
@@ -304,10 +391,12 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
         existing = index.companies[company_id]  # not yet seen in this file: an existing record
         index.rows[company_id] = row.number
         merged = _merge(existing, row)
+        _note_row(report, row, merged)
         if merged != existing:
             changed = [f for f in Company.model_fields if getattr(merged, f) != getattr(existing, f)]
             plan.updated[company_id] = merged
             index.companies[company_id] = merged
+            index.add(merged)  # a new name or alias finds this record for the rows below
             plan.used_fields.update(f for f in changed if getattr(merged, f) not in (None, "", (), "unknown"))
             report.updated.append(RowNote(row=row.number, name=row.name, company_id=company_id,
                                           detail=f"与「{existing.name}」{how}；更新 {', '.join(changed)}"))
@@ -327,8 +416,9 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
                                     field=".".join(str(p) for p in error["loc"]),
                                     message=str(error["msg"])))
         return
-    near = index.by_near.get(near_key(row.name))
-    if near is not None and near != company_id:
+    _note_row(report, row, company)
+    near = index.near(row.name, company_id)
+    if near is not None:
         other_name = index.names[near]
         where = f"文件第 {index.rows[near]} 行" if near in index.rows else "已有企业"
         plan.report.near_duplicates.append(RowNote(
@@ -347,20 +437,29 @@ def _place(row: _Row, plan: ImportPlan, index: _Index, taken_ids: set[str], rule
 
 
 def _merge(existing: Company, row: _Row) -> Company:
-    """Imported records take the export's values; hand-entered ones only get their empty fields filled."""
+    """Imported records take the export's values; hand-entered ones only get their empty fields filled.
+
+    Names are never lost: a hand-entered record keeps its name and gets the export's names as aliases;
+    an imported record takes the export's (newer) name and keeps its old one as an alias.
+    """
     imported = existing.source.startswith(IMPORT_SOURCE)
     update: dict[str, Any] = {}
+    name = row.name if imported else existing.name
+    if name != existing.name:
+        update["name"] = name
     for key, value in row.values.items():
+        if key == "aliases":  # one spelling per name (match_key): 某某(集团) is already 某某（集团）
+            known = {match_key(n): n for n in (name, *existing.aliases)}
+            for other in (existing.name, row.name, *value):
+                known.setdefault(match_key(other), other)
+            aliases = tuple(n for n in known.values() if n != name)
+            if aliases != existing.aliases:
+                update[key] = aliases
+            continue
         if value in (None, "", ()) or (key == "scale" and value == "unknown"):
             continue
         current = getattr(existing, key)
-        if key == "aliases":
-            # Matched by a 曾用名 or alias: the export's current name becomes an alias too.
-            names = (row.name, *value) if row.name != existing.name else value
-            value = tuple(dict.fromkeys((*current, *(a for a in names if a != existing.name))))
-            if imported or not current:
-                update[key] = value
-        elif imported or current in (None, "", (), "unknown"):
+        if imported or current in (None, "", (), "unknown"):
             update[key] = value
     return existing.model_copy(update=update) if update else existing
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-__all__ = ["CATEGORY_LABELS", "ImportReport", "RowNote"]
+__all__ = ["CATEGORY_LABELS", "UNREAD_KINDS", "ImportReport", "RowNote"]
 
 
 class RowNote(BaseModel):
@@ -26,7 +26,10 @@ CATEGORY_LABELS: dict[str, str] = {
     "over_matched": "匹配环节过多（关键词可能过宽，未写入环节）",
     "skipped": "跳过（注销/吊销/停业/清算）",
     "problems": "数据问题（已按说明处理）",
+    "unread": "未能读出上市/地点/规模（已留空）",
 }
+# What ``unread`` notes are about, with the words the report uses.
+UNREAD_KINDS: dict[str, str] = {"listing": "上市", "place": "地点", "scale": "规模"}
 
 
 class ImportReport(BaseModel):
@@ -48,6 +51,10 @@ class ImportReport(BaseModel):
     over_matched: list[RowNote] = []
     skipped: list[RowNote] = []
     problems: list[RowNote] = []
+    unread: list[RowNote] = []
+    unread_kinds: dict[str, int] = {}  # listing/place/scale → rows where it could not be read
+    place_sources: dict[str, int] = {}  # 地址 / 统一社会信用代码 → rows whose place came from there
+    listing_dates: dict[str, str] = {}  # company id → 上市日期 (no companies.csv column holds it)
     segment_rows_added: int = 0
     segment_rows_removed: int = 0
     written: bool = False
@@ -56,6 +63,10 @@ class ImportReport(BaseModel):
     def counts(self) -> dict[str, int]:
         """Category → number of rows."""
         return {name: len(getattr(self, name)) for name in CATEGORY_LABELS}
+
+    def unread_counts(self) -> dict[str, int]:
+        """listing / place / scale → rows where it could not be read."""
+        return {kind: self.unread_kinds.get(kind, 0) for kind in UNREAD_KINDS}
 
     def summary(self) -> str:
         """The one-paragraph Chinese summary printed at the end."""
@@ -66,6 +77,9 @@ class ImportReport(BaseModel):
                 f"重复 {c['duplicates']}，疑似重复 {c['near_duplicates']}，未匹配环节 {c['unmatched']}，"
                 f"匹配过多 {c['over_matched']}，跳过 {c['skipped']}，数据问题 {c['problems']}，"
                 f"未识别的列 {len(self.unknown_columns)} 个")
+        unread = self.unread_counts()
+        if any(unread.values()):
+            head += "；未能读出：" + "、".join(f"{UNREAD_KINDS[k]} {n} 行" for k, n in unread.items())
         if self.dry_run:
             return head + "。这是试运行（--dry-run），没有写入任何文件。"
         if not self.written:

@@ -8,12 +8,15 @@ Placeholders exports use for "no data" (``-``, ``--``, ``暂无`` …) count as 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from chainkg.normalize import halfwidth, split_list
 from chainkg.uscc import uscc_problem
 
 __all__ = [
+    "EXCHANGE_NAMES",
     "INACTIVE_STATUSES",
+    "Listing",
     "is_empty",
     "is_inactive",
     "parse_capital",
@@ -23,6 +26,7 @@ __all__ = [
     "parse_listing",
     "parse_number",
     "parse_ownership",
+    "parse_revenue",
     "parse_tags",
     "parse_uscc",
 ]
@@ -65,6 +69,18 @@ def parse_number(text: str) -> float | None:
     return float(cleaned) if _NUMBER.match(cleaned) else None
 
 
+def _amount(pattern: re.Pattern[str], text: str, label: str,
+            example: str) -> tuple[re.Match[str] | None, float | None, str | None]:
+    """(match, number in group 1, problem) of an amount cell; no match for an empty or unreadable cell."""
+    if is_empty(text):
+        return None, None, None
+    match = pattern.match(halfwidth(text).strip())
+    amount = parse_number(match.group(1)) if match else None
+    if match is None or amount is None:
+        return None, None, f"{label}「{text}」不是金额（应如 {example}）"
+    return match, amount, None
+
+
 _CAPITAL = re.compile(r"^([\d.,，]+)\s*(亿|万)?\s*(元)?\s*(.*)$")
 _RMB = {"", "人民币", "元人民币", "(人民币)", "（人民币）", "rmb", "cny"}
 
@@ -77,12 +93,9 @@ def parse_capital(text: str) -> tuple[float | None, str | None]:
     >>> parse_capital("5000万元人民币"), parse_capital("1.2亿元"), parse_capital("100万美元")[0]
     ((5000.0, None), (12000.0, None), None)
     """
-    if is_empty(text):
-        return None, None
-    match = _CAPITAL.match(halfwidth(text).strip())
-    amount = parse_number(match.group(1)) if match else None
+    match, amount, problem = _amount(_CAPITAL, text, "注册资本", "5000万元人民币")
     if match is None or amount is None:
-        return None, f"注册资本「{text}」不是金额（应如 5000万元人民币）"
+        return None, problem
     unit, currency = match.group(2), match.group(4).strip().lower()
     if currency not in _RMB:
         return None, f"注册资本「{text}」不是人民币，未换算，已留空"
@@ -93,7 +106,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
-def parse_date(text: str) -> tuple[str | None, str | None]:
+def parse_date(text: str, label: str = "成立日期") -> tuple[str | None, str | None]:
     """'2010/1/5', '2010年1月5日', '20100105', '2010-01-05 00:00:00' → '2010-01-05'.
 
     >>> parse_date("2010年1月5日")
@@ -107,7 +120,27 @@ def parse_date(text: str) -> tuple[str | None, str | None]:
         year, month, day = (int(g) for g in match.groups()[:3])
         if 1800 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}", None
-    return None, f"成立日期「{text}」不是日期（应如 2010-01-05）"
+    return None, f"{label}「{text}」不是日期（应如 2010-01-05）"
+
+
+_REVENUE = re.compile(r"^([\d.,，]+)\s*(亿元|万元|亿|万|元)?$")
+_UNIT_FACTORS = {"元": 0.0001, "万元": 1.0, "亿元": 10000.0}
+
+
+def parse_revenue(text: str, column_unit: str = "万元") -> tuple[float | None, str | None]:
+    """营业收入 in 万元: '12.5亿元' → 125000.0, '3000万' → 3000.0; a bare number is in the column's unit.
+
+    The unit comes from the header (营业收入（元）, 营业收入(亿元)); 万元 when the header names none.
+
+    >>> parse_revenue("12.5亿元"), parse_revenue("450000000", "元"), parse_revenue("3000"), parse_revenue("50000元")
+    ((125000.0, None), (45000.0, None), (3000.0, None), (5.0, None))
+    """
+    match, amount, problem = _amount(_REVENUE, text, "营业收入", "3000万元、12.5亿元")
+    if match is None or amount is None:
+        return None, problem
+    unit = {"亿": "亿元", "万": "万元"}.get(match.group(2) or "", match.group(2) or column_unit)
+    factor = _UNIT_FACTORS.get(unit, 1.0)
+    return round(amount * factor, 4), None
 
 
 def parse_employees(text: str) -> tuple[int | None, str | None]:
@@ -136,7 +169,6 @@ SECTION_NAMES = {
     "教育": "P", "卫生和社会工作": "Q", "文化、体育和娱乐业": "R", "公共管理、社会保障和社会组织": "S",
     "国际组织": "T",
 }
-_CODE = re.compile(r"(?<![A-Za-z0-9])([A-T])?\s?(\d{2,4})(?![0-9])")
 
 
 def section_of(division: int) -> str | None:
@@ -144,27 +176,77 @@ def section_of(division: int) -> str | None:
     return next((letter for low, high, letter in _SECTION_BY_DIVISION if low <= division <= high), None)
 
 
+# GB/T 4754-2017 大类 names → number, for exports that give the industry as words
+# (国标行业: 专用设备制造业, or 制造业-专用设备制造业) instead of codes.
+DIVISION_NAMES = {
+    "农业": 1, "林业": 2, "畜牧业": 3, "渔业": 4, "农、林、牧、渔专业及辅助性活动": 5,
+    "煤炭开采和洗选业": 6, "石油和天然气开采业": 7, "黑色金属矿采选业": 8, "有色金属矿采选业": 9,
+    "非金属矿采选业": 10, "开采专业及辅助性活动": 11, "其他采矿业": 12, "农副食品加工业": 13, "食品制造业": 14,
+    "酒、饮料和精制茶制造业": 15, "烟草制品业": 16, "纺织业": 17, "纺织服装、服饰业": 18,
+    "皮革、毛皮、羽毛及其制品和制鞋业": 19, "木材加工和木、竹、藤、棕、草制品业": 20, "家具制造业": 21,
+    "造纸和纸制品业": 22, "印刷和记录媒介复制业": 23, "文教、工美、体育和娱乐用品制造业": 24,
+    "石油、煤炭及其他燃料加工业": 25, "化学原料和化学制品制造业": 26, "医药制造业": 27, "化学纤维制造业": 28,
+    "橡胶和塑料制品业": 29, "非金属矿物制品业": 30, "黑色金属冶炼和压延加工业": 31,
+    "有色金属冶炼和压延加工业": 32, "金属制品业": 33, "通用设备制造业": 34, "专用设备制造业": 35,
+    "汽车制造业": 36, "铁路、船舶、航空航天和其他运输设备制造业": 37, "电气机械和器材制造业": 38,
+    "计算机、通信和其他电子设备制造业": 39, "仪器仪表制造业": 40, "其他制造业": 41, "废弃资源综合利用业": 42,
+    "金属制品、机械和设备修理业": 43, "电力、热力生产和供应业": 44, "燃气生产和供应业": 45,
+    "水的生产和供应业": 46, "房屋建筑业": 47, "土木工程建筑业": 48, "建筑安装业": 49,
+    "建筑装饰、装修和其他建筑业": 50, "批发业": 51, "零售业": 52, "铁路运输业": 53, "道路运输业": 54,
+    "水上运输业": 55, "航空运输业": 56, "管道运输业": 57, "多式联运和运输代理业": 58, "装卸搬运和仓储业": 59,
+    "邮政业": 60, "住宿业": 61, "餐饮业": 62, "电信、广播电视和卫星传输服务": 63, "互联网和相关服务": 64,
+    "软件和信息技术服务业": 65, "货币金融服务": 66, "资本市场服务": 67, "保险业": 68, "其他金融业": 69,
+    "房地产业": 70, "租赁业": 71, "商务服务业": 72, "研究和试验发展": 73, "专业技术服务业": 74,
+    "科技推广和应用服务业": 75, "水利管理业": 76, "生态保护和环境治理业": 77, "公共设施管理业": 78,
+    "土地管理业": 79, "居民服务业": 80, "机动车、电子产品和日用产品修理业": 81, "其他服务业": 82, "教育": 83,
+    "卫生": 84, "社会工作": 85, "新闻和出版业": 86, "广播、电视、电影和录音制作业": 87, "文化艺术业": 88,
+    "体育": 89, "娱乐业": 90, "中国共产党机关": 91, "国家机构": 92, "人民政协、民主党派": 93, "社会保障": 94,
+    "群众团体、社会团体和其他成员组织": 95, "基层群众自治组织及其他组织": 96,
+}
+_CODE = re.compile(r"(?<![A-Za-z0-9])([A-T])?\s?(\d{2,4})(?![0-9])")
+_NAME_PARTS = re.compile(r"\s*(?:[-－—>＞/|｜·]|\s)\s*")
+_NAME_PUNCTUATION = re.compile(r"[、，,\s]|^[A-T](?=[^A-Za-z0-9])")  # C制造业 → 制造业
+
+
+def _name_key(text: str) -> str:
+    return _NAME_PUNCTUATION.sub("", text)
+
+
+# Names compared without their 、 and spaces: 计算机通信和其他电子设备制造业 is 计算机、通信和…
+_INDUSTRY_BY_NAME: dict[str, str] = {
+    **{_name_key(name): letter for name, letter in SECTION_NAMES.items()},
+    **{_name_key(name): f"{section_of(number)}{number:02d}" for name, number in DIVISION_NAMES.items()},
+}
+
+
+def _more_specific(best: str | None, code: str) -> str:
+    if best is None or (len(code) > len(best) and code.startswith(best[:1])):
+        return code
+    return best
+
+
 def parse_industry_code(texts: list[str]) -> str | None:
-    """The most specific GB/T 4754-2017 code in the industry cells, with its 门类 letter.
+    """The most specific GB/T 4754-2017 code in the industry cells, with its 门类 letter; else from 门类 or
+    大类 names.
 
     >>> parse_industry_code(["制造业", "通用设备制造业(C34)", "C3491 工业机器人制造"])
     'C3491'
-    >>> parse_industry_code(["3491"]), parse_industry_code(["制造业"])
-    ('C3491', 'C')
+    >>> parse_industry_code(["3491"]), parse_industry_code(["制造业"]), parse_industry_code(["制造业-专用设备制造业"])
+    ('C3491', 'C', 'C35')
     """
     best: str | None = None
     for text in texts:
-        cleaned = halfwidth(text)
-        for letter, digits in _CODE.findall(cleaned):
+        for letter, digits in _CODE.findall(halfwidth(text)):
             section = section_of(int(digits[:2]))
-            if section is None or (letter and letter != section):
-                continue
-            code = section + digits
-            if best is None or (len(code) > len(best) and code.startswith(best[:1])):
-                best = code
-        if best is None:
-            name = cleaned.strip()
-            best = SECTION_NAMES.get(name)
+            if section is not None and (not letter or letter == section):
+                best = _more_specific(best, section + digits)
+    if best is not None:
+        return best
+    for text in texts:
+        for part in _NAME_PARTS.split(halfwidth(text).strip()):
+            code = _INDUSTRY_BY_NAME.get(_name_key(part))
+            if code is not None:
+                best = _more_specific(best, code)
     return best
 
 
@@ -175,10 +257,32 @@ _LISTING = (
     (re.compile(r"^(\d{6})\.?(NQ|OC|NEEQ)$"), "NQ"),
     (re.compile(r"^(\d{4,5})\.?HK$"), "HK"), (re.compile(r"^HK\.?(\d{4,5})$"), "HK"),
 )
-
-
-_LISTED_WORDS = ("A股", "B股", "H股", "港股", "美股", "新三板", "科创板", "创业板", "北交所", "主板", "中概股", "上市")
+_BARE_CODE = re.compile(r"^\d{1,6}$")
+# Bare six-digit codes by their first digits (exchange numbering rules): 60/68/90 上交所 (主板/科创板/B 股),
+# 00/30/20 深交所 (主板/创业板/B 股), 92 and the 4/8 codes carried over from 新三板 北交所.
+_PREFIXES = (("60", "SH"), ("68", "SH"), ("90", "SH"), ("00", "SZ"), ("30", "SZ"), ("20", "SZ"),
+             ("92", "BJ"), ("4", "BJ"), ("8", "BJ"))
+# Words of an exchange / board column, most specific first (上海证券交易所 before 证券交易所).
+_EXCHANGE_WORDS = (
+    ("上海证券交易所", "SH"), ("上交所", "SH"), ("沪市", "SH"), ("科创板", "SH"),
+    ("深圳证券交易所", "SZ"), ("深交所", "SZ"), ("深市", "SZ"), ("创业板", "SZ"), ("中小板", "SZ"),
+    ("北京证券交易所", "BJ"), ("北交所", "BJ"), ("北证", "BJ"),
+    ("香港联合交易所", "HK"), ("香港交易所", "HK"), ("港交所", "HK"), ("联交所", "HK"), ("港股", "HK"),
+    ("全国中小企业股份转让系统", "NQ"), ("新三板", "NQ"),
+)
+EXCHANGE_NAMES = {"SH": "上海证券交易所", "SZ": "深圳证券交易所", "BJ": "北京证券交易所", "HK": "香港联合交易所",
+                  "NQ": "全国中小企业股份转让系统"}
+_LISTED_WORDS = ("A股", "B股", "H股", "港股", "美股", "新三板", "科创板", "创业板", "北交所", "主板", "中概股", "上市",
+                 "交易所", "北证", "沪市", "深市")
 _NOT_LISTED_WORDS = ("未上市", "非上市", "退市", "终止上市", "暂停上市")
+
+
+class Listing(NamedTuple):
+    """What the listing cells of a row say: codes in the contract's form, listed or not, and what was unclear."""
+
+    codes: tuple[str, ...]
+    listed: bool
+    problems: tuple[str, ...]
 
 
 def _says_listed(text: str) -> bool:
@@ -186,27 +290,77 @@ def _says_listed(text: str) -> bool:
     return any(w in text for w in _LISTED_WORDS) and not any(w in text for w in _NOT_LISTED_WORDS)
 
 
-def parse_listing(texts: list[str]) -> tuple[tuple[str, ...], bool]:
-    """Stock codes in the contract's form (``SH:600028``) and whether the cells say it is listed.
+def _exchange_of(text: str) -> str | None:
+    return next((exchange for word, exchange in _EXCHANGE_WORDS if word in text), None)
+
+
+def _bare_code(number: str, hints: dict[str, str], problems: list[str]) -> str | None:
+    """A bare code with the exchange its prefix gives it, checked against the row's exchange column.
+
+    ``hints`` maps the exchanges the row's other cells name to the word that named them.
+    """
+    if len(number) < 6:  # a HK code, or an A-share code whose leading zeros Excel dropped
+        a_shares = [ex for ex in hints if ex in {"SH", "SZ", "BJ"}]
+        if "HK" in hints:
+            return f"HK:{number.zfill(5)}"
+        if len(a_shares) != 1:
+            problems.append(f"股票代码「{number}」不足 6 位且没有交易所，无法判断（Excel 可能去掉了开头的 0）")
+            return None
+        number = number.zfill(6)
+    if "NQ" in hints and number.startswith(("4", "8")):
+        return f"NQ:{number}"
+    by_prefix = next((ex for prefix, ex in _PREFIXES if number.startswith(prefix)), None)
+    if by_prefix is None:
+        problems.append(f"股票代码「{number}」不是沪深北交易所股票代码的开头（60/68/00/30/4/8/92），未写入")
+        return None
+    named = {ex: word for ex, word in hints.items() if ex in {"SH", "SZ", "BJ"}}
+    if named and by_prefix not in named:
+        said = "、".join(named.values())
+        problems.append(f"股票代码「{number}」按代码规则属{EXCHANGE_NAMES[by_prefix]}，与「{said}」不符，未写入")
+        return None
+    return f"{by_prefix}:{number}"
+
+
+def parse_listing(texts: list[str]) -> Listing:
+    """Stock codes in the contract's form (``SH:600028``) from any common spelling, and whether listed.
+
+    Bare codes take the exchange of the row's exchange/board column, else of their prefix.
 
     >>> parse_listing(["A股", "600028.SH|00386.HK"])
-    (('SH:600028', 'HK:00386'), True)
-    >>> parse_listing(["A股（正常上市）"]), parse_listing(["未上市"]), parse_listing(["已退市"])
-    (((), True), ((), False), ((), False))
+    Listing(codes=('SH:600028', 'HK:00386'), listed=True, problems=())
+    >>> parse_listing(["600519"]).codes, parse_listing(["sh600519"]).codes, parse_listing(["2415", "深交所"]).codes
+    (('SH:600519',), ('SH:600519',), ('SZ:002415',))
+    >>> parse_listing(["A股（正常上市）"]).listed, parse_listing(["未上市"]).listed, parse_listing(["已退市"]).listed
+    (True, False, False)
     """
+    parts = [part for text in texts for part in split_list(halfwidth(text).upper().replace(" ", ""))
+             if not is_empty(part)]
+    hints: dict[str, str] = {}
+    for part in parts:
+        exchange = _exchange_of(part)
+        if exchange is not None:
+            hints.setdefault(exchange, part)
     codes: list[str] = []
-    listed = False
-    for text in texts:
-        for part in split_list(halfwidth(text).upper().replace(" ", "")):
-            for pattern, exchange in _LISTING:
-                match = pattern.match(part)
-                if match:
-                    number = next(g for g in match.groups() if g.isdigit())
-                    codes.append(f"{exchange}:{number.zfill(5) if exchange == 'HK' else number}")
-                    break
-            else:
-                listed = listed or _says_listed(part)
-    return tuple(dict.fromkeys(codes)), listed or bool(codes)
+    problems: list[str] = []
+    listed = not_listed = False
+    for part in parts:
+        match = next(((m, ex) for pattern, ex in _LISTING if (m := pattern.match(part))), None)
+        if match is not None:
+            number = next(g for g in match[0].groups() if g.isdigit())
+            codes.append(f"{match[1]}:{number.zfill(5) if match[1] == 'HK' else number}")
+        elif _BARE_CODE.match(part):
+            code = _bare_code(part, hints, problems)
+            if code is not None:
+                codes.append(code)
+        elif _exchange_of(part) or _says_listed(part):
+            listed = True
+        elif any(w in part for w in _NOT_LISTED_WORDS):
+            not_listed = True
+        else:
+            problems.append(f"上市信息「{part}」无法识别")
+    if listed and not codes and not problems and not not_listed:
+        problems.append("有上市信息但没有股票代码（评分的「上市」一项需要代码）")
+    return Listing(tuple(dict.fromkeys(codes)), listed or bool(codes), tuple(problems))
 
 
 # Qualification tags in the words scoring.yaml knows (小巨人 / 专精特新 / 高新技术企业 …).
