@@ -4,6 +4,9 @@
 ``run_neo4j_stages(data_dir, runner)`` takes one generated data directory (the layout of
 graph_data/) and a connected QueryRunner, and returns one row per stage:
 
+* ``push_rows``     the rows ``chainkg neo4j push`` writes, made as it makes them: pool graph, diagnosis,
+                    exact scores of every candidate, ``pool_groups`` (company rows made batch by batch
+                    from the polars tables, so this process's memory stays near the command's)
 * ``push``          batched UNWIND … MERGE of every node and relationship into an empty database
 * ``naive``         the row-at-a-time loop (one MERGE per relationship, one transaction each) on a
                     sample of ``naive_sample`` relationships deleted beforehand; its rate is the
@@ -18,8 +21,10 @@ graph_data/) and a connected QueryRunner, and returns one row per stage:
 * ``diagnose_server`` / ``rank_server``  ``gaps`` / ``rank --top 100 --backend neo4j``'s work
                     (the diagnosis is recomputed on the server before the ranking, as the CLI does)
 * ``parity``        with ``parity=True`` (up to 100k companies): whether the server's diagnosis and
-                    top 100 (with every reason) equal the networkx path's base ranking (five components,
-                    channels over any relation: what the server computes)
+                    top 100 (with every reason, points and tier) equal the networkx path's base ranking
+                    (five components, channels over any relation: what the server computes)
+* ``client_peak``   the peak RSS of this process (compare ``chainkg neo4j push`` at the same size;
+                    with ``parity`` it includes that check's networkx graph)
 
 Every figure comes from one run; the server's own settings decide its speed (the README
 gives them). Standalone::
@@ -36,21 +41,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
+from chainkg.diagnosis import diagnose
 from chainkg.graphdb import QueryRunner, connect, settings_from
 from chainkg.graphdb.backend import base_settings, diagnose_on_server, rank_on_server, server_fields
 from chainkg.graphdb.bulk import write_import_files
+from chainkg.graphdb.groups import pool_groups
 from chainkg.graphdb.push import (
     WORKERS,
     NodeGroup,
     RelGroup,
-    dataset_groups,
     prune,
     push_groups,
     rel_query,
@@ -58,8 +68,12 @@ from chainkg.graphdb.push import (
     wipe,
 )
 from chainkg.graphdb.queries import schema_statements
+from chainkg.graphdb.rows import FrameRows
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
+from chainkg.pool_graph import PoolGraph, pool_graph
+from chainkg.pool_rank import exact_scores
+from chainkg.scoring import Scoring
 
 __all__ = ["markdown", "run_neo4j_stages"]
 
@@ -73,10 +87,24 @@ def _timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
 
 
 def _sample(rel_groups: list[RelGroup], size: int) -> list[tuple[RelGroup, dict[str, Any]]]:
-    """``size`` relationships spread evenly over all groups (by share of rows)."""
-    rows = [(g, row) for g in rel_groups for row in g.rows]
-    step = max(1, len(rows) // size)
-    return rows[::step][:size]
+    """``size`` relationships spread evenly over all groups (by share of rows), made one by one
+    (the groups' rows are made batch by batch: listing them all would hold every row at once)."""
+    total = sum(len(g.rows) for g in rel_groups)
+    step = max(1, total // size)
+    picked = []
+    offset = 0
+    for g in rel_groups:
+        first = -offset % step  # the group's first row at a multiple of step overall
+        picked += [(g, g.rows[i]) for i in range(first, len(g.rows), step)]
+        offset += len(g.rows)
+    return picked[:size]
+
+
+def _push_rows(data: DataSet, scoring: Scoring) -> tuple[PoolGraph, list[NodeGroup], list[RelGroup]]:
+    """What ``chainkg neo4j push`` writes, made the way it makes it (neo4j_cli._analyse)."""
+    pg = pool_graph(data)
+    diagnosis = diagnose(pg, scoring.diagnosis)
+    return pg, *pool_groups(data, pg, diagnosis, exact_scores(pg, diagnosis, scoring.rank))
 
 
 def _naive(runner: QueryRunner, sample: list[tuple[RelGroup, dict[str, Any]]]) -> float:
@@ -90,8 +118,20 @@ def _naive(runner: QueryRunner, sample: list[tuple[RelGroup, dict[str, Any]]]) -
     return time.perf_counter() - start
 
 
+def _kept(rows: Sequence[dict[str, Any]], keys: tuple[str, ...], gone: pl.Series) -> Sequence[dict[str, Any]]:
+    """The rows none of whose ``keys`` (id, or source and target) is in ``gone``; a FrameRows
+    stays one (row numbers into the same table, nothing copied)."""
+    if isinstance(rows, FrameRows):
+        hit = rows.key_column(keys[0]).is_in(gone)
+        for key in keys[1:]:
+            hit = hit | rows.key_column(key).is_in(gone)
+        return rows.select((~hit).arg_true())
+    ids = set(gone.to_list())
+    return [r for r in rows if not any(r[key] in ids for key in keys)]
+
+
 def _without_companies(
-    data: DataSet, node_groups: list[NodeGroup], rel_groups: list[RelGroup], share: float,
+    data: DataSet, pg: PoolGraph, node_groups: list[NodeGroup], rel_groups: list[RelGroup], share: float,
 ) -> tuple[list[NodeGroup], list[RelGroup], int]:
     """The push rows of the data set without every 1/share-th outside company and what names them.
 
@@ -100,14 +140,15 @@ def _without_companies(
     built from a smaller DataSet would need as much memory again.
     """
     step = round(1 / share)
-    gone = {c.id for i, c in enumerate(data.companies) if i % step == 1 and not data.is_local(c)}
-    gone -= {p.company for p in data.region.partners}
-    gone_nodes = gone | {p.id for p in data.projects if p.company_id in gone}
-    nodes = [NodeGroup(g.label, g.extra, [r for r in g.rows if r["id"] not in gone_nodes]) for g in node_groups]
-    rels = [RelGroup(g.rel_type, g.source, g.target,
-                     [r for r in g.rows if r["source"] not in gone_nodes and r["target"] not in gone_nodes])
+    companies = pg.companies.with_row_index("__i")
+    gone = companies.filter((pl.col("__i") % step == 1) & ~pl.col("is_local") & ~pl.col("is_partner")).get_column("id")
+    gone_ids = set(gone.to_list())
+    projects = pl.Series([p.id for p in data.projects if p.company_id in gone_ids], dtype=pl.String)
+    gone_nodes = pl.concat([gone, projects])
+    nodes = [NodeGroup(g.label, g.extra, _kept(g.rows, ("id",), gone_nodes)) for g in node_groups]
+    rels = [RelGroup(g.rel_type, g.source, g.target, _kept(g.rows, ("source", "target"), gone_nodes))
             for g in rel_groups]
-    return nodes, rels, len(gone)
+    return nodes, rels, gone.len()
 
 
 def run_neo4j_stages(
@@ -121,8 +162,8 @@ def run_neo4j_stages(
     say = log or (lambda text: print(text, file=sys.stderr, flush=True))
     data, _issues = load_valid(data_dir)
     scoring = load_scoring(data_dir)
-    n = len(data.companies)
-    (node_groups, rel_groups), groups_s = _timed(dataset_groups, data, [], [])
+    (pg, node_groups, rel_groups), groups_s = _timed(_push_rows, data, scoring)
+    n = pg.companies.height
     nodes = sum(len(g.rows) for g in node_groups)
     rels = sum(len(g.rows) for g in rel_groups)
     result: list[dict[str, Any]] = []
@@ -133,7 +174,8 @@ def run_neo4j_stages(
                        "rate": round(rate) if rate else None, "unit": unit, "note": note})
         say(f"[{n:,}] {stage}: {seconds:.2f} s" + (f", {rate:,.0f} {unit}/s" if rate else "") + f" {note}")
 
-    row("rows_from_dataset", groups_s, nodes + rels, "rows", "push rows built from the DataSet (no networkx)")
+    row("push_rows", groups_s, nodes + rels, "rows", "chainkg neo4j push's rows: pool graph, diagnosis, exact "
+        "scores, pool_groups (company rows made batch by batch while written)")
     wipe(runner)
     marks: dict[str, float] = {}
 
@@ -161,7 +203,7 @@ def run_neo4j_stages(
     _counts, repush_s = _timed(push_groups, runner, node_groups, rel_groups, BATCH_SIZE, workers=workers)
     row("repush", repush_s, rels, "rels", f"same data again (MERGE finds everything), {workers} writers")
 
-    small_nodes, small_rels, gone = _without_companies(data, node_groups, rel_groups, 0.01)
+    small_nodes, small_rels, gone = _without_companies(data, pg, node_groups, rel_groups, 0.01)
     token = "bench-prune"
     _c, small_push_s = _timed(push_groups, runner, small_nodes, small_rels, BATCH_SIZE, token=token,
                               workers=workers)
@@ -187,7 +229,6 @@ def run_neo4j_stages(
         row("rank_server", diag_s + rank_s, note=f"rank --top 100 --backend neo4j: diagnosis {diag_s:.1f} s "
             f"+ ranking {rank_s:.1f} s")
         if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
-            from chainkg.diagnosis import diagnose
             from chainkg.graph import build_graph
             from chainkg.ranking import rank
 
@@ -197,6 +238,8 @@ def run_neo4j_stages(
                     and [server_fields(p) for p in ranked]
                     == [server_fields(p) for p in rank(g, local_diag, base_settings(scoring.rank), top=100)])
             row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    row("client_peak", 0.0, note=f"peak RSS of this process {peak_mb:,.0f} MB")
     return result
 
 

@@ -148,6 +148,39 @@ def test_neo4j_server_script_keeps_the_password_off_the_command_line(tmp_path: P
     assert list((tmp_path / "run").iterdir()) == []  # the argument file is removed
 
 
+def _server_env(home: Path, **extra: str) -> str:
+    script = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-server"
+    env = {"CHAINKG_NEO4J_HOME": str(home), "NEO4J_BOLT_PORT": "7701", "NEO4J_HTTP_PORT": "7702",
+           "PATH": "/usr/bin:/bin", **extra}
+    return subprocess.run([str(script), "env"], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_neo4j_server_env_gives_the_http_port_and_the_running_tls_server(tmp_path: Path) -> None:
+    """env: NEO4J_HTTP_PORT (test_browser reads it), and NEO4J_TLS_* only while the --tls server runs."""
+    (tmp_path / "password").write_text("Secret123", encoding="utf-8")
+    plain = "export NEO4J_URI=bolt://127.0.0.1:7701 NEO4J_USERNAME=neo4j NEO4J_PASSWORD=Secret123 NEO4J_HTTP_PORT=7702\n"
+    assert _server_env(tmp_path) == plain
+    evaluated = subprocess.run(["bash", "-c", 'eval "$1"; bash -c "echo $NEO4J_HTTP_PORT"', "_", plain],
+                               capture_output=True, text=True, check=True).stdout
+    assert evaluated == "7702\n"  # exported, seen by a child process
+    tls = tmp_path / "tls"
+    (tls / "run").mkdir(parents=True)
+    (tls / "password").write_text("TlsSecret", encoding="utf-8")
+    (tls / "run" / "chainkg-ports").write_text("BOLT_PORT=7703\nHTTP_PORT=7704\n", encoding="utf-8")
+    assert _server_env(tmp_path) == plain  # its password is there, but it does not run
+    # A stand-in whose command line is the one running_pid recognises as our server of that home.
+    fake = subprocess.Popen(["python3", "-c", "import time; time.sleep(60)", "org.neo4j.server.CommunityEntryPoint",
+                             f"--home-dir={tls}", "--console-mode"])
+    try:
+        (tls / "run" / "chainkg-neo4j.pid").write_text(str(fake.pid), encoding="utf-8")
+        assert _server_env(tmp_path) == plain + "export NEO4J_TLS_URI=bolt+ssc://127.0.0.1:7703 NEO4J_TLS_PASSWORD=TlsSecret\n"
+        (tmp_path / "password").unlink()
+        assert _server_env(tmp_path) == "export NEO4J_TLS_URI=bolt+ssc://127.0.0.1:7703 NEO4J_TLS_PASSWORD=TlsSecret\n"
+    finally:
+        fake.kill()
+        fake.wait()
+
+
 def test_verified_tls_against_a_self_signed_certificate(tls_listener: int) -> None:
     uri = f"bolt+s://127.0.0.1:{tls_listener}"
     with pytest.raises(Neo4jError) as caught:

@@ -357,13 +357,9 @@ def rank_command(
 
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
-        from chainkg.load import default_data_dir, load_scoring
-        from chainkg.ranking import server_points
-
-        base = load_scoring(data or default_data_dir()).rank
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
-        prospects = server_points(
-            rank_on_server(data, flt, top or None, server_settings(uri, user, password, database)), base)
+        # points and tier come with the rows, from the unrounded scores (as the embedded ranking's)
+        prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
         names: dict[str, str] = {}
         shown: list[Prospect] = []
     else:

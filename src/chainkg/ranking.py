@@ -62,7 +62,6 @@ __all__ = [
     "primary_gap",
     "rank",
     "score_of",
-    "server_points",
     "tier_of",
     "way_in",
 ]
@@ -439,16 +438,6 @@ def points_of(score: float, settings: RankSettings) -> int:
 
 def tier_of(points: float, tiers: TierSettings) -> str:
     return "A" if points >= tiers.a else "B" if points >= tiers.b else "C"
-
-
-def server_points(prospects: list[Prospect], settings: RankSettings) -> list[Prospect]:
-    """0–100 score and tier of rows ranked by the Neo4j backend, over the five base weights it sums."""
-    total = sum(getattr(settings.weights, c) for c in COMPONENTS)
-    rows = []
-    for p in prospects:
-        points = round(100 * p.score / total) if total else 0
-        rows.append(p.model_copy(update={"points": points, "tier": tier_of(points, settings.tiers)}))
-    return rows
 
 
 def channel_usage(channel: Channel, prospect: str) -> str:

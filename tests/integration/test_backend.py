@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import BUNDLED, TINY
+from tests.conftest import BUNDLED, TINY, synthetic_data
 from tests.integration.conftest import analyse, synthetic
 from typer.testing import CliRunner
 
@@ -16,7 +16,7 @@ from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
 from chainkg.graphdb.backend import base_settings, server_fields
 from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import RankFilter, rank
+from chainkg.ranking import RankFilter, rank, tier_of
 from chainkg.scoring import LEGACY_RANK
 
 pytestmark = pytest.mark.neo4j
@@ -72,11 +72,6 @@ def test_cli_gaps_json_is_identical(pushed_tiny: object, tiny_dir: Path) -> None
 
 def test_cli_rank_on_the_server_gives_the_base_ranking_with_points(pushed_tiny: object, tiny_dir: Path) -> None:
     """rank --backend neo4j: the five base components with the data's weights (README "Back-end parity")."""
-    from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
-    from chainkg.load import load_scoring, load_valid
-    from chainkg.ranking import server_points
-
     cli = CliRunner()
     remote = cli.invoke(app, ["rank", "--data", str(tiny_dir), "--backend", "neo4j", "--format", "json"])
     assert remote.exit_code == 0, remote.output
@@ -84,8 +79,37 @@ def test_cli_rank_on_the_server_gives_the_base_ranking_with_points(pushed_tiny: 
     rows = json.loads(remote.stdout)
     settings = load_scoring(tiny_dir).rank
     g = build_graph(load_valid(tiny_dir)[0])
-    local = server_points(rank(g, diagnose(g), base_settings(settings), top=20), settings)
+    local = rank(g, diagnose(g), base_settings(settings), top=20)
     assert [(r["company_id"], r["score"], r["points"], r["tier"]) for r in rows] == [
+        (p.company_id, p.score, p.points, p.tier) for p in local]
+
+
+@pytest.fixture(scope="module")
+def on_boundaries(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,500 synthetic companies (the benchmark's generator, seed 14) whose base ranking has
+    several scores near a rounding boundary of the 0–100 points, one of them at tier A's."""
+    return synthetic_data(tmp_path_factory, 1_500, 14)
+
+
+def test_cli_rank_on_the_server_gives_the_embedded_points_and_tiers(runner: Neo4jRunner, on_boundaries: Path) -> None:
+    """Points and tier of every server row are the embedded ranking's own, also where rounding the
+    score to 4 places first would move them (they come from the same unrounded sum)."""
+    scoring = load_scoring(on_boundaries)
+    settings = base_settings(scoring.rank)
+    g = build_graph(load_valid(on_boundaries)[0])
+    local = rank(g, diagnose(g, scoring.diagnosis), settings)
+    # The data set is one the rounded score gets wrong: points from it differ for several firms,
+    # and for one the tier too.
+    from_rounded = [round(100 * p.score / sum(settings.weights.model_dump().values())) for p in local]
+    assert sum(old != p.points for old, p in zip(from_rounded, local, strict=True)) >= 5
+    assert [p.company_id for old, p in zip(from_rounded, local, strict=True)
+            if tier_of(old, settings.tiers) != p.tier] == ["synth-0000987"]
+    pushed = CliRunner().invoke(app, ["neo4j", "push", "--data", str(on_boundaries)])
+    assert pushed.exit_code == 0, pushed.output
+    remote = CliRunner().invoke(app, ["rank", "--data", str(on_boundaries), "--backend", "neo4j",
+                                      "--top", "0", "--format", "json"])
+    assert remote.exit_code == 0, remote.output
+    assert [(r["company_id"], r["score"], r["points"], r["tier"]) for r in json.loads(remote.stdout)] == [
         (p.company_id, p.score, p.points, p.tier) for p in local]
 
 

@@ -63,41 +63,43 @@ def test_missing_and_bad_parameters(pushed_tiny: object) -> None:
     assert code == 0 and out.splitlines()[1].startswith("机器人,robot-parts,核心零部件,upstream")
 
 
-# A real Neo4j with Bolt TLS required and a self-signed certificate, when one is given
-# (NEO4J_TLS_URI=bolt://host:port of it, NEO4J_TLS_PASSWORD); scripts/neo4j-server does not start one.
-tls_uri = os.environ.get("NEO4J_TLS_URI")
-needs_tls_server = pytest.mark.skipif(not tls_uri, reason="no TLS Neo4j server: NEO4J_TLS_URI is not set")
+@pytest.fixture(scope="module")
+def tls_server() -> tuple[str, str]:
+    """host:port and password of a real Neo4j with Bolt TLS required and a self-signed certificate:
+    scripts/neo4j-server start --tls; its env sets NEO4J_TLS_URI and NEO4J_TLS_PASSWORD.
+    Without them the tests skip, except under CI, which starts that server (.ci/run)."""
+    uri, password = os.environ.get("NEO4J_TLS_URI"), os.environ.get("NEO4J_TLS_PASSWORD")
+    if not uri or not password:
+        reason = ("NEO4J_TLS_URI / NEO4J_TLS_PASSWORD are not set "
+                  "(scripts/neo4j-server start --tls; eval \"$(scripts/neo4j-server env)\")")
+        if os.environ.get("CI"):
+            pytest.fail(f"TLS tests need the TLS Neo4j server in CI: {reason}")
+        pytest.skip(f"no TLS Neo4j server: {reason}")
+    parts = urlsplit(uri)
+    return f"{parts.hostname}:{parts.port}", password
 
 
-@needs_tls_server
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
-def test_plain_scheme_against_a_tls_server(scheme: str) -> None:
-    parts = urlsplit(tls_uri or "")
-    where = f"{parts.hostname}:{parts.port}"
-    code, _out, err = _query("pipeline_by_stage", "--uri", f"{scheme}://{where}",
-                             "--password", os.environ.get("NEO4J_TLS_PASSWORD", ""))
+def test_plain_scheme_against_a_tls_server(tls_server: tuple[str, str], scheme: str) -> None:
+    where, password = tls_server
+    code, _out, err = _query("pipeline_by_stage", "--uri", f"{scheme}://{where}", "--password", password)
     assert code == 2
     assert err.strip() == (f"错误：Neo4j 服务器要求加密连接（{scheme}://{where}）：请改用 {scheme}+s://{where}"
                            f"（自签名证书用 {scheme}+ssc://{where}）")
 
 
-@needs_tls_server
 @pytest.mark.parametrize("scheme", ["bolt+s", "neo4j+s"])
-def test_verified_scheme_against_a_self_signed_server(scheme: str) -> None:
-    parts = urlsplit(tls_uri or "")
-    where = f"{parts.hostname}:{parts.port}"
-    code, _out, err = _query("pipeline_by_stage", "--uri", f"{scheme}://{where}",
-                             "--password", os.environ.get("NEO4J_TLS_PASSWORD", ""))
+def test_verified_scheme_against_a_self_signed_server(tls_server: tuple[str, str], scheme: str) -> None:
+    where, password = tls_server
+    code, _out, err = _query("pipeline_by_stage", "--uri", f"{scheme}://{where}", "--password", password)
     assert code == 2
     assert err.strip() == (f"错误：Neo4j 服务器的 TLS 证书未通过验证（{scheme}://{where}）：多半是自签名证书；"
                            f"信任该服务器时请改用 {scheme.replace('+s', '+ssc')}://{where}，否则请给服务器配置受信任的证书")
 
 
-@needs_tls_server
-def test_self_signed_scheme_against_the_tls_server_works() -> None:
-    parts = urlsplit(tls_uri or "")
-    code, out, err = _query("pipeline_by_stage", "--uri", f"bolt+ssc://{parts.hostname}:{parts.port}",
-                            "--password", os.environ.get("NEO4J_TLS_PASSWORD", ""), "-f", "json")
+def test_self_signed_scheme_against_the_tls_server_works(tls_server: tuple[str, str]) -> None:
+    where, password = tls_server
+    code, out, err = _query("pipeline_by_stage", "--uri", f"bolt+ssc://{where}", "--password", password, "-f", "json")
     assert code == 0, err
     assert isinstance(json.loads(out), list)
 

@@ -8,8 +8,9 @@ distances come from ``channel_hops``: one breadth-first search from every local 
 strategic partner at once, level by level (``backend_channel_anchors``, then
 ``backend_channel_step`` per level), passed to backend_rank as ``$hops``.
 Python finishes what is formatting, not analysis: rounding to 4 places, the weighted sum,
-the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights always come from
-the scoring settings, passed as parameters.
+the 0–100 points and tier (from the unrounded sum, with ``ranking.points_of`` as the
+embedded path), the tie-breaking sort, ``top`` and the Chinese reason sentences. Weights
+always come from the scoring settings, passed as parameters.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from chainkg.ranking import (
     gap_reasons,
     gap_segments,
     geography_component,
+    points_of,
+    score_of,
+    tier_of,
 )
 from chainkg.scoring import DiagnosisSettings, RankSettings
 
@@ -115,12 +119,15 @@ def _prospect(
     flat = [r for name in COMPONENTS for r in reasons[name]]
     if row["pipeline_stage"]:
         flat.append(f"招商进度：已在项目库中（{STAGE_LABELS[row['pipeline_stage']]}）")
+    # Points from the unrounded sum, over the five weights summed here: what rank() gives under
+    # base_settings (a score rounded first lands on the other side of .5 now and then).
+    score = score_of(details)
+    points = points_of(score, base_settings(settings))
     return Prospect(
         rank=0, company_id=row["company_id"], company=row["company"], province=row["province"],
-        city=row["city"], score=round(sum(c.value * c.weight for c in details.values()), 4),
-        components={n: c.value for n, c in details.items()},
+        city=row["city"], score=round(score, 4), components={n: c.value for n, c in details.items()},
         fills=sorted(f["id"] for f in row["fills"]), reasons=flat,
-        pipeline_stage=row["pipeline_stage"], details=details,
+        pipeline_stage=row["pipeline_stage"], details=details, points=points, tier=tier_of(points, settings.tiers),
     )
 
 
@@ -219,10 +226,9 @@ def _reasons(
 
 def server_fields(p: Prospect) -> dict[str, Any]:
     """What the server computes of a prospect (README "Back-end parity"): every field, reason and
-    detail of the five base components; intent, attainability, points, tier, kind, headline,
+    detail of the five base components, points and tier; intent, attainability, kind, headline,
     primary gap and connects are embedded-only. Parity checks compare prospects through this."""
-    row = p.model_dump(exclude={"details", "components", "reasons", "points", "tier", "kind", "headline",
-                                "primary_gap", "connects"})
+    row = p.model_dump(exclude={"details", "components", "reasons", "kind", "headline", "primary_gap", "connects"})
     row["components"] = {c: p.components[c] for c in COMPONENTS}
     row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
     row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
