@@ -60,6 +60,22 @@ def test_nothing_listening() -> None:
                                  "请确认服务器已启动（scripts/neo4j-server start）且端口正确")
 
 
+def test_unknown_host_is_not_reported_as_nothing_listening() -> None:
+    # .invalid never resolves (RFC 2606/6761): no connection leaves the machine.
+    uri = "bolt://chainkg-no-such-host.invalid:7687"
+    with pytest.raises(Neo4jError) as caught:
+        connect(ConnectionSettings(uri, "neo4j", "x"))
+    assert str(caught.value) == (f"无法解析主机名「chainkg-no-such-host.invalid」（{uri}）：没有这个主机名，或 DNS 不可用；"
+                                 "请检查 --uri 或 NEO4J_URI 中的主机名（本机的服务器用 127.0.0.1）")
+
+
+def test_unknown_host_on_the_command_line() -> None:
+    result = runner.invoke(app, ["neo4j", "query", "pipeline_by_stage", "--uri", "neo4j://chainkg-no-such-host.invalid",
+                                 "--password", "x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：无法解析主机名「chainkg-no-such-host.invalid」（neo4j://chainkg-no-such-host.invalid）")
+
+
 @pytest.fixture
 def tls_listener(tmp_path: Path) -> Iterator[int]:
     """A TLS-only listener with a self-signed certificate: what a server with bolt TLS REQUIRED answers."""
