@@ -118,29 +118,39 @@ def push_command(
                                          help="同时写入的连接数（服务器没有空闲的 CPU 核时用 1 更快）")] = 2,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
-    from chainkg.graphdb.push import push_groups
+    from chainkg.graphdb.push import prune as prune_graph
+    from chainkg.graphdb.push import server_counts, write_groups
     from chainkg.graphdb.push import wipe as wipe_graph
 
-    analysed = _analyse(data)
+    # Log in first: a wrong password or an unreachable server is reported before the analysis,
+    # which takes minutes and gigabytes at a million companies and could not be pushed anyway.
     with _connect(uri, user, password, database) as runner:
+        if wipe and not yes and not typer.confirm("将删除 Neo4j 中 chainkg 的全部节点和关系，继续？"):
+            raise typer.Abort()
+        analysed = _analyse(data)  # before the wipe: data that does not validate leaves the server as it was
         if wipe:
-            if not yes and not typer.confirm("将删除 Neo4j 中 chainkg 的全部节点和关系，继续？"):
-                raise typer.Abort()
             err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
-            counts = push_groups(runner, analysed.nodes, analysed.rels, batch_size,
-                                 lambda done, total: bar.update(task, completed=done, total=total), prune,
-                                 workers=workers)
+            token = write_groups(runner, analysed.nodes, analysed.rels, batch_size,
+                                 lambda done, total: bar.update(task, completed=done, total=total), workers=workers)
+        if prune:
+            pruned = prune_graph(runner, token, batch_size)
+            err.print(f"--prune：已删除数据文件中已没有的节点 {_counted(pruned['nodes'])}，"
+                      f"关系 {_counted(pruned['relationships'])}", markup=False, highlight=False)
+        counts = server_counts(runner)
     stale = sum(counts["nodes"].values()) - analysed.node_count
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
                   "下面的计数包含它们；用 --prune 删除数据文件中已没有的节点和关系，或用 --wipe 先清除再推送",
                   markup=False, highlight=False)
-    nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
-    rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
-    print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
-          f"关系 {sum(counts['relationships'].values())}（{rels}）")
+    print(f"已推送：节点 {_counted(counts['nodes'])}；关系 {_counted(counts['relationships'])}")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """{"Company": 2, "Project": 1} → 3（Company 2，Project 1）; nothing → 0."""
+    total = sum(counts.values())
+    return f"{total}（{'，'.join(f'{k} {v}' for k, v in counts.items())}）" if total else "0"
 
 
 @neo4j_app.command("import-files", cls=ChineseCommand)
