@@ -120,14 +120,18 @@ def test_plain_bolt_against_a_tls_server(tls_listener: int) -> None:
 
 
 QUERY_PARAM_CASES = [
-    (["chain_map"], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值"),
-    (["chain_map", "chain="], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值"),
+    (["chain_map"], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值"),
+    (["chain_map", "chain="], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值"),
     (["company_paths", "company=a", "max_hops=abc"],
-     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「abc」"),
+     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「abc」"),
     (["company_paths", "company=a", "max_hops=2.5"],
-     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「2.5」"),
+     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「2.5」"),
+    (["company_paths", "company=a", "max_hops=7"],
+     "错误：查询「company_paths」的参数 max_hops 应在 1 到 6 之间（longest path to report (default 3, from 1 to 6)），而不是「7」"),
+    (["company_paths", "company=a", "max_hops=0"],
+     "错误：查询「company_paths」的参数 max_hops 应在 1 到 6 之间（longest path to report (default 3, from 1 to 6)），而不是「0」"),
     (["chain_map", "chain=robot", "hops=2"], "错误：查询「chain_map」没有参数 hops；它的参数：chain"),
-    (["chain_map", "robot"], "错误：参数「robot」应写成 名称=值，如 chain=robot"),
+    (["chain_map", "robot"], "错误：参数「robot」应写成 名称=值，如 chain=robotics"),
     (["chain_map", "chain=robot", "-f", "xml"], "错误：--format 没有「xml」；允许的取值：table、json、csv"),
 ]
 

@@ -190,7 +190,7 @@ def export_cypher_command(
 def _param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name:
-        raise ChainkgError(f"参数「{text}」应写成 名称=值，如 chain=robot")
+        raise ChainkgError(f"参数「{text}」应写成 名称=值，如 chain=robotics")
     try:
         value: Any = json.loads(raw)
     except ValueError:
@@ -202,11 +202,13 @@ _DEFAULT_INT = re.compile(r"\(default (\d+)")
 
 
 def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
-    """Required parameters present and non-empty, integer ones integers; each with its own message.
+    """Required parameters present and non-empty, integer ones integers in range; each with its own message.
 
     A parameter is optional when its header line gives a default or allows null; one whose
-    default is a whole number must be a whole number.
+    default is a whole number must be a whole number, within "from A to B" when the header says so.
     """
+    from chainkg.graphdb.queries import param_range
+
     unknown = sorted(set(values) - set(query.params))
     if unknown:
         raise ChainkgError(f"查询「{query.name}」没有参数 {'、'.join(unknown)}；"
@@ -218,9 +220,13 @@ def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
             if not optional:
                 raise ChainkgError(f"查询「{query.name}」缺少参数 {param}（{description}）："
                                    f"请写成 chainkg neo4j query {query.name} {param}=值")
-        elif _DEFAULT_INT.search(description) and (not isinstance(value, int) or isinstance(value, bool)):
+        elif ((_DEFAULT_INT.search(description) or param_range(description))
+              and (not isinstance(value, int) or isinstance(value, bool))):
             raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
                                f"而不是「{value}」")
+        elif (bounds := param_range(description)) and not bounds[0] <= value <= bounds[1]:
+            raise ChainkgError(f"查询「{query.name}」的参数 {param} 应在 {bounds[0]} 到 {bounds[1]} 之间"
+                               f"（{description}），而不是「{value}」")
 
 
 @neo4j_app.command("query", cls=ChineseCommand)
@@ -242,9 +248,11 @@ def query_command(
             args = " ".join(f"{p}=…" for p in q.params)
             print(f"{q.name} {args}\n    {q.description}")
         return
+    query = queries.load_query(name)
     values = dict(_param(p) for p in params or [])
-    _check_params(queries.load_query(name), values)
+    _check_params(query, values)
     with _connect(uri, user, password, database) as runner:
+        values.update(_node_ids(runner, query, values))
         rows = queries.run_named(runner, name, values)
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
@@ -255,6 +263,27 @@ def query_command(
         for row in rows:
             table.add_row(*(_cell(v) for v in row.values()))
         out.print(table)
+
+
+def _node_ids(runner: QueryRunner, query: NamedQuery, values: dict[str, Any]) -> dict[str, str]:
+    """The parameters that name a node (``chain id`` …), given by id or name, as the server's ids.
+
+    A value that names nothing is an error with the closest ids and names — never an empty result.
+    """
+    from chainkg.graphdb import lookup
+    from chainkg.graphdb.queries import param_label
+
+    ids: dict[str, str] = {}
+    for param, description in query.params.items():
+        label, value = param_label(description), values.get(param)
+        if label is None or value is None or value == "":
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        try:
+            ids[param] = lookup.node_id(runner, label, text)
+        except ChainkgError as exc:
+            raise type(exc)(f"查询「{query.name}」的参数 {param}：{exc}") from None
+    return ids
 
 
 def _cell(value: Any) -> str:

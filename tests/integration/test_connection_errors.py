@@ -54,9 +54,9 @@ def test_bolt_uri_on_the_http_port(server: Neo4jRunner) -> None:
 
 def test_missing_and_bad_parameters(pushed_tiny: object) -> None:
     assert _query("chain_map")[2].strip() == (
-        "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值")
+        "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值")
     assert _query("company_paths", "company=out-friend", "max_hops=abc")[2].strip() == (
-        "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「abc」")
+        "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「abc」")
     code, out, _err = _query("company_paths", "company=out-friend", "max_hops=2", "-f", "json")
     assert code == 0 and [r["target_id"] for r in json.loads(out)] == ["out-partner"]
     code, out, _err = _query("chain_map", "chain=robot", "-f", "csv")
