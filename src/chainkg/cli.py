@@ -263,11 +263,10 @@ def gaps(
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server, server_settings
 
-        rows = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
-                              filters.resolve(stage, filters.stage_choices()),
-                              filters.resolve(status, filters.status_choices()),
-                              server_settings(uri, user, password, database))
-        names: dict[str, str] = {}
+        rows, names = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
+                                     filters.resolve(stage, filters.stage_choices()),
+                                     filters.resolve(status, filters.status_choices()),
+                                     server_settings(uri, user, password, database))
     else:
         session = open_session(data)
         rows = _filtered_gaps(session, field, chain, stage, status)
@@ -357,10 +356,10 @@ def rank_command(
         from chainkg.load import default_data_dir, load_scoring
         from chainkg.ranking import server_points
 
-        base = load_scoring(data or default_data_dir()).rank
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
-        prospects = server_points(
-            rank_on_server(data, flt, top or None, server_settings(uri, user, password, database)), base)
+        # rank_on_server logs in before anything is read, so a wrong password is reported first.
+        found = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
+        prospects = server_points(found, load_scoring(data or default_data_dir()).rank)
         names: dict[str, str] = {}
         shown: list[Prospect] = []
     else:

@@ -292,48 +292,43 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _on_server(runner: QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
-    """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
-    from chainkg.filters import make_choices, resolve
-    from chainkg.graphdb import queries
-
-    if not values:
-        return None
-    rows = queries.run_named(runner, "backend_names", {"label": label})
-    return resolve(values, make_choices(option, ((r["id"], r["name"] or "") for r in rows),
-                                        f"chainkg ls {label.lower()}s"))
-
-
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None,
-                   settings: ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
-    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first).
+                   settings: ConnectionSettings | None = None) -> tuple[list[SegmentDiagnosis], dict[str, str]]:
+    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first),
+    and the names of the segments and companies it shows, read from the server as well.
 
-    ``settings`` default to the NEO4J_* variables.
+    ``settings`` default to the NEO4J_* variables. The login is checked before anything is read.
     """
     from chainkg.filters import split_values
-    from chainkg.graphdb import backend, connection
+    from chainkg.graphdb import backend, connection, lookup
     from chainkg.load import default_data_dir, load_scoring
 
-    scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
-        return backend.diagnose_on_server(runner, scoring.diagnosis, _on_server(runner, "Field", "--field", field),
-                                          _on_server(runner, "Chain", "--chain", chain),
+        scoring = load_scoring(data or default_data_dir())
+        rows = backend.diagnose_on_server(runner, scoring.diagnosis,
+                                          lookup.filter_ids(runner, "Field", "--field", field),
+                                          lookup.filter_ids(runner, "Chain", "--chain", chain),
                                           split_values(stage), split_values(status))
+        names = lookup.table_names(runner, (c for d in rows for c in (*d.local_companies, *d.partner_companies)))
+    return rows, names
 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
                    settings: ConnectionSettings | None = None) -> list[Prospect]:
-    """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
-    from chainkg.graphdb import backend, connection
+    """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first).
+
+    The login is checked before anything is read.
+    """
+    from chainkg.graphdb import backend, connection, lookup
     from chainkg.load import default_data_dir, load_scoring
 
-    scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
+        scoring = load_scoring(data or default_data_dir())
         flt = flt.model_copy(update={
-            "fields": _on_server(runner, "Field", "--field", flt.fields),
-            "chains": _on_server(runner, "Chain", "--chain", flt.chains),
-            "segments": _on_server(runner, "Segment", "--segment", flt.segments),
+            "fields": lookup.filter_ids(runner, "Field", "--field", flt.fields),
+            "chains": lookup.filter_ids(runner, "Chain", "--chain", flt.chains),
+            "segments": lookup.filter_ids(runner, "Segment", "--segment", flt.segments),
         })
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
         return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)

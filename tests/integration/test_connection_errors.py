@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -115,3 +116,27 @@ def test_backend_filters_take_names_and_reject_unknown_values(pushed_tiny: objec
     code, out, err = gaps("--chain", "robt")
     assert (code, out) == (2, "")
     assert err.strip() == "错误：--chain 没有「robt」；允许的取值：chip（芯片）、robot（机器人）"
+
+
+@pytest.fixture
+def bad_data(tiny_copy: Path) -> Path:
+    """The tiny data set with an error in companies.csv and one in scoring.yaml."""
+    (tiny_copy / "scoring.yaml").write_text("rank:\n  weights: nope\n", encoding="utf-8")
+    companies = tiny_copy / "companies.csv"
+    companies.write_text(companies.read_text(encoding="utf-8").replace(",large,", ",huge,", 1), encoding="utf-8")
+    return tiny_copy
+
+
+@pytest.mark.parametrize("command", [["neo4j", "push"], ["gaps", "--backend", "neo4j"], ["rank", "--backend", "neo4j"]],
+                         ids=["push", "gaps", "rank"])
+def test_a_wrong_login_is_reported_before_the_data_is_read(server: Neo4jRunner, bad_data: Path,
+                                                          command: list[str]) -> None:
+    # The data does not validate: had it been loaded first, its errors would be the message.
+    # Not the real user: its failed logins would lock it for the tests that follow.
+    user = f"chainkg-nobody-{command[0]}"
+    wrong = cli.invoke(app, [*command, "--data", str(bad_data), "--user", user, "--password", "wrong"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr.splitlines()[-1] == (
+        "错误：Neo4j 拒绝登录：用户名或密码错误（检查 --user/--password 或 NEO4J_USERNAME/NEO4J_PASSWORD）")
+    right = cli.invoke(app, [*command, "--data", str(bad_data)])
+    assert right.exit_code == 2 and "数据有 1 处错误" in right.stderr
