@@ -207,7 +207,8 @@ def run_neo4j_stages(
     token = "bench-prune"
     _c, small_push_s = _timed(push_groups, runner, small_nodes, small_rels, BATCH_SIZE, token=token,
                               workers=workers)
-    deleted, prune_s = _timed(prune, runner, token, BATCH_SIZE)
+    pruned, prune_s = _timed(prune, runner, token, BATCH_SIZE)
+    deleted = {kind: sum(counts.values()) for kind, counts in pruned.items()}  # per label/type → totals
     expected_rels = sum(len(g.rows) for g in small_rels)
     after = server_counts(runner)
     if sum(after["relationships"].values()) != expected_rels or after["nodes"].get("Company") != sum(

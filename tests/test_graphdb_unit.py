@@ -37,7 +37,7 @@ from chainkg.graphdb.push import (
     rel_query,
     wipe,
 )
-from chainkg.graphdb.queries import schema_statements
+from chainkg.graphdb.queries import param_example, param_label, param_range, schema_statements
 from chainkg.load import load_valid
 from chainkg.ranking import rank
 
@@ -164,6 +164,27 @@ def test_named_queries_have_headers_and_parameters() -> None:
     assert list(load_query("company_paths").params) == ["company", "max_hops"]
     with pytest.raises(NotFoundError, match="没有名为「nope」的查询"):
         load_query("nope")
+
+
+def test_every_header_example_is_an_id_of_the_bundled_data() -> None:
+    """The examples a query's header gives ("chain id, e.g. robotics") exist in graph_data/, so they cannot drift."""
+    g = build_graph(load_valid(BUNDLED)[0])
+    ids = {(a["label"], a["id"]) for _k, a in g.nodes(data=True)}
+    named = [(q.name, p, param_label(d), param_example(d)) for q in list_queries() for p, d in q.params.items()
+             if param_label(d) or param_example(d)]
+    assert {(q, p) for q, p, _l, _e in named} >= {("chain_map", "chain"), ("field_gaps", "field"),
+                                                  ("segment_prospects", "segment"), ("company_paths", "company")}
+    for query, param, label, example in named:
+        assert label and example, f"{query}: ${param} names a node but gives no example id, or the reverse"
+        assert (label, example) in ids, f"{query}: the example {example} of ${param} is no {label} of graph_data/"
+
+
+def test_parameter_descriptions() -> None:
+    assert param_label("company id, e.g. sinomach") == "Company"
+    assert param_label("company ids of one chunk") is None
+    assert param_example("segment id, e.g. robotics-core-parts") == "robotics-core-parts"
+    assert param_range("longest path to report (default 3, from 1 to 6)") == (1, 6)
+    assert param_range("longest path to report (default 3)") is None
 
 
 def _by_key(groups: tuple[list[NodeGroup], list[RelGroup]]) -> tuple[dict[Any, Any], dict[Any, Any]]:

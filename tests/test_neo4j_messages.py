@@ -60,6 +60,22 @@ def test_nothing_listening() -> None:
                                  "请确认服务器已启动（scripts/neo4j-server start）且端口正确")
 
 
+def test_unknown_host_is_not_reported_as_nothing_listening() -> None:
+    # .invalid never resolves (RFC 2606/6761): no connection leaves the machine.
+    uri = "bolt://chainkg-no-such-host.invalid:7687"
+    with pytest.raises(Neo4jError) as caught:
+        connect(ConnectionSettings(uri, "neo4j", "x"))
+    assert str(caught.value) == (f"无法解析主机名「chainkg-no-such-host.invalid」（{uri}）：没有这个主机名，或 DNS 不可用；"
+                                 "请检查 --uri 或 NEO4J_URI 中的主机名（本机的服务器用 127.0.0.1）")
+
+
+def test_unknown_host_on_the_command_line() -> None:
+    result = runner.invoke(app, ["neo4j", "query", "pipeline_by_stage", "--uri", "neo4j://chainkg-no-such-host.invalid",
+                                 "--password", "x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：无法解析主机名「chainkg-no-such-host.invalid」（neo4j://chainkg-no-such-host.invalid）")
+
+
 @pytest.fixture
 def tls_listener(tmp_path: Path) -> Iterator[int]:
     """A TLS-only listener with a self-signed certificate: what a server with bolt TLS REQUIRED answers."""
@@ -104,14 +120,18 @@ def test_plain_bolt_against_a_tls_server(tls_listener: int) -> None:
 
 
 QUERY_PARAM_CASES = [
-    (["chain_map"], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值"),
-    (["chain_map", "chain="], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值"),
+    (["chain_map"], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值"),
+    (["chain_map", "chain="], "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值"),
     (["company_paths", "company=a", "max_hops=abc"],
-     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「abc」"),
+     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「abc」"),
     (["company_paths", "company=a", "max_hops=2.5"],
-     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「2.5」"),
+     "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「2.5」"),
+    (["company_paths", "company=a", "max_hops=7"],
+     "错误：查询「company_paths」的参数 max_hops 应在 1 到 6 之间（longest path to report (default 3, from 1 to 6)），而不是「7」"),
+    (["company_paths", "company=a", "max_hops=0"],
+     "错误：查询「company_paths」的参数 max_hops 应在 1 到 6 之间（longest path to report (default 3, from 1 to 6)），而不是「0」"),
     (["chain_map", "chain=robot", "hops=2"], "错误：查询「chain_map」没有参数 hops；它的参数：chain"),
-    (["chain_map", "robot"], "错误：参数「robot」应写成 名称=值，如 chain=robot"),
+    (["chain_map", "robot"], "错误：参数「robot」应写成 名称=值，如 chain=robotics"),
     (["chain_map", "chain=robot", "-f", "xml"], "错误：--format 没有「xml」；允许的取值：table、json、csv"),
 ]
 

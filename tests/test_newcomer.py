@@ -350,8 +350,8 @@ def test_query_max_hops_out_of_range_is_refused_before_connecting(value: str) ->
     code, out, err = run("neo4j", "query", "company_paths", "company=out-friend", f"max_hops={value}",
                          "--uri", "bolt://127.0.0.1:1")
     assert (code, out) == (2, "")
-    assert err.strip() == ("错误：查询「company_paths」的参数 max_hops 应为 1 到 6 之间的整数"
-                           f"（longest path to report (default 3, at most 6)），而不是「{value}」")
+    assert err.strip() == ("错误：查询「company_paths」的参数 max_hops 应在 1 到 6 之间"
+                           f"（longest path to report (default 3, from 1 to 6)），而不是「{value}」")
 
 
 def test_bare_command_shows_the_chinese_help() -> None:

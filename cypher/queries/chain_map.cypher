@@ -1,7 +1,7 @@
 // A chain's map: every segment of the chain with its position, gap status and companies.
 // One row per segment, upstream first; Browser users can replace RETURN with the paths.
 // Parameters:
-//   $chain  chain id, e.g. robot
+//   $chain  chain id, e.g. robotics
 MATCH (s:Segment)-[:IN_CHAIN]->(ch:Chain {id: $chain})
 OPTIONAL MATCH (s)-[:PART_OF]->(parent:Segment)
 OPTIONAL MATCH (c:Company)-[:OPERATES_IN]->(s)

@@ -1,8 +1,8 @@
 // The relation paths from a company to local firms (本地企业) and strategic partners (战略伙伴):
 // the shortest path over company relations to each of them, at most $max_hops hops.
 // Parameters:
-//   $company   company id, e.g. out-friend
-//   $max_hops  longest path to report (default 3, at most 6)
+//   $company   company id, e.g. sinomach
+//   $max_hops  longest path to report (default 3, from 1 to 6)
 MATCH (start:Company {id: $company})
 MATCH (t:Company)
 WHERE t <> start AND (t.is_local OR t.is_partner)

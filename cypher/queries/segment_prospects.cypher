@@ -1,7 +1,7 @@
 // The prospects for a segment: outside companies operating in it or in its sub-segments,
 // best ranked first (score and rank come from the ranking pushed with the graph).
 // Parameters:
-//   $segment  segment id, e.g. robot-parts
+//   $segment  segment id, e.g. robotics-core-parts
 MATCH (target:Segment {id: $segment})
 MATCH (sub:Segment)-[:PART_OF*0..]->(target)
 MATCH (c:Company)-[o:OPERATES_IN]->(sub)

@@ -264,11 +264,10 @@ def gaps(
     if backend is Backend.neo4j:
         from chainkg.neo4j_cli import gaps_on_server, server_settings
 
-        rows = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
-                              filters.resolve(stage, filters.stage_choices()),
-                              filters.resolve(status, filters.status_choices()),
-                              server_settings(uri, user, password, database))
-        names: dict[str, str] = {}
+        rows, names = gaps_on_server(data, filters.split_values(field), filters.split_values(chain),
+                                     filters.resolve(stage, filters.stage_choices()),
+                                     filters.resolve(status, filters.status_choices()),
+                                     server_settings(uri, user, password, database))
     else:
         session = open_session(data)
         rows = _filtered_gaps(session, field, chain, stage, status)
@@ -358,6 +357,7 @@ def rank_command(
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
+        # rank_on_server logs in before anything is read, so a wrong password is reported first;
         # points and tier come with the rows, from the unrounded scores (as the embedded ranking's)
         prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
         names: dict[str, str] = {}

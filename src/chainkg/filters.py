@@ -24,16 +24,19 @@ __all__ = [
     "STAGE_NAMES",
     "Choices",
     "chain_choices",
+    "company_by_key",
     "field_choices",
     "find_company",
     "make_choices",
     "province_choices",
     "resolve",
+    "resolve_one",
     "resolve_provinces",
     "segment_choices",
     "split_values",
     "stage_choices",
     "status_choices",
+    "unknown_company",
 ]
 
 STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
@@ -102,6 +105,21 @@ def _unknown(text: str, choices: Choices) -> str:
     return head + hint + more
 
 
+def resolve_one(text: str, choices: Choices) -> str:
+    """The one canonical value ``text`` is (an id or a label), for a parameter that takes one.
+
+    >>> resolve_one("机器人", make_choices("产业链", [("robot", "机器人"), ("chip", "芯片")]))
+    'robot'
+    """
+    found = choices.lookup(text)
+    if not found:
+        raise ConfigError(_unknown(text.strip(), choices))
+    if len(found) > 1:
+        shown = "、".join(f"{v}（{choices.labels[v]}）" for v in found)
+        raise ConfigError(f"{choices.option}「{text.strip()}」对应多个：{shown}；请用 id")
+    return found[0]
+
+
 def make_choices(option: str, items: Iterable[tuple[str, str]], listing: str = "") -> Choices:
     """Choices from (id, name) pairs, e.g. read from a Neo4j server.
 
@@ -161,21 +179,45 @@ def find_company(g: nx.MultiDiGraph, text: str) -> str:
 
     An alias shared by several companies is an error that lists them.
     """
+    companies = [(a["id"], a["name"], a.get("aliases") or ()) for _k, a in nodes_of(g, "Company")]
+    found = company_by_key(text, companies)
+    if found is None:
+        raise NotFoundError(unknown_company(text, [(c, name) for c, name, _aliases in companies]))
+    return found
+
+
+def company_by_key(text: str, companies: Iterable[tuple[str, str, Iterable[str]]]) -> str | None:
+    """The id of the company ``text`` names among (id, name, aliases): by id, else by a unique
+    full name, else by a unique alias; None when none matches, NotFoundError when several do.
+
+    >>> company_by_key("链主", [("a", "本地链主", ["链主"]), ("b", "链主", [])])
+    'b'
+    """
     wanted = text.strip()
-    by_id = [a["id"] for _k, a in nodes_of(g, "Company") if a["id"] == wanted]
-    if by_id:
-        return str(by_id[0])
-    by_name = sorted(a["id"] for _k, a in nodes_of(g, "Company") if a["name"] == wanted)
+    rows = [(c, name, tuple(aliases)) for c, name, aliases in companies]
+    if any(c == wanted for c, _name, _aliases in rows):
+        return wanted
+    by_name = sorted(c for c, name, _aliases in rows if name == wanted)
     if len(by_name) == 1:
-        return str(by_name[0])
-    by_alias = sorted(a["id"] for _k, a in nodes_of(g, "Company") if wanted in (a.get("aliases") or ()))
+        return by_name[0]
+    by_alias = sorted(c for c, _name, aliases in rows if wanted in aliases)
     if len(by_alias) == 1:
-        return str(by_alias[0])
+        return by_alias[0]
     if by_name or by_alias:
         raise NotFoundError(f"「{text}」对应多家企业：{'、'.join(by_name or by_alias)}；请用企业 id")
-    names = {a["name"]: a["id"] for _k, a in nodes_of(g, "Company")}
-    names |= {a["id"]: a["id"] for _k, a in nodes_of(g, "Company")}
+    return None
+
+
+def unknown_company(text: str, companies: Iterable[tuple[str, str]]) -> str:
+    """The message for a company ``text`` does not name, with the closest of (id, name) as a hint.
+
+    Names or ids containing ``text`` come first; only without any is every name compared, so
+    ``companies`` may be just those containing it when there are some.
+    """
+    wanted = text.strip()
+    pairs = sorted(companies)  # a name shared by several companies points to the same one wherever they come from
+    names = {name: c for c, name in pairs} | {c: c for c, _name in pairs}
     close = [n for n in sorted(names) if wanted and wanted in n][:3]
     close = close or difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.5)
     hint = f"；是不是 {'、'.join(f'{c}（{names[c]}）' if c != names[c] else c for c in close)}？" if close else ""
-    raise NotFoundError(f"企业「{text}」不存在（可用企业 id、全称或简称；全部企业见 chainkg ls companies）{hint}")
+    return f"企业「{text}」不存在（可用企业 id、全称或简称；全部企业见 chainkg ls companies）{hint}"

@@ -120,29 +120,39 @@ def push_command(
                                          callback=at_least(1))] = 2,
 ) -> None:
     """把图谱（含诊断状态、严重度、企业得分和排名）写入 Neo4j；可重复运行，中断后重跑即可。"""
-    from chainkg.graphdb.push import push_groups
+    from chainkg.graphdb.push import prune as prune_graph
+    from chainkg.graphdb.push import server_counts, write_groups
     from chainkg.graphdb.push import wipe as wipe_graph
 
-    analysed = _analyse(data)
+    # Log in first: a wrong password or an unreachable server is reported before the analysis,
+    # which takes minutes and gigabytes at a million companies and could not be pushed anyway.
     with _connect(uri, user, password, database) as runner:
+        if wipe and not yes and not typer.confirm("将删除 Neo4j 中 chainkg 的全部节点和关系，继续？"):
+            raise typer.Abort()
+        analysed = _analyse(data)  # before the wipe: data that does not validate leaves the server as it was
         if wipe:
-            if not yes and not typer.confirm("将删除 Neo4j 中 chainkg 的全部节点和关系，继续？"):
-                raise typer.Abort()
             err.print(f"已删除 {wipe_graph(runner)} 个节点", markup=False, highlight=False)
         with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("写入 Neo4j", total=None)
-            counts = push_groups(runner, analysed.nodes, analysed.rels, batch_size,
-                                 lambda done, total: bar.update(task, completed=done, total=total), prune,
-                                 workers=workers)
+            token = write_groups(runner, analysed.nodes, analysed.rels, batch_size,
+                                 lambda done, total: bar.update(task, completed=done, total=total), workers=workers)
+        if prune:
+            pruned = prune_graph(runner, token, batch_size)
+            err.print(f"--prune：已删除数据文件中已没有的节点 {_counted(pruned['nodes'])}，"
+                      f"关系 {_counted(pruned['relationships'])}", markup=False, highlight=False)
+        counts = server_counts(runner)
     stale = sum(counts["nodes"].values()) - analysed.node_count
     if stale > 0:
         err.print(f"注意：服务器上另有 {stale} 个不属于本数据集的 chainkg 节点（如旧数据或其他数据集），"
                   "下面的计数包含它们；用 --prune 删除数据文件中已没有的节点和关系，或用 --wipe 先清除再推送",
                   markup=False, highlight=False)
-    nodes = "，".join(f"{k} {v}" for k, v in counts["nodes"].items())
-    rels = "，".join(f"{k} {v}" for k, v in counts["relationships"].items())
-    print(f"已推送：节点 {sum(counts['nodes'].values())}（{nodes}）；"
-          f"关系 {sum(counts['relationships'].values())}（{rels}）")
+    print(f"已推送：节点 {_counted(counts['nodes'])}；关系 {_counted(counts['relationships'])}")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """{"Company": 2, "Project": 1} → 3（Company 2，Project 1）; nothing → 0."""
+    total = sum(counts.values())
+    return f"{total}（{'，'.join(f'{k} {v}' for k, v in counts.items())}）" if total else "0"
 
 
 @neo4j_app.command("import-files", cls=ChineseCommand)
@@ -185,7 +195,7 @@ def export_cypher_command(
 def _param(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name:
-        raise ChainkgError(f"参数「{text}」应写成 名称=值，如 chain=robot")
+        raise ChainkgError(f"参数「{text}」应写成 名称=值，如 chain=robotics")
     try:
         value: Any = json.loads(raw)
     except ValueError:
@@ -194,16 +204,16 @@ def _param(text: str) -> tuple[str, Any]:
 
 
 _DEFAULT_INT = re.compile(r"\(default (\d+)")
-_AT_MOST = re.compile(r"at most (\d+)")
 
 
 def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
-    """Required parameters present and non-empty, integer ones integers; each with its own message.
+    """Required parameters present and non-empty, integer ones integers in range; each with its own message.
 
     A parameter is optional when its header line gives a default or allows null; one whose
-    default is a whole number is a count or a length (max_hops): a whole number from 1 up to the
-    "at most" of its header line (0 or less would silently give no rows).
+    default is a whole number must be a whole number, within "from A to B" when the header says so.
     """
+    from chainkg.graphdb.queries import param_range
+
     unknown = sorted(set(values) - set(query.params))
     if unknown:
         raise ChainkgError(f"查询「{query.name}」没有参数 {'、'.join(unknown)}；"
@@ -215,15 +225,13 @@ def _check_params(query: NamedQuery, values: dict[str, Any]) -> None:
             if not optional:
                 raise ChainkgError(f"查询「{query.name}」缺少参数 {param}（{description}）："
                                    f"请写成 chainkg neo4j query {query.name} {param}=值")
-        elif _DEFAULT_INT.search(description):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
-                                   f"而不是「{value}」")
-            most = _AT_MOST.search(description)
-            if value < 1 or (most is not None and value > int(most[1])):
-                allowed = f" 1 到 {most[1]} 之间的整数" if most else "正整数"
-                raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为{allowed}（{description}），"
-                                   f"而不是「{value}」")
+        elif ((_DEFAULT_INT.search(description) or param_range(description))
+              and (not isinstance(value, int) or isinstance(value, bool))):
+            raise ChainkgError(f"查询「{query.name}」的参数 {param} 应为整数（{description}），"
+                               f"而不是「{value}」")
+        elif (bounds := param_range(description)) and not bounds[0] <= value <= bounds[1]:
+            raise ChainkgError(f"查询「{query.name}」的参数 {param} 应在 {bounds[0]} 到 {bounds[1]} 之间"
+                               f"（{description}），而不是「{value}」")
 
 
 @neo4j_app.command("query", cls=ChineseCommand)
@@ -245,9 +253,11 @@ def query_command(
             args = " ".join(f"{p}=…" for p in q.params)
             print(f"{q.name} {args}\n    {q.description}")
         return
+    query = queries.load_query(name)
     values = dict(_param(p) for p in params or [])
-    _check_params(queries.load_query(name), values)
+    _check_params(query, values)
     with _connect(uri, user, password, database) as runner:
+        values.update(_node_ids(runner, query, values))
         rows = queries.run_named(runner, name, values)
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
@@ -260,54 +270,70 @@ def query_command(
         out.print(table)
 
 
+def _node_ids(runner: QueryRunner, query: NamedQuery, values: dict[str, Any]) -> dict[str, str]:
+    """The parameters that name a node (``chain id`` …), given by id or name, as the server's ids.
+
+    A value that names nothing is an error with the closest ids and names — never an empty result.
+    """
+    from chainkg.graphdb import lookup
+    from chainkg.graphdb.queries import param_label
+
+    ids: dict[str, str] = {}
+    for param, description in query.params.items():
+        label, value = param_label(description), values.get(param)
+        if label is None or value is None or value == "":
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        try:
+            ids[param] = lookup.node_id(runner, label, text)
+        except ChainkgError as exc:
+            raise type(exc)(f"查询「{query.name}」的参数 {param}：{exc}") from None
+    return ids
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
-def _on_server(runner: QueryRunner, label: str, option: str, values: list[str] | None) -> list[str] | None:
-    """Filter values resolved against the pushed graph's ids and names (like the local commands)."""
-    from chainkg.filters import make_choices, resolve
-    from chainkg.graphdb import queries
-
-    if not values:
-        return None
-    rows = queries.run_named(runner, "backend_names", {"label": label})
-    return resolve(values, make_choices(option, ((r["id"], r["name"] or "") for r in rows),
-                                        f"chainkg ls {label.lower()}s"))
-
-
 def gaps_on_server(data: Path | None, field: list[str] | None, chain: list[str] | None,
                    stage: list[str] | None, status: list[str] | None,
-                   settings: ConnectionSettings | None = None) -> list[SegmentDiagnosis]:
-    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first).
+                   settings: ConnectionSettings | None = None) -> tuple[list[SegmentDiagnosis], dict[str, str]]:
+    """``gaps --backend neo4j``: the diagnosis computed by Cypher (the data must be pushed first),
+    and the names of the segments and companies it shows, read from the server as well.
 
-    ``settings`` default to the NEO4J_* variables.
+    ``settings`` default to the NEO4J_* variables. The login is checked before anything is read.
     """
     from chainkg.filters import split_values
-    from chainkg.graphdb import backend, connection
+    from chainkg.graphdb import backend, connection, lookup
     from chainkg.load import default_data_dir, load_scoring
 
-    scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
-        return backend.diagnose_on_server(runner, scoring.diagnosis, _on_server(runner, "Field", "--field", field),
-                                          _on_server(runner, "Chain", "--chain", chain),
+        scoring = load_scoring(data or default_data_dir())
+        rows = backend.diagnose_on_server(runner, scoring.diagnosis,
+                                          lookup.filter_ids(runner, "Field", "--field", field),
+                                          lookup.filter_ids(runner, "Chain", "--chain", chain),
                                           split_values(stage), split_values(status))
+        names = lookup.table_names(runner, (c for d in rows for c in (*d.local_companies, *d.partner_companies)))
+    return rows, names
 
 
 def rank_on_server(data: Path | None, flt: RankFilter, top: int | None,
                    settings: ConnectionSettings | None = None) -> list[Prospect]:
-    """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first)."""
-    from chainkg.graphdb import backend, connection
+    """``rank --backend neo4j``: the ranking computed by Cypher (the data must be pushed first).
+
+    The login is checked before anything is read.
+    """
+    from chainkg.graphdb import backend, connection, lookup
     from chainkg.load import default_data_dir, load_scoring
 
-    scoring = load_scoring(data or default_data_dir())
     with connection.connect(settings or connection.settings_from()) as runner:
+        scoring = load_scoring(data or default_data_dir())
         flt = flt.model_copy(update={
-            "fields": _on_server(runner, "Field", "--field", flt.fields),
-            "chains": _on_server(runner, "Chain", "--chain", flt.chains),
-            "segments": _on_server(runner, "Segment", "--segment", flt.segments),
+            "fields": lookup.filter_ids(runner, "Field", "--field", flt.fields),
+            "chains": lookup.filter_ids(runner, "Chain", "--chain", flt.chains),
+            "segments": lookup.filter_ids(runner, "Segment", "--segment", flt.segments),
         })
         diagnosis = backend.diagnose_on_server(runner, scoring.diagnosis)
         return backend.rank_on_server(runner, diagnosis, scoring.rank, flt, top)

@@ -133,3 +133,17 @@ def test_cli_rank_and_gaps_take_connection_options(pushed_tiny: object, tiny_dir
         missing = cli.invoke(app, [*args, "--backend", "neo4j"])
         assert missing.exit_code == 2
         assert "未指定 Neo4j 地址：请用 --uri 或设置环境变量 NEO4J_URI" in missing.stderr
+
+
+@pytest.mark.parametrize("data", [TINY, BUNDLED], ids=["tiny", "bundled"])
+def test_cli_gaps_on_the_server_prints_the_names_the_embedded_gaps_prints(runner: Neo4jRunner, data: Path) -> None:
+    push(runner, *analyse(data)[:3])
+    cli = CliRunner()
+    for fmt in ("csv", "table"):
+        args = ["gaps", "--data", str(data), "--format", fmt]
+        local = cli.invoke(app, args)
+        remote = cli.invoke(app, [*args, "--backend", "neo4j"])
+        assert remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout
+    # The local firms, partners and 延链 segments by name, not by id.
+    assert ("本地链主" if data == TINY else "中信重工机械股份有限公司") in remote.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -54,9 +55,9 @@ def test_bolt_uri_on_the_http_port(server: Neo4jRunner) -> None:
 
 def test_missing_and_bad_parameters(pushed_tiny: object) -> None:
     assert _query("chain_map")[2].strip() == (
-        "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robot）：请写成 chainkg neo4j query chain_map chain=值")
+        "错误：查询「chain_map」缺少参数 chain（chain id, e.g. robotics）：请写成 chainkg neo4j query chain_map chain=值")
     assert _query("company_paths", "company=out-friend", "max_hops=abc")[2].strip() == (
-        "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, at most 6)），而不是「abc」")
+        "错误：查询「company_paths」的参数 max_hops 应为整数（longest path to report (default 3, from 1 to 6)），而不是「abc」")
     code, out, _err = _query("company_paths", "company=out-friend", "max_hops=2", "-f", "json")
     assert code == 0 and [r["target_id"] for r in json.loads(out)] == ["out-partner"]
     code, out, _err = _query("chain_map", "chain=robot", "-f", "csv")
@@ -117,3 +118,27 @@ def test_backend_filters_take_names_and_reject_unknown_values(pushed_tiny: objec
     code, out, err = gaps("--chain", "robt")
     assert (code, out) == (2, "")
     assert err.strip() == "错误：--chain 没有「robt」；允许的取值：chip（芯片）、robot（机器人）"
+
+
+@pytest.fixture
+def bad_data(tiny_copy: Path) -> Path:
+    """The tiny data set with an error in companies.csv and one in scoring.yaml."""
+    (tiny_copy / "scoring.yaml").write_text("rank:\n  weights: nope\n", encoding="utf-8")
+    companies = tiny_copy / "companies.csv"
+    companies.write_text(companies.read_text(encoding="utf-8").replace(",large,", ",huge,", 1), encoding="utf-8")
+    return tiny_copy
+
+
+@pytest.mark.parametrize("command", [["neo4j", "push"], ["gaps", "--backend", "neo4j"], ["rank", "--backend", "neo4j"]],
+                         ids=["push", "gaps", "rank"])
+def test_a_wrong_login_is_reported_before_the_data_is_read(server: Neo4jRunner, bad_data: Path,
+                                                          command: list[str]) -> None:
+    # The data does not validate: had it been loaded first, its errors would be the message.
+    # Not the real user: its failed logins would lock it for the tests that follow.
+    user = f"chainkg-nobody-{command[0]}"
+    wrong = cli.invoke(app, [*command, "--data", str(bad_data), "--user", user, "--password", "wrong"])
+    assert wrong.exit_code == 2
+    assert wrong.stderr.splitlines()[-1] == (
+        "错误：Neo4j 拒绝登录：用户名或密码错误（检查 --user/--password 或 NEO4J_USERNAME/NEO4J_PASSWORD）")
+    right = cli.invoke(app, [*command, "--data", str(bad_data)])
+    assert right.exit_code == 2 and "数据有 1 处错误" in right.stderr

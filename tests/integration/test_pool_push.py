@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
@@ -21,6 +22,7 @@ from chainkg.load import load_scoring, load_valid
 from chainkg.neo4j_cli import neo4j_app
 from chainkg.ranking import rank
 from conftest import BUNDLED, synthetic_data
+from test_bad_data import CASES, CORPUS, build
 
 pytestmark = pytest.mark.neo4j
 
@@ -61,3 +63,17 @@ def test_cli_push_equals_the_graph_push(runner: Neo4jRunner, synthetic: Path, wh
     assert len(new[0]) == g.number_of_nodes() and len(new[1]) == g.number_of_edges()
     scored = [n for n in new[0] if "Company" in n["labels"] and "rank" in n["props"]]
     assert sorted(n["props"]["rank"] for n in scored) == list(range(1, len(scored) + 1))
+
+
+ERROR_CASES = [c for c in CASES if "exit: 2" in (CORPUS / c / "case.yaml").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_bad_input_stops_push_as_it_stops_rank(runner: Neo4jRunner, case: str, tmp_path: Path) -> None:
+    """Logged in, push reports the data's errors as ``rank`` does (file, line, field) and writes nothing."""
+    data = tmp_path / "data"
+    assert build(case, data)["exit"] == 2
+    expected = CliRunner().invoke(app, ["rank", "--data", str(data)])
+    result = CliRunner().invoke(neo4j_app, ["push", "--data", str(data)])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", expected.stderr)
+    assert server_counts(runner) == {"nodes": {}, "relationships": {}}

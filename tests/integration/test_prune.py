@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from tests.conftest import BUNDLED, TINY
 from tests.integration.conftest import counts_of, synthetic, without
 from typer.testing import CliRunner
 
+from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from chainkg.graphdb.push import PUSH_PROPERTY
 from chainkg.load import load_valid
@@ -92,10 +94,22 @@ def test_prune_keeps_nodes_without_chainkg_labels(runner: Neo4jRunner) -> None:
         runner.write("MATCH (n:NotOurs) DETACH DELETE n")
 
 
-def test_cli_push_prune_leaves_no_stale_warning(runner: Neo4jRunner, tiny_dir: Path) -> None:
+def _counted(counts: Counter[str]) -> str:
+    return f"{counts.total()}（{'，'.join(f'{k} {v}' for k, v in sorted(counts.items()))}）"
+
+
+def test_cli_push_prune_says_what_it_deleted_and_leaves_no_stale_warning(runner: Neo4jRunner, tiny_dir: Path) -> None:
     cli = CliRunner()
     assert cli.invoke(neo4j_app, ["push", "--data", str(BUNDLED)]).exit_code == 0
     result = cli.invoke(neo4j_app, ["push", "--data", str(tiny_dir), "--prune"])
     assert result.exit_code == 0, result.output
     assert "节点 28（Chain 2，Company 11，Field 2，Park 1，Project 2，Region 1，Segment 9）" in result.output
     assert "不属于本数据集" not in result.stderr
+    # What the bundled graph has and the tiny one has not, per label and per relationship type.
+    bundled, tiny = build_graph(load_valid(BUNDLED)[0]), build_graph(load_valid(tiny_dir)[0])
+    nodes = Counter(bundled.nodes[n]["label"] for n in set(bundled.nodes) - set(tiny.nodes))
+    rels = Counter(k for _u, _v, k in set(bundled.edges(keys=True)) - set(tiny.edges(keys=True)))
+    assert nodes["Company"] > 700 and rels["OPERATES_IN"] > 1000
+    assert f"--prune：已删除数据文件中已没有的节点 {_counted(nodes)}，关系 {_counted(rels)}\n" in result.stderr
+    again = cli.invoke(neo4j_app, ["push", "--data", str(tiny_dir), "--prune"])
+    assert "--prune：已删除数据文件中已没有的节点 0，关系 0\n" in again.stderr

@@ -3,11 +3,12 @@
     connection     QueryRunner protocol, Neo4jRunner, connect() with one-line errors
     rows           the push rows straight from the DataSet, one function per group; the
                    company pool's rows made batch by batch from its polars tables (FrameRows)
-    push           schema + batched UNWIND … MERGE writes, prune, server_counts, wipe
+    push           schema + batched UNWIND … MERGE writes (write_groups), prune, server_counts, wipe
     groups         the push's write groups on the pool path (what the neo4j commands write)
     bulk           the same rows as files for the offline importer (neo4j-admin database import)
     cypher_export  the same graph as a parameter-free .cypher script
     queries        cypher/queries/*.cypher loaded by name
+    lookup         ids or Chinese names typed on the command line, resolved on the server; table names
     backend        diagnosis and ranking computed by Cypher (--backend neo4j)
 """
 

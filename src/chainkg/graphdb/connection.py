@@ -165,12 +165,24 @@ def _probe(uri: str) -> tuple[bool, bool]:
         return True, False
 
 
+def _resolves(host: str) -> bool:
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return False
+    return True
+
+
 def _unavailable(uri: str, text: str = "") -> str:
-    """Why a Bolt connection failed, told apart by probing the port: down, TLS mismatch, wrong port."""
+    """Why a Bolt connection failed, told apart by probing: unknown host, down, TLS mismatch, wrong port."""
     encrypted = "+s" in urlsplit(uri).scheme
     if encrypted and "CertVerification" in text:
         return (f"Neo4j 服务器的 TLS 证书未通过验证（{uri}）：多半是自签名证书；信任该服务器时请改用 "
                 f"{uri.replace('+s://', '+ssc://', 1)}，否则请给服务器配置受信任的证书")
+    host = urlsplit(uri).hostname or "localhost"
+    if not _resolves(host):
+        return (f"无法解析主机名「{host}」（{uri}）：没有这个主机名，或 DNS 不可用；"
+                "请检查 --uri 或 NEO4J_URI 中的主机名（本机的服务器用 127.0.0.1）")
     listening, tls = _probe(uri)
     if not listening:
         return (f"连不上 Neo4j 服务器（{uri}）：该地址没有服务在监听；"

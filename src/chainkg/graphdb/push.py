@@ -67,6 +67,7 @@ __all__ = [
     "rel_query",
     "server_counts",
     "wipe",
+    "write_groups",
 ]
 
 REL_TYPES = ("IN_FIELD", "IN_CHAIN", "PART_OF", "FEEDS", "OPERATES_IN", "LOCATED_IN", "BY",
@@ -409,7 +410,18 @@ def push_groups(
     runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
     progress: Progress | None = None, prune_stale: bool = False, token: str | None = None, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
-    """Create the schema, merge every node then every relationship in batches; prune; return server counts.
+    """``write_groups``, then (with ``prune_stale``) ``prune``; return the server counts."""
+    token = write_groups(runner, node_groups, rel_groups, batch_size, progress, token, workers)
+    if prune_stale:
+        prune(runner, token, batch_size)
+    return server_counts(runner)
+
+
+def write_groups(
+    runner: QueryRunner, node_groups: list[NodeGroup], rel_groups: list[RelGroup], batch_size: int = 10000,
+    progress: Progress | None = None, token: str | None = None, workers: int = WORKERS,
+) -> str:
+    """Create the schema, merge every node then every relationship in batches; return the push's token.
 
     ``token`` (default: a fresh random one) is what this push stamps on every row.
     ``workers`` writers (sessions, each its own transactions) write at the same time: nodes
@@ -428,9 +440,7 @@ def push_groups(
     # Every node exists before the first relationship names it.
     for jobs in _node_rounds(node_groups, batch_size, workers) + _rel_rounds(rel_groups, batch_size, workers):
         writers.run(jobs)
-    if prune_stale:
-        prune(runner, token, batch_size)
-    return server_counts(runner)
+    return token
 
 
 def _delete_in_batches(runner: QueryRunner, match: str, variable: str, delete: str, batch_size: int,
@@ -443,22 +453,28 @@ def _delete_in_batches(runner: QueryRunner, match: str, variable: str, delete: s
     return int(rows[0]["n"]) if rows else 0
 
 
-def prune(runner: QueryRunner, token: str, batch_size: int = 10000) -> dict[str, int]:
-    """Delete the chainkg relationships, then nodes, not written by the push ``token``; return the counts.
+def prune(runner: QueryRunner, token: str, batch_size: int = 10000) -> dict[str, dict[str, int]]:
+    """Delete the chainkg relationships, then nodes, not written by the push ``token``.
 
-    Relationships go first, so a stale node has (almost) nothing left to detach.
+    Returns what was deleted as ``server_counts`` counts it: nodes per label, relationships
+    per type (only those with deletions). Relationships go first, so a stale node has
+    (almost) nothing left to detach.
     """
     stale = f"x.{PUSH_PROPERTY} IS NULL OR x.{PUSH_PROPERTY} <> $push"
-    rels = 0
+    rels: dict[str, int] = defaultdict(int)
     for rel_type, source, target in REL_SCHEMA:
-        rels += _delete_in_batches(
+        deleted = _delete_in_batches(
             runner, f"MATCH (:{_checked(source, LABELS)})-[x:{_checked(rel_type, REL_TYPES)}]->"
             f"(:{_checked(target, LABELS)}) WHERE {stale}", "x", "DELETE x", batch_size, {"push": token})
-    nodes = 0
+        if deleted:
+            rels[rel_type] += deleted
+    nodes: dict[str, int] = {}
     for label in _WIPE_ORDER:
-        nodes += _delete_in_batches(runner, f"MATCH (x:{_checked(label, LABELS)}) WHERE {stale}", "x",
-                                    "DETACH DELETE x", batch_size, {"push": token})
-    return {"nodes": nodes, "relationships": rels}
+        deleted = _delete_in_batches(runner, f"MATCH (x:{_checked(label, LABELS)}) WHERE {stale}", "x",
+                                     "DETACH DELETE x", batch_size, {"push": token})
+        if deleted:
+            nodes[label] = deleted
+    return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
 
 
 def server_counts(runner: QueryRunner) -> dict[str, dict[str, int]]:

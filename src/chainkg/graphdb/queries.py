@@ -2,6 +2,13 @@
 
 Every query file starts with a ``//`` header: what it answers, then one line per
 parameter, ``//   $name  description``. ``schema.cypher`` holds the constraints and indexes.
+A description says what the command line checks before running the query:
+
+    field id / chain id / segment id / company id   the id of such a node; `chainkg neo4j query`
+                                                    also takes its Chinese name (a company's alias)
+    e.g. X                                          an example value, an id of the bundled data
+    (default N …)                                   optional, a whole number
+    from A to B                                     a whole number in this range
 """
 
 from __future__ import annotations
@@ -17,9 +24,13 @@ import chainkg
 from chainkg.errors import NotFoundError
 from chainkg.graphdb.connection import QueryRunner
 
-__all__ = ["NamedQuery", "cypher_dir", "list_queries", "load_query", "run_named", "schema_statements"]
+__all__ = ["NamedQuery", "cypher_dir", "list_queries", "load_query", "param_example", "param_label", "param_range",
+           "run_named", "schema_statements"]
 
 _PARAM = re.compile(r"^//\s+\$(\w+)\s*(.*)$")
+_ID_PARAM = re.compile(r"^(field|chain|segment|company) id\b")
+_EXAMPLE = re.compile(r"\be\.g\. ([\w-]+)")
+_RANGE = re.compile(r"\bfrom (-?\d+) to (-?\d+)\b")
 
 
 def cypher_dir() -> Path:
@@ -38,6 +49,24 @@ class NamedQuery:
     text: str
     description: str
     params: dict[str, str]
+
+
+def param_label(description: str) -> str | None:
+    """The label of the node a parameter names by id ("chain id, e.g. robotics" → Chain), else None."""
+    match = _ID_PARAM.match(description)
+    return match.group(1).capitalize() if match else None
+
+
+def param_example(description: str) -> str | None:
+    """The example value of a parameter's description ("e.g. robotics" → robotics), if any."""
+    match = _EXAMPLE.search(description)
+    return match.group(1) if match else None
+
+
+def param_range(description: str) -> tuple[int, int] | None:
+    """The allowed range of a whole-number parameter ("from 1 to 6" → (1, 6)), if it has one."""
+    match = _RANGE.search(description)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def _parse(name: str, text: str) -> NamedQuery:
