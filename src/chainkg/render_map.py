@@ -24,7 +24,7 @@ from chainkg.diagnosis import STATUS_LABELS
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
 from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview
-from chainkg.palette import STATUS_COLOURS, TARGET_COLOUR
+from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR
 
 __all__ = [
     "MAP_FORMATS",
@@ -42,6 +42,7 @@ MAP_FORMATS = (".svg", ".png", ".pdf", ".html")
 _STAGES = ("upstream", "midstream", "downstream")
 _PREFERRED_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
 _MAX_FIRMS = 3
+PNG_DPI = 200  # print quality: a map printed at its natural size stays sharp
 _INSTALL_HINT = "请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
 
 
@@ -89,27 +90,43 @@ def _firm_lines(box: MapBox, is_parent: bool) -> list[str]:
     return lines
 
 
-def _box_label(box: MapBox, is_parent: bool) -> str:
+# What the legend says about the non-colour cue of each status (palette.STATUS_BORDERS).
+_BORDER_NAMES = {"solid": "实线框", "dashed": "虚线框", "dotted": "点线框", "bold": "粗框"}
+TARGET_LEGEND = "★N 目标企业：N 为该企业在本链招商目标中的排名"
+VISION_NOTE = ("远景图只标改善：「缺链→强链」为前几名目标落地后的状态；仍无本地企业的环节保持原状态，"
+               "标「补链更紧迫」表示落地后其上下游都有本地企业")
+URGENT_NOTE = "落地后上下游有本地企业：补链更紧迫"
+
+
+def _box_label(box: MapBox, is_parent: bool, part_of: str | None = None) -> str:
     status = box.status_label
     if box.status_before is not None:
         status = f"{STATUS_LABELS[box.status_before]}→{status}"
     rows = [f'<TR><TD><FONT POINT-SIZE="{14 if is_parent else 12}"><B>{_h(box.name)}</B></FONT></TD></TR>',
+            *([f'<TR><TD><FONT POINT-SIZE="9">属于「{_h(part_of)}」</FONT></TD></TR>'] if part_of else []),
             f'<TR><TD><FONT POINT-SIZE="9">{_h(status)} · 候选 {box.candidate_count} 家</FONT></TD></TR>']
+    if box.between_landed:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="9"><B>{URGENT_NOTE}</B></FONT></TD></TR>')
     rows += [f'<TR><TD><FONT POINT-SIZE="9">{_h(line)}</FONT></TD></TR>' for line in _firm_lines(box, is_parent)]
-    # Targets on a white strip: readable on every status colour.
-    rows += [f'<TR><TD BGCOLOR="white"><FONT POINT-SIZE="10" COLOR="{TARGET_COLOUR}"><B>'
-             f"★{t.rank} {_h(t.company)}</B></FONT></TD></TR>" for t in box.targets]
+    # Targets on a white strip: readable on every status colour. Regular weight: Graphviz measures
+    # the regular face, a bold CJK line would spill out of its box.
+    rows += [f'<TR><TD BGCOLOR="white"><FONT POINT-SIZE="10" COLOR="{TARGET_COLOUR}">'
+             f"★{t.rank} {_h(t.company)}</FONT></TD></TR>" for t in box.targets]
     return f'<<TABLE BORDER="0" CELLSPACING="1" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
 def _legend_row(vision: bool) -> str:
     cells = "".join(
-        f'<TD BGCOLOR="{STATUS_COLOURS[s].fill}"><FONT COLOR="{STATUS_COLOURS[s].text}">{label}</FONT></TD>'
+        f'<TD BGCOLOR="{STATUS_COLOURS[s].fill}"><FONT COLOR="{STATUS_COLOURS[s].text}">'
+        f"{label}（{_BORDER_NAMES[STATUS_BORDERS[s]]}）</FONT></TD>"
         for s, label in STATUS_LABELS.items()
     )
     if vision:
-        cells += f'<TD><FONT COLOR="{TARGET_COLOUR}"><B>★N 目标企业（排名）</B></FONT></TD>'
-    return f'<TR><TD BORDER="0">图例</TD>{cells}</TR>'
+        cells += f'<TD><FONT COLOR="{TARGET_COLOUR}">{_h(TARGET_LEGEND)}</FONT></TD>'
+    row = f'<TR><TD BORDER="0">图例</TD>{cells}</TR>'
+    if vision:
+        row += f'<TR><TD COLSPAN="6"><FONT POINT-SIZE="10">{_h(VISION_NOTE)}</FONT></TD></TR>'
+    return row
 
 
 def _title(text: str, subtitle: str, vision: bool) -> str:
@@ -119,80 +136,143 @@ def _title(text: str, subtitle: str, vision: bool) -> str:
             f"{_legend_row(vision)}</TABLE>>")
 
 
-def _first_leaf(box_id: str, children: dict[str, list[str]]) -> str:
-    while children.get(box_id):
-        box_id = children[box_id][0]
-    return box_id
+def _leaves(box_id: str, children: dict[str, list[str]]) -> list[str]:
+    """The drawn nodes of a segment: itself, or (a parent, drawn as a cluster) its sub-segments' nodes."""
+    if not children.get(box_id):
+        return [box_id]
+    return [leaf for child in children[box_id] for leaf in _leaves(child, children)]
+
+
+def _ranks(cmap: ChainMap, children: dict[str, list[str]], top_of: dict[str, MapBox]) -> dict[str, int]:
+    """Each drawn node's column, left to right: its stage (上游, 中游, 下游), then inside the stage
+    its depth along the FEEDS arrows between segments of that stage.
+
+    The columns are fixed here, not left to Graphviz, so every chain and every panel reads from
+    上游 on the left to 下游 on the right whatever its arrows do.
+    """
+    stage_of = {b.segment_id: _STAGES.index(top_of[b.segment_id].stage) for b in cmap.boxes}
+    leaves = [b.segment_id for b in cmap.boxes if not children.get(b.segment_id)]
+    depth = dict.fromkeys(leaves, 0)
+    inner = [(a, b) for s, t in cmap.edges if stage_of[s] == stage_of[t] and top_of[s] is not top_of[t]
+             for a in _leaves(s, children) for b in _leaves(t, children)]
+    # Longest path inside a stage; a cycle stops growing after one pass per node.
+    for _round in range(len(leaves)):
+        changed = False
+        for a, b in inner:
+            if depth[b] < depth[a] + 1 <= len(leaves):
+                depth[b] = depth[a] + 1
+                changed = True
+        if not changed:
+            break
+    width = [1 + max((depth[leaf] for leaf in leaves if stage_of[leaf] == i), default=-1)
+             for i in range(len(_STAGES))]
+    offset = [sum(width[:i]) for i in range(len(_STAGES))]
+    return {leaf: offset[stage_of[leaf]] + depth[leaf] for leaf in leaves}
+
+
+def _bundled(edges: list[tuple[str, str]], children: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The arrows to draw: a segment that feeds every sub-segment of a parent gets one arrow to the
+    parent's frame instead of one to each (and likewise out of a parent), which removes most crossings."""
+    drawn = set(edges)
+    changed = True
+    while changed:
+        changed = False
+        for parent, kids in children.items():
+            if len(kids) < 2:
+                continue
+            for end in {s for s, _t in drawn} | {t for _s, t in drawn}:
+                if end in kids or end == parent:
+                    continue
+                for into in (True, False):
+                    group = {(end, k) if into else (k, end) for k in kids}
+                    if group <= drawn:
+                        drawn -= group
+                        drawn.add((end, parent) if into else (parent, end))
+                        changed = True
+    return sorted(drawn)
+
+
+def _box_attrs(box: MapBox, is_parent: bool, part_of: str | None = None) -> str:
+    colour = STATUS_COLOURS[box.status]
+    border = STATUS_BORDERS[box.status]
+    width = 3.5 if border == "bold" else 2
+    attrs = (f'id={_q("seg-" + box.segment_id)} class={_q("segment status-" + box.status)} '
+             f"label={_box_label(box, is_parent, part_of)} penwidth={width} color=\"{colour.border}\"")
+    if is_parent:
+        # A parent segment is a cluster around its sub-segments, tinted with its status colour.
+        return f'{attrs} style="rounded,filled,{border}" fillcolor="{colour.fill}40" fontcolor="#24292F"'
+    return f'{attrs} style="rounded,filled,{border}" fillcolor="{colour.fill}" fontcolor="{colour.text}"'
 
 
 def _chain_body(cmap: ChainMap, prefix: str) -> list[str]:
     """The DOT statements of one chain: stage columns, boxes, arrows, column constraints."""
     boxes = {b.segment_id: b for b in cmap.boxes}
+    # A sub-segment of another stage than its parent's is drawn in its own stage's column, outside
+    # the parent's frame, and says whose part it is.
+    parent_of = {b.segment_id: b.parent_id for b in cmap.boxes
+                 if b.parent_id in boxes and boxes[b.parent_id].stage == b.stage}
     children: dict[str, list[str]] = {}
     for b in cmap.boxes:
-        if b.parent_id in boxes:
-            children.setdefault(b.parent_id, []).append(b.segment_id)
-    top = [b for b in cmap.boxes if b.parent_id not in boxes]
+        if b.segment_id in parent_of:
+            children.setdefault(b.parent_id or "", []).append(b.segment_id)
+    top = [b for b in cmap.boxes if b.segment_id not in parent_of]
+    top_of = {}
+    for b in cmap.boxes:
+        root = b
+        while root.segment_id in parent_of:
+            root = boxes[parent_of[root.segment_id]]
+        top_of[b.segment_id] = root
+    part_of = {b.segment_id: boxes[b.parent_id].name for b in cmap.boxes
+               if b.parent_id in boxes and b.segment_id not in parent_of}
+    rank = _ranks(cmap, children, top_of)
     lines: list[str] = []
 
     def draw(box: MapBox, indent: str) -> None:
-        colour = STATUS_COLOURS[box.status]
         is_parent = box.segment_id in children
-        attrs = (f'id={_q("seg-" + box.segment_id)} class={_q("segment status-" + box.status)} '
-                 f"label={_box_label(box, is_parent)}")
         if is_parent:
-            # A parent segment is a cluster around its sub-segments, tinted with its status colour.
             lines.append(f"{indent}subgraph {_q('cluster_' + prefix + box.segment_id)} {{")
-            lines.append(f'{indent}  {attrs} style="rounded,filled" fillcolor="{colour.fill}33" '
-                         f'color="{colour.border}" penwidth=2 fontcolor="#24292F"')
+            lines.append(f"{indent}  {_box_attrs(box, True)}")
             for child in children[box.segment_id]:
                 draw(boxes[child], indent + "  ")
             lines.append(f"{indent}}}")
         else:
-            lines.append(f'{indent}{_q(prefix + box.segment_id)} [{attrs} fillcolor="{colour.fill}" '
-                         f'color="{colour.border}" fontcolor="{colour.text}"]')
+            lines.append(f"{indent}{_q(prefix + box.segment_id)} "
+                         f"[{_box_attrs(box, False, part_of.get(box.segment_id))}]")
 
-    stages_present = [s for s in _STAGES if any(b.stage == s for b in top)]
-    for stage in stages_present:
+    for stage in _STAGES:
+        if not any(b.stage == stage for b in top):
+            continue
         lines.append(f"  subgraph {_q('cluster_' + prefix + 'stage-' + stage)} {{")
         # id and class are set explicitly: a subgraph would inherit its panel's otherwise.
         lines.append(f'    id={_q(prefix + "stage-" + stage)} class="stage" label=<<B>{STAGE_NAMES[stage]}</B>> '
-                     'style="rounded,filled" fillcolor="#F6F8FA" color="#D0D7DE" fontsize=16')
+                     'style="rounded,filled" fillcolor="#F6F8FA" color="#D0D7DE" penwidth=1 fontsize=16')
         for box in top:
             if box.stage == stage:
                 draw(box, "    ")
         lines.append("  }")
 
-    # Invisible anchors between the columns keep 上游 left of 中游 left of 下游.
-    column = {s: i for i, s in enumerate(stages_present)}
-    anchors = [_q(f"{prefix}anchor-{i}") for i in range(len(stages_present) + 1)]
+    # One invisible anchor per column, chained left to right; every box sits in its column's rank.
+    columns = max(rank.values(), default=0) + 1
+    anchors = [_q(f"{prefix}column-{i}") for i in range(columns)]
     for anchor in anchors:
-        lines.append(f"  {anchor} [shape=point style=invis width=0 height=0 label=\"\"]")
+        lines.append(f'  {anchor} [shape=point style=invis width=0 height=0 label=""]')
     for left, right in itertools.pairwise(anchors):
-        lines.append(f"  {left} -> {right} [style=invis weight=10]")
-    for box in top:
-        leaf = _q(prefix + _first_leaf(box.segment_id, children))
-        i = column[box.stage]
-        lines.append(f"  {anchors[i]} -> {leaf} [style=invis weight=0]")
-        lines.append(f"  {leaf} -> {anchors[i + 1]} [style=invis weight=0]")
+        lines.append(f"  {left} -> {right} [style=invis weight=0]")
+    for i, anchor in enumerate(anchors):
+        members = " ".join(_q(prefix + leaf) for leaf, r in rank.items() if r == i)
+        lines.append(f"  {{rank=same {anchor} {members}}}")
 
-    top_of = {}
-    for b in cmap.boxes:
-        root = b
-        while root.parent_id in boxes:
-            root = boxes[root.parent_id]
-        top_of[b.segment_id] = root
-    for source, target in cmap.edges:
+    for source, target in _bundled(cmap.edges, children):
         attrs = [f'class="feeds" id={_q(f"feeds-{source}-{target}")}']
         if source in children:
             attrs.append(f"ltail={_q('cluster_' + prefix + source)}")
         if target in children:
             attrs.append(f"lhead={_q('cluster_' + prefix + target)}")
-        if column[top_of[source].stage] > column[top_of[target].stage]:
-            attrs.append("constraint=false")  # a backward arrow must not fight the columns
-        tail = _q(prefix + _first_leaf(source, children))
-        head = _q(prefix + _first_leaf(target, children))
-        lines.append(f"  {tail} -> {head} [{' '.join(attrs)}]")
+        tail = _leaves(source, children)[0]
+        head = _leaves(target, children)[0]
+        if rank[tail] >= rank[head]:
+            attrs.append("constraint=false")  # an arrow against the columns must not move them
+        lines.append(f"  {_q(prefix + tail)} -> {_q(prefix + head)} [{' '.join(attrs)}]")
     return lines
 
 
@@ -265,7 +345,7 @@ def render_dot(source: str, fmt: str) -> bytes:
     """Run ``dot -T<fmt>`` (svg, png, pdf) on a DOT source; ConfigError when Graphviz fails."""
     args = [dot_binary(), f"-T{fmt}"]
     if fmt == "png":
-        args.append("-Gdpi=110")
+        args.append(f"-Gdpi={PNG_DPI}")
     done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
