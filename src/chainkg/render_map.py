@@ -14,26 +14,42 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import math
 import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
-from chainkg.diagnosis import STATUS_LABELS
+import networkx as nx
+
+from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
-from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview
+from chainkg.graph import nodes_of
+from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview, chain_map
 from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR
+from chainkg.printing import print_pdf
 
 __all__ = [
     "MAP_FORMATS",
+    "MIN_PRINT_PT",
+    "ORIENTATIONS",
+    "PAPERS",
+    "PNG_DPI",
+    "PaperLayout",
     "cjk_font",
     "dot_binary",
     "map_details",
     "map_dot",
     "overview_dot",
+    "overview_html_pages",
+    "paper_layout",
+    "print_html",
     "render_dot",
+    "smallest_font",
     "svg_for_html",
     "write_map",
 ]
@@ -42,6 +58,14 @@ MAP_FORMATS = (".svg", ".png", ".pdf", ".html")
 _STAGES = ("upstream", "midstream", "downstream")
 _PREFERRED_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
 _MAX_FIRMS = 3
+# Paper: sizes in mm (portrait), the page margin, room for the footer line, and the smallest
+# text a printed map may have (a chain that would need smaller is split over pages).
+PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+ORIENTATIONS = ("auto", "landscape", "portrait")
+MIN_PRINT_PT = 7.0
+_MARGIN_MM = 10.0
+_FOOTER_MM = 8.0
+_PT_PER_MM = 72 / 25.4
 PNG_DPI = 200  # print quality: a map printed at its natural size stays sharp
 _INSTALL_HINT = "请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
 
@@ -334,8 +358,9 @@ def overview_dot(view: Overview, font: str) -> str:
             )
             label = (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2"><TR><TD COLSPAN="4"><B>{_h(c.chain)}</B>'
                      f"</TD></TR><TR>{cells}</TR></TABLE>>")
+            # The HTML page carries each chain's map under #<chain id> (map_html's chain_pages).
             lines.append(f'  {cid} [id={cid} class="chain" shape=box style="rounded" color="#8C959F" '
-                         f"label={label}]")
+                         f'href={_q("#" + c.chain_id)} tooltip={_q(c.chain + " 现状图")} label={label}]')
             lines.append(f"  {fid} -> {cid}")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -383,52 +408,188 @@ _HTML = """<!DOCTYPE html>
 <style>
 html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif}}
 #bar{{position:fixed;top:0;left:0;right:0;padding:6px 12px;background:#24292f;color:#fff;font-size:13px;z-index:2}}
+#bar a{{color:#9ecbff;margin-right:12px}}
 #view{{position:absolute;top:32px;left:0;right:0;bottom:0;overflow:hidden;cursor:grab;background:#fff}}
 #view svg{{width:100%;height:100%}}
-#tip{{position:fixed;display:none;max-width:420px;padding:8px 10px;background:#fffbe6;border:1px solid #d4a72c;
+#view a{{cursor:pointer}}
+#tip{{position:fixed;display:none;max-width:460px;padding:8px 10px;background:#fffbe6;border:1px solid #d4a72c;
 white-space:pre-line;font-size:13px;pointer-events:none;z-index:3;box-shadow:0 2px 6px rgba(0,0,0,.2)}}
 g.segment:hover>path,g.segment:hover>polygon{{stroke-width:4}}
+@media print {{
+  @page {{size:A4 landscape;margin:10mm}}
+  html,body{{height:auto}}
+  #bar,#tip{{display:none}}
+  #view{{position:static;overflow:visible}}
+  #view svg{{width:100%;height:auto;max-height:185mm}}
+}}
 </style></head><body>
-<div id="bar">{title} — 滚轮缩放，拖动平移，双击复位，鼠标悬停查看环节详情</div>
-<div id="view">{svg}</div><div id="tip"></div>
+<div id="bar"><a id="back" href="#" style="display:none">← 返回全景</a>{title} —
+滚轮缩放，拖动平移，双击复位，鼠标悬停查看环节详情{hint}</div>
+<div id="view">{svg}</div><div id="tip"></div>{pages}
 <script>
 const details = {details};
-const svg = document.querySelector('#view svg'); const tip = document.getElementById('tip');
-svg.removeAttribute('width'); svg.removeAttribute('height');
-const home = svg.getAttribute('viewBox').split(' ').map(Number); let box = home.slice();
+const view = document.getElementById('view'); const tip = document.getElementById('tip');
+const back = document.getElementById('back'); const first = view.innerHTML;
+let svg = null, home = [], box = [];
 function show() {{ svg.setAttribute('viewBox', box.join(' ')); }}
-svg.addEventListener('wheel', e => {{ e.preventDefault();
+function mount(markup) {{ view.innerHTML = markup; svg = view.querySelector('svg');
+  svg.removeAttribute('width'); svg.removeAttribute('height');
+  home = svg.getAttribute('viewBox').split(' ').map(Number); box = home.slice();
+  view.querySelectorAll('g.segment').forEach(g => {{
+    g.addEventListener('mousemove', e => {{ e.stopPropagation(); const text = details[g.id];
+      if (!text) return; tip.textContent = text; tip.style.display = 'block';
+      tip.style.left = (e.clientX + 14) + 'px'; tip.style.top = (e.clientY + 14) + 'px'; }});
+    g.addEventListener('mouseleave', () => {{ tip.style.display = 'none'; }}); }}); }}
+function route() {{ const page = location.hash.length > 1 && document.getElementById('map-' + location.hash.slice(1));
+  mount(page ? page.innerHTML : first); back.style.display = page ? 'inline' : 'none'; tip.style.display = 'none'; }}
+window.addEventListener('hashchange', route); route();
+view.addEventListener('wheel', e => {{ e.preventDefault();
   const r = svg.getBoundingClientRect(); const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
   const fx = (e.clientX - r.left) / r.width, fy = (e.clientY - r.top) / r.height;
   const w = box[2] * k, h = box[3] * k;
   box = [box[0] + (box[2] - w) * fx, box[1] + (box[3] - h) * fy, w, h]; show(); }}, {{passive: false}});
 let drag = null;
-svg.addEventListener('mousedown', e => {{ drag = [e.clientX, e.clientY, box[0], box[1]]; }});
+view.addEventListener('mousedown', e => {{ drag = [e.clientX, e.clientY, box[0], box[1]]; }});
 window.addEventListener('mouseup', () => {{ drag = null; }});
 window.addEventListener('mousemove', e => {{ if (drag) {{ const r = svg.getBoundingClientRect();
   const s = Math.max(box[2] / r.width, box[3] / r.height);
   box[0] = drag[2] - (e.clientX - drag[0]) * s; box[1] = drag[3] - (e.clientY - drag[1]) * s; show(); }} }});
-svg.addEventListener('dblclick', () => {{ box = home.slice(); show(); }});
-document.querySelectorAll('g.segment').forEach(g => {{
-  g.addEventListener('mousemove', e => {{ e.stopPropagation(); const text = details[g.id];
-    if (!text) return; tip.textContent = text; tip.style.display = 'block';
-    tip.style.left = (e.clientX + 14) + 'px'; tip.style.top = (e.clientY + 14) + 'px'; }});
-  g.addEventListener('mouseleave', () => {{ tip.style.display = 'none'; }}); }});
+view.addEventListener('dblclick', () => {{ box = home.slice(); show(); }});
+window.addEventListener('beforeprint', () => {{ box = home.slice(); show(); }});
 </script></body></html>
 """
 
 
-def map_html(svg: str, title: str, details: dict[str, str]) -> str:
-    """One self-contained HTML page (no external URL) with pan/zoom and hover details."""
+def map_html(svg: str, title: str, details: dict[str, str],
+             chain_pages: dict[str, tuple[str, dict[str, str]]] | None = None) -> str:
+    """One self-contained HTML page (no external URL) with pan/zoom, hover details and a print style.
+
+    ``chain_pages`` (chain id → its map's SVG and hover details) are carried in the same file: the
+    overview's chain boxes link to them (``#<chain id>``) and 返回全景 comes back.
+    """
+    pages = "".join(f'<template id="map-{html.escape(cid)}">{svg_for_html(page)}</template>'
+                    for cid, (page, _d) in (chain_pages or {}).items())
+    for _page, more in (chain_pages or {}).values():
+        details = details | more
     payload = json.dumps(details, ensure_ascii=False).replace("</", "<\\/")
-    return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload)
+    hint = "；点击产业链查看其现状图" if chain_pages else ""
+    return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload, pages=pages, hint=hint)
 
 
-def write_map(path: Path, source: str, title: str, details: dict[str, str], force: bool = False) -> None:
-    """Render a DOT source to ``path`` by its suffix (.svg, .png, .pdf, .html), atomically."""
+def overview_html_pages(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
+                        font: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every chain's 现状图 as SVG with its hover details, for the overview's HTML page to link to."""
+    pages = {}
+    for _k, chain in nodes_of(g, "Chain"):
+        cmap = chain_map(g, diagnosis, chain["id"], as_of)
+        pages[chain["id"]] = (render_dot(map_dot([cmap], font), "svg").decode("utf-8"), map_details([cmap]))
+    return pages
+
+
+class PaperLayout(NamedTuple):
+    """How one drawing goes on paper: orientation, scale (1 = natural size) and pages across × down."""
+
+    paper: str
+    landscape: bool
+    scale: float
+    columns: int
+    rows: int
+
+    @property
+    def area(self) -> tuple[float, float]:
+        """The printable width and height of a page, in points."""
+        short, long = (side - 2 * _MARGIN_MM for side in PAPERS[self.paper])
+        width, height = (long, short) if self.landscape else (short, long)
+        return width * _PT_PER_MM, (height - _FOOTER_MM) * _PT_PER_MM
+
+
+def paper_layout(width: float, height: float, smallest_font: float, paper: str = "A4",
+                 orientation: str = "auto") -> PaperLayout:
+    """Place a drawing of ``width`` × ``height`` points whose smallest text is ``smallest_font`` points.
+
+    The rule: the drawing is shrunk to fit one page (never enlarged), unless that would print its
+    smallest text below MIN_PRINT_PT (7 pt); then it is printed with that text at exactly 7 pt and
+    split over as many pages as it needs, to be laid side by side. ``auto`` takes the orientation
+    that needs fewer pages, then the larger print. A3 splits less than A4.
+    """
+    if paper not in PAPERS:
+        raise ConfigError(f"--paper 没有「{paper}」；允许的取值：{'、'.join(PAPERS)}")
+    floor = MIN_PRINT_PT / smallest_font if smallest_font > 0 else 0.0
+    options = []
+    for landscape in ((True, False) if orientation == "auto" else (orientation == "landscape",)):
+        area_w, area_h = PaperLayout(paper, landscape, 1, 1, 1).area
+        scale = max(min(1.0, area_w / width, area_h / height), floor)
+        columns = math.ceil(round(width * scale / area_w, 6))
+        rows = math.ceil(round(height * scale / area_h, 6))
+        options.append(PaperLayout(paper, landscape, scale, columns, rows))
+    return min(options, key=lambda o: (o.columns * o.rows, -o.scale))
+
+
+def _svg_size(svg: str) -> tuple[float, float]:
+    found = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', svg)
+    if found is None:
+        raise ConfigError("Graphviz 输出的 SVG 没有尺寸，无法排版到纸上")
+    return float(found.group(1)), float(found.group(2))
+
+
+def smallest_font(svg: str) -> float:
+    """The smallest font size (points) used in a Graphviz SVG."""
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    return min(sizes, default=0.0)
+
+
+def print_html(svgs: list[str], title: str, paper: str = "A4", orientation: str = "auto") -> str:
+    """One HTML page to print: each SVG on its own page(s) of ``paper`` by ``paper_layout``'s rule."""
+    pages: list[tuple[PaperLayout, str]] = []
+    for svg in svgs:
+        width, height = _svg_size(svg)
+        layout = paper_layout(width, height, smallest_font(svg), paper, orientation)
+        inner = re.sub(r"^<svg[^>]*>|</svg>$", "", svg_for_html(svg).strip())
+        area_w, area_h = layout.area
+        tile_w, tile_h = area_w / layout.scale, area_h / layout.scale
+        count = layout.columns * layout.rows
+        for row, column in itertools.product(range(layout.rows), range(layout.columns)):
+            view = f"{column * tile_w:.2f} {row * tile_h:.2f} {tile_w:.2f} {tile_h:.2f}"
+            if count == 1:  # one page: the whole drawing, centred
+                view = f"0 0 {width:.2f} {height:.2f}"
+            foot = f"{title} · 比例 {layout.scale:.0%}"
+            if count > 1:
+                foot += f" · 第 {row + 1} 行第 {column + 1} 列（共 {layout.rows} 行 {layout.columns} 列，拼接阅读）"
+            size = (f'width="{width * layout.scale:.2f}pt" height="{height * layout.scale:.2f}pt"' if count == 1
+                    else f'width="{area_w:.2f}pt" height="{area_h:.2f}pt"')
+            pages.append((layout, f'<div class="sheet"><svg viewBox="{view}" {size} '
+                                  f'preserveAspectRatio="xMidYMin meet">{inner}</svg>'
+                                  f'<div class="foot">{html.escape(foot)}</div></div>'))
+    # One @page size per orientation: Chromium prints each sheet on the named page it asks for.
+    css = "".join(
+        f"@page {name}{{size:{paper} {'landscape' if landscape else 'portrait'};margin:{_MARGIN_MM}mm}}"
+        f".{name}{{page:{name}}}"
+        for name, landscape in (("wide", True), ("tall", False)))
+    body = "".join(sheet.replace('class="sheet"', f'class="sheet {"wide" if layout.landscape else "tall"}"', 1)
+                   for layout, sheet in pages)
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{css}html,body{{margin:0}}.sheet{{break-after:page;text-align:center}}"
+            f".sheet:last-child{{break-after:auto}}.sheet svg{{display:block;margin:0 auto}}"
+            f".foot{{font:8pt 'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;color:#57606A;"
+            f"margin-top:2mm}}</style></head><body>{body}</body></html>\n")
+
+
+def write_map(path: Path, source: str, title: str, details: dict[str, str], force: bool = False,
+              paper: str = "A4", orientation: str = "auto", print_sources: list[str] | None = None,
+              chain_pages: dict[str, tuple[str, dict[str, str]]] | None = None) -> None:
+    """Render a DOT source to ``path`` by its suffix (.svg, .png, .pdf, .html), atomically.
+
+    A PDF is printed on ``paper`` (A4 or A3) by ``paper_layout``'s rule, one page (or set of pages)
+    per DOT source in ``print_sources`` (default: ``source``), e.g. one per chain of a field.
+    """
     suffix = output_suffix(path, MAP_FORMATS)
+    if suffix == ".pdf":
+        svgs = [render_dot(s, "svg").decode("utf-8") for s in print_sources or [source]]
+        page = print_html(svgs, title, paper, orientation)
+        atomic_write(path, lambda tmp: print_pdf(page, tmp), force)
+        return
     if suffix == ".html":
-        page = map_html(render_dot(source, "svg").decode("utf-8"), title, details)
+        page = map_html(render_dot(source, "svg").decode("utf-8"), title, details, chain_pages)
         data = page.encode("utf-8")
     else:
         data = render_dot(source, suffix[1:])
