@@ -168,8 +168,8 @@ def test_png_and_pdf_are_written(tmp_path: Path, suffix: str, magic: bytes) -> N
 
 
 @pytest.mark.parametrize("args,message", [
-    (["robot", "--all"], "请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）"),
-    ([], "请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）"),
+    (["robot", "--all"], "请给出一条产业链（id 或名称），或 --field 领域，或 --all（三者选一）"),
+    ([], "请给出一条产业链（id 或名称），或 --field 领域，或 --all（三者选一）"),
     (["robot", "--date", "2022-13-01"], "日期「2022-13-01」无效：应为 YYYY-MM-DD，如 2022-06-30"),
 ])
 def test_bad_map_options_exit_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:

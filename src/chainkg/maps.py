@@ -64,6 +64,7 @@ class MapBox(BaseModel):
     severity: float
     local_firms: list[str]  # names of the local firms operating directly in this segment
     candidate_count: int
+    candidates: list[str] = []  # names of the outside firms counted in candidate_count, large first
     targets: list[MapTarget] = []
 
     @property
@@ -128,6 +129,17 @@ def _local_firms(g: nx.MultiDiGraph, segment_key: str) -> list[str]:
     return [name for _o, _id, name in sorted(firms)]
 
 
+def _candidates(g: nx.MultiDiGraph, segment_keys: set[str]) -> list[str]:
+    """Outside firms operating in any of these segments (a segment and its sub-segments), large first."""
+    firms = {}
+    for key in segment_keys:
+        for u, _v, k in g.in_edges(key, keys=True):
+            company = g.nodes[u]
+            if k == "OPERATES_IN" and not company["is_local"]:
+                firms[company["id"]] = (_SCALE_ORDER.get(company["scale"], 9), company["name"])
+    return [name for _order, name in sorted(firms.values())]
+
+
 def chain_map(
     g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
 ) -> ChainMap:
@@ -139,11 +151,17 @@ def chain_map(
     # Keep the data file's order of segments: it is the order the team wrote the chain in.
     order = {a["id"]: i for i, (_k, a) in enumerate(nodes_of(g, "Segment"))}
     rows.sort(key=lambda d: order[d.segment_id])
+    subtree: dict[str, set[str]] = {d.segment_id: {node_id("Segment", d.segment_id)} for d in rows}
+    for d in rows:
+        parent = d.parent_id
+        while parent in subtree:
+            subtree[parent].add(node_id("Segment", d.segment_id))
+            parent = next(r.parent_id for r in rows if r.segment_id == parent)
     boxes = [
         MapBox(segment_id=d.segment_id, name=d.segment, stage=d.stage, parent_id=d.parent_id,
                status=d.status, severity=d.severity,
                local_firms=_local_firms(g, node_id("Segment", d.segment_id)),
-               candidate_count=d.candidate_count)
+               candidate_count=d.candidate_count, candidates=_candidates(g, subtree[d.segment_id]))
         for d in rows
     ]
     edges = sorted(

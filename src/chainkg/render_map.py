@@ -386,6 +386,13 @@ def svg_for_html(svg: str) -> str:
     return svg.strip()
 
 
+def _names(names: list[str], limit: int = 30) -> str:
+    if not names:
+        return "无"
+    shown = "、".join(names[:limit])
+    return shown + (f" 等 {len(names)} 家" if len(names) > limit else "")
+
+
 def map_details(maps: Iterable[ChainMap]) -> dict[str, str]:
     """The hover text of every box in the HTML map, by its SVG id."""
     details = {}
@@ -397,7 +404,9 @@ def map_details(maps: Iterable[ChainMap]) -> dict[str, str]:
             lines = [f"{box.name}（{cmap.chain} · {STAGE_NAMES.get(box.stage, box.stage)}）",
                      f"状态：{status}，严重度 {box.severity:.2f}",
                      f"本地企业（{len(box.local_firms)}）：{'、'.join(box.local_firms) or '无'}",
-                     f"外地候选企业：{box.candidate_count} 家"]
+                     f"外地候选企业（{box.candidate_count}）：{_names(box.candidates)}"]
+            if box.between_landed:
+                lines.append(URGENT_NOTE)
             lines += [f"目标 ★{t.rank}：{t.company}" for t in box.targets]
             details["seg-" + box.segment_id] = "\n".join(lines)
     return details
