@@ -168,6 +168,8 @@ def test_paper_layout_shrinks_to_one_page_but_never_below_7_points() -> None:
     a3 = paper_layout(1500, 1000, 9, "A3")
     assert a3.columns * a3.rows < big.columns * big.rows and a3.scale * 9 >= MIN_PRINT_PT
     assert paper_layout(500, 300, 9, orientation="portrait").landscape is False
+    # A tall drawing that needs two pages either way goes on portrait pages.
+    assert paper_layout(500, 1300, 11).landscape is False
 
 
 @pytest.mark.parametrize("chain_id", _chain_ids())
@@ -265,3 +267,27 @@ def test_html_overview_links_every_chain_to_its_map(tmp_path: Path) -> None:
     template = re.search(r'<template id="map-robot">(.*?)</template>', page, re.S).group(1)  # type: ignore[union-attr]
     template = html.unescape(template)
     assert 'id="seg-robot-body"' in template and "机器人 产业链现状图" in template
+
+
+def test_overview_html_opens_a_chain_and_comes_back_in_a_real_browser(tmp_path: Path) -> None:
+    require("dot")
+    chromium = require("chromium", "chromium-browser")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_file = _run(tmp_path, "all.html", "--all")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
+                       else route.continue_())
+            page.goto(page_file.as_uri())
+            assert page.locator("#view #seg-robot-body").count() == 0
+            page.click("#view #chain-robot")
+            page.wait_for_selector("#view #seg-robot-body")
+            page.hover("#view #seg-robot-reducer")
+            assert "外地减速器" in page.locator("#tip").inner_text()
+            page.click("#back")
+            page.wait_for_selector("#view #chain-chip")
+            assert page.locator("#view #seg-robot-body").count() == 0
+        finally:
+            browser.close()

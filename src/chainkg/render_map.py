@@ -349,7 +349,7 @@ def overview_dot(view: Overview, font: str) -> str:
         lines.append(f'  {fid} [id={fid} class="field" label={_q(f.field)} fillcolor="#4C8EDA" '
                      'fontcolor="white" fontsize=14]')
         lines.append(f"  region -> {fid}")
-        for c in f.chains:
+        for i, c in enumerate(f.chains):
             cid = _q("chain-" + c.chain_id)
             cells = "".join(
                 f'<TD BGCOLOR="{STATUS_COLOURS[s].fill}"><FONT COLOR="{STATUS_COLOURS[s].text}">'
@@ -359,9 +359,12 @@ def overview_dot(view: Overview, font: str) -> str:
             label = (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2"><TR><TD COLSPAN="4"><B>{_h(c.chain)}</B>'
                      f"</TD></TR><TR>{cells}</TR></TABLE>>")
             # The HTML page carries each chain's map under #<chain id> (map_html's chain_pages).
-            lines.append(f'  {cid} [id={cid} class="chain" shape=box style="rounded" color="#8C959F" '
+            # Filled white: the whole box, not just its text and border, takes the click.
+            lines.append(f'  {cid} [id={cid} class="chain" shape=box style="rounded,filled" fillcolor="white" '
+                         'color="#8C959F" '
                          f'href={_q("#" + c.chain_id)} tooltip={_q(c.chain + " 现状图")} label={label}]')
-            lines.append(f"  {fid} -> {cid}")
+            # A field's chains in two columns: half the height, so the overview prints on one page.
+            lines.append(f"  {fid} -> {cid} [minlen={1 + i % 2}]")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -519,7 +522,8 @@ def paper_layout(width: float, height: float, smallest_font: float, paper: str =
     The rule: the drawing is shrunk to fit one page (never enlarged), unless that would print its
     smallest text below MIN_PRINT_PT (7 pt); then it is printed with that text at exactly 7 pt and
     split over as many pages as it needs, to be laid side by side. ``auto`` takes the orientation
-    that needs fewer pages, then the larger print. A3 splits less than A4.
+    that needs fewer pages, then the larger print, then the one shaped like the drawing. A3 splits
+    less than A4.
     """
     if paper not in PAPERS:
         raise ConfigError(f"--paper 没有「{paper}」；允许的取值：{'、'.join(PAPERS)}")
@@ -531,7 +535,8 @@ def paper_layout(width: float, height: float, smallest_font: float, paper: str =
         columns = math.ceil(round(width * scale / area_w, 6))
         rows = math.ceil(round(height * scale / area_h, 6))
         options.append(PaperLayout(paper, landscape, scale, columns, rows))
-    return min(options, key=lambda o: (o.columns * o.rows, -o.scale))
+    # Fewer pages, then a larger print, then the page shaped like the drawing.
+    return min(options, key=lambda o: (o.columns * o.rows, -o.scale, o.landscape != (width >= height)))
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
