@@ -559,18 +559,16 @@ def print_html(svgs: list[str], title: str, paper: str = "A4", orientation: str 
         width, height = _svg_size(svg)
         layout = paper_layout(width, height, smallest_font(svg), paper, orientation)
         inner = re.sub(r"^<svg[^>]*>|</svg>$", "", svg_for_html(svg).strip())
-        area_w, area_h = layout.area
-        tile_w, tile_h = area_w / layout.scale, area_h / layout.scale
+        # Equal pieces, each within a page at the layout's scale (one piece: the whole drawing).
+        tile_w, tile_h = width / layout.columns, height / layout.rows
         count = layout.columns * layout.rows
         for row, column in itertools.product(range(layout.rows), range(layout.columns)):
             view = f"{column * tile_w:.2f} {row * tile_h:.2f} {tile_w:.2f} {tile_h:.2f}"
-            if count == 1:  # one page: the whole drawing, centred
-                view = f"0 0 {width:.2f} {height:.2f}"
             foot = f"{title} · 比例 {layout.scale:.0%}"
             if count > 1:
                 foot += f" · 第 {row + 1} 行第 {column + 1} 列（共 {layout.rows} 行 {layout.columns} 列，拼接阅读）"
-            size = (f'width="{width * layout.scale:.2f}pt" height="{height * layout.scale:.2f}pt"' if count == 1
-                    else f'width="{area_w:.2f}pt" height="{area_h:.2f}pt"')
+                foot += "；--paper A3 可少分页" if paper == "A4" else ""
+            size = f'width="{tile_w * layout.scale:.2f}pt" height="{tile_h * layout.scale:.2f}pt"'
             pages.append((layout, f'<div class="sheet"><svg viewBox="{view}" {size} '
                                   f'preserveAspectRatio="xMidYMin meet">{inner}</svg>'
                                   f'<div class="foot">{html.escape(foot)}</div></div>'))
