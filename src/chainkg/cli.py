@@ -201,20 +201,13 @@ ChainArg = Annotated[str, typer.Argument(metavar="产业链", help="产业链 id
 @handle_errors
 def show(chain_id: ChainArg, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """以树状图显示一条产业链：链位 → 环节 → 细分环节，附本地企业和外地企业数。"""
-    import dataclasses
-
     from chainkg import filters, views
     from chainkg.diagnosis import diagnose
-    from chainkg.errors import NotFoundError
     from chainkg.export import GAP_HEADERS, gap_rows
 
     session = open_session(data)
     taxonomy = session.pool.taxonomy
-    choices = dataclasses.replace(filters.chain_choices(taxonomy), option="产业链")
-    found = filters.resolve([chain_id], choices) or []
-    if len(found) != 1:
-        raise NotFoundError(f"「{chain_id}」对应多条产业链：{'、'.join(found)}；请用产业链 id")
-    chain_id = found[0]
+    chain_id = filters.resolve_one(chain_id, filters.chain_choices(taxonomy), "产业链")
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     rows = [d for d in diagnosis if d.chain_id == chain_id]
     if fmt is Format.table:

@@ -8,6 +8,7 @@ table.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,6 +90,18 @@ def resolve(values: Sequence[str] | None, choices: Choices) -> list[str] | None:
             raise ConfigError(_unknown(part, choices))
         result.extend(v for v in found if v not in result)
     return result
+
+
+def resolve_one(text: str, choices: Choices, what: str) -> str:
+    """The one id an argument names by id or name (``what``: 产业链, 领域); else an error saying so.
+
+    >>> resolve_one("机器人", make_choices("--chain", [("robot", "机器人")]), "产业链")
+    'robot'
+    """
+    found = resolve([text], dataclasses.replace(choices, option=what)) or []
+    if len(found) != 1:
+        raise NotFoundError(f"「{text}」对应多条{what}：{'、'.join(found)}；请用{what} id")
+    return found[0]
 
 
 def _unknown(text: str, choices: Choices) -> str:

@@ -37,6 +37,8 @@ __all__ = [
 
 STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 _SCALE_ORDER = {"large": 0, "medium": 1, "small": 2, "micro": 3, "unknown": 4}
+# How far a status is from a local supply: 缺链 and 断链 both mean no local firm in the segment.
+_GAP_DEPTH = {"strong": 0, "weak": 1, "missing": 2, "broken": 2}
 
 
 class MapTarget(BaseModel):
@@ -55,10 +57,14 @@ class MapBox(BaseModel):
     stage: str
     parent_id: str | None
     status: str
-    status_before: str | None = None  # 远景图: the status today when the landing changes it
+    status_before: str | None = None  # 远景图: the status today when the landing improves it
+    # 远景图: still no local firm, but the landing puts local firms on both sides of it (the
+    # diagnosis calls that 断链). Drawn with today's status and a note, never as a worse box.
+    between_landed: bool = False
     severity: float
     local_firms: list[str]  # names of the local firms operating directly in this segment
     candidate_count: int
+    candidates: list[str] = []  # names of the outside firms counted in candidate_count, large first
     targets: list[MapTarget] = []
 
     @property
@@ -123,6 +129,17 @@ def _local_firms(g: nx.MultiDiGraph, segment_key: str) -> list[str]:
     return [name for _o, _id, name in sorted(firms)]
 
 
+def _candidates(g: nx.MultiDiGraph, segment_keys: set[str]) -> list[str]:
+    """Outside firms operating in any of these segments (a segment and its sub-segments), large first."""
+    firms = {}
+    for key in segment_keys:
+        for u, _v, k in g.in_edges(key, keys=True):
+            company = g.nodes[u]
+            if k == "OPERATES_IN" and not company["is_local"]:
+                firms[company["id"]] = (_SCALE_ORDER.get(company["scale"], 9), company["name"])
+    return [name for _order, name in sorted(firms.values())]
+
+
 def chain_map(
     g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
 ) -> ChainMap:
@@ -134,11 +151,17 @@ def chain_map(
     # Keep the data file's order of segments: it is the order the team wrote the chain in.
     order = {a["id"]: i for i, (_k, a) in enumerate(nodes_of(g, "Segment"))}
     rows.sort(key=lambda d: order[d.segment_id])
+    subtree: dict[str, set[str]] = {d.segment_id: {node_id("Segment", d.segment_id)} for d in rows}
+    for d in rows:
+        parent = d.parent_id
+        while parent in subtree:
+            subtree[parent].add(node_id("Segment", d.segment_id))
+            parent = next(r.parent_id for r in rows if r.segment_id == parent)
     boxes = [
         MapBox(segment_id=d.segment_id, name=d.segment, stage=d.stage, parent_id=d.parent_id,
                status=d.status, severity=d.severity,
                local_firms=_local_firms(g, node_id("Segment", d.segment_id)),
-               candidate_count=d.candidate_count)
+               candidate_count=d.candidate_count, candidates=_candidates(g, subtree[d.segment_id]))
         for d in rows
     ]
     edges = sorted(
@@ -156,6 +179,10 @@ def vision_map(
 ) -> ChainMap:
     """The 远景图: the 现状图 with ``prospects`` in the gaps they fill and ``landing``'s statuses.
 
+    A box shows its status after the landing only where that is better than today (a landing
+    adds local firms, it never takes a segment's own firms away); a gap that stays empty keeps
+    today's status and is marked ``between_landed`` when the landing surrounds it.
+
     ``prospects`` come from ``rank`` (filtered to the chain), ``landing`` from ``what_if``
     with the same companies.
     """
@@ -171,8 +198,12 @@ def vision_map(
         update: dict[str, object] = {"targets": targets.get(box.segment_id, [])}
         if change is not None:
             update["severity"] = change.severity_after
-            if change.status_after != box.status:
+            if _GAP_DEPTH[change.status_after] < _GAP_DEPTH[box.status]:
                 update.update(status=change.status_after, status_before=box.status)
+            elif change.status_after == "broken" and box.status == "missing":
+                # The diagnosis rule (no local firm, local firms up- and downstream = 断链) turns a gap
+                # next to a landed target into 断链: the gap is more urgent, the chain no worse.
+                update["between_landed"] = True
         boxes.append(box.model_copy(update=update))
     return today.model_copy(update={
         "vision": True, "boxes": boxes,

@@ -61,37 +61,88 @@ def _analysed(data: Path | None, as_of: str | None) -> tuple[DataSet, Scoring, n
 
 def map_command(
     output: OutputOpt,
-    chain_id: Annotated[str | None, typer.Argument(help="产业链 id，如 robotics（用 --field 或 --all 时省略）",
+    chain_id: Annotated[str | None, typer.Argument(
+        help="产业链 id 或名称，如 robotics 或 机器人及智能制造（用 --field 或 --all 时省略）",
                                                    show_default=False)] = None,
     vision: Annotated[bool, typer.Option("--vision", help="远景图：前 N 名招商目标落地后的产业链")] = False,
     top: Annotated[int, typer.Option("--top", help="远景图放入的招商目标数", callback=at_least(0))] = 5,
-    field: Annotated[str | None, typer.Option("--field", help="画一个领域的每条链（每链一个分图）",
+    field: Annotated[str | None, typer.Option("--field", help="画一个领域（id 或名称）的每条链（每链一个分图）",
                                               show_default=False)] = None,
     all_chains: Annotated[bool, typer.Option("--all", help="全景图：领域 → 产业链，附各状态环节数")] = False,
+    paper: Annotated[str | None, typer.Option(
+        "--paper", help="PDF 纸张：A4（默认）或 A3；图中最小字号不小于 7 磅，放不下时分页拼接",
+        show_default=False)] = None,
+    orientation: Annotated[str, typer.Option(
+        "--orientation", help="PDF 方向：auto（自动，默认）、横向 或 纵向")] = "auto",
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
     """画产业链图谱：现状图（默认）或远景图（--vision），输出 SVG、PNG、PDF 或可缩放的 HTML。"""
     if sum((chain_id is not None, field is not None, all_chains)) != 1:
-        raise ConfigError("请给出一条产业链 id，或 --field 领域 id，或 --all（三者选一）")
+        raise ConfigError("请给出一条产业链（id 或名称），或 --field 领域，或 --all（三者选一）")
+    if all_chains and vision:
+        raise ConfigError("--all 画全景图（各链的状态环节数），没有远景图；各链的远景图请用 "
+                          "--field 领域 --vision 或 产业链 --vision")
+    from chainkg import filters
     from chainkg.export import check_output
     from chainkg.maps import chain_maps, chains_of_field, overview
-    from chainkg.render_map import MAP_FORMATS, cjk_font, dot_binary, map_details, map_dot, overview_dot, write_map
+    from chainkg.render_map import (
+        MAP_FORMATS,
+        cjk_font,
+        dot_binary,
+        map_details,
+        map_dot,
+        overview_dot,
+        overview_html_pages,
+        write_map,
+    )
 
     # Mistakes and missing tools are reported before the seconds of loading and drawing.
     _as_of(as_of)
-    check_output(output, MAP_FORMATS, force)
+    suffix = check_output(output, MAP_FORMATS, force)
+    sheet = _paper(paper, orientation, suffix)
     dot_binary()
+    if suffix == ".pdf":
+        from chainkg.printing import browser
+
+        browser()
     font = cjk_font()
     _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
     if all_chains:
         view = overview(g, diagnosis, day)
-        write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force)
+        # The HTML overview links every chain to its own map, carried in the same file.
+        pages = overview_html_pages(g, diagnosis, day, font) if suffix == ".html" else None
+        write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force, *sheet,
+                  chain_pages=pages)
     else:
-        chain_ids = [chain_id] if chain_id else chains_of_field(g, field or "")
+        if chain_id is not None:
+            chain_ids = [filters.resolve_one(chain_id, filters.chain_choices(g), "产业链")]
+        else:
+            chain_ids = chains_of_field(g, filters.resolve_one(field or "", filters.field_choices(g), "领域"))
         maps = chain_maps(g, diagnosis, chain_ids, day, scoring, top if vision else None)
         title = f"{maps[0].chain if chain_id else maps[0].field} 产业链{'远景图' if vision else '现状图'}"
-        write_map(output, map_dot(maps, font, panels=field is not None), title, map_details(maps), force)
+        # On paper, a field prints one chain per page: a panel of six chains is too big to read.
+        write_map(output, map_dot(maps, font, panels=field is not None), title, map_details(maps), force, *sheet,
+                  print_sources=[map_dot([m], font) for m in maps])
     err.print(f"已写入 {output}", markup=False, highlight=False)
+
+
+_ORIENTATION_NAMES = {"auto": "auto", "自动": "auto", "landscape": "landscape", "横向": "landscape",
+                      "portrait": "portrait", "纵向": "portrait"}
+
+
+def _paper(paper: str | None, orientation: str, suffix: str) -> tuple[str, str]:
+    """The PDF's paper and orientation; an error when they are given for another format or unknown."""
+    from chainkg.render_map import PAPERS
+
+    if suffix != ".pdf" and (paper is not None or orientation != "auto"):
+        raise ConfigError(f"--paper 和 --orientation 只用于 PDF 输出（现在是 {suffix}）")
+    name = (paper or "A4").strip().upper()
+    if name not in PAPERS:
+        raise ConfigError(f"--paper 没有「{paper}」；允许的取值：{'、'.join(PAPERS)}")
+    if orientation.strip().lower() not in _ORIENTATION_NAMES:
+        raise ConfigError(f"--orientation 没有「{orientation}」；"
+                          "允许的取值：auto（自动）、横向（landscape）、纵向（portrait）")
+    return name, _ORIENTATION_NAMES[orientation.strip().lower()]
 
 
 def report_command(

@@ -8,20 +8,18 @@ as the HTML shows them, with the header row of long tables repeated on every pag
 from __future__ import annotations
 
 import html
-import shutil
-import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
 from chainkg.diagnosis import SegmentDiagnosis
-from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
 from chainkg.graph import data_as_of_text, nodes_of
 from chainkg.maps import STAGE_NAMES, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
+from chainkg.printing import browser as _browser
+from chainkg.printing import print_pdf as _print_pdf
 from chainkg.render_map import cjk_font, dot_binary, map_dot, overview_dot, render_dot, svg_for_html
 from chainkg.report import Report, TargetRow
 from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SEVERITY_FORMAT, Sheet, write_workbook
@@ -30,7 +28,6 @@ __all__ = ["REPORT_FORMATS", "report_html", "report_maps", "report_sheets", "rep
 
 REPORT_FORMATS = (".xlsx", ".html", ".pdf")
 _STATUS_BY_LABEL = {"强链": "strong", "弱链": "weak", "缺链": "missing", "断链": "broken"}
-_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 TARGET_HEADERS = ["目标", "年份", "类型", "要求", "目标值", "单位", "基期值", "基期年份", "实际值", "截至",
                   "差距", "完成进度", "时间进度", "状态", "说明", "数据来源"]
@@ -201,30 +198,6 @@ def report_maps(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], today: da
         cmap = chain_map(g, diagnosis, chain["id"], today)
         maps.append((f"{chain['name']} 现状图", render_dot(map_dot([cmap], font), "svg").decode("utf-8")))
     return maps
-
-
-def _browser() -> str:
-    for name in _BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConfigError("找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
-                      "或改为输出 .html 后用浏览器打印")
-
-
-def _print_pdf(page: str, target: Path) -> None:
-    browser = _browser()
-    with tempfile.TemporaryDirectory(prefix="chainkg-report-") as work:
-        source = Path(work) / "report.html"
-        source.write_text(page, encoding="utf-8")
-        # --no-sandbox: Chromium refuses to start as root (containers, CI) without it.
-        done = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-             f"--user-data-dir={work}/profile", f"--print-to-pdf={target}", source.as_uri()],
-            capture_output=True, text=True, timeout=300, check=False)
-        if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:
-            lines = done.stderr.strip().splitlines()
-            raise ConfigError(f"Chromium 生成 PDF 失败：{lines[-1] if lines else done.returncode}")
 
 
 def report_tools(suffix: str) -> str | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from chainkg.graphdb import Neo4jRunner
+from chainkg.palette import STATUS_COLOURS
 
 pytestmark = pytest.mark.neo4j
 
@@ -22,8 +23,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # node.Broken and node.Strong colours in cypher/style.grass: Browser must have applied our style.
-BROKEN_FILL = "#7A1F9E"
-STRONG_FILL = "#2E9E44"
+BROKEN_FILL = STATUS_COLOURS["broken"].fill
+STRONG_FILL = STATUS_COLOURS["strong"].fill
 
 
 def _need_browser() -> None:
