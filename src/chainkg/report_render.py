@@ -93,8 +93,9 @@ def report_sheets(report: Report) -> list[Sheet]:
                 g.local_companies, g.candidate_count, "、".join(g.extends)] for g in report.gaps],
               formats={"严重度": SEVERITY_FORMAT}, wrap={"延链（相邻强链）"}),
         Sheet("招商目标", PROSPECT_HEADERS, _prospect_cells(report),
-              wrap={"企业", "首要理由", "对接渠道", "园区理由", "理由"},
-              widths={"企业": 24, "首要理由": 36, "对接渠道": 30, "园区理由": 30, "理由": 60}),
+              wrap={"企业", "首要理由", "对接渠道", "填补环节", "建议落地园区", "园区理由", "理由"},
+              widths={"企业": 18, "地点": 10, "档次": 9, "首要理由": 28, "对接渠道": 24, "填补环节": 20,
+                      "建议落地园区": 14, "园区理由": 20, "理由": 50}),
     ]
 
 
@@ -104,7 +105,7 @@ _REASON_LINES = 24  # lines of reasons per row: well under Excel's 409-point row
 def _prospect_cells(report: Report) -> list[list[object]]:
     """One row per prospect; reasons that would overflow a row's height go on continuation rows."""
     rows: list[list[object]] = []
-    width = 60 - 1
+    width = 50 - 1
     for p in report.prospects:
         chunks: list[list[str]] = [[]]
         lines = 0

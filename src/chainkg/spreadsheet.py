@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "AMOUNT_FORMAT",
     "CJK_FONT",
+    "MIN_PRINT_PT",
     "PERCENT_FORMAT",
     "SEVERITY_FORMAT",
     "Sheet",
@@ -34,6 +35,9 @@ _LINE_HEIGHT = 15  # points per line of 11-point text
 # Named, not left to the office suite: LibreOffice otherwise mixes a Japanese CJK face and DejaVu.
 # Office on Windows substitutes its own Chinese face (等线/宋体) by the GB2312 charset when absent.
 CJK_FONT = "Noto Sans CJK SC"
+MIN_PRINT_PT = 7.0
+_POINTS_PER_WIDTH = 6.0
+_A4_PRINTABLE_PT = 730.0
 _GB2312 = 134
 
 
@@ -73,7 +77,11 @@ def apply_print_settings(sheet: Any, header_rows: int = 1, wrap_columns: Sequenc
     from openpyxl.styles import Alignment
 
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    # Fit to width shrinks the text: a sheet too wide to print its 11-point text at 7 points or more
+    # on A4 goes on A3 (a width unit prints at about 6 points; A4 landscape holds about 730 inside margins).
+    total = sum((sheet.column_dimensions[c.column_letter].width or 13) for c in sheet[header_rows + title_rows])
+    wide = total * _POINTS_PER_WIDTH * MIN_PRINT_PT / 11 > _A4_PRINTABLE_PT
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3 if wide else sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
