@@ -391,11 +391,11 @@ def test_pipeline_shows_owner_and_next_step_when_given(edit: Edit) -> None:
 
 def test_report_shows_when_the_data_was_last_checked(report_data: Path, edit: Edit) -> None:
     unset = _report(report_data)
-    assert "数据截至日期未注明" in report_html(unset, [])
+    assert "数据截至日期未注明" in report_html(unset, {})
     edit("region.yaml", "source: test\nparks:", "source: test\nas_of: 2022-05-31\nparks:")
     report = _report(report_data)
     assert report.summary.data_as_of == date(2022, 5, 31)
-    assert "数据截至 2022-05-31" in report_html(report, [])
+    assert "数据截至 2022-05-31" in report_html(report, {})
     assert ["数据截至", date(2022, 5, 31)] in report_sheets(report)[0].rows
 
 

@@ -75,9 +75,13 @@ def test_district_pdf_is_about_a_dozen_pages_without_a_heading_alone(district: t
     pdf, page = district
     pages = _pages(pdf)
     assert len(pages) <= 14  # was 56
+    _no_heading_alone(pages, page)
+
+
+def _no_heading_alone(pages: list[str], page: str) -> None:
+    """Every page has its running header and footer, and more than headings between them."""
     headings = set(_headings(page))
     for number, text in enumerate(pages, start=1):
-        # Every page carries the running header (title, date) and the footer (page number).
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert f"第 {number} 页 / 共 {len(pages)} 页" in lines
         body = [line for line in lines if not line.startswith(("本区 产业链招商工作报告", "报告日期", "第 "))]
@@ -140,6 +144,9 @@ def test_chain_report_by_chinese_name_holds_both_maps_legibly(tmp_path: Path) ->
     text = "".join(_pages(pdf))
     assert "机器人及智能制造 现状图" in text and "机器人及智能制造 远景图" in text
     assert "航天科技（" not in text  # another chain's section
+    html_out = tmp_path / "robot.html"
+    _run(["report", "--chain", "机器人及智能制造", "--date", DAY, "-o", str(html_out)])
+    _no_heading_alone(_pages(pdf), html_out.read_text(encoding="utf-8"))
     assert _smallest_text_pt(pdf, "本区", 18) >= MIN_TEXT_PT - 0.05
     a3 = tmp_path / "robot-a3.pdf"
     _run(["report", "--chain", "robotics", "--paper", "a3", "--date", DAY, "-o", str(a3)])
@@ -170,8 +177,9 @@ def test_maps_are_placed_where_their_text_stays_legible() -> None:
     # Fits the portrait page as it is; needs a landscape page; needs tiles even on landscape A4.
     assert map_figures("t", _svg(500, 400, 9), "A4")[0].startswith('<div class="figure">')
     assert map_figures("t", _svg(900, 400, 9), "A4")[0].startswith('<div class="figure wide">')
+    # 1258 pt wide at 9 pt: legible down to 7/9, 979 pt, two portrait halves (landscape would need 2 × 2).
     tiles = map_figures("t", _svg(1258, 686, 9), "A4")
-    assert len(tiles) == 4 and "t（4/4）" in tiles[-1]
+    assert len(tiles) == 2 and "t（2/2）" in tiles[-1] and tiles[0].startswith('<div class="figure">')
     assert len(map_figures("t", _svg(1258, 686, 9), "A3")) == 1
     for figure in tiles:  # no tile is drawn below 7 pt: scale = shown width / viewBox width
         shown, box = re.search(r'width="([\d.]+)pt" height="[\d.]+pt" viewBox="[\d.-]+ [\d.-]+ ([\d.]+)', figure).groups()

@@ -154,7 +154,7 @@ PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 _MARGIN_MM = (16.0, 12.0, 15.0, 12.0)  # top, right, bottom, left: header and footer sit in them
 MIN_TEXT_PT = 7.0  # no map text is printed smaller than this
 _PT_PER_MM = 72 / 25.4
-_FIGURE_HEAD_PT = 40.0  # a figure's heading and note above the picture
+_FIGURE_HEAD_PT = 100.0  # above a picture: its heading, and its section's heading and state line
 DATA_SOURCES = "数据来源：产业链图谱、企业库、项目库、进度填报、区域基础数据"
 
 _CSS = """
@@ -191,6 +191,7 @@ ol.actions { margin: 2pt 0; padding-left: 14pt; } ol.actions li { margin-bottom:
 .figure { break-inside: avoid; margin: 4pt 0; } .figure.wide { page: wide; }
 .figure svg { display: block; margin: 0 auto; }
 .reasons { font-size: 7.5pt; } .reasons p { margin: 0 0 3pt; }
+.state { break-after: avoid; } .wide { page: wide; }
 .label { font-weight: bold; margin: 4pt 0 2pt; break-after: avoid; }
 table.compact td { padding: 1pt 3pt; }
 """
@@ -228,8 +229,8 @@ def printable_pt(paper: str, landscape: bool = False) -> tuple[float, float]:
 def map_figures(title: str, svg: str, paper: str, anchor: str = "") -> list[str]:
     """A map as HTML figures whose smallest text prints at MIN_TEXT_PT or more.
 
-    In the page's flow when it fits there; else alone on a landscape page; else split into
-    tiles over landscape pages, each part titled （续）.
+    In the page's flow when it fits there; else alone on a landscape page; else split into equal
+    parts (portrait or landscape, whichever needs fewer), each titled （1/N）….
     """
     width, height, font = _svg_box(svg)
     legible = MIN_TEXT_PT / font
@@ -241,20 +242,24 @@ def map_figures(title: str, svg: str, paper: str, anchor: str = "") -> list[str]
         if scale >= legible:
             cls = "figure wide" if landscape else "figure"
             return [f'<div class="{cls}"><h3{ident}>{_e(title)}</h3>{_sized(svg, scale)}</div>']
-    w_max, h_max = printable_pt(paper, True)
-    h_max -= _FIGURE_HEAD_PT
-    # Tiles: as few as legible text allows, then as large as that count allows.
-    cols = math.ceil(width * legible / w_max)
-    rows = math.ceil(height * legible / h_max)
-    scale = min(1.0, cols * w_max / width, rows * h_max / height)
-    tile_w, tile_h = w_max / scale, h_max / scale
+    # Tiles: the orientation needing the fewest parts at a legible scale, equal parts, each as large as fits.
+    options = []
+    for landscape in (False, True):
+        w_max, h_max = printable_pt(paper, landscape)
+        h_max -= _FIGURE_HEAD_PT
+        cols, rows = math.ceil(width * legible / w_max), math.ceil(height * legible / h_max)
+        scale = min(1.0, cols * w_max / width, rows * h_max / height)
+        options.append((cols * rows, -scale, landscape, cols, rows))
+    _count, neg_scale, landscape, cols, rows = min(options)
+    tile_w, tile_h = width / cols, height / rows
+    cls = "figure wide" if landscape else "figure"
     figures: list[str] = []
     for r in range(rows):
         for c in range(cols):
-            window = (c * tile_w, r * tile_h, min(tile_w, width - c * tile_w), min(tile_h, height - r * tile_h))
             part = f"（{len(figures) + 1}/{rows * cols}）"
             head = f"<h3{ident if not figures else ''}>{_e(title)}{part}</h3>"
-            figures.append(f'<div class="figure wide">{head}{_sized(svg, scale, window)}</div>')
+            window = (c * tile_w, r * tile_h, tile_w, tile_h)
+            figures.append(f'<div class="{cls}">{head}{_sized(svg, -neg_scale, window)}</div>')
     return figures
 
 
@@ -323,9 +328,9 @@ class _Doc:
         self.toc.append((level, anchor, title))
         return anchor
 
-    def h(self, level: int, title: str) -> None:
+    def h(self, level: int, title: str, cls: str = "") -> None:
         tag = "h2" if level == 1 else "h3"
-        self.parts.append(f'<{tag} id="{self.heading(level, title)}">{_e(title)}</{tag}>')
+        self.parts.append(f'<{tag} id="{self.heading(level, title)}" class="{cls}">{_e(title)}</{tag}>')
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -383,16 +388,20 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
         doc.h(1, f"{next(n)}、产业链全景")
         doc.parts += [f[0] for f in overview_figures]
 
-    doc.h(1, f"{next(n)}、分链招商目标与项目")
     shown = [c for c in report.chains if c.targets or c.projects or maps.get(c.chain_id)]
     quiet = [c.chain for c in report.chains if c not in shown]
+    drawn = {c.chain_id: [f for title, svg in maps.get(c.chain_id, []) for f in map_figures(title, svg, paper)]
+             for c in shown}
+    # A chain whose first map needs a landscape page starts on that page: its headings stay with the map.
+    wide = {k: "wide" if figures and 'class="figure wide"' in figures[0] else "" for k, figures in drawn.items()}
+    doc.h(1, f"{next(n)}、分链招商目标与项目", wide[shown[0].chain_id] if shown else "")
     for index, c in enumerate(shown, start=1):
-        doc.h(2, f"（{index}）{c.chain}（{c.field}）")
+        figures = drawn[c.chain_id]
+        doc.h(2, f"（{index}）{c.chain}（{c.field}）", wide[c.chain_id])
         state = " ".join(_chip(label, v) for label, v in c.by_status.items() if v)
         worst = f"；最严重缺口：{_e('、'.join(c.worst_gaps))}" if c.worst_gaps else ""
-        doc.parts.append(f"<p>环节状态：{state}{worst}</p>")
-        for title, svg in maps.get(c.chain_id, []):
-            doc.parts += map_figures(title, svg, paper)
+        doc.parts.append(f'<p class="state {wide[c.chain_id]}">环节状态：{state}{worst}</p>')
+        doc.parts += figures
         mine = [p for p in report.prospects if p.chain_id == c.chain_id]
         if mine:
             doc.parts.append(f'<p class="label">招商目标（{len(mine)} 家）</p>')
