@@ -123,6 +123,8 @@ def _fill_sheet(book: Any, spec: Sheet, title: str | None = None) -> None:
         sheet.oddHeader.center.text = title.replace("&", "&&")
         sheet.oddFooter.left.text = "&A"
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        for item in (sheet.oddHeader.center, sheet.oddFooter.left, sheet.oddFooter.center):
+            item.font = f"{CJK_FONT},Regular"
     for column, header in enumerate(spec.headers, start=1):
         cell = set_cell(sheet, top + 1, column, header)
         cell.font = Font(name=CJK_FONT, charset=_GB2312, bold=True, color="FFFFFF")
