@@ -376,7 +376,7 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
           _num(t.gap, t.gap_unit), _share(t.progress_shown), _share(t.expected),
           f'<span class="{t.status}">{_e(t.status_label)}</span>', _e(t.note),
           _e(t.source + (f"（截至 {t.as_of.isoformat()}）" if t.as_of and t.source.startswith("进度填报") else ""))]
-         for t in report.targets], widths=[15, 7, 8, 9, 7, 7, 6, 6, 9, 14, 12]))
+         for t in report.targets], widths=[14, 7, 10, 9, 7, 7, 6, 6, 9, 13, 12]))
     doc.parts.append('<p class="note">实际值：能由项目库计算的（如新签约50亿元以上项目数按阶段、金额、年份计算）'
                      "直接计算，其余取自最新的进度填报；没有数据的标为「无数据」。完成进度按目标类型计算：年内（多年）累计的总量和个数为"
                      "实际值÷目标值，并与按月计的时间进度比较（时间过半、任务过半）；时点值和比重从基期值算起；"
