@@ -125,10 +125,10 @@ def test_target_actuals_from_projects_and_progress(report_data: Path) -> None:
     rows = {t.target_id: t for t in _report(report_data).targets}
     big = rows["signed-big"]  # 3 of 4 projects by 30 June: 75 % against half the year
     assert (big.actual, big.gap, big.progress, big.expected, big.status) == (3.0, 1.0, 0.75, 0.5, "on_track")
-    assert big.source == "projects.csv：2022年签约及以后阶段、金额≥50亿元的项目数"
+    assert big.source == "项目库：2022年签约及以后阶段、金额≥50亿元的项目数"
     gdp = rows["gdp"]  # the latest as_of wins; a year-to-date total runs from 0, not from last year's 698
     assert (gdp.actual, gdp.as_of, gdp.gap, gdp.progress, gdp.status) == (402.0, JUNE, 398.0, 0.5025, "on_track")
-    assert gdp.source == "progress.csv：区统计局半年"
+    assert gdp.source == "进度填报：区统计局半年"
     jobless = rows["jobless"]
     assert (jobless.actual, jobless.gap, jobless.progress, jobless.status_label) == (5.2, 0.0, None, "✓ 已达成")
     assert (rows["hitech"].actual, rows["hitech"].status_label) == (None, "— 无数据")
@@ -196,9 +196,9 @@ def test_suggested_park_prefers_a_named_segment_over_a_chain(tiny_graph) -> None
              Park(id="parts-island", name="零部件岛", kind="智慧岛", segments=("robot-parts",), source="t"))
     # 减速器 is a sub-segment of 核心零部件, which the island names.
     assert suggest_park(parks, ["robot-reducer"], by_id).model_dump() == {  # type: ignore[union-attr]
-        "park_id": "parts-island", "park": "零部件岛", "reason": "零部件岛承载环节「减速器」（region.yaml）"}
+        "park_id": "parts-island", "park": "零部件岛", "reason": "零部件岛承载环节「减速器」（园区定位）"}
     assert suggest_park(parks, ["robot-integration"], by_id).reason == (  # type: ignore[union-attr]
-        "机器人园承载产业链「机器人」（所补：系统集成）（region.yaml）")
+        "机器人园承载产业链「机器人」（所补：系统集成）（园区定位）")
     assert suggest_park(parks, ["chip-fab"], by_id) is None
 
 
@@ -218,7 +218,8 @@ EXPECTED_SHEETS = {
               "完成进度", "时间进度", "状态", "说明", "数据来源"],
     "项目清单": ["阶段", "项目", "企业", "环节", "金额", "园区", "年份", "责任人", "下一步"],
     "缺口清单": ["环节", "产业链", "领域", "链位", "状态", "严重度", "本地企业数", "候选企业数", "延链（相邻强链）"],
-    "招商目标": ["排名", "企业", "地点", "总分", "档次", "填补环节", "建议落地园区", "园区理由", "理由"],
+    "招商目标": ["排名", "企业", "地点", "总分", "档次", "深化合作", "首要理由", "对接渠道", "填补环节", "建议落地园区",
+             "园区理由", "阶段", "理由"],
 }
 
 
@@ -231,28 +232,32 @@ def _xlsx(data_dir: Path, tmp_path: Path) -> Path:
 
 def test_xlsx_sheets_headers_and_print_settings(report_data: Path, tmp_path: Path) -> None:
     book = load_workbook(_xlsx(report_data, tmp_path))
-    assert {ws.title: [c.value for c in ws[1]] for ws in book.worksheets} == EXPECTED_SHEETS
+    # Row 1: the title and date; row 2: the header, repeated on every printed page.
+    assert {ws.title: [c.value for c in ws[2]] for ws in book.worksheets} == EXPECTED_SHEETS
     for ws in book.worksheets:
+        assert ws["A1"].value == f"测试区 产业链招商工作报告（报告日期 2022-06-30） · {ws.title}"
         assert ws.page_setup.orientation == "landscape"
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-        assert ws.print_title_rows == "$1:$1"
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+        assert ws.print_title_rows == "$2:$2"
+        assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:" + ws.dimensions.split(":")[1]
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页" and "报告日期 2022-06-30" in ws.oddHeader.center.text
+        assert {c.font.name for row in ws.iter_rows() for c in row if c.value is not None} == {"Noto Sans CJK SC"}
     prospects = book["招商目标"]
     # 总分 on 0–100 as `chainkg rank` prints it, with its tier beside it.
-    assert isinstance(prospects["D2"].value, int) and 0 <= prospects["D2"].value <= 100
-    assert prospects["E2"].value in ("A 重点对接", "B 跟踪", "C 储备") and prospects["H2"].alignment.wrap_text is True
-    assert book["项目清单"]["E2"].number_format == '#,##0.0 "亿元"' and book["项目清单"]["E2"].value == 55
-    targets = {row[0].value: [c.value for c in row] for row in book["年度目标"].iter_rows(min_row=2)}
+    assert isinstance(prospects["D3"].value, int) and 0 <= prospects["D3"].value <= 100
+    assert prospects["E3"].value in ("A 重点对接", "B 跟踪", "C 储备") and prospects["G3"].alignment.wrap_text is True
+    assert book["项目清单"]["E3"].number_format == '#,##0.0 "亿元"' and book["项目清单"]["E3"].value == 55
+    targets = {row[0].value: [c.value for c in row] for row in book["年度目标"].iter_rows(min_row=3)}
     big = targets["新签约50亿元以上项目不少于4个"]
     assert big[1:6] + big[8:9] + big[10:15] == [
         2022, "个数·年内累计", "不低于", 4, "个", 3, 1, 0.75, 0.5, "… 进度正常", "时间进度50%，完成进度75%：时间过半、任务过半"]
-    assert book["年度目标"]["L2"].number_format == book["年度目标"]["M2"].number_format == "0%"
+    assert book["年度目标"]["L3"].number_format == book["年度目标"]["M3"].number_format == "0%"
 
 
 def test_xlsx_targets_read_by_kind_in_chinese(report_data: Path, tmp_path: Path) -> None:
     sheet = load_workbook(_xlsx(report_data, tmp_path))["年度目标"]
-    rows = {row[0].value: [c.value for c in row] for row in sheet.iter_rows(min_row=2)}
+    rows = {row[0].value: [c.value for c in row] for row in sheet.iter_rows(min_row=3)}
     # 要求, 完成进度 (clamped), 时间进度, 状态, 说明 of the three figures and a share under its baseline
     assert {name: [r[3], r[11], r[12], r[13], r[14]] for name, r in rows.items() if name != "新签约50亿元以上项目不少于4个"} == {
         "生产总值800亿元": ["不低于", 0.5025, 0.5, "… 进度正常", "时间进度50%，完成进度50.3%：时间过半、任务过半"],
@@ -285,10 +290,11 @@ def test_html_report_is_self_contained_with_every_section(report_data: Path, tmp
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert not re.search(r"https?://|<link|src=", page, re.I)
-    for heading in ("一、概况", "二、年度目标完成情况", "三、项目清单（按阶段）", "四、产业链缺口", "五、重点招商目标",
-                    "六、产业链图谱", "机器人 现状图", "产业链全景"):
+    for heading in ("一、摘要", "目录", "二、年度目标完成情况", "三、产业链全景", "四、分链招商目标与项目", "（1）机器人（",
+                    "附录一：产业链缺口", "附录二：招商目标的完整理由"):
         assert heading in page
-    assert page.count("<svg") == 3  # the overview and both chains
+    assert page.count("<svg") == 1  # the whole district: its overview; each chain's maps are in its own report
+    assert not re.search(r"graph_data|\.csv|\.yaml", page)
     assert "<td>698亿元（2021）</td>" in page  # baseline → target, as the speech sets it
     # The figures: GDP on time, growth rates against their target, no −290 %, 567 % or −320 %.
     assert ("<td>不低于 800亿元</td><td>402亿元</td><td>398亿元</td><td>50%</td><td>50%</td>"
@@ -301,7 +307,7 @@ def test_html_report_is_self_contained_with_every_section(report_data: Path, tmp
 
 def test_report_functions_without_maps(report_data: Path) -> None:
     report = _report(report_data)
-    assert "六、产业链图谱" not in report_html(report, [])
+    assert "产业链全景" not in report_html(report, {})
     assert [s.title for s in report_sheets(report)] == list(EXPECTED_SHEETS)
 
 
@@ -385,11 +391,11 @@ def test_pipeline_shows_owner_and_next_step_when_given(edit: Edit) -> None:
 
 def test_report_shows_when_the_data_was_last_checked(report_data: Path, edit: Edit) -> None:
     unset = _report(report_data)
-    assert "数据截至日期未注明" in report_html(unset, [])
+    assert "数据截至日期未注明" in report_html(unset, {})
     edit("region.yaml", "source: test\nparks:", "source: test\nas_of: 2022-05-31\nparks:")
     report = _report(report_data)
     assert report.summary.data_as_of == date(2022, 5, 31)
-    assert "数据截至 2022-05-31" in report_html(report, [])
+    assert "数据截至 2022-05-31" in report_html(report, {})
     assert ["数据截至", date(2022, 5, 31)] in report_sheets(report)[0].rows
 
 

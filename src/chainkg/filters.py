@@ -92,18 +92,6 @@ def resolve(values: Sequence[str] | None, choices: Choices) -> list[str] | None:
     return result
 
 
-def resolve_one(text: str, choices: Choices, what: str) -> str:
-    """The one id an argument names by id or name (``what``: 产业链, 领域); else an error saying so.
-
-    >>> resolve_one("机器人", make_choices("--chain", [("robot", "机器人")]), "产业链")
-    'robot'
-    """
-    found = resolve([text], dataclasses.replace(choices, option=what)) or []
-    if len(found) != 1:
-        raise NotFoundError(f"「{text}」对应多条{what}：{'、'.join(found)}；请用{what} id")
-    return found[0]
-
-
 def _unknown(text: str, choices: Choices) -> str:
     head = f"{choices.option} 没有「{text}」" if choices.option.startswith("-") else f"{choices.option}「{text}」不存在"
     shown = [f"{v}（{label}）" if label and label != v else v for v, label in choices.labels.items()]
@@ -118,12 +106,17 @@ def _unknown(text: str, choices: Choices) -> str:
     return head + hint + more
 
 
-def resolve_one(text: str, choices: Choices) -> str:
-    """The one canonical value ``text`` is (an id or a label), for a parameter that takes one.
+def resolve_one(text: str, choices: Choices, what: str | None = None) -> str:
+    """The one canonical value ``text`` is (an id or a label), for a parameter that takes one;
+    ``what`` (产业链, 领域) names it in the errors instead of the option.
 
     >>> resolve_one("机器人", make_choices("产业链", [("robot", "机器人"), ("chip", "芯片")]))
     'robot'
+    >>> resolve_one("机器人", make_choices("--chain", [("robot", "机器人")]), "产业链")
+    'robot'
     """
+    if what is not None:
+        choices = dataclasses.replace(choices, option=what)
     found = choices.lookup(text)
     if not found:
         raise ConfigError(_unknown(text.strip(), choices))

@@ -37,7 +37,8 @@ def print_pdf(page: str, target: Path) -> None:
         # --no-sandbox: Chromium refuses to start as root (containers, CI) without it.
         done = subprocess.run(
             [found, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-             f"--user-data-dir={work}/profile", f"--print-to-pdf={target}", source.as_uri()],
+             "--generate-pdf-document-outline", f"--user-data-dir={work}/profile", f"--print-to-pdf={target}",
+             source.as_uri()],
             capture_output=True, text=True, timeout=300, check=False)
         if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:
             lines = done.stderr.strip().splitlines()

@@ -150,24 +150,54 @@ def report_command(
     top: Annotated[int, typer.Option("--top", help="重点招商目标数", callback=at_least(1))] = 20,
     gaps: Annotated[int, typer.Option("--gaps", help="列出的缺口数（按严重度，0 为全部）",
                                               callback=at_least(0))] = 30,
+    chain: Annotated[list[str] | None, typer.Option(
+        "--chain", metavar="产业链", show_default=False,
+        help="只报告这些产业链（id 或名称，可逗号分隔），每链附现状图和远景图")] = None,
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="领域", show_default=False, help="只报告这些领域的产业链（id 或名称，可逗号分隔）")] = None,
+    paper: Annotated[str, typer.Option("--paper", help="纸张：A4 或 A3（PDF 和 HTML 打印）")] = "A4",
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
-    """生成向领导汇报的报告：概况、年度目标完成情况、项目清单、缺口、重点招商目标和产业链图谱。"""
+    """生成向领导汇报的报告：一页摘要、年度目标完成情况、分链招商目标与项目、平台与渠道、产业链图谱。"""
+    from chainkg import filters
     from chainkg.export import check_output
+    from chainkg.graph import nodes_of
+    from chainkg.maps import chain_maps
     from chainkg.ranking import RankFilter, rank
     from chainkg.report import build_report
-    from chainkg.report_render import REPORT_FORMATS, report_maps, report_tools, write_report
+    from chainkg.report_render import PAPERS, REPORT_FORMATS, report_maps, report_tools, write_report
 
     # Mistakes and missing tools are reported before the seconds of loading, ranking and drawing.
     _as_of(as_of)
+    sheet = paper.strip().upper()
+    if sheet not in PAPERS:
+        raise ConfigError(f"--paper 没有「{paper}」；允许的取值：{'、'.join(PAPERS)}")
     font = report_tools(check_output(output, REPORT_FORMATS, force))
     dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
+    fields = filters.resolve(field, filters.field_choices(g))
+    chains = filters.resolve(chain, filters.chain_choices(g))
+    chain_ids: list[str] | None = None
+    scope = ""
+    if fields is not None or chains is not None:
+        names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Chain")}
+        field_names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Field")}
+        chain_ids = [a["id"] for _k, a in nodes_of(g, "Chain")
+                     if (chains and a["id"] in chains) or (fields and a["field"] in fields)]
+        if not chain_ids:
+            raise ConfigError(f"领域「{'、'.join(field_names[f] for f in fields or [])}」下没有产业链，无可报告")
+        scope = "、".join([field_names[f] for f in fields or []] + [names[c] for c in chains or []])
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
-    targets = RankFilter(kinds=["target", "deepen"])
+    targets = RankFilter(kinds=["target", "deepen"], chains=chain_ids)
     prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
-    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None)
-    maps = [] if font is None else report_maps(g, diagnosis, day, font)
-    write_report(output, result, maps, force)
+    platforms = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["platform"], chains=chain_ids), 10)
+    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope)
+    maps = {}
+    if font is not None:
+        def vision(chain_id: str):  # type: ignore[no-untyped-def]
+            return chain_maps(g, diagnosis, [chain_id], day, scoring, 5)[0]
+
+        maps = report_maps(g, diagnosis, day, font, chain_ids, vision if chain_ids else None)
+    write_report(output, result, maps, force, sheet, font or "")
     err.print(f"已写入 {output}", markup=False, highlight=False)
 
 

@@ -26,9 +26,11 @@ from chainkg.views import place
 __all__ = [
     "COMPUTED_METRICS",
     "TARGET_STATUS_LABELS",
+    "ChainRow",
     "GapRow",
     "ParkSuggestion",
     "PipelineRow",
+    "PlatformRow",
     "ProspectRow",
     "Report",
     "Summary",
@@ -107,6 +109,7 @@ class PipelineRow(BaseModel):
     year: int | None
     owner: str
     next_step: str
+    chain_ids: list[str] = []  # the chains of its segments, for the per-chain sections
 
 
 class GapRow(BaseModel):
@@ -142,6 +145,36 @@ class ProspectRow(BaseModel):
     fills: list[str]
     reasons: list[str]
     park: ParkSuggestion | None
+    # As `chainkg rank` shows them (the ranking's own fields, not recomputed):
+    headline: str = ""  # 首要理由
+    deepen: bool = False  # already a strategic partner: 深化合作
+    route: str = ""  # 对接渠道: the relation path to a local firm or partner, "" when there is none
+    stage: str = ""  # 项目库 stage when the firm is already in the pipeline
+    chain_id: str | None = None  # the chain of its primary gap (the section it is listed in)
+    gap: str = ""  # its primary gap's segment
+
+
+class PlatformRow(BaseModel):
+    """A university, institute or fund: a channel (平台与渠道), as `chainkg rank` lists it."""
+
+    rank: int
+    name: str
+    place: str
+    points: int
+    headline: str
+    connects: list[str]
+
+
+class ChainRow(BaseModel):
+    """One chain's state: segments by status, its worst gaps, targets and projects in it."""
+
+    chain_id: str
+    chain: str
+    field: str
+    by_status: dict[str, int]  # 强链/弱链/缺链/断链 → segments
+    worst_gaps: list[str]  # the most severe gaps' segment names
+    targets: int  # listed prospects whose primary gap lies in this chain
+    projects: int
 
 
 class Report(BaseModel):
@@ -153,6 +186,9 @@ class Report(BaseModel):
     gaps: list[GapRow]
     gap_total: int
     prospects: list[ProspectRow]
+    scope: str = ""  # "" for the whole district, else the chains' or field's names
+    chains: list[ChainRow] = []
+    platforms: list[PlatformRow] = []
 
 
 def _landed_in(target: Target, projects: tuple[Project, ...], keep: Callable[[Project], bool]) -> int:
@@ -162,13 +198,13 @@ def _landed_in(target: Target, projects: tuple[Project, ...], keep: Callable[[Pr
 
 def _big_signed(data: DataSet, target: Target) -> tuple[float, str]:
     count = _landed_in(target, data.projects, lambda p: (p.amount_yi or 0.0) >= BIG_PROJECT_YI)
-    return float(count), (f"projects.csv：{target.year or '各'}年签约及以后阶段、金额≥{BIG_PROJECT_YI:g}亿元的项目数")
+    return float(count), f"项目库：{target.year or '各'}年签约及以后阶段、金额≥{BIG_PROJECT_YI:g}亿元的项目数"
 
 
 def _bonded_zone(data: DataSet, target: Target) -> tuple[float, str]:
     zones = {p.id for p in data.region.parks if p.kind == "综保区"}
     count = _landed_in(target, data.projects, lambda p: p.park_id in zones)
-    return float(count), f"projects.csv：{target.year or '各'}年签约及以后阶段、园区为综保区的项目数"
+    return float(count), f"项目库：{target.year or '各'}年签约及以后阶段、园区为综保区的项目数"
 
 
 # metric → how the data computes its actual value. Others come from progress.csv.
@@ -200,7 +236,7 @@ def _target_rows(data: DataSet, today: date) -> list[TargetRow]:
             rows.append(target_row(target, actual, source, today, today))
         elif target.id in latest:
             item = latest[target.id]
-            rows.append(target_row(target, item.value, f"progress.csv：{item.source}", item.as_of, today))
+            rows.append(target_row(target, item.value, f"进度填报：{item.source}", item.as_of, today))
         else:
             rows.append(target_row(target, None, "", None, today))
     return rows
@@ -210,7 +246,7 @@ def _names(g: nx.MultiDiGraph, label: str) -> dict[str, str]:
     return {a["id"]: a["name"] for _k, a in nodes_of(g, label)}
 
 
-def _pipeline(data: DataSet, g: nx.MultiDiGraph) -> list[PipelineRow]:
+def _pipeline(data: DataSet, g: nx.MultiDiGraph, chain_of: dict[str, str]) -> list[PipelineRow]:
     companies, segments = _names(g, "Company"), _names(g, "Segment")
     parks = {p.id: p.name for p in data.region.parks}
     order = {s: i for i, s in enumerate(PIPELINE_ORDER)}
@@ -219,9 +255,16 @@ def _pipeline(data: DataSet, g: nx.MultiDiGraph) -> list[PipelineRow]:
         PipelineRow(stage=STAGE_LABELS[p.stage], project=p.name,
                     company=companies.get(p.company_id or "", ""),
                     segments=[segments[s] for s in p.segment_ids], amount_yi=p.amount_yi,
-                    park=parks.get(p.park_id or "", ""), year=p.year, owner=p.owner, next_step=p.next_step)
+                    park=parks.get(p.park_id or "", ""), year=p.year, owner=p.owner, next_step=p.next_step,
+                    chain_ids=list(dict.fromkeys(chain_of[s] for s in p.segment_ids if s in chain_of)))
         for p in projects
     ]
+
+
+def _route(reasons: list[str]) -> str:
+    """The ranking's 对接渠道 reason, when it names a way in (its "no path" line is not one)."""
+    found = next((r for r in reasons if r.startswith("对接渠道：") and "没有" not in r), "")
+    return found.removeprefix("对接渠道：")
 
 
 def suggest_park(
@@ -251,17 +294,49 @@ def suggest_park(
             hosted = [f"环节「{s}」" for s in dict.fromkeys(by_segment)]
             hosted += [f"产业链「{c}」（所补：{'、'.join(segs)}）" for c, segs in by_chain.items()]
             choice = ParkSuggestion(park_id=park.id, park=park.name,
-                                    reason=f"{park.name}承载{'、'.join(hosted)}（region.yaml）")
+                                    reason=f"{park.name}承载{'、'.join(hosted)}（园区定位）")
     return choice
+
+
+def _chain_rows(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[ProspectRow],
+    pipeline: list[PipelineRow],
+) -> list[ChainRow]:
+    rows = []
+    for _k, chain in nodes_of(g, "Chain"):
+        mine = [d for d in diagnosis if d.chain_id == chain["id"]]
+        if not mine:
+            continue
+        counts: Counter[str] = Counter(d.status for d in mine)
+        gaps = [d.segment for d in mine if d.status in GAP_STATUSES]  # diagnose sorts by severity
+        rows.append(ChainRow(
+            chain_id=chain["id"], chain=chain["name"], field=mine[0].field,
+            by_status={label: counts.get(s, 0) for s, label in STATUS_LABELS.items()}, worst_gaps=gaps[:3],
+            targets=sum(1 for p in prospects if p.chain_id == chain["id"]),
+            projects=sum(1 for p in pipeline if chain["id"] in p.chain_ids)))
+    return rows
+
+
+def _prospect_row(p: Prospect, names: dict[str, str], by_id: dict[str, SegmentDiagnosis],
+                  parks: tuple[Park, ...]) -> ProspectRow:
+    primary = by_id.get(p.primary_gap or "")
+    return ProspectRow(
+        rank=p.rank, company=p.company, place=place(p.province, p.city), points=p.points,
+        tier=TIER_LABELS[p.tier], fills=[names.get(s, s) for s in p.fills], reasons=p.reasons,
+        park=suggest_park(parks, p.fills, by_id), headline=p.headline, deepen=p.kind == "deepen",
+        route=_route(p.reasons), stage=STAGE_LABELS.get(p.pipeline_stage or "", ""),
+        chain_id=primary.chain_id if primary else None, gap=primary.segment if primary else "")
 
 
 def build_report(
     data: DataSet, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
-    today: date, top_gaps: int | None = 30,
+    today: date, top_gaps: int | None = 30, platforms: list[Prospect] | None = None,
+    chain_ids: list[str] | None = None, scope: str = "",
 ) -> Report:
     """The report's sections from the data and the analysis results (``prospects`` from ``rank``).
 
-    ``top_gaps`` limits the gaps listed (None: all of them).
+    ``top_gaps`` limits the gaps listed (None: all of them). ``chain_ids`` narrows the gaps,
+    chains and projects to those chains (``scope`` names them); the targets stay the district's.
     """
     by_status: Counter[str] = Counter(d.status for d in diagnosis)
     local = sum(1 for c in data.companies if data.is_local(c))
@@ -280,19 +355,23 @@ def build_report(
                            if (n := sum(1 for t in targets if t.status == s))},
     )
     segment_names = _names(g, "Segment")
-    gaps = [d for d in diagnosis if d.status in GAP_STATUSES]  # diagnose sorts by severity
     by_id = {d.segment_id: d for d in diagnosis}
+    pipeline = _pipeline(data, g, {d.segment_id: d.chain_id for d in diagnosis})
+    if chain_ids is not None:
+        wanted = set(chain_ids)
+        diagnosis = [d for d in diagnosis if d.chain_id in wanted]
+        pipeline = [p for p in pipeline if wanted & set(p.chain_ids)]
+    gaps = [d for d in diagnosis if d.status in GAP_STATUSES]  # diagnose sorts by severity
+    rows = [_prospect_row(p, segment_names, by_id, data.region.parks) for p in prospects]
     return Report(
-        summary=summary, targets=targets, pipeline=_pipeline(data, g),
+        summary=summary, targets=targets, pipeline=pipeline,
         gaps=[GapRow(segment=d.segment, chain=d.chain, field=d.field, stage=d.stage,
                      status=STATUS_LABELS[d.status], severity=d.severity,
                      local_companies=len(d.local_companies), candidate_count=d.candidate_count,
                      extends=[segment_names.get(s, s) for s in d.extends])
               for d in gaps[:top_gaps]],
         gap_total=len(gaps),
-        prospects=[ProspectRow(rank=p.rank, company=p.company, place=place(p.province, p.city), points=p.points,
-                                tier=TIER_LABELS[p.tier],
-                               fills=[segment_names.get(s, s) for s in p.fills], reasons=p.reasons,
-                               park=suggest_park(data.region.parks, p.fills, by_id))
-                   for p in prospects],
+        prospects=rows, scope=scope, chains=_chain_rows(g, diagnosis, rows, pipeline),
+        platforms=[PlatformRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,
+                               headline=p.headline, connects=p.connects) for p in platforms or []],
     )
