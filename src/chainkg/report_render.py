@@ -154,7 +154,7 @@ PAPERS = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 _MARGIN_MM = (16.0, 12.0, 15.0, 12.0)  # top, right, bottom, left: header and footer sit in them
 MIN_TEXT_PT = 7.0  # no map text is printed smaller than this
 _PT_PER_MM = 72 / 25.4
-_FIGURE_HEAD_PT = 100.0  # above a picture: its heading, and its section's heading and state line
+_FIGURE_HEAD_PT = 130.0  # above a picture: its heading, and its section's heading and state line (~110 pt printed)
 DATA_SOURCES = "数据来源：产业链图谱、企业库、项目库、进度填报、区域基础数据"
 
 _CSS = """
