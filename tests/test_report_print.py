@@ -154,6 +154,18 @@ def test_chain_report_by_chinese_name_holds_both_maps_legibly(tmp_path: Path) ->
     assert _smallest_text_pt(a3, "本区", 18) >= MIN_TEXT_PT - 0.05
 
 
+@pytest.mark.parametrize("chain", ["航天科技", "精密轴承", "机器人及智能制造"])
+def test_chain_report_keeps_its_headings_with_its_first_map(tmp_path: Path, chain: str) -> None:
+    # The chain's heading and state line print on the page of its 现状图 (they were left alone on a
+    # page when the maps' legend grew).
+    require("dot")
+    require("chromium", "chromium-browser", "google-chrome")
+    pdf = tmp_path / "chain.pdf"
+    _run(["report", "--chain", chain, "--date", DAY, "-o", str(pdf)])
+    page = next(text for text in _pages(pdf) if f"（1）{chain}（" in text and "目录" not in text)
+    assert "环节状态" in page and "上游" in page  # the map itself: its first column is 上游
+
+
 def test_field_report_and_bad_scope(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--chain", "没有这条链", "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "--chain 没有「没有这条链」" in result.output
