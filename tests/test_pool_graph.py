@@ -17,7 +17,7 @@ from chainkg.graph import build_graph, build_taxonomy
 from chainkg.load import load_valid
 from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
-from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
+from chainkg.ranking import RankFilter, find_channels, gap_segments, prepare, rank, score_company
 from chainkg.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
 
@@ -92,7 +92,7 @@ def test_prescore_is_the_exact_score_up_to_rounding(both: tuple[nx.MultiDiGraph,
     scores = prescore(pg, candidates, ctx.gaps, ctx.status, channel_table(pg, 3), home, settings)
     assert scores.height == candidates.height > 0
     for company_id, score in scores.select("id", "score").iter_rows():
-        components, _fills = evaluate(g, f"Company:{company_id}", ctx, settings)
+        components, _fills = score_company(g, f"Company:{company_id}", ctx, settings)
         exact = sum(c.value * c.weight for c in components.values())
         assert abs(score - exact) < MARGIN / 10, company_id
 

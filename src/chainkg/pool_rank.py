@@ -11,7 +11,7 @@
 4. puts the kept candidates, their relation neighbours and their links into a small
    networkx graph on top of the taxonomy,
 
-so ``ranking.evaluate`` — the one definition of every component and reason — scores and
+so ``ranking.score_company`` — the one definition of every component and reason — scores and
 explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
 to evaluate: it differs from the final score by rounding (components to 4 places) only,
 far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
@@ -42,9 +42,9 @@ from chainkg.ranking import (
     RankContext,
     RankFilter,
     as_of,
-    evaluate,
     feed_edges,
     gap_segments,
+    score_company,
     score_of,
 )
 from chainkg.scoring import RankSettings
@@ -152,7 +152,7 @@ def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDia
              status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
              settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
              today: date | None = None) -> pl.DataFrame:
-    """idx, id, score, primary_gap: every component of ``ranking.evaluate`` as one expression
+    """idx, id, score, primary_gap: every component of ``ranking.score_company`` as one expression
     per company. ``gaps`` are all gaps (what gap_fit counts), ``listed`` those the ranking
     lists candidates for (what the primary gap is chosen among; default ``gaps``)."""
     table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
@@ -164,7 +164,7 @@ Column = TypeVar("Column", pl.Expr, pl.Series)
 
 
 def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
-    """``sum(value * weight)`` over the components in ``ranking.evaluate``'s order, left to right
+    """``sum(value * weight)`` over the components in ``ranking.score_company``'s order, left to right
     as Python's ``sum`` adds (the same floating-point operations in the same order)."""
     weights: dict[str, float] = settings.weights.model_dump()
     first, *rest = SHORTLIST_COMPONENTS
@@ -178,7 +178,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
                status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
                settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
                today: date | None = None) -> pl.DataFrame:
-    """idx, id, primary_gap and one column per component of ``ranking.evaluate`` (not rounded),
+    """idx, id, primary_gap and one column per component of ``ranking.score_company`` (not rounded),
     as vectorised expressions: the same formulas, possibly summed or multiplied in another
     order (so equal up to a few units in the last place)."""
     c = pl.col
@@ -491,12 +491,12 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
 
     Why the values are equal: ``components`` computes each component with ``ranking``'s
     formulas, equal up to a few units in the last place. Each is rounded to 4 places as
-    ``evaluate`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
+    ``score_company`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
     that gives the very double ``round(x, 4)`` gives. The weighted sum then runs over the
     same doubles in the same order as ``rank``'s ``sum`` (``_weighted_sum``), so it is the
     same double, rounded again the same way (near a half-step by Python's ``round`` itself).
     Every company with a component within ``TIE`` of a half-step is evaluated by
-    ``ranking.evaluate`` itself on a small subgraph. The rank is the position by (-score, id),
+    ``ranking.score_company`` itself on a small subgraph. The rank is the position by (-score, id),
     as ``rank`` sorts.
     tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
     """
@@ -520,7 +520,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
     if doubtful.height:
         g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
-        exact = [round(score_of(evaluate(g, node_id("Company", c), ctx, settings)[0]), 4)
+        exact = [round(score_of(score_company(g, node_id("Company", c), ctx, settings)[0]), 4)
                  for c in doubtful.get_column("id").to_list()]
         fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
         scores = (scores.join(fixed, on="idx", how="left")
