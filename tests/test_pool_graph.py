@@ -17,7 +17,7 @@ from chainkg.graph import build_graph, build_taxonomy
 from chainkg.load import load_valid
 from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
-from chainkg.ranking import RankFilter, find_channels, gap_segments, prepare, rank, score_company
+from chainkg.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, rank, score_company
 from chainkg.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
 
@@ -108,3 +108,22 @@ def test_local_landing_changes_the_pool_graph_like_the_graph() -> None:
         pl.when(pl.col("id") == "out-fab").then(True).otherwise(pl.col("is_local")).alias("is_local"))
     assert [d.model_dump() for d in diagnose(pg)] == [d.model_dump() for d in diagnose(g)]
     assert next(d for d in diagnose(pg) if d.segment_id == "chip-fab").status == "strong"
+
+
+def test_a_changed_partner_flag_moves_the_channels_of_the_next_ranking() -> None:
+    """Rank, flip a partner flag in the PoolGraph, rank again: the proximity follows (no stale channel)."""
+    import polars as pl
+
+    dataset = load_valid(TINY)[0]
+    g, pg = build_graph(dataset), pool_graph(dataset)
+
+    def proximity(prospects: list[Prospect]) -> float:
+        return next(p.components["partner_proximity"] for p in prospects if p.company_id == "out-friend")
+
+    assert proximity(rank(pg, diagnose(pg))) == 1.0  # one hop to the partner out-partner
+    pg.companies = pg.companies.with_columns(
+        pl.when(pl.col("id") == "out-partner").then(False).otherwise(pl.col("is_partner")).alias("is_partner"))
+    g.nodes["Company:out-partner"]["is_partner"] = False
+    after = rank(pg, diagnose(pg))
+    assert proximity(after) == 0.0  # out-partner is no anchor now: out-friend has no way in
+    assert [p.model_dump() for p in after] == [p.model_dump() for p in rank(g, diagnose(g))]

@@ -23,7 +23,6 @@ stores on each company) from the same vectorised components, rounded exactly as
 
 from __future__ import annotations
 
-import weakref
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -134,18 +133,6 @@ def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None 
     return relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
         pl.col("type").is_in(list(WAY_IN_TYPES))
         | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
-
-
-_CHANNEL_CACHE: weakref.WeakKeyDictionary[PoolGraph, dict[tuple[int, str], pl.DataFrame]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _cached_channels(pg: PoolGraph, max_hops: int, mode: str) -> pl.DataFrame:
-    """``channel_table`` once per pool and setting: ``rank`` lists targets and platforms in two calls."""
-    per_pool = _CHANNEL_CACHE.setdefault(pg, {})
-    if (max_hops, mode) not in per_pool:
-        per_pool[(max_hops, mode)] = channel_table(pg, max_hops, mode)
-    return per_pool[(max_hops, mode)]
 
 
 def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
@@ -427,7 +414,7 @@ def rank_view(
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(gaps), flt)
-    table = _cached_channels(pg, settings.max_hops, settings.channels)
+    table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
         scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
@@ -503,7 +490,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(all_gaps), RankFilter())
-    table = _cached_channels(pg, settings.max_hops, settings.channels)
+    table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     values = components(pg, candidates, all_gaps, status, table, home, settings, None, today)
     rounded: dict[str, pl.Series] = {}
