@@ -5,7 +5,8 @@
 1. finds the candidates (outside companies linked to a gap, minus landed and filtered ones)
    with joins;
 2. when only the top N are wanted, scores every candidate with the ranking's formulas as
-   vectorised expressions (``prescore``) and keeps those within ``MARGIN`` of the N-th score;
+   vectorised expressions (``prescore``) and keeps those within ``margin(settings)`` of the
+   N-th score;
 3. finds every company's approach channel with a level-by-level BFS over the relations
    that visits neighbours in exactly the order ``ranking.find_channels`` does;
 4. puts the kept candidates, their relation neighbours and their links into a small
@@ -13,8 +14,9 @@
 
 so ``ranking.score_company`` — the one definition of every component and reason — scores and
 explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
-to evaluate: it differs from the final score by rounding (components to 4 places) only,
-far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
+to evaluate: it differs from the final score by rounding (components and score to 4 places)
+only, which ``margin`` bounds for any weights (tests/test_pool_graph.py checks both agree on
+every candidate, and the rankings with weights ×100 and ×10⁴).
 
 ``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
 stores on each company) from the same vectorised components, rounded exactly as
@@ -51,10 +53,27 @@ from chainkg.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
 
-__all__ = ["MARGIN", "TIE", "channel_table", "components", "exact_scores", "prescore", "rank_view"]
+__all__ = ["TIE", "channel_table", "components", "exact_scores", "margin", "prescore", "rank_view"]
 
-# Candidates whose pre-score is this close to the N-th best are evaluated exactly too.
-MARGIN = 1e-3
+# Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
+HALF_UNIT = 0.5e-4
+
+
+def margin(settings: RankSettings) -> float:
+    """How far below the N-th best pre-score a candidate may lie and still reach the top N.
+
+    The final score rounds each component to 4 places before weighting it (off by at most
+    ``HALF_UNIT`` × its weight) and the sum once more (``HALF_UNIT``), so a pre-score is within
+    e = ``HALF_UNIT`` × (Σ weights + 1) of its final score. At least N candidates then have a final
+    score ≥ the N-th best pre-score − e, and any firm of the final top N a pre-score ≥ that − 2e.
+    The bound is doubled for the last-place differences of the vectorised sums. It grows with
+    the weights, which scoring.yaml need not make sum to 1.
+
+    >>> margin(RankSettings())  # default weights sum to 1
+    0.0004
+    """
+    weights: dict[str, float] = settings.weights.model_dump()
+    return 4 * HALF_UNIT * (sum(weights.values()) + 1)
 
 
 def _flags(n: int) -> pl.Series:
@@ -417,6 +436,7 @@ def rank_view(
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
+        cut = margin(settings)
         scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
         if per_gap is not None:
             # ranking.select_variety on the pre-scores; near-ties of the per_gap-th are kept too.
@@ -427,10 +447,10 @@ def rank_view(
             chosen = ordered.filter(pl.col("place") < per_gap)
             threshold = chosen.get_column("score")[min(top, chosen.height) - 1]
             scores = (ordered.join(floor, on="primary_gap", how="left", nulls_equal=True)
-                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - MARGIN)))
+                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - cut)))
         else:
             threshold = scores.get_column("score").sort(descending=True)[top - 1]
-        candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
+        candidates = scores.filter(pl.col("score") >= threshold - cut)
     keep = candidates.select("idx", "id").sort("id")
     g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
