@@ -10,8 +10,14 @@ from typer.testing import CliRunner
 
 from chainkg.backtest import _position, backtest, engaged_companies, without_engagement
 from chainkg.cli import app
+from chainkg.diagnosis import diagnose
+from chainkg.graph import build_graph
 from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import Prospect
+from chainkg.models import DataSet
+from chainkg.pool_graph import pool_graph
+from chainkg.ranking import Prospect, rank
+from chainkg.scoring import Scoring
+from conftest import BUNDLED
 
 runner = CliRunner()
 
@@ -40,6 +46,29 @@ def test_without_engagement_removes_projects_partner_entry_and_seed_relations(ed
         ("out-integrator", "loc-anchor"), ("out-partner", "loc-anchor")]
     assert [p.id for p in without_engagement(data, "out-signed").projects] == ["p-lead"]
     assert data.projects == load_valid(data_dir)[0].projects  # the input is not changed
+
+
+def _both_engines(data: DataSet, scoring: Scoring) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The flat ranking of a data set on the networkx graph (what the back-test ranks) and on the pool."""
+    g, pg = build_graph(data), pool_graph(data)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    assert [d.model_dump() for d in diagnose(pg, scoring.diagnosis)] == [d.model_dump() for d in diagnosis]
+    return ([p.model_dump() for p in rank(g, diagnosis, scoring.rank)],
+            [p.model_dump() for p in rank(pg, diagnosis, scoring.rank)])
+
+
+def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> None:  # type: ignore[no-untyped-def]
+    """The copy once kept the old pool: out-integrator scored .392 on networkx, .545 on the pool (issue #17)."""
+    data_dir = edit("relations.csv", "out-integrator,SUPPLIES,loc-anchor,供应集成服务,test",
+                    "out-integrator,SUPPLIES,loc-anchor,供应集成服务,seed")
+    data, _ = load_valid(data_dir)
+    scoring = load_scoring(data_dir)
+    for company_id in ("out-integrator", *engaged_companies(data)):
+        networkx_ranking, pool_ranking = _both_engines(without_engagement(data, company_id), scoring)
+        assert pool_ranking == networkx_ranking, company_id
+        if company_id == "out-integrator":
+            # Without the seed supply link to the local anchor: no chain pull from it, no channel.
+            assert next(p["score"] for p in pool_ranking if p["company_id"] == company_id) == 0.392
 
 
 def _prospect(company_id: str, score: float) -> Prospect:
@@ -115,8 +144,6 @@ README_METHODS = {
 
 
 def test_readme_backtest_table_is_what_backtest_measures_on_the_bundled_data() -> None:
-    from conftest import BUNDLED
-
     text = README.read_text(encoding="utf-8")
     table = text.split("<!-- backtest:start -->")[1].split("<!-- backtest:end -->")[0]
     rows = [[cell.strip() for cell in line.strip("|").split("|")]

@@ -12,12 +12,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.diagnosis import diagnose
+from chainkg.diagnosis import SegmentDiagnosis, diagnose
 from chainkg.graph import build_graph, build_taxonomy
 from chainkg.load import load_valid
 from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.pool_rank import MARGIN, _candidates, _channels, channel_table, prescore
-from chainkg.ranking import RankFilter, evaluate, find_channels, gap_segments, prepare, rank
+from chainkg.pool_rank import HALF_UNIT, _candidates, _channels, channel_table, margin, prescore
+from chainkg.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, rank, score_company
 from chainkg.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
 
@@ -82,19 +82,73 @@ def test_channels_agree(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
     assert {k: c.model_dump() for k, c in found.items()} == expected
 
 
+def _prescores(g: nx.MultiDiGraph, pg: PoolGraph, diagnosis: list[SegmentDiagnosis],
+               settings: RankSettings) -> dict[str, float]:
+    """Company id → pre-score of every candidate of an unfiltered ranking."""
+    ctx = prepare(g, diagnosis, settings)
+    candidates = _candidates(pg, list(gap_segments(diagnosis, RankFilter())), RankFilter())
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    scores = prescore(pg, candidates, ctx.gaps, ctx.status, table, home, settings)
+    assert scores.height == candidates.height > 0
+    return dict(scores.select("id", "score").iter_rows())
+
+
 def test_prescore_is_the_exact_score_up_to_rounding(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
     g, pg = both
     diagnosis = diagnose(g)
     settings = RankSettings()
     ctx = prepare(g, diagnosis, settings)
-    candidates = _candidates(pg, list(gap_segments(diagnosis, RankFilter())), RankFilter())
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    scores = prescore(pg, candidates, ctx.gaps, ctx.status, channel_table(pg, 3), home, settings)
-    assert scores.height == candidates.height > 0
-    for company_id, score in scores.select("id", "score").iter_rows():
-        components, _fills = evaluate(g, f"Company:{company_id}", ctx, settings)
+    for company_id, score in _prescores(g, pg, diagnosis, settings).items():
+        components, _fills = score_company(g, f"Company:{company_id}", ctx, settings)
         exact = sum(c.value * c.weight for c in components.values())
-        assert abs(score - exact) < MARGIN / 10, company_id
+        # Only the rounding of each component to 4 places separates them.
+        assert abs(score - exact) <= HALF_UNIT * sum(c.weight for c in components.values()) + 1e-12, company_id
+
+
+@pytest.fixture(scope="module", params=["bundled", "synthetic-800"])
+def scaled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           ) -> tuple[nx.MultiDiGraph, PoolGraph]:
+    """Data sets with scores that tie within the pre-score's error once the weights are scaled up."""
+    data = BUNDLED if request.param == "bundled" else synthetic_data(tmp_path_factory, 800, 10)
+    dataset = load_valid(data)[0]
+    return build_graph(dataset), pool_graph(dataset)
+
+
+def _cut_short(prescores: dict[str, float], final: list[str], by: float) -> list[int]:
+    """Every N at which keeping the pre-scores within ``by`` of the N-th best drops a firm of the final top N."""
+    best = sorted(prescores.values(), reverse=True)
+    lowest, cut = float("inf"), []
+    for n, company_id in enumerate(final[:-1], start=1):
+        lowest = min(lowest, prescores[company_id])
+        if lowest < best[n - 1] - by:
+            cut.append(n)
+    return cut
+
+
+@pytest.mark.parametrize("factor", [100, 10_000])
+def test_ranking_agrees_with_weights_that_do_not_sum_to_one(scaled: tuple[nx.MultiDiGraph, PoolGraph],
+                                                           factor: int) -> None:
+    """scoring.yaml's weights need not sum to 1: the pre-score cut scales with them (issue #17).
+
+    With the weights ×100 the pre-scores stray up to ~2e-3 from the final scores, with ×10⁴
+    up to ~0.2; a fixed 1e-3 margin dropped firms of the final top N (the Ns ``_cut_short``
+    finds), the margin of the weights keeps them all: same firms, order and scores.
+    """
+    g, pg = scaled
+    weights = {name: value * factor for name, value in ComponentWeights().model_dump().items()}
+    settings = RankSettings(weights=ComponentWeights(**weights))
+    diagnosis = diagnose(g)
+    full = [p.model_dump() for p in rank(g, diagnosis, settings)]
+    prescores = _prescores(g, pg, diagnosis, settings)
+    errors = [abs(prescores[p["company_id"]] - p["score"]) for p in full]
+    assert 1e-3 < max(errors) <= margin(settings) / 4
+    assert _cut_short(prescores, [p["company_id"] for p in full], margin(settings)) == []
+    for top in sorted({1, 10, 50, *_cut_short(prescores, [p["company_id"] for p in full], 1e-3)[:4]}):
+        assert [p.model_dump() for p in rank(pg, diagnosis, settings, top=top)] == full[:top], top
+    for top in (5, 40):
+        assert ([p.model_dump() for p in rank(pg, diagnosis, settings, top=top, per_gap=2)]
+                == [p.model_dump() for p in rank(g, diagnosis, settings, top=top, per_gap=2)])
 
 
 def test_local_landing_changes_the_pool_graph_like_the_graph() -> None:
@@ -108,3 +162,22 @@ def test_local_landing_changes_the_pool_graph_like_the_graph() -> None:
         pl.when(pl.col("id") == "out-fab").then(True).otherwise(pl.col("is_local")).alias("is_local"))
     assert [d.model_dump() for d in diagnose(pg)] == [d.model_dump() for d in diagnose(g)]
     assert next(d for d in diagnose(pg) if d.segment_id == "chip-fab").status == "strong"
+
+
+def test_a_changed_partner_flag_moves_the_channels_of_the_next_ranking() -> None:
+    """Rank, flip a partner flag in the PoolGraph, rank again: the proximity follows (no stale channel)."""
+    import polars as pl
+
+    dataset = load_valid(TINY)[0]
+    g, pg = build_graph(dataset), pool_graph(dataset)
+
+    def proximity(prospects: list[Prospect]) -> float:
+        return next(p.components["partner_proximity"] for p in prospects if p.company_id == "out-friend")
+
+    assert proximity(rank(pg, diagnose(pg))) == 1.0  # one hop to the partner out-partner
+    pg.companies = pg.companies.with_columns(
+        pl.when(pl.col("id") == "out-partner").then(False).otherwise(pl.col("is_partner")).alias("is_partner"))
+    g.nodes["Company:out-partner"]["is_partner"] = False
+    after = rank(pg, diagnose(pg))
+    assert proximity(after) == 0.0  # out-partner is no anchor now: out-friend has no way in
+    assert [p.model_dump() for p in after] == [p.model_dump() for p in rank(g, diagnose(g))]

@@ -55,7 +55,7 @@ def test_exact_scores_are_rank_on_the_full_graph(data: Path) -> None:
 
 
 def test_every_doubtful_score_is_evaluated_exactly(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With every value counted as near a half-step, the fallback (ranking.evaluate) scores all."""
+    """With every value counted as near a half-step, the fallback (ranking.score_company) scores all."""
     import chainkg.pool_rank
 
     dataset = load_valid(data)[0]

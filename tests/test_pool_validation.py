@@ -272,6 +272,35 @@ def test_dataset_from_records_keeps_working() -> None:
     assert len(again.pool) == len(dataset.companies)
 
 
+def test_a_copy_with_other_records_has_the_pool_of_those_records() -> None:
+    """model_copy(update={"relations": …}) once replaced the tuple and kept the old pool (issue #17)."""
+    import pytest
+
+    dataset = load_dataset(TINY)[0]
+    assert dataset is not None
+    kept = dataset.relations[1:]
+    copy = dataset.model_copy(update={"relations": kept})
+    assert copy.relations == kept
+    assert list(copy.pool.records("relations")) == list(kept)
+    assert copy.pool.companies.drop("line").equals(dataset.pool.companies.drop("line"))
+    # The integer keys are made again for the new rows.
+    assert copy.pool.relations.get_column("from_idx").to_list() == [
+        dataset.pool.companies.get_column("id").to_list().index(r.from_id) for r in kept]
+    # Without loc-small (no relations), every later company moves up one row.
+    fewer = dataset.model_copy(update={"companies": tuple(c for c in dataset.companies if c.id != "loc-small")})
+    assert fewer.pool.companies.get_column("idx").to_list() == list(range(len(dataset.companies) - 1))
+    assert fewer.pool.relations.get_column("to_idx").to_list() == [
+        [c.id for c in fewer.companies].index(r.to_id) for r in fewer.relations]
+    # A copy with another pool drops the record tuples made from the old one.
+    assert len(dataset.companies) > 1  # made and cached on the original
+    other = dataset.model_copy(update={"pool": fewer.pool})
+    assert other.companies == fewer.companies
+    with pytest.raises(ValueError, match="not both"):
+        dataset.model_copy(update={"pool": fewer.pool, "relations": ()})
+    with pytest.raises(ValueError, match="not both"):
+        DataSet(**{**{name: getattr(dataset, name) for name in DataSet.model_fields}, "relations": ()})
+
+
 def test_local_mask_is_dataset_is_local() -> None:
     for data in (TINY, BUNDLED):
         dataset = load_dataset(data)[0]

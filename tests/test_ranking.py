@@ -165,3 +165,11 @@ def test_score_is_the_weighted_sum_of_components(weights: dict[str, float]) -> N
         assert all(0.0 <= v <= 1.0 for v in p.components.values())
         expected = sum(p.components[c] * weights[c] for c in COMPONENT_NAMES)
         assert p.score == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_scorer_is_not_named_like_the_backtest_command(tiny_graph: nx.MultiDiGraph) -> None:
+    """`chainkg evaluate` is the back-test; the per-company scorer is ``score_company`` (issue #17)."""
+    assert "evaluate" not in ranking.__all__ and not hasattr(ranking, "evaluate")
+    ctx = ranking.prepare(tiny_graph, diagnose(tiny_graph), RankSettings())
+    components, fills = ranking.score_company(tiny_graph, "Company:out-small", ctx, RankSettings())
+    assert components["gap_fit"].value == 0.8086 and fills == ["robot-integration", "robot-reducer"]

@@ -103,7 +103,11 @@ def engaged_companies(data: DataSet) -> dict[str, str]:
 
 
 def without_engagement(data: DataSet, company_id: str) -> DataSet:
-    """The data set as it was before the district engaged the company."""
+    """The data set as it was before the district engaged the company.
+
+    ``DataSet.model_copy`` rebuilds the pool from the kept relations, so the networkx graph and
+    the pool (rank, gaps, export) see the same data.
+    """
     region = data.region.model_copy(
         update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
     )

@@ -392,7 +392,7 @@ def explain(company: Annotated[str, typer.Argument(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import node_id
-    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, evaluate, prepare, rank
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, prepare, rank, score_company
 
     session = open_session(data)
     g = session.graph
@@ -406,7 +406,7 @@ def explain(company: Annotated[str, typer.Argument(
     prospects = rank(g, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
     ctx = prepare(g, diagnosis, settings, today=today)
-    components, fills = evaluate(g, key, ctx, settings)
+    components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:
         print_csv(["企业id", "企业", "维度", "得分", "权重", "加权", "依据"],

@@ -6,9 +6,10 @@ else (graph, analysis, Neo4j, future importers). Field names equal the file colu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -71,6 +72,8 @@ SCALES: tuple[str, ...] = get_args(Scale)
 ROLES: tuple[str, ...] = get_args(Role)
 RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 PROJECT_STAGES: tuple[str, ...] = get_args(ProjectStage)
+# The DataSet attributes that are views of its company pool (chainkg.pool).
+POOL_TABLES = ("companies", "company_segments", "relations")
 
 
 class Record(BaseModel):
@@ -299,7 +302,8 @@ class DataSet(BaseModel):
 
     The company pool (companies, company_segments, relations) is held as tables in ``pool``
     (see chainkg.pool): a million companies would not fit as pydantic records. The three
-    record tuples are made from it on first use; ``DataSet(companies=…, …)`` still works.
+    record tuples are made from it on first use; ``DataSet(companies=…, …)`` still works, and
+    ``model_copy(update={"relations": …})`` replaces the pool's table too (never one without the other).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -317,11 +321,32 @@ class DataSet(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _pool_from_records(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "pool" in data and (given := [t for t in POOL_TABLES if t in data]):
+            raise ValueError(f"DataSet: give the pool or its records ({', '.join(given)}), not both")
         if isinstance(data, dict) and "pool" not in data:
             data = dict(data)
             data["pool"] = CompanyPool.from_records(
                 data.pop("companies", ()), data.pop("company_segments", ()), data.pop("relations", ()))
         return data
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy whose pool and record tuples agree (pydantic's would update one and not the other).
+
+        ``update`` may hold record tuples (companies, company_segments, relations): they become
+        the copy's pool tables, the other tables kept. A copy with another pool drops the record
+        tuples made from this one (``cached_property`` values that pydantic copies along).
+        """
+        update = dict(update or {})
+        records = {table: update.pop(table) for table in POOL_TABLES if table in update}
+        if records and "pool" in update:
+            raise ValueError(f"DataSet.model_copy: give the pool or its records ({', '.join(records)}), not both")
+        if records:
+            update["pool"] = self.pool.replace(**records)
+        copied = super().model_copy(update=update, deep=deep)
+        if "pool" in update:
+            for table in POOL_TABLES:
+                copied.__dict__.pop(table, None)
+        return copied
 
     @cached_property
     def companies(self) -> tuple[Company, ...]:

@@ -221,6 +221,21 @@ class CompanyPool:
             relations=_frame(models["relations"], relations),
         )
 
+    def replace(self, companies: Iterable[Company] | None = None,
+                company_segments: Iterable[CompanySegment] | None = None,
+                relations: Iterable[Relation] | None = None) -> CompanyPool:
+        """This pool with the given tables made from these records (lines unknown), the others kept.
+
+        The integer company keys are made again: the rows they point at may have moved.
+        """
+        models = {table: model for table, (_file, model) in pool_files().items()}
+        given = {"companies": companies, "company_segments": company_segments, "relations": relations}
+        frames = {table: getattr(self, table) if records is None else _frame(models[table], records)
+                  for table, records in given.items()}
+        return CompanyPool(frames["companies"].drop("idx", strict=False),
+                           frames["company_segments"].drop("company_idx", strict=False),
+                           frames["relations"].drop("from_idx", "to_idx", strict=False))
+
     def records(self, table: str) -> Iterator[BaseModel]:
         """Pydantic records of one table, validated as the CSV loader validates them."""
         model = pool_files()[table][1]

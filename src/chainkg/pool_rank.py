@@ -5,16 +5,18 @@
 1. finds the candidates (outside companies linked to a gap, minus landed and filtered ones)
    with joins;
 2. when only the top N are wanted, scores every candidate with the ranking's formulas as
-   vectorised expressions (``prescore``) and keeps those within ``MARGIN`` of the N-th score;
+   vectorised expressions (``prescore``) and keeps those within ``margin(settings)`` of the
+   N-th score;
 3. finds every company's approach channel with a level-by-level BFS over the relations
    that visits neighbours in exactly the order ``ranking.find_channels`` does;
 4. puts the kept candidates, their relation neighbours and their links into a small
    networkx graph on top of the taxonomy,
 
-so ``ranking.evaluate`` — the one definition of every component and reason — scores and
+so ``ranking.score_company`` — the one definition of every component and reason — scores and
 explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
-to evaluate: it differs from the final score by rounding (components to 4 places) only,
-far below ``MARGIN`` (tests/test_pool_graph.py checks both agree on every candidate).
+to evaluate: it differs from the final score by rounding (components and score to 4 places)
+only, which ``margin`` bounds for any weights (tests/test_pool_graph.py checks both agree on
+every candidate, and the rankings with weights ×100 and ×10⁴).
 
 ``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
 stores on each company) from the same vectorised components, rounded exactly as
@@ -23,7 +25,6 @@ stores on each company) from the same vectorised components, rounded exactly as
 
 from __future__ import annotations
 
-import weakref
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -42,9 +43,9 @@ from chainkg.ranking import (
     RankContext,
     RankFilter,
     as_of,
-    evaluate,
     feed_edges,
     gap_segments,
+    score_company,
     score_of,
 )
 from chainkg.scoring import RankSettings
@@ -52,10 +53,27 @@ from chainkg.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
 
-__all__ = ["MARGIN", "TIE", "channel_table", "components", "exact_scores", "prescore", "rank_view"]
+__all__ = ["TIE", "channel_table", "components", "exact_scores", "margin", "prescore", "rank_view"]
 
-# Candidates whose pre-score is this close to the N-th best are evaluated exactly too.
-MARGIN = 1e-3
+# Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
+HALF_UNIT = 0.5e-4
+
+
+def margin(settings: RankSettings) -> float:
+    """How far below the N-th best pre-score a candidate may lie and still reach the top N.
+
+    The final score rounds each component to 4 places before weighting it (off by at most
+    ``HALF_UNIT`` × its weight) and the sum once more (``HALF_UNIT``), so a pre-score is within
+    e = ``HALF_UNIT`` × (Σ weights + 1) of its final score. At least N candidates then have a final
+    score ≥ the N-th best pre-score − e, and any firm of the final top N a pre-score ≥ that − 2e.
+    The bound is doubled for the last-place differences of the vectorised sums. It grows with
+    the weights, which scoring.yaml need not make sum to 1.
+
+    >>> margin(RankSettings())  # default weights sum to 1
+    0.0004
+    """
+    weights: dict[str, float] = settings.weights.model_dump()
+    return 4 * HALF_UNIT * (sum(weights.values()) + 1)
 
 
 def _flags(n: int) -> pl.Series:
@@ -136,23 +154,11 @@ def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None 
         | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
 
 
-_CHANNEL_CACHE: weakref.WeakKeyDictionary[PoolGraph, dict[tuple[int, str], pl.DataFrame]] = (
-    weakref.WeakKeyDictionary())
-
-
-def _cached_channels(pg: PoolGraph, max_hops: int, mode: str) -> pl.DataFrame:
-    """``channel_table`` once per pool and setting: ``rank`` lists targets and platforms in two calls."""
-    per_pool = _CHANNEL_CACHE.setdefault(pg, {})
-    if (max_hops, mode) not in per_pool:
-        per_pool[(max_hops, mode)] = channel_table(pg, max_hops, mode)
-    return per_pool[(max_hops, mode)]
-
-
 def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
              status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
              settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
              today: date | None = None) -> pl.DataFrame:
-    """idx, id, score, primary_gap: every component of ``ranking.evaluate`` as one expression
+    """idx, id, score, primary_gap: every component of ``ranking.score_company`` as one expression
     per company. ``gaps`` are all gaps (what gap_fit counts), ``listed`` those the ranking
     lists candidates for (what the primary gap is chosen among; default ``gaps``)."""
     table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
@@ -164,7 +170,7 @@ Column = TypeVar("Column", pl.Expr, pl.Series)
 
 
 def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
-    """``sum(value * weight)`` over the components in ``ranking.evaluate``'s order, left to right
+    """``sum(value * weight)`` over the components in ``ranking.score_company``'s order, left to right
     as Python's ``sum`` adds (the same floating-point operations in the same order)."""
     weights: dict[str, float] = settings.weights.model_dump()
     first, *rest = SHORTLIST_COMPONENTS
@@ -178,7 +184,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
                status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
                settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
                today: date | None = None) -> pl.DataFrame:
-    """idx, id, primary_gap and one column per component of ``ranking.evaluate`` (not rounded),
+    """idx, id, primary_gap and one column per component of ``ranking.score_company`` (not rounded),
     as vectorised expressions: the same formulas, possibly summed or multiplied in another
     order (so equal up to a few units in the last place)."""
     c = pl.col
@@ -427,9 +433,10 @@ def rank_view(
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(gaps), flt)
-    table = _cached_channels(pg, settings.max_hops, settings.channels)
+    table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
+        cut = margin(settings)
         scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
         if per_gap is not None:
             # ranking.select_variety on the pre-scores; near-ties of the per_gap-th are kept too.
@@ -440,10 +447,10 @@ def rank_view(
             chosen = ordered.filter(pl.col("place") < per_gap)
             threshold = chosen.get_column("score")[min(top, chosen.height) - 1]
             scores = (ordered.join(floor, on="primary_gap", how="left", nulls_equal=True)
-                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - MARGIN)))
+                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - cut)))
         else:
             threshold = scores.get_column("score").sort(descending=True)[top - 1]
-        candidates = scores.filter(pl.col("score") >= threshold - MARGIN)
+        candidates = scores.filter(pl.col("score") >= threshold - cut)
     keep = candidates.select("idx", "id").sort("id")
     g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
@@ -491,19 +498,19 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
 
     Why the values are equal: ``components`` computes each component with ``ranking``'s
     formulas, equal up to a few units in the last place. Each is rounded to 4 places as
-    ``evaluate`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
+    ``score_company`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
     that gives the very double ``round(x, 4)`` gives. The weighted sum then runs over the
     same doubles in the same order as ``rank``'s ``sum`` (``_weighted_sum``), so it is the
     same double, rounded again the same way (near a half-step by Python's ``round`` itself).
     Every company with a component within ``TIE`` of a half-step is evaluated by
-    ``ranking.evaluate`` itself on a small subgraph. The rank is the position by (-score, id),
+    ``ranking.score_company`` itself on a small subgraph. The rank is the position by (-score, id),
     as ``rank`` sorts.
     tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
     """
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(all_gaps), RankFilter())
-    table = _cached_channels(pg, settings.max_hops, settings.channels)
+    table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     values = components(pg, candidates, all_gaps, status, table, home, settings, None, today)
     rounded: dict[str, pl.Series] = {}
@@ -520,7 +527,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
     if doubtful.height:
         g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
-        exact = [round(score_of(evaluate(g, node_id("Company", c), ctx, settings)[0]), 4)
+        exact = [round(score_of(score_company(g, node_id("Company", c), ctx, settings)[0]), 4)
                  for c in doubtful.get_column("id").to_list()]
         fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
         scores = (scores.join(fixed, on="idx", how="left")

@@ -50,7 +50,6 @@ __all__ = [
     "capability_component",
     "channel_usage",
     "company_kind",
-    "evaluate",
     "feed_edges",
     "find_channels",
     "gap_reasons",
@@ -61,6 +60,7 @@ __all__ = [
     "prepare",
     "primary_gap",
     "rank",
+    "score_company",
     "score_of",
     "tier_of",
     "way_in",
@@ -528,7 +528,7 @@ def prepare(
     g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
     flt: RankFilter | None = None, today: date | None = None,
 ) -> RankContext:
-    """The shared inputs of ``evaluate`` for one ranking."""
+    """The shared inputs of ``score_company`` for one ranking."""
     return RankContext(
         status={d.segment_id: d for d in diagnosis},
         gaps=gap_segments(diagnosis, flt or RankFilter()),
@@ -540,7 +540,7 @@ def prepare(
     )
 
 
-def evaluate(
+def score_company(
     g: nx.MultiDiGraph, key: str, ctx: RankContext, settings: RankSettings,
 ) -> tuple[dict[str, Component], list[str]]:
     """Every component of one company's score, and the gap segments it fills."""
@@ -670,7 +670,7 @@ def rank(
         kind = company_kind(company)
         if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
             continue
-        components, fills = evaluate(g, key, ctx, settings)
+        components, fills = score_company(g, key, ctx, settings)
         score = score_of(components)
         reasons = [r for c in components.values() for r in c.reasons]
         if stage:
