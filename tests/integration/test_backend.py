@@ -50,6 +50,25 @@ def test_backend_parity_on_dense_synthetic_relations(runner: Neo4jRunner) -> Non
     assert [server_fields(p) for p in ranked] == [server_fields(p) for p in prospects]
 
 
+@pytest.mark.parametrize("factor", [100, 10_000])
+def test_server_top_n_equals_the_embedded_with_weights_that_do_not_sum_to_one(runner: Neo4jRunner,
+                                                                             factor: int) -> None:
+    # scoring.yaml need not make the weights sum to 1: the server's weighted sum, its points and its
+    # top-N fetch (whose margin grows with the weights, as the embedded pre-score's) must still agree.
+    data = synthetic(load_valid(BUNDLED)[0], companies=800, relations=1200, seed=10)
+    weights = LEGACY_RANK.weights.model_copy(
+        update={k: v * factor for k, v in LEGACY_RANK.weights.model_dump().items()})
+    settings = LEGACY_RANK.model_copy(update={"weights": weights})
+    scoring = load_scoring(BUNDLED).model_copy(update={"rank": settings})
+    g = build_graph(data)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    prospects = rank(g, diagnosis, settings)
+    push(runner, data, diagnosis, prospects)
+    for top in (1, 10, 50):
+        ranked = rank_on_server(runner, diagnose_on_server(runner, scoring.diagnosis), settings, top=top)
+        assert [server_fields(p) for p in ranked] == [server_fields(p) for p in prospects[:top]]
+
+
 def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:  # type: ignore[type-arg]
     g, diagnosis, _prospects, scoring = pushed_tiny
     flt = RankFilter(segments=["robot-parts"], provinces=["江苏省", "湖北省"], include_pipeline=True)

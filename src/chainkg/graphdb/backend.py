@@ -21,6 +21,7 @@ from typing import Any
 from chainkg.diagnosis import SegmentDiagnosis, shown
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import load_query, run_named
+from chainkg.pool_rank import margin
 from chainkg.ranking import (
     COMPONENTS,
     LANDED_STAGES,
@@ -84,7 +85,8 @@ def rank_on_server(
     status = {d.segment_id: d for d in diagnosis}
     # The server orders by its own score and returns the best `limit` rows. Its rounding may
     # differ from Python's in the last place (HALF_UP on decimals vs. on binary floats), so
-    # rows are fetched until the last one is clearly below the top-th exact score.
+    # rows are fetched until the last one is clearly below the top-th exact score (by a margin
+    # that grows with the weights, as the embedded pre-score's).
     limit = _ALL if top is None else top + 50
     while True:
         rows = runner.run(query, {**params, "limit": limit})
@@ -93,7 +95,7 @@ def rank_on_server(
         if top is None or len(rows) < limit or not prospects:
             break
         kth = prospects[min(top, len(prospects)) - 1].score
-        if rows[-1]["score"] < kth - _SCORE_MARGIN:
+        if rows[-1]["score"] < kth - margin(settings):
             break
         limit *= 4
     if top is not None:
@@ -103,8 +105,6 @@ def rank_on_server(
 
 # LIMIT for "every row" (Cypher's LIMIT takes no null).
 _ALL = 2**62
-# Far more than the server's and Python's rounding of one score can differ (5 components × 1e-4).
-_SCORE_MARGIN = 0.001
 
 
 def _prospect(
