@@ -44,6 +44,7 @@ __all__ = ["INDUSTRY", "NAME", "PRODUCTS", "SCOPE", "Assignment", "SegmentMatch"
 # The labels of the texts a company is matched on (the evidence names them).
 SCOPE, INDUSTRY, PRODUCTS, NAME = "经营范围", "所属行业", "主营产品", "企业名称"
 _LATE = 3  # items from the fourth on of a 经营范围 group are its long tail
+_TRADING_NAME = re.compile(r"销售|贸易|商贸|经贸|经销|进出口|供应链")
 
 _CLAUSE = re.compile(r"[，,。；;、：:（）()\[\]【】“”\"'\s/|]+")
 
@@ -236,14 +237,16 @@ class SegmentRules:
                     if segment_ids is None:
                         rest.append(part)
                     else:  # a known 申万 class: the crosswalk says it all (also when it maps to no chain)
-                        found.add(segment_ids, _Hit(f"申万行业「{part}」", None, True))
+                        found.add(segment_ids, _Hit(f"申万行业「{shenwan_key(part)}」", None, True))
                 text = " ".join(rest)
             read.append(text)
+            # A trading firm's name (…轴承销售有限公司) says what it sells, as a 销售 item does.
+            weak = "贸易企业名称" if label == NAME and _TRADING_NAME.search(text) else None
             for word in self.find(text):
-                found.add(self._keywords[word], _Hit(f"{label}含「{word}」", word, True))
+                found.add(self._keywords[word], _Hit(f"{label}含「{word}」", word, weak is None, weak))
             if label == NAME:
                 for word in self._find(text, self._name_by_first):
-                    found.add(self._name_words[word], _Hit(f"{label}含「{word}」", None, True))
+                    found.add(self._name_words[word], _Hit(f"{label}含「{word}」", None, weak is None, weak))
         return "；".join(read)
 
     def excluded_by(self, texts: Iterable[tuple[str, str]]) -> list[str]:
