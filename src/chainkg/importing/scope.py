@@ -15,7 +15,6 @@ first and the long tail last, and each item says whether it only *sells* (销售
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import NamedTuple
 
@@ -49,7 +48,6 @@ class ScopeItem(NamedTuple):
     sales_only: bool
 
 
-@functools.lru_cache(maxsize=20_000)
 def scope_items(scope: str) -> tuple[ScopeItem, ...]:
     """The items of a 经营范围 that can say what the firm does, in order.
 
