@@ -154,6 +154,9 @@ def test_first_items_are_core_late_items_and_sales_only_items_secondary(rules: S
     assert segments(rules, late) == [("robotics-servo", "secondary")]
     assert segments(rules, "一般项目：伺服电机销售；五金产品批发") == [("robotics-servo", "secondary")]
     assert segments(rules, "一般项目：齿轮箱制造；伺服电机销售") == []  # a maker's 销售 item: what it sells on
+    # A maker's 销售 items do not push its own lines down the list.
+    wafers = "一般项目：电子专用材料制造；电子专用材料销售；电子专用材料研发；电子专用材料批发；半导体硅抛光片的生产"
+    assert segments(rules, wafers) == [("semiconductor-materials-polished-wafers", "core")]
     assert segments(rules, "一般项目：五金产品批发；日用百货销售；劳保用品销售；伺服电机销售") == []  # a trader's tail
 
 

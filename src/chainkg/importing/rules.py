@@ -6,15 +6,16 @@ company matches a segment when its 国标行业 code starts with one of the segm
 maps to it, or when a keyword occurs in its 企业名称, 所属行业, 主营产品 or 经营范围 — unless an exclude keyword of
 that segment occurs in the same texts.
 
-Where the evidence comes from decides the role. The industry (code, name or 申万 class), the company name, the
-主营产品 and the first three items of a 经营范围 group are *strong*: role ``core``. A later item of the scope
-(the long tail) and an item that only sells are *weak*: role ``secondary``, and the assignment is flagged for
-review — so is one that rests on a single generic keyword (two characters, or an abbreviation such as PLC).
-The 经营范围 is read without the registry's boilerplate (``scope``); a firm that makes something has its
-销售-only items ignored (it sells what it makes, and resells other things), a firm that makes nothing keeps its
-first 销售 items as weak evidence. A weak match in a chain where the company has no strong evidence, while it
-has strong evidence in another chain, is set aside (reported, not written): the firm's main line is known and
-the late item is a side line.
+Where the evidence comes from decides the role. The industry (code, name or 申万 class), the company
+name, the 主营产品 and the first three items of a 经营范围 group (not counting a maker's 销售 items) are
+*strong*: role ``core``. A later item of the scope (the long tail) and an item that only sells are
+*weak*: role ``secondary``, and the assignment is flagged for review — so is one that rests on a
+single generic keyword (two characters, or an abbreviation such as PLC). The 经营范围 is read without
+the registry's boilerplate (``scope``); a firm that makes something has its 销售-only items ignored
+(it sells what it makes, and resells other things), a firm that makes nothing keeps its first 销售
+items as weak evidence. A weak match in a chain where the company has no strong evidence, while it
+has strong evidence in another chain, is set aside (reported, not written): the firm's main line is
+known and the late item is a side line.
 
 Plain substring search misfires on Chinese ("电机" inside "机电机械设备"), so by default a
 keyword counts only where it does not cut across a word boundary of the jieba segmentation
@@ -220,13 +221,18 @@ class SegmentRules:
             if label == SCOPE:
                 items = scope_items(text)
                 own_line = makes_things(items)
+                rank = 0  # the item's place in its group, counting only items that are read
                 for item in items:
                     read.append(item.text)
-                    late = item.position >= _LATE
-                    if item.sales_only and (own_line or late):
-                        continue  # what a maker sells on, or a trader's long tail
+                    rank = 0 if item.position == 0 else rank
+                    if item.sales_only and own_line:
+                        continue  # what a maker sells on
+                    rank += 1
+                    late = rank > _LATE
+                    if item.sales_only and late:
+                        continue  # a trader's long tail
                     weak = "仅销售条目" if item.sales_only else "经营范围后列条目" if late else None
-                    where = "（仅销售）" if item.sales_only else f"（第 {item.position + 1} 项）" if late else ""
+                    where = "（仅销售）" if item.sales_only else f"（第 {rank} 项）" if late else ""
                     for word in self.find(item.text):
                         found.add(self._keywords[word], _Hit(f"{label}{where}含「{word}」", word, weak is None, weak))
                 continue
