@@ -99,6 +99,9 @@ def test_boilerplate_items_are_dropped_from_the_scope() -> None:
     assert [(i.text, i.position) for i in scope_items(scope)] == [
         ("精密减速器研发", 0), ("机械零件、零部件加工", 1), ("道路货物运输（不含危险货物）", 0)]
     assert scope_items("自营和代理各类商品和技术的进出口业务；电池制造") == scope_items("电池制造")
+    # The old wording inside an item drops only itself: the firm's line before it stays.
+    assert [i.text for i in scope_items("工业机器人的研发、生产、销售及货物和技术进出口（国家禁止的除外）")] == [
+        "工业机器人的研发、生产、销售"]
 
 
 def test_import_export_boilerplate_no_longer_sends_a_manufacturer_to_cross_border_ecommerce(

@@ -29,8 +29,17 @@ _BOILERPLATE_PARTS = frozenset({
     "技术服务", "技术开发", "技术咨询", "技术交流", "技术转让", "技术推广", "货物进出口", "技术进出口", "进出口代理",
     "货物及技术进出口", "货物和技术进出口", "进出口业务",
 })
-# The old wording of the same: 自营和代理各类商品和技术的进出口业务（国家限定…除外）, 从事货物和技术的进出口业务.
-_BOILERPLATE_ITEM = re.compile(r"(?:商品|货物)(?:和|及|与)技术的?进出口")
+# The old wording of the same, wherever it stands in an item: 自营和代理各类商品和技术的进出口业务（国家限定…除外）,
+# 从事货物和技术的进出口业务, 货物或技术进出口, and the old 经营本企业自产产品及技术的出口业务和本企业所需的机械设备、
+# 零配件、原辅材料及技术的进口业务（…除外）.
+_BOILERPLATE_PHRASE = re.compile(
+    r"(?:(?:自营和代理|代理和自营|自营|代理)(?:各类)?)?(?:商品|货物)(?:和|及|与|或)技术的?进出口(?:业务)?"
+    r"(?:[（(][^（）()]*[）)])?"
+    r"|经营本企业自产产品及技术的出口业务.*?进口业务(?:[（(][^（）()]*[）)])?"
+    r"|(?<=[（(])[^（）()]*进出口[^（）()]*除外(?=[）)])"
+)
+_BRACKETS_LEFT = re.compile(r"[（(]\s*[）)]")
+_CONNECTORS = "、，, 及和与并"
 # The registry's item for the whole 中类 C345: it lists bearings with gears and couplings.
 _CATCH_ALL = re.compile(r"轴承、齿轮和传动部件(?:制造|销售|加工)?")
 _SELLS = re.compile(r"销售|批发|零售|经销|经营|代销|购销")
@@ -55,6 +64,10 @@ def scope_items(scope: str) -> tuple[ScopeItem, ...]:
     ...                               "技术交流、技术转让、技术推广；轴承、齿轮和传动部件销售；机械零件销售。"
     ...                               "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）")]
     ['减速机制造', '机械零件销售']
+    >>> [i.text for i in scope_items("机器人的研发、生产、销售及货物和技术进出口（国家禁止的除外）；"
+    ...                               "经营本企业自产产品及技术的出口业务和本企业所需的机械设备、零配件、原辅材料及"
+    ...                               "技术的进口业务（国家限定公司经营或禁止进出口的商品及技术除外）")]
+    ['机器人的研发、生产、销售']
     >>> [(i.position, i.sales_only) for i in scope_items("许可项目：兽药生产。一般项目：兽药销售；宠物诊疗服务")]
     [(0, False), (0, True), (1, False)]
     """
@@ -77,9 +90,8 @@ def makes_things(items: tuple[ScopeItem, ...]) -> bool:
 
 
 def _clean(item: str) -> str:
-    item = _CATCH_ALL.sub("", item.strip())
-    if _BOILERPLATE_ITEM.search(item):
-        return ""
+    item = _BRACKETS_LEFT.sub("", _BOILERPLATE_PHRASE.sub("", _CATCH_ALL.sub("", item.strip())))
     parts = [p.strip() for p in item.split("、")]
     kept = [p for p in parts if p and p not in _BOILERPLATE_PARTS]
-    return "、".join(kept) if len(kept) != len(parts) else item.strip("、 ")
+    item = "、".join(kept) if len(kept) != len(parts) else item
+    return item.strip(_CONNECTORS)
