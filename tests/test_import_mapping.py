@@ -163,6 +163,15 @@ def test_first_items_are_core_late_items_and_sales_only_items_secondary(rules: S
     assert segments(rules, "一般项目：五金产品批发；日用百货销售；劳保用品销售；伺服电机销售") == []  # a trader's tail
 
 
+def test_a_trade_industry_class_or_a_trading_name_is_weak_evidence(rules: SegmentRules) -> None:
+    texts = [("经营范围", "一般项目：五金产品批发"), ("所属行业", "批发和零售业-批发业-农业机械批发")]
+    assert [(m.segment_id, m.role, m.weak) for m in rules.match(texts, None)] == [
+        ("agri-machinery-machines", "secondary", ("批发零售行业",))]
+    texts = [("经营范围", "一般项目：五金产品批发"), ("企业名称", "洛阳某某减速机销售有限公司")]
+    assert [(m.segment_id, m.role, m.weak) for m in rules.match(texts, None)] == [
+        ("robotics-reducer", "secondary", ("贸易企业名称",))]
+
+
 def test_a_late_item_of_another_chain_is_set_aside_when_the_main_line_is_known(rules: SegmentRules) -> None:
     scope = "一般项目：信息安全设备制造；网络与信息安全软件开发；软件开发；信息技术咨询服务；信息系统集成服务"
     assignment = rules.assign([("经营范围", scope)], None)

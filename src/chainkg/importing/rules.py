@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from chainkg.importing.crosswalk import crosswalk, industry_parts, shenwan_key
-from chainkg.importing.scope import makes_things, scope_items
+from chainkg.importing.scope import makes_things, scope_items, sells_only
 from chainkg.models import Segment
 
 __all__ = ["INDUSTRY", "NAME", "PRODUCTS", "SCOPE", "Assignment", "SegmentMatch", "SegmentRules", "word_boundaries"]
@@ -58,7 +58,8 @@ class SegmentMatch:
     role: str
     evidence: tuple[str, ...]
     keywords: tuple[str, ...]
-    weak: tuple[str, ...] = ()  # why a person should review it: 仅销售条目, 经营范围后列条目, 仅一个宽泛关键词「…」
+    # why a person should review it: 仅销售条目, 经营范围后列条目, 贸易企业名称, 批发零售行业, 仅一个宽泛关键词「…」
+    weak: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
@@ -106,7 +107,7 @@ class _Hit(NamedTuple):
     said: str  # the evidence, e.g. 经营范围含「减速机」
     keyword: str | None  # the keyword that fired (None for codes, 申万 names and name words)
     strong: bool
-    weak: str | None = None  # why it is weak: 仅销售条目 / 经营范围后列条目
+    weak: str | None = None  # why it is weak: 仅销售条目 / 经营范围后列条目 / 贸易企业名称 / 批发零售行业
 
 
 class Assignment(NamedTuple):
@@ -236,6 +237,7 @@ class SegmentRules:
                     for word in self.find(item.text):
                         found.add(self._keywords[word], _Hit(f"{label}{where}含「{word}」", word, weak is None, weak))
                 continue
+            weak = None
             if label == INDUSTRY:
                 rest: list[str] = []
                 for part in industry_parts(text):
@@ -245,9 +247,11 @@ class SegmentRules:
                     else:  # a known 申万 class: the crosswalk says it all (also when it maps to no chain)
                         found.add(segment_ids, _Hit(f"申万行业「{shenwan_key(part)}」", None, True))
                 text = " ".join(rest)
+                # A trade class (农业机械批发) says what the firm sells, as a 销售 item does.
+                weak = "批发零售行业" if rest and sells_only(rest[-1]) else None
+            elif label == NAME and _TRADING_NAME.search(text):
+                weak = "贸易企业名称"  # …轴承销售有限公司 says what it sells, as a 销售 item does
             read.append(text)
-            # A trading firm's name (…轴承销售有限公司) says what it sells, as a 销售 item does.
-            weak = "贸易企业名称" if label == NAME and _TRADING_NAME.search(text) else None
             for word in self.find(text):
                 found.add(self._keywords[word], _Hit(f"{label}含「{word}」", word, weak is None, weak))
             if label == NAME:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["ScopeItem", "makes_things", "scope_items"]
+__all__ = ["ScopeItem", "makes_things", "scope_items", "sells_only"]
 
 # Bracketed legal notes: （除依法须经批准的项目外，凭营业执照依法自主开展经营活动）, （依法须经批准的项目，…）.
 _LEGAL_NOTE = re.compile(r"[（(][^（）()]*(?:依法|批准|营业执照|许可证件)[^（）()]*[）)]")
@@ -78,10 +78,19 @@ def scope_items(scope: str) -> tuple[ScopeItem, ...]:
             text = _clean(raw)
             if not text:
                 continue
-            sales_only = bool(_SELLS.search(text)) and not _MAKES.search(text)
+            sales_only = sells_only(text)
             items.append(ScopeItem(text, position, sales_only))
             position += 1
     return tuple(items)
+
+
+def sells_only(text: str) -> bool:
+    """True for a text that only sells: 轴承销售, 农业机械批发 (a 国标 class of the trade), not 轴承制造、销售.
+
+    >>> sells_only("轴承销售"), sells_only("农业机械批发"), sells_only("轴承制造、销售"), sells_only("宠物诊疗服务")
+    (True, True, False, False)
+    """
+    return bool(_SELLS.search(text)) and not _MAKES.search(text)
 
 
 def makes_things(items: tuple[ScopeItem, ...]) -> bool:
