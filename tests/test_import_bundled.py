@@ -23,11 +23,13 @@ def test_every_bundled_segment_has_keywords_and_well_formed_codes() -> None:
 
 
 @pytest.mark.parametrize(("scope", "code", "expected"), [
-    ("谐波减速器、RV减速器的研发与制造", "", [("robotics-reducer", "secondary")]),
+    ("谐波减速器、RV减速器的研发与制造", "", [("robotics-reducer", "core")]),
     ("工业机器人制造；工业机器人安装、维修", "C3491", [("robotics-industrial-body", "core")]),
-    ("伺服电机、伺服驱动器研发、生产", "", [("robotics-servo", "secondary")]),
-    ("协作机器人的研发与销售", "", [("robotics-cobot", "secondary")]),
-    ("机器视觉系统、工业相机研发", "", [("robotics-sensor-vision", "secondary")]),
+    ("伺服电机、伺服驱动器研发、生产", "", [("robotics-servo", "core")]),
+    ("协作机器人的研发与销售", "", [("robotics-cobot", "core")]),
+    ("机器视觉系统、工业相机研发", "", [("robotics-sensor-vision", "core")]),
+    ("协作机器人销售", "", [("robotics-cobot", "secondary")]),  # a trader's first item: weak
+    ("齿轮箱制造；工业机器人销售", "", []),  # a maker's 销售 item is what it sells on
     ("数控机床、加工中心制造", "C3421", [("robotics-cnc", "core")]),
     ("机电机械设备销售；五金产品批发", "", []),  # 电机 must not fire inside 机电机械
 ])

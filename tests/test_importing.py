@@ -156,15 +156,15 @@ def test_near_duplicates_are_reported_and_never_merged(data: Path, tmp_path: Pat
     assert len(report.new) == 3 and report.duplicates == []
 
 
-def test_segments_by_industry_code_core_and_by_keyword_secondary_with_evidence(data: Path, tmp_path: Path) -> None:
+def test_segments_by_industry_code_name_and_first_items_are_core_with_evidence(data: Path, tmp_path: Path) -> None:
     import_companies(write_xlsx(tmp_path / "e.xlsx", [REDUCER, ROBOT]), data)
     assert segments_of(data, f"uscc-{CODE_A.lower()}") == [
-        ("robot-reducer", "core", "减速机", "导入规则: 国标行业为 C3453；经营范围含「减速机」"),
+        ("robot-reducer", "core", "减速机", "导入规则: 国标行业为 C3453；经营范围含「减速机」；企业名称含「减速机」"),
     ]
-    # 工业机器人 by code (core); 伺服电机 contains both 伺服 and 电机 of robot-servo.
+    # 工业机器人 by code; 伺服电机 (both 伺服 and 电机 of robot-servo) in the second item: core too.
     assert segments_of(data, f"uscc-{CODE_B.lower()}") == [
         ("robot-body", "core", "工业机器人", "导入规则: 国标行业为 C3491；经营范围含「工业机器人」"),
-        ("robot-servo", "secondary", "伺服、电机", "导入规则: 经营范围含「伺服」；经营范围含「电机」"),
+        ("robot-servo", "core", "伺服、电机", "导入规则: 经营范围含「伺服」；经营范围含「电机」"),
     ]
 
 
@@ -186,7 +186,7 @@ def test_word_segmentation_stops_substring_misfires(data: Path, tmp_path: Path) 
     assert report.unmatched == []
     new_id = report.new[0].company_id
     assert new_id is not None
-    assert segments_of(data, new_id) == [("robot-servo", "secondary", "电机", "导入规则: 经营范围含「电机」")]
+    assert segments_of(data, new_id) == [("robot-servo", "secondary", "电机", "导入规则: 经营范围（仅销售）含「电机」")]
 
 
 def test_exclude_keywords_keep_a_company_out(data: Path, tmp_path: Path) -> None:
@@ -201,8 +201,8 @@ def test_over_matched_companies_are_reported_with_their_keywords_and_not_assigne
     rows = [row("什么都做有限公司", 经营范围="减速器、伺服电机、硅片、晶圆、系统集成")]
     report = import_companies(write_xlsx(tmp_path / "e.xlsx", rows), data, mapping_file=mapping)
     assert [n.detail for n in report.over_matched] == [
-        "5 个环节（上限 2）：robot-reducer「减速器」；robot-servo「伺服、电机」；chip-wafer「硅片」；"
-        "chip-fab「晶圆」；robot-integration「系统集成」"]
+        "5 个环节（上限 2）：robot-reducer「减速器」；robot-servo「伺服、电机」；chip-wafer「硅片」（仅一个宽泛关键词「硅片」）；"
+        "chip-fab「晶圆」（仅一个宽泛关键词「晶圆」）；robot-integration「系统集成」"]
     new_id = report.new[0].company_id
     assert new_id is not None and segments_of(data, new_id) == []
 
@@ -220,7 +220,8 @@ def test_custom_mapping_for_another_layout(data: Path, tmp_path: Path) -> None:
     assert report.unknown_columns == ["备注"]
     new_id = report.new[0].company_id
     assert new_id is not None and company(data, new_id)["employees"] == "12"
-    assert segments_of(data, new_id) == [("robot-reducer", "secondary", "减速器", "导入规则: 主营产品含「减速器」")]
+    assert segments_of(data, new_id) == [
+        ("robot-reducer", "core", "减速器", "导入规则: 主营产品含「减速器」；企业名称含「减速器」")]
 
 
 def test_bad_mapping_file_is_an_error_with_its_line(data: Path, tmp_path: Path) -> None:
@@ -263,7 +264,7 @@ def test_tuned_keywords_replace_the_rule_rows_on_reimport(data: Path, tmp_path: 
     report = import_companies(export, data)
     assert (report.segment_rows_added, report.segment_rows_removed) == (1, 1)
     assert segments_of(data, f"uscc-{CODE_B.lower()}")[1] == (
-        "robot-servo", "secondary", "伺服", "导入规则: 经营范围含「伺服」")
+        "robot-servo", "core", "伺服", "导入规则: 经营范围含「伺服」")
 
 
 def test_existing_rows_line_endings_and_quoting_are_kept(data: Path, tmp_path: Path) -> None:
@@ -373,7 +374,7 @@ def test_cli_dry_run_report_then_import_then_validate_gaps_and_rank(data: Path, 
     assert "补链：填补缺链「减速器」（机器人，严重度" in imported[f"uscc-{CODE_A.lower()}"]["reasons"][0]
 
 
-@pytest.mark.parametrize("module", ["columns", "names", "places", "values", "scale", "rules"])
+@pytest.mark.parametrize("module", ["columns", "names", "places", "values", "scale", "rules", "scope", "crosswalk"])
 def test_docstring_examples(module: str) -> None:
     import doctest
     import importlib

@@ -7,7 +7,9 @@ One job per module, in the order data flows:
     values    cell texts → contract values (注册资本 in 万元, dates, codes, tags …)
     names     company-name spelling and the near-duplicate key
     scale     大中小微 by the NBS 2017 rule
-    rules     segment assignment by keywords / industry codes, with evidence
+    scope     a 经营范围 as the registry writes it: its items, without the boilerplate
+    crosswalk 申万2021 industry names and company-name words → segments (crosswalk.csv)
+    rules     segment assignment by industry codes / names / keywords, with evidence and its strength
     plan      de-duplication and the list of changes, with the report
     writing   the new CSV texts, validated, swapped in atomically (both files or neither)
     report    the report model and its Chinese summary

@@ -34,7 +34,7 @@ from chainkg.importing.columns import FIELD_LABELS, HEADER_SEARCH_ROWS, ColumnMa
 from chainkg.importing.names import NearName, clean_name, match_key, near_name, strip_stock_marks
 from chainkg.importing.places import place_from_address, place_from_uscc
 from chainkg.importing.report import UNREAD_KINDS, ImportReport, RowNote
-from chainkg.importing.rules import SegmentMatch, SegmentRules
+from chainkg.importing.rules import INDUSTRY, NAME, PRODUCTS, SCOPE, SegmentMatch, SegmentRules
 from chainkg.importing.scale import nbs_scale, scale_problem
 from chainkg.importing.sources import Progress, open_source
 from chainkg.importing.values import (
@@ -304,9 +304,9 @@ def _parse_row(number: int, cells: list[str], columns: ColumnMap, file: str,
     former = [clean_name(n) for v in columns.values(cells, "former_names") for n in _names(v)]
     short_names = [strip_stock_marks(clean_name(n)) for v in columns.values(cells, "aliases") for n in _names(v)]
     values["aliases"] = tuple(dict.fromkeys(a for a in (*former, *short_names) if a and a != name))
-    texts = [("经营范围", halfwidth(" ".join(columns.values(cells, "business_scope")))),
-             ("所属行业", halfwidth(" ".join(industry_cells))),
-             ("主营产品", halfwidth(" ".join(columns.values(cells, "products"))))]
+    texts = [(SCOPE, halfwidth(" ".join(columns.values(cells, "business_scope")))),
+             (INDUSTRY, halfwidth(" ".join(industry_cells))),
+             (PRODUCTS, halfwidth(" ".join(columns.values(cells, "products")))), (NAME, name)]
     return _Row(number=number, name=name, former=former, values=values, texts=texts, short_names=short_names,
                 listing_date=listing_date, unread=unread, place_source=place_source)
 
@@ -466,7 +466,7 @@ def _merge(existing: Company, row: _Row) -> Company:
 
 def _assign(row: _Row, company_id: str, plan: ImportPlan, rules: SegmentRules, mapping: Mapping) -> None:
     report = plan.report
-    matches = rules.match(row.texts, row.values["industry_code"])
+    matches, set_aside = rules.assign(row.texts, row.values["industry_code"])
     if not matches:
         excluded = rules.excluded_by(row.texts)
         detail = f"排除词生效：{'、'.join(excluded)}" if excluded else _preview(row.texts)
@@ -483,14 +483,21 @@ def _assign(row: _Row, company_id: str, plan: ImportPlan, rules: SegmentRules, m
     plan.rule_rows[company_id] = [
         RuleRow(company_id, m.segment_id, m.role, "、".join(m.keywords), m.source) for m in matches
     ]
+    weak = [f"{rules.names[m.segment_id]}：{'、'.join(m.weak)}（{'；'.join(m.evidence)}）" for m in matches if m.weak]
+    if set_aside:
+        weak.append("未写入（主业在其他产业链）：" + "；".join(
+            f"{rules.names[m.segment_id]}（{'；'.join(m.evidence)}）" for m in set_aside))
+    if weak:
+        report.weak.append(RowNote(row=row.number, name=row.name, company_id=company_id, detail="；".join(weak)))
 
 
 def _describe(match: SegmentMatch) -> str:
-    return f"{match.segment_id}「{'、'.join(match.keywords) or match.evidence[0]}」"
+    said = f"{match.segment_id}「{'、'.join(match.keywords) or match.evidence[0]}」"
+    return f"{said}（{'、'.join(match.weak)}）" if match.weak else said
 
 
 def _preview(texts: list[tuple[str, str]]) -> str:
     for label, text in texts:
-        if text:
+        if text and label != NAME:  # the name is in its own column of the report
             return f"{label}：{text[:40]}{'…' if len(text) > 40 else ''}"
     return "没有经营范围、行业或产品文字可供匹配"

@@ -24,6 +24,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "near_duplicates": "疑似重复（名称相近，请人工判断，未合并）",
     "unmatched": "未匹配到任何环节",
     "over_matched": "匹配环节过多（关键词可能过宽，未写入环节）",
+    "weak": "环节证据较弱（已写入或未写入，请复核）",
     "skipped": "跳过（注销/吊销/停业/清算）",
     "problems": "数据问题（已按说明处理）",
     "unread": "未能读出上市/地点/规模（已留空）",
@@ -49,6 +50,7 @@ class ImportReport(BaseModel):
     near_duplicates: list[RowNote] = []
     unmatched: list[RowNote] = []
     over_matched: list[RowNote] = []
+    weak: list[RowNote] = []  # assignments on thin evidence (仅销售、后列条目、单个宽泛关键词) and those set aside
     skipped: list[RowNote] = []
     problems: list[RowNote] = []
     unread: list[RowNote] = []
@@ -75,7 +77,7 @@ class ImportReport(BaseModel):
         head = (f"{self.file}：读取 {self.rows} 行；{verb}新增 {c['new']} 家、更新 {c['updated']} 家，"
                 f"企业—环节对应{verb}新增 {self.segment_rows_added} 条、删除 {self.segment_rows_removed} 条；"
                 f"重复 {c['duplicates']}，疑似重复 {c['near_duplicates']}，未匹配环节 {c['unmatched']}，"
-                f"匹配过多 {c['over_matched']}，跳过 {c['skipped']}，数据问题 {c['problems']}，"
+                f"匹配过多 {c['over_matched']}，证据较弱 {c['weak']}，跳过 {c['skipped']}，数据问题 {c['problems']}，"
                 f"未识别的列 {len(self.unknown_columns)} 个")
         unread = self.unread_counts()
         if any(unread.values()):

@@ -203,6 +203,28 @@ DIVISION_NAMES = {
     "体育": 89, "娱乐业": 90, "中国共产党机关": 91, "国家机构": 92, "人民政协、民主党派": 93, "社会保障": 94,
     "群众团体、社会团体和其他成员组织": 95, "基层群众自治组织及其他组织": 96,
 }
+# GB/T 4754-2017 中类/小类 names → code, for the classes the bundled chains' ``industry_codes`` use and a few
+# neighbours the labelled test export needs (工业机器人制造 → C3491). Names as the standard prints them.
+SUBCLASS_NAMES = {
+    "谷物种植": "A011", "猪的饲养": "A0313", "家禽饲养": "A032", "种子种苗培育活动": "A0511", "铜矿采选": "B0911",
+    "饲料加工": "C132", "露天游乐场所游乐设备制造": "C2461", "游艺用品及室内游艺器材制造": "C2462",
+    "原油加工及石油制品制造": "C2511", "有机化学原料制造": "C2614", "涂料制造": "C2641",
+    "油墨及类似产品制造": "C2642", "化学药品原料药制造": "C2710", "兽用药品制造": "C2750", "涤纶纤维制造": "C2822",
+    "水泥制造": "C3011", "砼结构构件制造": "C3022", "防水建筑材料制造": "C3033", "隔热和隔音材料制造": "C3034",
+    "平板玻璃制造": "C3041", "玻璃纤维及制品制造": "C3061", "玻璃纤维增强塑料制品制造": "C3062",
+    "耐火陶瓷制品及其他耐火材料制造": "C3089", "炼铁": "C3110", "炼钢": "C3120", "铜冶炼": "C3211",
+    "铜压延加工": "C3251", "铝压延加工": "C3252", "锅炉及辅助设备制造": "C3411", "金属切削机床制造": "C3421",
+    "滚动轴承制造": "C3451", "齿轮及齿轮减、变速箱制造": "C3453", "工业机器人制造": "C3491",
+    "特殊作业机器人制造": "C3492", "矿山机械制造": "C3511", "拖拉机制造": "C3571", "机械化农业及园艺机具制造": "C3572",
+    "农林牧渔机械配件制造": "C3576", "环境保护专用设备制造": "C3591", "汽柴油车整车制造": "C3611",
+    "新能源车整车制造": "C3612", "高铁车组制造": "C3711", "铁路机车车辆制造": "C3712", "飞机制造": "C3741",
+    "航天器及运载火箭制造": "C3742", "微特电机及组件制造": "C3812", "电线、电缆制造": "C3831", "光纤制造": "C3832",
+    "光缆制造": "C3833", "锂离子电池制造": "C3841", "信息安全设备制造": "C3915", "可穿戴智能设备制造": "C3961",
+    "服务消费机器人制造": "C3964", "半导体分立器件制造": "C3972", "集成电路制造": "C3973", "光电子器件制造": "C3976",
+    "金属废料和碎屑加工处理": "C4210", "旅游饭店": "H6110", "民宿服务": "H6130", "露营地服务": "H6140",
+    "卫星传输服务": "I633", "互联网数据服务": "I6450", "基础软件开发": "I6511", "应用软件开发": "I6513",
+    "信息系统集成服务": "I6531", "节能技术推广服务": "M7514", "环境治理业": "N772", "游乐园": "R9020",
+}
 _CODE = re.compile(r"(?<![A-Za-z0-9])([A-T])?\s?(\d{2,4})(?![0-9])")
 _NAME_PARTS = re.compile(r"\s*(?:[-－—>＞/|｜·]|\s)\s*")
 _NAME_PUNCTUATION = re.compile(r"[、，,\s]|^[A-T](?=[^A-Za-z0-9])")  # C制造业 → 制造业
@@ -216,6 +238,7 @@ def _name_key(text: str) -> str:
 _INDUSTRY_BY_NAME: dict[str, str] = {
     **{_name_key(name): letter for name, letter in SECTION_NAMES.items()},
     **{_name_key(name): f"{section_of(number)}{number:02d}" for name, number in DIVISION_NAMES.items()},
+    **{_name_key(name): code for name, code in SUBCLASS_NAMES.items()},
 }
 
 
@@ -226,13 +249,15 @@ def _more_specific(best: str | None, code: str) -> str:
 
 
 def parse_industry_code(texts: list[str]) -> str | None:
-    """The most specific GB/T 4754-2017 code in the industry cells, with its 门类 letter; else from 门类 or
-    大类 names.
+    """The most specific GB/T 4754-2017 code in the industry cells, with its 门类 letter; else from 门类, 大类
+    or 小类 names.
 
     >>> parse_industry_code(["制造业", "通用设备制造业(C34)", "C3491 工业机器人制造"])
     'C3491'
     >>> parse_industry_code(["3491"]), parse_industry_code(["制造业"]), parse_industry_code(["制造业-专用设备制造业"])
     ('C3491', 'C', 'C35')
+    >>> parse_industry_code(["制造业-通用设备制造业-工业机器人制造"])
+    'C3491'
     """
     best: str | None = None
     for text in texts:
