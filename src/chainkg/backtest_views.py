@@ -20,9 +20,8 @@ LANDING_HEADERS = ["方法", "行", "企业id", "企业", "落地日期", "回�
 def _summary_table(report: BacktestReport) -> Table:
     title = (f"回测：本区实际对接的 {report.engaged} 家外地企业，在去掉对接记录后排第几（百分位越小越好）"
              if report.landings is None else
-             f"回测：{report.engaged} 条真实落地，按落地前一天的数据、去掉该企业的对接记录后排第几"
-             f"（百分位越小越好；{_status_counts(report.landings)}）")
-    table = Table(title=title)
+             f"回测：{report.engaged} 条真实落地，按落地前一天的数据、去掉该企业的对接记录后排第几（百分位越小越好）")
+    table = Table(title=title, caption=None if report.landings is None else _status_counts(report.landings))
     table.add_column("方法")
     table.add_column("百分位中位数", justify="right")
     table.add_column("前 5% 命中", justify="right")

@@ -583,7 +583,7 @@ def evaluate_command(
             dataset = as_of_data(dataset, day)
         report = backtest(dataset, settings, day)
     if fmt is Format.json:
-        print_json(report)
+        print_json(report.model_dump(mode="json"))
     elif fmt is Format.csv:
         print_csv(headers(report), case_rows(report))
     else:

@@ -1,0 +1,138 @@
+"""``chainkg evaluate --landings FILE``: reading the file and replaying each landing (chainkg.landings)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chainkg.backtest import replay_positions, without_engagement
+from chainkg.cli import app
+from chainkg.errors import DataError
+from chainkg.landings import landings_backtest, read_landings
+from chainkg.load import load_scoring, load_valid
+
+runner = CliRunner()
+HEADER = "firm,date,segment,source\n"
+
+
+def _file(tmp_path: Path, rows: str, header: str = HEADER) -> Path:
+    path = tmp_path / "landings.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    return path
+
+
+def _report(data_dir: Path, path: Path):  # type: ignore[no-untyped-def]
+    data = load_valid(data_dir)[0]
+    return landings_backtest(data, load_scoring(data_dir), read_landings(path, data))
+
+
+def test_firms_by_id_name_or_alias_dates_as_precise_as_the_source(tiny_dir: Path, tmp_path: Path) -> None:
+    path = _file(tmp_path, "out-signed,2023-05-01,系统集成,区政府公告\n已签约企业,2023年5月,,公告\n"
+                           "链主,2023,,公告\n", header="企业,日期,环节,来源\n")
+    landings = read_landings(path, load_valid(tiny_dir)[0])
+    assert [(x.company_id, x.replayed, x.segment_id, x.line) for x in landings] == [
+        ("out-signed", date(2023, 4, 30), "robot-integration", 2),
+        ("out-signed", date(2023, 4, 30), None, 3),
+        ("loc-anchor", date(2022, 12, 31), None, 4)]
+
+
+def test_bad_rows_are_errors_with_line_and_field(tiny_dir: Path, tmp_path: Path) -> None:
+    path = _file(tmp_path, "out-signed,2023-13-01,,公告\nout-fab,2023,不存在的环节,公告\nout-fab,2023,,\n,2023,,公告\n")
+    with pytest.raises(DataError) as caught:
+        read_landings(path, load_valid(tiny_dir)[0])
+    assert [(i.line, i.field) for i in caught.value.issues] == [
+        (2, "date"), (3, "segment"), (4, "source"), (5, "firm")]
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--landings", str(path)])
+    assert result.exit_code == 2
+    assert "错误 landings.csv:2 [date]: 日期「2023-13-01」无法识别" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_column_or_file_is_an_error(tiny_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--landings",
+                                 str(_file(tmp_path, "out-fab,2023\n", header="firm,date\n"))])
+    assert result.exit_code == 2
+    assert "source" in result.stderr
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--landings", str(tmp_path / "none.csv")])
+    assert result.exit_code == 2
+    assert "none.csv" in result.stderr
+
+
+def test_each_landing_is_replayed_the_day_before_without_its_engagement(tiny_dir: Path, tmp_path: Path) -> None:
+    report = _report(tiny_dir, _file(tmp_path, "out-signed,2023-05-01,,公告\n"))
+    ranking, legacy, capability, random = report.methods
+    # As in the engaged back-test (tests/test_backtest.py): out-signed, its project gone, is
+    # second of 7 candidates by score and fourth by capability alone.
+    assert [(c.position, c.candidates, c.percentile) for c in ranking.cases] == [(2.0, 7, 28.6)]
+    assert [(c.position, c.percentile) for c in capability.cases] == [(4.0, 57.1)]
+    assert [(c.position, c.percentile) for c in random.cases] == [(4.0, 57.1)]
+    assert report.landings == {"ranked": 1, "not_in_data": 0, "local": 0, "unborn": 0, "no_gap": 0}
+    assert ranking.cases[0].landing is not None and ranking.cases[0].landing.replayed == date(2023, 4, 30)
+
+
+def test_facts_dated_after_the_landing_do_not_help_it(edit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir = edit("relations.csv", "from_id,type,to_id,note,source\n", "from_id,type,to_id,note,source,since\n"
+                    "out-signed,SUPPLIES,loc-anchor,,公开信息,2024\n")
+    data, scoring = load_valid(data_dir)[0], load_scoring(data_dir)
+    early, late = (_report(data_dir, _file(tmp_path, f"out-signed,{day},,公告\n")).methods[0].cases[0]
+                   for day in ("2023-05-01", "2025-05-01"))
+    # Before 2024 the supply link to the local anchor did not exist: the same place as without it.
+    assert (early.position, early.candidates) == (2.0, 7)
+    expected = replay_positions(without_engagement(data, "out-signed"), "out-signed", scoring, date(2025, 4, 30))
+    assert (late.position, late.candidates) == expected["ranking"] == (1.0, 7)
+
+
+def test_misses_are_reported_by_reason(edit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # robot-body is strong (本地链主): a firm only there fills no gap.
+    data_dir = edit("company_segments.csv", "out-fab,chip-fab,core", "out-fab,robot-body,core")
+    path = _file(tmp_path, "某外地公司,2023,,公告\n本地小厂,2023,,公告\nout-fab,2023-03-01,,公告\nout-signed,2023,,公告\n")
+    report = _report(data_dir, path)
+    assert report.landings == {"ranked": 1, "not_in_data": 1, "local": 1, "unborn": 0, "no_gap": 1}
+    assert report.engaged == 4
+    for method in report.methods:
+        assert [c.percentile for c in method.cases][:3] == [100.0, 100.0, 100.0]
+        assert method.ranked == 1
+    assert [c.landing.status for c in report.methods[0].cases if c.landing] == [
+        "not_in_data", "local", "no_gap", "ranked"]
+
+
+def test_a_firm_founded_after_the_landing_day_is_reported_so(tmp_path: Path, tiny_copy: Path) -> None:
+    text = (tiny_copy / "companies.csv").read_text(encoding="utf-8")
+    text = text.replace("source,note\n", "source,note,founded\n", 1).replace("\n", ",\n").replace("note,\n", "note\n")
+    text = text.replace("out-signed,已签约企业,,,河南省,郑州市,,private,,medium,,test,,",
+                        "out-signed,已签约企业,,,河南省,郑州市,,private,,medium,,test,,2024-01-01")
+    (tiny_copy / "companies.csv").write_text(text, encoding="utf-8")
+    report = _report(tiny_copy, _file(tmp_path, "out-signed,2023-05-01,,公告\n"))
+    assert report.landings is not None and report.landings["unborn"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_evaluate_landings_outputs(tiny_dir: Path, tmp_path: Path, fmt: str) -> None:
+    path = _file(tmp_path, "out-signed,2023-05-01,robot-integration,区政府公告\n某外地公司,2023,,公告\n")
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--landings", str(path), "-f", fmt],
+                           terminal_width=200)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert (report["engaged"], report["landings"]["not_in_data"]) == (2, 1)
+        assert report["methods"][0]["cases"][0]["landing"]["replayed"] == "2023-04-30"
+    elif fmt == "csv":
+        lines = result.stdout.splitlines()
+        assert lines[0] == "方法,行,企业id,企业,落地日期,回放日期,环节,状态,名次,候选数,百分位,来源"
+        assert ("chainkg 排序（新：当前设置）,2,out-signed,已签约企业,2023-05-01,2023-04-30,robot-integration,"
+                "进入排序,2.0,7,28.6,区政府公告") in lines
+        assert "chainkg 排序（新：当前设置）,3,,某外地公司,2023,2022-12-31,,不在候选库（数据中没有这家企业）,,0,100.0,公告" in lines
+    else:
+        assert "回测：2条真实落地" in "".join(result.stdout.split())  # the title may wrap
+        assert "不在候选库（数据中没有这家企业）1" in "".join(result.stdout.split())
+
+
+def test_landings_and_as_of_do_not_go_together(tiny_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--as-of", "2023-01-01",
+                                 "--landings", str(_file(tmp_path, "out-fab,2023,,公告\n"))])
+    assert result.exit_code == 2
+    assert "不能与 --as-of 同用" in result.stderr
