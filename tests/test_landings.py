@@ -65,6 +65,7 @@ def test_a_missing_column_or_file_is_an_error(tiny_dir: Path, tmp_path: Path) ->
 def test_each_landing_is_replayed_the_day_before_without_its_engagement(tiny_dir: Path, tmp_path: Path) -> None:
     report = _report(tiny_dir, _file(tmp_path, "out-signed,2023-05-01,,公告\n"))
     ranking, legacy, capability, random = report.methods
+    assert [(c.position, c.candidates) for c in legacy.cases] == [(2.0, 7)]
     # As in the engaged back-test (tests/test_backtest.py): out-signed, its project gone, is
     # second of 7 candidates by score and fourth by capability alone.
     assert [(c.position, c.candidates, c.percentile) for c in ranking.cases] == [(2.0, 7, 28.6)]
@@ -136,3 +137,32 @@ def test_landings_and_as_of_do_not_go_together(tiny_dir: Path, tmp_path: Path) -
                                  "--landings", str(_file(tmp_path, "out-fab,2023,,公告\n"))])
     assert result.exit_code == 2
     assert "不能与 --as-of 同用" in result.stderr
+
+
+ROOT = Path(__file__).resolve().parents[1]
+README_METHODS = {
+    "new ranking (scoring.yaml)": "ranking", "old ranking (before #11)": "legacy",
+    "capability only (famous names)": "capability", "random order (expected)": "random",
+}
+
+
+def test_readme_landings_table_is_what_the_example_file_measures_on_the_bundled_data() -> None:
+    from conftest import BUNDLED
+
+    table = (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- landings:start -->")[1]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in table.split("<!-- landings:end -->")[0].strip().splitlines()[2:]]
+    report = _report(BUNDLED, ROOT / "examples" / "landings.csv")
+    measured = {
+        m.method: [f"{m.median_percentile:.1f}", f"{m.top5_hits:g}/{report.engaged}",
+                   f"{m.top10_hits:g}/{report.engaged}", f"{m.ranked}/{report.engaged}"]
+        for m in report.methods
+    }
+    assert {README_METHODS[row[0]]: row[1:] for row in rows} == measured
+    assert report.landings == {"ranked": 3, "not_in_data": 0, "local": 1, "unborn": 0, "no_gap": 1}
+
+
+def test_every_example_landing_quotes_its_source() -> None:
+    text = (ROOT / "examples" / "landings.csv").read_text(encoding="utf-8")
+    rows = text.splitlines()[1:]
+    assert rows and all("讲话" in row and "“" in row for row in rows)
