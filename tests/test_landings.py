@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.backtest import replay_positions, without_engagement
+from chainkg.backtest import replay, without_engagement
 from chainkg.cli import app
 from chainkg.errors import DataError
 from chainkg.landings import landings_backtest, read_landings
@@ -71,8 +71,10 @@ def test_each_landing_is_replayed_the_day_before_without_its_engagement(tiny_dir
     assert [(c.position, c.candidates, c.percentile) for c in ranking.cases] == [(2.0, 7, 28.6)]
     assert [(c.position, c.percentile) for c in capability.cases] == [(4.0, 57.1)]
     assert [(c.position, c.percentile) for c in random.cases] == [(4.0, 57.1)]
-    assert report.landings == {"ranked": 1, "not_in_data": 0, "local": 0, "unborn": 0, "no_gap": 0}
-    assert ranking.cases[0].landing is not None and ranking.cases[0].landing.replayed == date(2023, 4, 30)
+    assert report.landings is not None and report.landings.ranked == 1
+    landing = ranking.cases[0].landing
+    assert landing is not None and landing.replayed == date(2023, 4, 30)
+    assert (landing.intent, landing.segment_filled) == (0.0, None)
 
 
 def test_facts_dated_after_the_landing_do_not_help_it(edit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -83,8 +85,8 @@ def test_facts_dated_after_the_landing_do_not_help_it(edit, tmp_path: Path) -> N
                    for day in ("2023-05-01", "2025-05-01"))
     # Before 2024 the supply link to the local anchor did not exist: the same place as without it.
     assert (early.position, early.candidates) == (2.0, 7)
-    expected = replay_positions(without_engagement(data, "out-signed"), "out-signed", scoring, date(2025, 4, 30))
-    assert (late.position, late.candidates) == expected["ranking"] == (1.0, 7)
+    expected = replay(without_engagement(data, "out-signed"), "out-signed", scoring, date(2025, 4, 30))
+    assert (late.position, late.candidates) == expected.positions["ranking"] == (1.0, 7)
 
 
 def test_misses_are_reported_by_reason(edit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +94,9 @@ def test_misses_are_reported_by_reason(edit, tmp_path: Path) -> None:  # type: i
     data_dir = edit("company_segments.csv", "out-fab,chip-fab,core", "out-fab,robot-body,core")
     path = _file(tmp_path, "某外地公司,2023,,公告\n本地小厂,2023,,公告\nout-fab,2023-03-01,,公告\nout-signed,2023,,公告\n")
     report = _report(data_dir, path)
-    assert report.landings == {"ranked": 1, "not_in_data": 1, "local": 1, "unborn": 0, "no_gap": 1}
+    assert report.landings is not None
+    assert report.landings.model_dump(include={"ranked", "not_in_data", "local", "unborn", "no_gap"}) == {
+        "ranked": 1, "not_in_data": 1, "local": 1, "unborn": 0, "no_gap": 1}
     assert report.engaged == 4
     for method in report.methods:
         assert [c.percentile for c in method.cases][:3] == [100.0, 100.0, 100.0]
@@ -108,7 +112,7 @@ def test_a_firm_founded_after_the_landing_day_is_reported_so(tmp_path: Path, tin
                         "out-signed,已签约企业,,,河南省,郑州市,,private,,medium,,test,,2024-01-01")
     (tiny_copy / "companies.csv").write_text(text, encoding="utf-8")
     report = _report(tiny_copy, _file(tmp_path, "out-signed,2023-05-01,,公告\n"))
-    assert report.landings is not None and report.landings["unborn"] == 1
+    assert report.landings is not None and report.landings.unborn == 1
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -123,10 +127,11 @@ def test_evaluate_landings_outputs(tiny_dir: Path, tmp_path: Path, fmt: str) -> 
         assert report["methods"][0]["cases"][0]["landing"]["replayed"] == "2023-04-30"
     elif fmt == "csv":
         lines = result.stdout.splitlines()
-        assert lines[0] == "方法,行,企业id,企业,落地日期,回放日期,环节,状态,名次,候选数,百分位,来源"
+        assert lines[0] == "方法,行,企业id,企业,落地日期,回放日期,环节,状态,名次,候选数,百分位,近期动向,环节是其缺口,来源"
         assert ("chainkg 排序（新：当前设置）,2,out-signed,已签约企业,2023-05-01,2023-04-30,robot-integration,"
-                "进入排序,2.0,7,28.6,区政府公告") in lines
-        assert "chainkg 排序（新：当前设置）,3,,某外地公司,2023,2022-12-31,,不在候选库（数据中没有这家企业）,,0,100.0,公告" in lines
+                "进入排序,2.0,7,28.6,0.0,是,区政府公告") in lines
+        assert ("chainkg 排序（新：当前设置）,3,,某外地公司,2023,2022-12-31,,不在候选库（数据中没有这家企业）,,0,100.0,,,"
+                "公告") in lines
     else:
         assert "回测：2条真实落地" in "".join(result.stdout.split())  # the title may wrap
         assert "不在候选库（数据中没有这家企业）1" in "".join(result.stdout.split())
@@ -159,10 +164,28 @@ def test_readme_landings_table_is_what_the_example_file_measures_on_the_bundled_
         for m in report.methods
     }
     assert {README_METHODS[row[0]]: row[1:] for row in rows} == measured
-    assert report.landings == {"ranked": 3, "not_in_data": 0, "local": 1, "unborn": 0, "no_gap": 1}
+    assert report.landings is not None
+    assert report.landings.model_dump() == {"ranked": 3, "not_in_data": 0, "local": 1, "unborn": 0, "no_gap": 1,
+                                            "with_intent": 0, "segment_given": 2, "segment_filled": 2}
 
 
 def test_every_example_landing_quotes_its_source() -> None:
     text = (ROOT / "examples" / "landings.csv").read_text(encoding="utf-8")
     rows = text.splitlines()[1:]
     assert rows and all("讲话" in row and "“" in row for row in rows)
+
+
+def test_intent_and_the_named_segment_on_the_replay_day(tiny_copy: Path, tmp_path: Path) -> None:
+    (tiny_copy / "signals.csv").write_text("company,date,kind,note,source,url\nout-signed,2023-03-01,扩产,,test,\n",
+                                           encoding="utf-8")
+    path = _file(tmp_path, "out-signed,2023-05-01,robot-integration,公告\nout-signed,2023-02-01,robot-servo,公告\n"
+                           "out-reducer,2023-05-01,robot-parts,公告\n")
+    report = _report(tiny_copy, path)
+    infos = [c.landing for c in report.methods[0].cases if c.landing is not None]
+    # The March signal counts for the May landing, not for the February one.
+    assert infos[0].intent is not None and infos[0].intent > 0
+    assert infos[1].intent == 0.0
+    # robot-parts is the parent of robot-reducer, the gap out-reducer fills.
+    assert [i.segment_filled for i in infos] == [True, False, True]
+    assert report.landings is not None
+    assert (report.landings.with_intent, report.landings.segment_given, report.landings.segment_filled) == (1, 3, 2)

@@ -42,12 +42,14 @@ __all__ = [
     "METHOD_LABELS",
     "BacktestCase",
     "BacktestReport",
+    "LandingCounts",
     "LandingInfo",
     "MethodResult",
+    "Replay",
     "backtest",
     "engaged_companies",
     "make_case",
-    "replay_positions",
+    "replay",
     "summaries",
     "without_engagement",
 ]
@@ -76,6 +78,21 @@ class LandingInfo(BaseModel):
     status: str  # ranked, not_in_data, local, unborn or no_gap (chainkg.landings.STATUS_LABELS)
     segment_id: str | None = None
     source: str
+    intent: float | None = None  # the firm's 近期动向 component on the replay day (None: not ranked)
+    segment_filled: bool | None = None  # whether it fills the file's segment then (None: no segment, not ranked)
+
+
+class LandingCounts(BaseModel):
+    """How many landings of a file are ranked, and why the others are not (chainkg.landings)."""
+
+    ranked: int = 0
+    not_in_data: int = 0
+    local: int = 0
+    unborn: int = 0
+    no_gap: int = 0
+    with_intent: int = 0  # ranked with a 近期动向 above zero on the replay day
+    segment_given: int = 0  # ranked, with a segment in the file
+    segment_filled: int = 0  # … that the firm fills as a gap on the replay day
 
 
 class BacktestCase(BaseModel):
@@ -110,7 +127,7 @@ class BacktestReport(BaseModel):
 
     engaged: int
     methods: list[MethodResult]
-    landings: dict[str, int] | None = None
+    landings: LandingCounts | None = None
 
 
 def engaged_companies(data: DataSet) -> dict[str, str]:
@@ -180,9 +197,16 @@ def _summary(method: str, cases: list[BacktestCase]) -> MethodResult:
     )
 
 
-def replay_positions(data: DataSet, company_id: str, scoring: Scoring,
-                     today: date | None = None) -> dict[str, tuple[float | None, int]]:
-    """Method → (position of the company, number of candidates) on ``data`` as given."""
+class Replay(BaseModel):
+    """One firm on a re-ranked data set: method → (its position, the number of candidates), and
+    its row of the ranking (None when it is not ranked)."""
+
+    positions: dict[str, tuple[float | None, int]]
+    prospect: Prospect | None
+
+
+def replay(data: DataSet, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
+    """Where the company stands under every method on ``data`` as given."""
     g = build_graph(data)
     diagnosis = diagnose(g, scoring.diagnosis)
     # Landed firms are left out, as in daily use; every kind of counterpart (targets,
@@ -191,13 +215,13 @@ def replay_positions(data: DataSet, company_id: str, scoring: Scoring,
     legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
     n = len(prospects)
     score = _position(prospects, company_id, lambda p: p.score)
-    return {
+    return Replay(positions={
         "ranking": (score, n),
         "legacy": (_position(legacy, company_id, lambda p: p.score), len(legacy)),
         "capability": (_position(prospects, company_id, lambda p: p.components["capability"]), n),
         # A uniformly random order puts a firm at (N + 1) / 2 on average.
         "random": ((n + 1) / 2 if score is not None else None, n),
-    }
+    }, prospect=next((p for p in prospects if p.company_id == company_id), None))
 
 
 def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
@@ -211,7 +235,7 @@ def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> Back
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     engaged = engaged_companies(data)
     for company_id, stage in engaged.items():
-        positions = replay_positions(without_engagement(data, company_id), company_id, scoring, today)
+        positions = replay(without_engagement(data, company_id), company_id, scoring, today).positions
         for method, (position, candidates) in positions.items():
             per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
     return BacktestReport(engaged=len(engaged), methods=summaries(per_method))

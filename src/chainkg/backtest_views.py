@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from chainkg.backtest import BacktestReport
+from chainkg.backtest import BacktestReport, LandingCounts, LandingInfo
 from chainkg.landings import STATUS_LABELS
 from chainkg.ranking import STAGE_LABELS
 
@@ -14,7 +14,7 @@ __all__ = ["CASE_HEADERS", "LANDING_HEADERS", "backtest_tables", "case_rows", "h
 
 CASE_HEADERS = ["方法", "企业id", "企业", "招商进度", "名次", "候选数", "百分位"]
 LANDING_HEADERS = ["方法", "行", "企业id", "企业", "落地日期", "回放日期", "环节", "状态", "名次", "候选数",
-                   "百分位", "来源"]
+                   "百分位", "近期动向", "环节是其缺口", "来源"]
 
 
 def _summary_table(report: BacktestReport) -> Table:
@@ -33,8 +33,22 @@ def _summary_table(report: BacktestReport) -> Table:
     return table
 
 
-def _status_counts(counts: dict[str, int]) -> str:
-    return "，".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n)
+def _status_counts(counts: LandingCounts) -> str:
+    parts = [f"{label} {getattr(counts, s)}" for s, label in STATUS_LABELS.items() if getattr(counts, s)]
+    parts.append(f"进入排序的 {counts.ranked} 家中近期动向得分大于 0 的 {counts.with_intent} 家")
+    if counts.segment_given:
+        parts.append(f"所列环节是其当时填补的缺口 {counts.segment_filled}/{counts.segment_given}")
+    return "；".join(parts)
+
+
+def _landing_cell(landing: LandingInfo) -> str:
+    """Date, status and, when ranked, its intent and whether it fills the file's segment."""
+    lines = [landing.date, f"[dim]{STATUS_LABELS[landing.status]}[/]"]
+    if landing.intent is not None:
+        lines.append(f"[dim]近期动向 {landing.intent:g}[/]")
+    if landing.segment_filled is not None:
+        lines.append(f"[dim]所列环节{'是' if landing.segment_filled else '不是'}其填补的缺口[/]")
+    return "\n".join(lines)
 
 
 def _cases_table(report: BacktestReport) -> Table:
@@ -48,11 +62,15 @@ def _cases_table(report: BacktestReport) -> Table:
         landing = ours.landing
         table.add_row(f"{ours.company}\n[dim]{ours.company_id or '—'}[/]",
                       STAGE_LABELS[ours.stage] if landing is None
-                      else f"{landing.date}\n[dim]{STATUS_LABELS[landing.status]}[/]",
+                      else _landing_cell(landing),
                       _place(ours.position, ours.candidates), f"{ours.percentile:.1f}",
                       _place(old.position, old.candidates), f"{old.percentile:.1f}",
                       _place(theirs.position, theirs.candidates), f"{theirs.percentile:.1f}")
     return table
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "是" if value else "否"
 
 
 def _place(position: float | None, candidates: int) -> str:
@@ -75,7 +93,9 @@ def case_rows(report: BacktestReport) -> list[list[Any]]:
         return [
             [m.label, c.landing.line, c.company_id, c.company, c.landing.date, c.landing.replayed.isoformat(),
              c.landing.segment_id or "", STATUS_LABELS[c.landing.status],
-             "" if c.position is None else c.position, c.candidates, c.percentile, c.landing.source]
+             "" if c.position is None else c.position, c.candidates, c.percentile,
+             "" if c.landing.intent is None else c.landing.intent, _yes_no(c.landing.segment_filled),
+             c.landing.source]
             for m in report.methods for c in m.cases if c.landing is not None
         ]
     return [

@@ -25,9 +25,11 @@ from chainkg.backtest import (
     METHOD_LABELS,
     BacktestCase,
     BacktestReport,
+    LandingCounts,
     LandingInfo,
+    Replay,
     make_case,
-    replay_positions,
+    replay,
     summaries,
     without_engagement,
 )
@@ -112,9 +114,9 @@ def read_landings(path: Path, data: DataSet) -> list[Landing]:
     return landings
 
 
-def _replay(data: DataSet, landing: Landing, scoring: Scoring) -> tuple[str, dict[str, tuple[float | None, int]]]:
-    """The landing's status and each method's (position, candidates) on the day before it."""
-    missed: dict[str, tuple[float | None, int]] = {m: (None, 0) for m in METHOD_LABELS}
+def _replay(data: DataSet, landing: Landing, scoring: Scoring) -> tuple[str, Replay]:
+    """The landing's status and the firm's replay on the day before it."""
+    missed = Replay(positions={m: (None, 0) for m in METHOD_LABELS}, prospect=None)
     cid = landing.company_id
     if cid is None:
         return "not_in_data", missed
@@ -123,21 +125,42 @@ def _replay(data: DataSet, landing: Landing, scoring: Scoring) -> tuple[str, dic
     then = as_of_data(without_engagement(data, cid), landing.replayed)
     if all(c.id != cid for c in then.companies):
         return "unborn", missed
-    positions = replay_positions(then, cid, scoring, landing.replayed)
-    return ("ranked" if positions["ranking"][0] is not None else "no_gap"), positions
+    result = replay(then, cid, scoring, landing.replayed)
+    return ("ranked" if result.prospect is not None else "no_gap"), result
+
+
+def _fills(segment_id: str, fills: list[str], parents: dict[str, str | None]) -> bool:
+    """Whether one of the filled gaps is the segment or one of its 细分环节."""
+    for filled in fills:
+        node: str | None = filled
+        while node is not None:
+            if node == segment_id:
+                return True
+            node = parents.get(node)
+    return False
 
 
 def landings_backtest(data: DataSet, scoring: Scoring, landings: list[Landing]) -> BacktestReport:
     """Every landing replayed and scored under every method (see the module docstring)."""
     names = {c.id: c.name for c in data.companies}
+    parents = {s.id: s.parent for s in data.segments}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
-    counts = dict.fromkeys(STATUS_LABELS, 0)
+    counts = LandingCounts()
     for landing in landings:
-        status, positions = _replay(data, landing, scoring)
-        counts[status] += 1
-        info = LandingInfo.model_validate(landing.model_dump(exclude={"company_id"}) | {"status": status})
+        status, result = _replay(data, landing, scoring)
+        prospect = result.prospect
+        info = LandingInfo.model_validate(landing.model_dump(exclude={"company_id"}) | {
+            "status": status,
+            "intent": None if prospect is None else prospect.components["intent"],
+            "segment_filled": (None if prospect is None or landing.segment_id is None
+                               else _fills(landing.segment_id, prospect.fills, parents)),
+        })
+        setattr(counts, status, getattr(counts, status) + 1)
+        counts.with_intent += bool(info.intent)
+        counts.segment_given += info.segment_filled is not None
+        counts.segment_filled += info.segment_filled is True
         cid = landing.company_id or ""
-        for method, (position, candidates) in positions.items():
+        for method, (position, candidates) in result.positions.items():
             case = make_case(cid, names.get(cid, landing.firm), "", position, candidates)
             per_method[method].append(case.model_copy(update={"landing": info}))
     return BacktestReport(engaged=len(landings), methods=summaries(per_method), landings=counts)
