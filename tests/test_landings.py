@@ -189,3 +189,17 @@ def test_intent_and_the_named_segment_on_the_replay_day(tiny_copy: Path, tmp_pat
     assert [i.segment_filled for i in infos] == [True, False, True]
     assert report.landings is not None
     assert (report.landings.with_intent, report.landings.segment_given, report.landings.segment_filled) == (1, 3, 2)
+
+
+def test_a_file_with_only_its_header_is_an_error(tiny_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--data", str(tiny_dir), "--landings", str(_file(tmp_path, ""))])
+    assert result.exit_code == 2
+    assert "landings.csv:1: 文件只有表头，没有数据行" in result.stderr
+
+
+def test_an_alias_of_several_firms_is_an_error(edit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data_dir = edit("companies.csv", "out-small,外地小减速器,,", "out-small,外地小减速器,链主,")
+    result = runner.invoke(app, ["evaluate", "--data", str(data_dir), "--landings",
+                                 str(_file(tmp_path, "链主,2023,,公告\n"))])
+    assert result.exit_code == 2
+    assert "landings.csv:2 [firm]: 「链主」对应多家企业：loc-anchor、out-small；请用企业 id" in result.stderr

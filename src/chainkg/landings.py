@@ -37,7 +37,7 @@ from chainkg.errors import DataError, NotFoundError
 from chainkg.filters import company_by_key
 from chainkg.issues import DataIssue
 from chainkg.models import DataSet
-from chainkg.readers import parse_csv, read_text
+from chainkg.readers import HEADER_ONLY, parse_csv, read_text
 from chainkg.scoring import Scoring
 from chainkg.signals_import import header_mapped
 
@@ -109,6 +109,8 @@ def read_landings(path: Path, data: DataSet) -> list[Landing]:
             landings.append(Landing(line=line, firm=firm, date=written, replayed=first - timedelta(days=1),
                                     status="", segment_id=segments.get(segment), source=source,
                                     company_id=company_id))
+    if not table.rows and not issues:  # a back-test of nothing would print an empty report
+        issues.append(DataIssue(level="error", file=path.name, line=1, message=HEADER_ONLY))
     if any(i.level == "error" for i in issues):
         raise DataError(issues)
     return landings
