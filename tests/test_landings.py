@@ -203,3 +203,24 @@ def test_an_alias_of_several_firms_is_an_error(edit, tmp_path: Path) -> None:  #
                                  str(_file(tmp_path, "链主,2023,,公告\n"))])
     assert result.exit_code == 2
     assert "landings.csv:2 [firm]: 「链主」对应多家企业：loc-anchor、out-small；请用企业 id" in result.stderr
+
+
+def test_readme_landings_prose_quotes_the_measured_places_and_counts() -> None:
+    from conftest import BUNDLED
+
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    report = _report(BUNDLED, ROOT / "examples" / "landings.csv")
+    new, old = ({c.company_id: c for c in m.cases} for m in report.methods[:2])
+
+    def place(case) -> str:  # type: ignore[no-untyped-def]
+        return f"{case.position:.0f}th of {case.candidates}"
+
+    assert f"三六零 is the one hit** ({place(new['qihoo360'])}, top 10 %; the old weights put it " \
+           f"{old['qihoo360'].position:.0f}th)" in text
+    assert f"东旭 ({place(new['dongxu-group'])}) and 河南信产投 ({new['henan-xinchantou'].position:.0f}th)" in text
+    data = load_valid(BUNDLED)[0]
+    counts = (f"only {sum(1 for r in data.relations if r.since)} of {len(data.relations)} relations carry `since`, "
+              f"{sum(1 for p in data.projects if p.year)} of {len(data.projects)} projects a `year`, "
+              f"{sum(1 for c in data.companies if c.listed_since)} companies `listed_since` and "
+              f"{'none' if not any(c.founded for c in data.companies) else 'some'} `founded`")
+    assert counts in text
