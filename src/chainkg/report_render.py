@@ -25,6 +25,7 @@ from chainkg.maps import STAGE_NAMES, ChainMap, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
 from chainkg.printing import browser as _browser
 from chainkg.printing import print_pdf
+from chainkg.fonts import BUNDLED_FAMILY
 from chainkg.render_map import cjk_font, dot_binary, map_dot, overview_dot, render_dot, svg_for_html
 from chainkg.report import PipelineRow, ProspectRow, Report, TargetRow
 from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SEVERITY_FORMAT, Sheet, text_width, write_workbook
@@ -537,9 +538,10 @@ def report_tools(suffix: str) -> str | None:
     dot_binary()
     if suffix == ".pdf":
         _browser()
-        font = cjk_font()  # the clear error when there is no Chinese font at all
+    font = cjk_font()  # the bundled font, or the clear error when there is no Chinese font at all
+    if suffix == ".pdf" and font != BUNDLED_FAMILY:
         return _truetype_cjk() or font
-    return cjk_font()
+    return font
 
 
 def title_of(report: Report) -> str:
