@@ -320,23 +320,25 @@ def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path, bare_machine: BareMac
 # What `chainkg report` and `chainkg map` say first, on a machine without a Chinese font and with only the
 # given tools (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before
 # any tool, tools before the font, and all of them before the data is loaded and anything is drawn.
-NO_DOT = "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
-NO_FONT = ("系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
-           "apt-get install graphviz fonts-noto-cjk）")
+NO_DOT = ("找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz：apt-get install -y graphviz"
+          "（或运行 scripts/dev install：以 root 运行时自动安装）")
+# The Chinese font is installed with chainkg (fonts.py): fc-list listing nothing is no longer an error, so the
+# next check is the data's.
+NO_DATA = "数据目录不存在：{out.parent}/no-data（用 --data 指定，或设置 CHAINKG_DATA）"
 CHEAP_FIRST = [
     ("report", "r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
     ("report", "exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("report", "exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("report", "no-dir/r.html", (), "目录不存在：{out.parent}"),
     ("report", "r.html", (), NO_DOT),
-    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
-                                  "或改为输出 .html 后用浏览器打印"),
-    ("report", "r.html", ("dot",), NO_FONT),
+    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install -y chromium；"
+                                  "或运行 scripts/dev install：以 root 运行时自动安装），或改为输出 .html 后用浏览器打印"),
+    ("report", "r.html", ("dot",), NO_DATA),
     ("map robot", "x.docx", (), "不支持的文件类型「.docx」：请用 .svg、.png、.pdf、.html"),
     ("map robot", "exists.svg", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("map robot", "no-dir/x.svg", (), "目录不存在：{out.parent}"),
     ("map robot", "x.svg", (), NO_DOT),
-    ("map robot", "x.html", ("dot",), NO_FONT),
+    ("map robot", "x.html", ("dot",), NO_DATA),
 ]
 
 
