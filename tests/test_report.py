@@ -406,3 +406,28 @@ def test_rank_title_shows_when_the_data_was_last_checked(edit: Edit) -> None:
     result = CliRunner().invoke(app, ["rank", "--data", str(data_dir), "--top", "2"])
     assert result.exit_code == 0, result.output
     assert "数据截至 2022-05-31" in result.output
+
+
+def test_chain_leads_and_target_follow_up_in_the_chain_section(report_data: Path, edit: Edit) -> None:
+    edit("chains.yaml", "    fengkou: true\n", "    fengkou: true\n    chain_leader: 张副区长\n    lead_unit: 区工信局\n"
+         "    anchors: [loc-anchor]\n")
+    report = _report(report_data)
+    first = report.prospects[0]
+    (report_data / "followup.csv").write_text(
+        f"company_id,owner,next_step,source,note\n{_company_id(report_data, first.company)},招商一局,7月上旬拜访,"
+        "周例会纪要,\n", encoding="utf-8")
+    report = _report(report_data)
+    robot = next(c for c in report.chains if c.chain_id == "robot")
+    assert (robot.chain_leader, robot.lead_unit, robot.anchors) == ("张副区长", "区工信局", ["本地链主"])
+    assert [c.chain_leader for c in report.chains if c.chain_id != "robot"] == [""]
+    assert (report.prospects[0].owner, report.prospects[0].next_step) == ("招商一局", "7月上旬拜访")
+    assert all(not p.owner for p in report.prospects[1:])
+    page = report_html(report, {})
+    section = page[page.index("分链招商目标与项目"):]
+    assert '<p class="state">链长：张副区长；链主：本地链主；牵头单位：区工信局</p>' in section
+    assert "<br><span class=note>7月上旬拜访（招商一局）</span>" in section
+    assert page.count("链长：") == 1  # one chain has leads; the other's section says nothing of them
+
+
+def _company_id(data_dir: Path, name: str) -> str:
+    return next(c.id for c in load_valid(data_dir)[0].companies if c.name == name)

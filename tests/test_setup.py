@@ -18,8 +18,8 @@ from chainkg import fonts, printing
 from chainkg.cli import app
 from chainkg.errors import ConfigError
 from chainkg.render_map import dot_binary
-from tests.conftest import BUNDLED, TINY, BareMachine
-from tests.tools import require
+from conftest import BUNDLED, TINY, BareMachine
+from tools import require
 
 REPO = BUNDLED.parent
 

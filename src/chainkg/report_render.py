@@ -21,11 +21,11 @@ import networkx as nx
 
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.export import atomic_write, output_suffix
+from chainkg.fonts import BUNDLED_FAMILY
 from chainkg.maps import STAGE_NAMES, ChainMap, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
 from chainkg.printing import browser as _browser
 from chainkg.printing import print_pdf
-from chainkg.fonts import BUNDLED_FAMILY
 from chainkg.render_map import cjk_font, dot_binary, map_dot, overview_dot, render_dot, svg_for_html
 from chainkg.report import PipelineRow, ProspectRow, Report, TargetRow
 from chainkg.spreadsheet import AMOUNT_FORMAT, PERCENT_FORMAT, SEVERITY_FORMAT, Sheet, text_width, write_workbook
@@ -298,6 +298,12 @@ def _actions(report: Report, count: int = 5) -> str:
     return f'<ol class="actions">{"".join(items)}</ol>' if items else '<p class="note">暂无重点招商目标和在谈项目。</p>'
 
 
+def _follow_up(p: ProspectRow) -> str:
+    """followup.csv's next step and owner under a target's stage, where the team has filled them."""
+    text = p.next_step + (f"（{p.owner}）" if p.owner else "")
+    return f"<br><span class=note>{_e(text)}</span>" if text else ""
+
+
 def _prospect_table(prospects: list[ProspectRow]) -> str:
     rows = []
     for p in prospects:
@@ -305,7 +311,7 @@ def _prospect_table(prospects: list[ProspectRow]) -> str:
         rows.append([str(p.rank), f"<b>{_e(p.company)}</b>{flag}<br><span class=note>{_e(p.place)} · "
                      f"{p.points}分 {_e(p.tier)}</span>",
                      _e(p.gap or "、".join(p.fills[:2])), _e(p.headline), _e(p.route or "—"),
-                     _e(p.park.park) if p.park else "—", _e(p.stage or "未接触")])
+                     _e(p.park.park) if p.park else "—", _e(p.stage or "未接触") + _follow_up(p)])
     return _table(["排名", "企业", "所补缺口", "首要理由", "对接渠道", "建议落地园区", "阶段"], rows,
                   widths=[5, 20, 14, 24, 19, 11, 7])
 
@@ -402,6 +408,10 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
         state = " ".join(_chip(label, v) for label, v in c.by_status.items() if v)
         worst = f"；最严重缺口：{_e('、'.join(c.worst_gaps))}" if c.worst_gaps else ""
         doc.parts.append(f'<p class="state {wide[c.chain_id]}">环节状态：{state}{worst}</p>')
+        leads = [f"{label}：{_e(value)}" for label, value in
+                 (("链长", c.chain_leader), ("链主", "、".join(c.anchors)), ("牵头单位", c.lead_unit)) if value]
+        if leads:
+            doc.parts.append(f'<p class="state">{"；".join(leads)}</p>')
         doc.parts += figures
         mine = [p for p in report.prospects if p.chain_id == c.chain_id]
         if mine:
