@@ -424,8 +424,8 @@ def test_chain_leads_and_target_follow_up_in_the_chain_section(report_data: Path
     assert all(not p.owner for p in report.prospects[1:])
     page = report_html(report, {})
     section = page[page.index("分链招商目标与项目"):]
-    assert '<p class="state">链长：张副区长；链主：本地链主；牵头单位：区工信局</p>' in section
-    assert "<br><span class=note>7月上旬拜访（招商一局）</span>" in section
+    assert '<p class="state ">链长：张副区长；链主：本地链主；牵头单位：区工信局</p>' in section
+    assert f"{report.prospects[0].tier}</span><br><span class=note>下一步：7月上旬拜访（招商一局）</span>" in section
     assert page.count("链长：") == 1  # one chain has leads; the other's section says nothing of them
 
 

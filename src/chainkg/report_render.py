@@ -299,8 +299,8 @@ def _actions(report: Report, count: int = 5) -> str:
 
 
 def _follow_up(p: ProspectRow) -> str:
-    """followup.csv's next step and owner under a target's stage, where the team has filled them."""
-    text = p.next_step + (f"（{p.owner}）" if p.owner else "")
+    """followup.csv's next step and owner under a target's name, where the team has filled them."""
+    text = (f"下一步：{p.next_step}" if p.next_step else "") + (f"（{p.owner}）" if p.owner else "")
     return f"<br><span class=note>{_e(text)}</span>" if text else ""
 
 
@@ -309,9 +309,9 @@ def _prospect_table(prospects: list[ProspectRow]) -> str:
     for p in prospects:
         flag = '<br><span class="flag">深化合作（已是战略伙伴）</span>' if p.deepen else ""
         rows.append([str(p.rank), f"<b>{_e(p.company)}</b>{flag}<br><span class=note>{_e(p.place)} · "
-                     f"{p.points}分 {_e(p.tier)}</span>",
+                     f"{p.points}分 {_e(p.tier)}</span>{_follow_up(p)}",
                      _e(p.gap or "、".join(p.fills[:2])), _e(p.headline), _e(p.route or "—"),
-                     _e(p.park.park) if p.park else "—", _e(p.stage or "未接触") + _follow_up(p)])
+                     _e(p.park.park) if p.park else "—", _e(p.stage or "未接触")])
     return _table(["排名", "企业", "所补缺口", "首要理由", "对接渠道", "建议落地园区", "阶段"], rows,
                   widths=[5, 20, 14, 24, 19, 11, 7])
 
@@ -411,7 +411,7 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
         leads = [f"{label}：{_e(value)}" for label, value in
                  (("链长", c.chain_leader), ("链主", "、".join(c.anchors)), ("牵头单位", c.lead_unit)) if value]
         if leads:
-            doc.parts.append(f'<p class="state">{"；".join(leads)}</p>')
+            doc.parts.append(f'<p class="state {wide[c.chain_id]}">{"；".join(leads)}</p>')
         doc.parts += figures
         mine = [p for p in report.prospects if p.chain_id == c.chain_id]
         if mine:
