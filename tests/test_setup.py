@@ -108,7 +108,7 @@ def test_macos_hints_name_brew(monkeypatch: pytest.MonkeyPatch, bare_machine: Ba
     monkeypatch.setattr(printing, "APP_BROWSERS", ("/nonexistent/Google Chrome",))
     with pytest.raises(ConfigError, match="brew install graphviz"):
         dot_binary()
-    with pytest.raises(ConfigError, match="brew install --cask chromium"):
+    with pytest.raises(ConfigError, match="brew install --cask google-chrome"):
         printing.browser()
 
 
@@ -176,7 +176,7 @@ def test_scripts_dev_uses_brew_on_macos(tmp_path: Path) -> None:
                 {"sha256sum": "#!/bin/sh\necho abc\n", "uname": "#!/bin/sh\necho Darwin\n",
                  "brew": f'#!/bin/sh\necho "$*" >> {log}\n'})
     assert done.returncode == 0, done.stderr
-    assert log.read_text(encoding="utf-8").splitlines() == ["install graphviz", "install --cask chromium"]
+    assert log.read_text(encoding="utf-8").splitlines() == ["install graphviz", "install --cask google-chrome"]
 
 
 def test_env_is_unchanged_without_the_bundled_font(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ def browser() -> str:
     for app in APP_BROWSERS:
         if Path(app).is_file():
             return app
-    command = install_command("chromium", "--cask chromium")
+    command = install_command("chromium", "--cask google-chrome")
     raise ConfigError(f"找不到 Chromium，无法生成 PDF；请安装 chromium（{command}；"
                       "或运行 scripts/dev install：以 root 运行时自动安装），或改为输出 .html 后用浏览器打印")
 
