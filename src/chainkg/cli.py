@@ -331,6 +331,15 @@ def rank_command(
     platforms: Annotated[int, typer.Option(
         "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）",
         callback=at_least(0))] = 10,
+    partners: Annotated[int, typer.Option(
+        "--partners", metavar="N", callback=at_least(0),
+        help="另列前 N 家配套对接与集团渠道（本区不能承接其生产的企业、经子公司对接的集团）")] = 10,
+    same_city: Annotated[int, typer.Option(
+        "--same-city", metavar="N", callback=at_least(0),
+        help="另列前 N 家本市企业（本市协作，不计入招商引资）")] = 5,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", metavar="类别", help="主表只列这些类别：招商目标、深化合作、配套对接、本市协作、集团渠道、"
+        "平台与渠道（或 target、deepen、supply、same_city、group、platform），可逗号分隔")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
@@ -340,7 +349,8 @@ def rank_command(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
-    from chainkg.ranking import Prospect, rank
+    from chainkg import filters
+    from chainkg.ranking import KIND_LABELS, Prospect, rank
     from chainkg.ranking import as_of as signals_day
 
     title = None
@@ -355,21 +365,27 @@ def rank_command(
         prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
         names: dict[str, str] = {}
         shown: list[Prospect] = []
+        lists: list[list[Prospect]] = []
     else:
         session = open_session(data)
         flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
         settings = session.scoring.rank
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
-        targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
+        kinds = filters.resolve(kind, filters.make_choices("--kind", KIND_LABELS.items())) or ["target", "deepen"]
+        targets = flt.model_copy(update={"kinds": kinds, "exclude_partners": exclude_partners})
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
                          None if flat else per_gap or settings.per_gap)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
         checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
-        title = (f"招商目标（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
+        title = (f"{'、'.join(KIND_LABELS[k] for k in kinds) if kind else '招商目标'}（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
                  + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
                  + "；完整理由见 chainkg explain 企业名）")
-        shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
-                      platforms, _as_of(as_of)) if platforms else [])
+        apart = [(group, count) for group, count in (
+            (["platform"], platforms), (["supply", "group"], partners), (["same_city"], same_city))
+            if count and not set(group) & set(kinds)]
+        lists = [rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": group}), count,
+                      _as_of(as_of)) for group, count in apart]
+        shown = [p for listed in lists for p in listed]
         names = session.names()
     if fmt is Format.json:
         print_json([p.model_dump(exclude={"details", "province", "city"}) for p in [*prospects, *shown]])
@@ -379,8 +395,10 @@ def rank_command(
         print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
         out.print(views.prospects_table(prospects, names, title, narrow=is_narrow()))
-        if shown:
-            out.print(views.platforms_table(shown))
+        for listed in lists:
+            if listed:
+                out.print(views.platforms_table(listed) if listed[0].kind == "platform"
+                          else views.apart_table(listed))
 
 
 @command()
