@@ -419,11 +419,12 @@ def explain(company: Annotated[str, typer.Argument(
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
     today = _as_of(as_of)
-    kind = company_kind(g.nodes[key])
-    same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
+    ctx = prepare(g, diagnosis, settings, today=today)
+    placed = (ctx.placements or {}).get(company)
+    kind = placed.kind if placed else company_kind(g.nodes[key])
+    same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
     prospects = rank(g, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
-    ctx = prepare(g, diagnosis, settings, today=today)
     components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:

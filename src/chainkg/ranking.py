@@ -701,7 +701,8 @@ def rank(
     for i, p in enumerate(prospects, start=1):
         key = node_id("Company", p.company_id)
         group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
-        line = [headline(p, ctx), f"对接渠道：经集团「{group}」" if group else ""]
+        line = [headline(p, ctx)]
+        line.append(f"对接渠道：经集团「{group}」" if group and f"「{group}」" not in line[0] else "")
         shown.append(p.model_copy(update={
             "rank": i, "headline": "；".join(part for part in line if part),
             "connects": _connects(g, key) if p.kind == "platform" else [],

@@ -254,7 +254,8 @@ def explain_view(
     elif prospect:
         status = (f"{KIND_LABELS[prospect.kind]}按总分第 {prospect.rank} 名，"
                   f"总分 {prospect.points}（{TIER_LABELS[prospect.tier]}）"
-                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else ""))
+                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else "")
+                  + (f"（{prospect.kind_reason}）" if prospect.kind_reason else ""))
     else:
         status = "不在招商排序中（未填补任何缺口，或已签约落地）"
     header.add_row("排序", status)
