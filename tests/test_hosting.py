@@ -181,3 +181,18 @@ def test_bundled_apart_lists_name_the_firms_an_officer_would_not_target(
     # Its group is already its way in (a strategic partner): named once.
     assert every["zhongguo-weixing"].headline.count("「中国航天科技集团有限公司」") == 1
     assert every["zhongguo-weixing"].kind == "target"
+
+
+def test_report_and_export_show_the_apart_list(edit: Edit, tmp_path: Path) -> None:
+    data = edit("chains.yaml", *FAB_HEAVY)
+    html = tmp_path / "r.html"
+    done = runner.invoke(app, ["report", "--data", str(data), "-o", str(html)])
+    assert done.exit_code == 0, done.stderr
+    text = html.read_text(encoding="utf-8")
+    section = text[text.index("配套对接、集团渠道与本市协作</h2>"):]
+    assert "外地晶圆厂" in section and "本区不能承接其所补环节的生产" in section
+    out = tmp_path / "p.csv"
+    assert runner.invoke(app, ["export", "prospects", "--data", str(data), "-o", str(out)]).exit_code == 0
+    header, *rows = [line.split(",") for line in out.read_text(encoding="utf-8-sig").splitlines()]
+    fab = next(r for r in rows if r[1] == "out-fab")
+    assert header[-1] == "另列原因" and fab[7] == "配套对接" and fab[-1].startswith("本区不能承接")

@@ -346,10 +346,9 @@ def rank_command(
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
     """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
-    from chainkg import views
+    from chainkg import filters, views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
-    from chainkg import filters
     from chainkg.ranking import KIND_LABELS, Prospect, rank
     from chainkg.ranking import as_of as signals_day
 
@@ -377,7 +376,8 @@ def rank_command(
                          None if flat else per_gap or settings.per_gap)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
         checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
-        title = (f"{'、'.join(KIND_LABELS[k] for k in kinds) if kind else '招商目标'}（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
+        heading = "、".join(KIND_LABELS[k] for k in kinds) if kind else "招商目标"
+        title = (f"{heading}（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
                  + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
                  + "；完整理由见 chainkg explain 企业名）")
         apart = [(group, count) for group, count in (

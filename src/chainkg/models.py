@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
+    "HOSTINGS",
     "OWNERSHIPS",
     "PROJECT_STAGES",
     "RELATION_TYPES",
@@ -21,7 +22,6 @@ __all__ = [
     "SCALES",
     "SIGNAL_KINDS",
     "STAGES",
-    "HOSTINGS",
     "AnchorNeed",
     "Chain",
     "Company",

@@ -106,7 +106,7 @@ def placements(
     placed = {}
     for cid, kind in base.items():
         company = companies[cid]
-        parent = parent_of.get(cid)
+        parent = parent_of.get(cid, "")
         via = (companies[parent]["name"] if parent in companies and not companies[parent]["is_local"]
                else None)
         if kind == "platform":
