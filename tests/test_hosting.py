@@ -196,3 +196,15 @@ def test_report_and_export_show_the_apart_list(edit: Edit, tmp_path: Path) -> No
     header, *rows = [line.split(",") for line in out.read_text(encoding="utf-8-sig").splitlines()]
     fab = next(r for r in rows if r[1] == "out-fab")
     assert header[-1] == "另列原因" and fab[7] == "配套对接" and fab[-1].startswith("本区不能承接")
+
+
+@pytest.mark.parametrize("kinds", [["target", "deepen"], ["supply", "group"], ["same_city"]])
+def test_both_engines_give_the_same_bundled_lists(kinds: list[str]) -> None:
+    dataset = load_valid(BUNDLED)[0]
+    g, pg = build_graph(dataset), pool_graph(dataset)
+    flt = RankFilter(kinds=kinds)
+    mine = rank(g, diagnose(g), flt=flt, top=30, per_gap=3)
+    pooled = rank(pg, diagnose(pg), flt=flt, top=30, per_gap=3)
+    assert [(p.company_id, p.kind, p.kind_reason, p.headline) for p in mine] == [
+        (p.company_id, p.kind, p.kind_reason, p.headline) for p in pooled]
+    assert mine and {p.kind for p in mine} <= set(kinds)
