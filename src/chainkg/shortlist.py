@@ -154,7 +154,7 @@ def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str], feed
     why = "；".join(f"「{'、'.join(segs)}」{HOSTING_LABELS[limit]}" for limit, segs in by_limit.items())
     rest = sorted(s for s, _r in fills if not limits.get(s))
     side = f"；其「{'、'.join(names[s] for s in rest)}」为非主营或出自上述工序" if rest else ""
-    return (f"本区不能承接其所补环节的生产：{why}{side}（依据见 chains.yaml 各环节的 hosting_source）。"
+    return (f"本区不能承接其所补环节的生产：{why}{side}（依据的公开规定见各环节的 hosting_source）。"
             "宜签采购、供货协议（配套对接、以商招商）")
 
 
