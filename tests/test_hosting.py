@@ -137,6 +137,8 @@ def test_rank_lists_apart_and_filters_by_chinese_kind(edit: Edit) -> None:
     assert csv.stdout.splitlines()[1].split(",")[7] == "配套对接"
     wrong = runner.invoke(app, ["rank", "--data", str(data), "--kind", "配套"])
     assert wrong.exit_code == 2 and "--kind 没有「配套」" in wrong.stderr
+    server = runner.invoke(app, ["rank", "--data", str(data), "--kind", "配套对接", "--backend", "neo4j"])
+    assert server.exit_code == 2 and "--kind 只用于本地计算" in server.stderr
 
 
 @pytest.fixture(scope="module")

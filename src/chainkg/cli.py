@@ -345,7 +345,8 @@ def rank_command(
     backend: BackendOpt = Backend.networkx,
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
-    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
+    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道，
+    本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
     from chainkg import filters, views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
@@ -354,7 +355,11 @@ def rank_command(
 
     title = None
     if backend is Backend.neo4j:
+        from chainkg.errors import ConfigError
         from chainkg.neo4j_cli import rank_on_server, server_settings
+
+        if kind:
+            raise ConfigError("--kind 只用于本地计算：服务器端排序（--backend neo4j）不分招商目标、配套对接等类别")
 
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)

@@ -71,9 +71,12 @@ def segment_limits(taxonomy: nx.MultiDiGraph) -> dict[str, str]:
     region.yaml names the segment itself (``segments``: a park built for it); a park hosting
     the whole chain (an innovation community, a 智慧岛) does not lift the limit.
     """
-    hosted = {v for u, v, k in taxonomy.edges(keys=True) if k == "HOSTS"}
-    return {a["id"]: ("" if key in hosted else str(a.get("hosting") or "").replace("production", ""))
-            for key, a in nodes_of(taxonomy, "Segment")}
+    hosted = {v for _u, v, k in taxonomy.edges(keys=True) if k == "HOSTS"}
+    limits = {}
+    for key, a in nodes_of(taxonomy, "Segment"):
+        limit = str(a.get("hosting") or "")
+        limits[a["id"]] = "" if key in hosted or limit == "production" else limit
+    return limits
 
 
 def _feeds(taxonomy: nx.MultiDiGraph) -> set[tuple[str, str]]:
