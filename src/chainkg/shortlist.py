@@ -10,8 +10,8 @@ Scores never change here; only the list a firm appears in (README "Scoring"). In
   (the subsidiary's line then says 对接渠道：经集团「…」);
 - supply (配套对接): a firm that fills gaps only in segments the district cannot host
   (``Segment.hosting``: heavy_process, land_bound, market) — or only as a side business
-  (非主营), or only in segments fed by its own unhostable ones (an IDM's memory chips come out
-  of its own fab). The gap stays a gap; the firm is a supply or purchase partner (以商招商).
+  (非主营), or only in segments fed by nothing but its own unhostable ones (an IDM's memory
+  chips come out of its own fab). The gap stays a gap; the firm is a supply or purchase partner (以商招商).
 
 ``placements`` is the one definition, over plain records: both engines (the networkx graph
 and the PoolGraph tables) collect the same records and call it. Linear in the records.
@@ -79,9 +79,14 @@ def segment_limits(taxonomy: nx.MultiDiGraph) -> dict[str, str]:
     return limits
 
 
-def _feeds(taxonomy: nx.MultiDiGraph) -> set[tuple[str, str]]:
+def _suppliers(taxonomy: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+    """Segment id → the segments that feed it (FEEDS predecessors)."""
     ids = {key: a["id"] for key, a in nodes_of(taxonomy, "Segment")}
-    return {(ids[u], ids[v]) for u, v, k in taxonomy.edges(keys=True) if k == "FEEDS"}
+    found: dict[str, set[str]] = defaultdict(set)
+    for u, v, k in taxonomy.edges(keys=True):
+        if k == "FEEDS":
+            found[ids[v]].add(ids[u])
+    return {s: frozenset(f) for s, f in found.items()}
 
 
 def placements(
@@ -99,7 +104,7 @@ def placements(
     SUBSIDIARY_OF; ``city``: the district's city (region.yaml).
     """
     limits = segment_limits(taxonomy)
-    feeds = _feeds(taxonomy)
+    suppliers = _suppliers(taxonomy)
     names = {a["id"]: a["name"] for _k, a in nodes_of(taxonomy, "Segment")}
     children: dict[str, list[str]] = defaultdict(list)
     parent_of: dict[str, str] = {}
@@ -119,7 +124,7 @@ def placements(
                                     "（市外资金），列为本市协作", via)
         elif reason := _group_reason(cid, children.get(cid, []), companies, fills, names):
             placed[cid] = Placement("group", reason, via)
-        elif reason := _supply_reason(fills.get(cid, []), limits, feeds, names):
+        elif reason := _supply_reason(fills.get(cid, []), limits, suppliers, names):
             placed[cid] = Placement("supply", reason, via)
         else:
             placed[cid] = Placement(kind, "", via)
@@ -142,14 +147,21 @@ def _group_reason(cid: str, subs: list[str], companies: Mapping[str, Mapping[str
     return ""
 
 
-def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str], feeds: Collection[tuple[str, str]],
-                   names: Mapping[str, str]) -> str:
-    """Why a firm is a supply partner: no main-business gap the district can host; '' if it has one."""
+def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
+                   suppliers: Mapping[str, frozenset[str]], names: Mapping[str, str]) -> str:
+    """Why a firm is a supply partner: no main-business gap the district can host; '' if it has one.
+
+    A hostable segment fed only by the firm's own unhostable ones is made out of that process
+    (an IDM's memory chips come only out of its fab): it does not count as hostable for the firm.
+    """
     blocked = sorted(s for s, _r in fills if limits.get(s))
     if not blocked:
         return ""
-    if any(role == "core" and not limits.get(s) and not any((b, s) in feeds for b in blocked)
-           for s, role in fills):
+    def made_here(segment: str) -> bool:
+        fed = suppliers.get(segment, frozenset())
+        return not limits.get(segment) and not (fed and fed <= set(blocked))
+
+    if any(role == "core" and made_here(s) for s, role in fills):
         return ""
     by_limit: dict[str, list[str]] = defaultdict(list)
     for s in blocked:
