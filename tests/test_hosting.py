@@ -173,7 +173,7 @@ def test_bundled_apart_lists_name_the_firms_an_officer_would_not_target(
         bundled: tuple[list[Prospect], dict[str, Prospect]]) -> None:
     _top, every = bundled
     supply = ["zhongguo-shihua", "tongling-youse", "yunnan-tongye", "jiangxi-tongye", "huaxin-shuini",
-              "hailuo-shuini", "muyuan", "wanhua", "changjiang-cunchu"]
+              "hailuo-shuini", "muyuan", "wanhua", "changjiang-cunchu", "jinjing"]
     for cid in supply:
         assert every[cid].kind == "supply" and "本区不能承接其所补环节的生产" in every[cid].kind_reason, cid
     assert "「原油炼制" in every["zhongguo-shihua"].kind_reason or "原油炼制」" in every["zhongguo-shihua"].kind_reason
