@@ -320,23 +320,25 @@ def test_bad_report_suffix(tiny_dir: Path, tmp_path: Path, bare_machine: BareMac
 # What `chainkg report` and `chainkg map` say first, on a machine without a Chinese font and with only the
 # given tools (stand-ins that fail if run): the cheap checks (suffix, existing file, directory) come before
 # any tool, tools before the font, and all of them before the data is loaded and anything is drawn.
-NO_DOT = "找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
-NO_FONT = ("系统没有中文字体，图中的中文会显示成方框；请安装 Graphviz 和中文字体（Debian/Ubuntu："
-           "apt-get install graphviz fonts-noto-cjk）")
+NO_DOT = ("找不到 Graphviz 的 dot 命令，无法画图；请安装 Graphviz：apt-get install -y graphviz"
+          "（或运行 scripts/dev install：以 root 运行时自动安装）")
+# The Chinese font is installed with chainkg (fonts.py): fc-list listing nothing is no longer an error, so the
+# next check is the data's.
+NO_DATA = "数据目录不存在：{out.parent}/no-data（用 --data 指定，或设置 CHAINKG_DATA）"
 CHEAP_FIRST = [
     ("report", "r.docx", (), "不支持的文件类型「.docx」：请用 .xlsx、.html、.pdf"),
     ("report", "exists.html", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("report", "exists.pdf", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("report", "no-dir/r.html", (), "目录不存在：{out.parent}"),
     ("report", "r.html", (), NO_DOT),
-    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
-                                  "或改为输出 .html 后用浏览器打印"),
-    ("report", "r.html", ("dot",), NO_FONT),
+    ("report", "r.pdf", ("dot",), "找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install -y chromium；"
+                                  "或运行 scripts/dev install：以 root 运行时自动安装），或改为输出 .html 后用浏览器打印"),
+    ("report", "r.html", ("dot",), NO_DATA),
     ("map robot", "x.docx", (), "不支持的文件类型「.docx」：请用 .svg、.png、.pdf、.html"),
     ("map robot", "exists.svg", (), "文件已存在：{out}（加 --force 覆盖）"),
     ("map robot", "no-dir/x.svg", (), "目录不存在：{out.parent}"),
     ("map robot", "x.svg", (), NO_DOT),
-    ("map robot", "x.html", ("dot",), NO_FONT),
+    ("map robot", "x.html", ("dot",), NO_DATA),
 ]
 
 
@@ -404,3 +406,28 @@ def test_rank_title_shows_when_the_data_was_last_checked(edit: Edit) -> None:
     result = CliRunner().invoke(app, ["rank", "--data", str(data_dir), "--top", "2"])
     assert result.exit_code == 0, result.output
     assert "数据截至 2022-05-31" in result.output
+
+
+def test_chain_leads_and_target_follow_up_in_the_chain_section(report_data: Path, edit: Edit) -> None:
+    edit("chains.yaml", "    fengkou: true\n", "    fengkou: true\n    chain_leader: 张副区长\n    lead_unit: 区工信局\n"
+         "    anchors: [loc-anchor]\n")
+    report = _report(report_data)
+    first = report.prospects[0]
+    (report_data / "followup.csv").write_text(
+        f"company_id,owner,next_step,source,note\n{_company_id(report_data, first.company)},招商一局,7月上旬拜访,"
+        "周例会纪要,\n", encoding="utf-8")
+    report = _report(report_data)
+    robot = next(c for c in report.chains if c.chain_id == "robot")
+    assert (robot.chain_leader, robot.lead_unit, robot.anchors) == ("张副区长", "区工信局", ["本地链主"])
+    assert [c.chain_leader for c in report.chains if c.chain_id != "robot"] == [""]
+    assert (report.prospects[0].owner, report.prospects[0].next_step) == ("招商一局", "7月上旬拜访")
+    assert all(not p.owner for p in report.prospects[1:])
+    page = report_html(report, {})
+    section = page[page.index("分链招商目标与项目"):]
+    assert '<p class="state ">链长：张副区长；链主：本地链主；牵头单位：区工信局</p>' in section
+    assert f"{report.prospects[0].tier}</span><br><span class=note>下一步：7月上旬拜访（招商一局）</span>" in section
+    assert page.count("链长：") == 1  # one chain has leads; the other's section says nothing of them
+
+
+def _company_id(data_dir: Path, name: str) -> str:
+    return next(c.id for c in load_valid(data_dir)[0].companies if c.name == name)

@@ -42,9 +42,15 @@ __all__ = [
     "METHOD_LABELS",
     "BacktestCase",
     "BacktestReport",
+    "LandingCounts",
+    "LandingInfo",
     "MethodResult",
+    "Replay",
     "backtest",
     "engaged_companies",
+    "make_case",
+    "replay",
+    "summaries",
     "without_engagement",
 ]
 
@@ -59,15 +65,46 @@ METHOD_LABELS = {
 TOP_SHARES = (0.05, 0.10)
 
 
+_Day = date  # LandingInfo has a field named ``date`` (the file's column)
+
+
+class LandingInfo(BaseModel):
+    """A real landing a case replays (``chainkg evaluate --landings``, chainkg.landings)."""
+
+    line: int  # the row of the landings file
+    firm: str  # as written in the file
+    date: str  # as written: a day, a month or a year
+    replayed: _Day  # the day the data were replayed as of: the day before the landing
+    status: str  # ranked, not_in_data, local, unborn or no_gap (chainkg.landings.STATUS_LABELS)
+    segment_id: str | None = None
+    source: str
+    intent: float | None = None  # the firm's 近期动向 component on the replay day (None: not ranked)
+    segment_filled: bool | None = None  # whether it fills the file's segment then (None: no segment, not ranked)
+
+
+class LandingCounts(BaseModel):
+    """How many landings of a file are ranked, and why the others are not (chainkg.landings)."""
+
+    ranked: int = 0
+    not_in_data: int = 0
+    local: int = 0
+    unborn: int = 0
+    no_gap: int = 0
+    with_intent: int = 0  # ranked with a 近期动向 above zero on the replay day
+    segment_given: int = 0  # ranked, with a segment in the file
+    segment_filled: int = 0  # … that the firm fills as a gap on the replay day
+
+
 class BacktestCase(BaseModel):
-    """Where one engaged firm lands under one method once its engagement is removed."""
+    """Where one engaged (or landed) firm lands under one method once its engagement is removed."""
 
     company_id: str
     company: str
-    stage: str  # the most advanced pipeline stage the firm had reached
+    stage: str  # the most advanced pipeline stage the firm had reached ("" for a landing)
     position: float | None  # 1 = first; the middle of a tie; None = not ranked
     candidates: int
     percentile: float  # position / candidates × 100 (lower is better); 100 when not ranked
+    landing: LandingInfo | None = None
 
 
 class MethodResult(BaseModel):
@@ -83,10 +120,14 @@ class MethodResult(BaseModel):
 
 
 class BacktestReport(BaseModel):
-    """The back-test of every method; ``engaged`` is the number of firms tested."""
+    """The back-test of every method; ``engaged`` is the number of firms tested.
+
+    For a landings file, ``landings`` counts its rows by status (chainkg.landings); else None.
+    """
 
     engaged: int
     methods: list[MethodResult]
+    landings: LandingCounts | None = None
 
 
 def engaged_companies(data: DataSet) -> dict[str, str]:
@@ -132,16 +173,10 @@ def _position(prospects: list[Prospect], company_id: str, key: Callable[[Prospec
     return better + (tied + 1) / 2
 
 
-def _case(company_id: str, name: str, stage: str, position: float | None, candidates: int) -> BacktestCase:
+def make_case(company_id: str, name: str, stage: str, position: float | None, candidates: int) -> BacktestCase:
     percentile = 100.0 if position is None or candidates == 0 else 100.0 * position / candidates
     return BacktestCase(company_id=company_id, company=name, stage=stage, position=position,
                         candidates=candidates, percentile=round(percentile, 1))
-
-
-def _random_case(company_id: str, name: str, stage: str, ranked: bool, candidates: int) -> BacktestCase:
-    # A uniformly random order puts a firm at (N + 1) / 2 on average.
-    position = (candidates + 1) / 2 if ranked else None
-    return _case(company_id, name, stage, position, candidates)
 
 
 def _hits(method: str, cases: list[BacktestCase], share: float) -> float:
@@ -162,25 +197,45 @@ def _summary(method: str, cases: list[BacktestCase]) -> MethodResult:
     )
 
 
+class Replay(BaseModel):
+    """One firm on a re-ranked data set: method → (its position, the number of candidates), and
+    its row of the ranking (None when it is not ranked)."""
+
+    positions: dict[str, tuple[float | None, int]]
+    prospect: Prospect | None
+
+
+def replay(data: DataSet, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
+    """Where the company stands under every method on ``data`` as given."""
+    g = build_graph(data)
+    diagnosis = diagnose(g, scoring.diagnosis)
+    # Landed firms are left out, as in daily use; every kind of counterpart (targets,
+    # partners, platforms) in one flat order, so a platform the district engaged counts too.
+    prospects = rank(g, diagnosis, scoring.rank, today=today)
+    legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
+    n = len(prospects)
+    score = _position(prospects, company_id, lambda p: p.score)
+    return Replay(positions={
+        "ranking": (score, n),
+        "legacy": (_position(legacy, company_id, lambda p: p.score), len(legacy)),
+        "capability": (_position(prospects, company_id, lambda p: p.components["capability"]), n),
+        # A uniformly random order puts a firm at (N + 1) / 2 on average.
+        "random": ((n + 1) / 2 if score is not None else None, n),
+    }, prospect=next((p for p in prospects if p.company_id == company_id), None))
+
+
+def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
+    """Each method's figures over its cases."""
+    return [_summary(m, cases) for m, cases in per_method.items()]
+
+
 def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
     """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
     names = {c.id: c.name for c in data.companies}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     engaged = engaged_companies(data)
     for company_id, stage in engaged.items():
-        g = build_graph(without_engagement(data, company_id))
-        diagnosis = diagnose(g, scoring.diagnosis)
-        # Landed firms are left out, as in daily use; every kind of counterpart (targets,
-        # partners, platforms) in one flat order, so a platform the district engaged counts too.
-        prospects = rank(g, diagnosis, scoring.rank, today=today)
-        legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
-        n, name = len(prospects), names[company_id]
-        score = _position(prospects, company_id, lambda p: p.score)
-        old = _position(legacy, company_id, lambda p: p.score)
-        capability = _position(prospects, company_id, lambda p: p.components["capability"])
-        per_method["ranking"].append(_case(company_id, name, stage, score, n))
-        per_method["legacy"].append(_case(company_id, name, stage, old, len(legacy)))
-        per_method["capability"].append(_case(company_id, name, stage, capability, n))
-        per_method["random"].append(_random_case(company_id, name, stage, score is not None, n))
-    return BacktestReport(engaged=len(engaged),
-                          methods=[_summary(m, cases) for m, cases in per_method.items()])
+        positions = replay(without_engagement(data, company_id), company_id, scoring, today).positions
+        for method, (position, candidates) in positions.items():
+            per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
+    return BacktestReport(engaged=len(engaged), methods=summaries(per_method))

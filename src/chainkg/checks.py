@@ -19,7 +19,9 @@ from chainkg.targets import kind_of, period_start
 if TYPE_CHECKING:
     from chainkg.models import DataSet, Target
 
-__all__ = ["LISTED_PATTERNS", "cross_check", "listed_since_problem"]
+__all__ = ["FOLLOWUP", "LISTED_PATTERNS", "cross_check", "listed_since_problem"]
+
+FOLLOWUP = "followup.csv"  # (load.FOLLOWUP_FILE; load imports this module)
 
 LISTED_PATTERNS = {
     "SH": (re.compile(r"^\d{6}$"), "6 位数字，如 SH:601038"),
@@ -79,7 +81,8 @@ def cross_check(
     company_ids = data.pool.existing_ids([
         *data.region.also_local, *(p.company for p in data.region.partners),
         *(p.company_id for p in data.projects if p.company_id),
-        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs)]) | unparsed
+        *(s.company for s in data.signals), *(n.company for n in data.anchor_needs),
+        *(a for c in data.chains for a in c.anchors), *(f.company_id for f in data.followups)]) | unparsed
     park_ids = {p.id for p in data.region.parks} | unparsed
 
     for i, chain in enumerate(data.chains):
@@ -150,7 +153,7 @@ def cross_check(
         if signal.company not in company_ids:
             error("signals.csv", i, "company", f"企业「{signal.company}」不存在（见 companies.csv）")
     local: set[str] = set()
-    if data.anchor_needs:
+    if data.anchor_needs or any(c.anchors for c in data.chains):
         ids = data.pool.companies.get_column("id")
         local = set(ids.filter(data.pool.local_mask(data.region)).to_list())
     for i, need in enumerate(data.anchor_needs):
@@ -160,6 +163,19 @@ def cross_check(
             error("anchor_needs.csv", i, "company", f"企业「{need.company}」不是本地企业：外购需求只记本地链主的")
         if need.segment not in segment_ids:
             error("anchor_needs.csv", i, "segment", f"环节「{need.segment}」不存在（见 chains.yaml）")
+    for i, chain in enumerate(data.chains):
+        for anchor in chain.anchors:
+            if anchor not in company_ids:
+                error("chains.yaml#chains", i, "anchors", f"链主「{anchor}」不存在（见 companies.csv）")
+            elif anchor not in local and anchor not in unparsed:
+                error("chains.yaml#chains", i, "anchors", f"链主「{anchor}」不是本地企业：链主只记本区企业")
+    seen: set[str] = set()
+    for i, follow in enumerate(data.followups):
+        if follow.company_id not in company_ids:
+            error(FOLLOWUP, i, "company_id", f"企业「{follow.company_id}」不存在（见 companies.csv）")
+        elif follow.company_id in seen:
+            error(FOLLOWUP, i, "company_id", f"企业「{follow.company_id}」在 {FOLLOWUP} 中重复：每家企业一行")
+        seen.add(follow.company_id)
     return issues
 
 

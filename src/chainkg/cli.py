@@ -113,12 +113,17 @@ class Session:
         return filters.find_company(self.graph, text)
 
 
-def open_session(data_dir: Path | None) -> Session:
+def open_session(data_dir: Path | None, as_of: date | None = None) -> Session:
+    """The session on the data directory; with ``as_of``, on the data as they were that day."""
     from chainkg.load import default_data_dir, load_scoring, load_valid
 
     path = data_dir or default_data_dir()
     data, _warnings = load_valid(path)
     scoring = load_scoring(path)
+    if as_of is not None:
+        from chainkg.as_of import as_of_data
+
+        data = as_of_data(data, as_of)
     return Session(data=data, scoring=scoring)
 
 
@@ -302,7 +307,16 @@ PipelineOpt = Annotated[bool, typer.Option("--include-pipeline",
 
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", metavar="日期", show_default=False,
-    help="近期动向按哪一天计算衰减（YYYY-MM-DD；默认为数据中最新动向的日期）")]
+    help="按这一天的数据重放（YYYY-MM-DD）：晚于该日的关系（since）、动向、项目、战略合作（year）、上市（listed_since）"
+         "和成立日期之后的企业都不计，只有年份的事实从该年最后一天起算；没有日期的事实保留；近期动向也按这一天衰减。"
+         "默认：全部数据，动向按数据中最新动向的日期计")]
+
+
+def _no_as_of_on_server(value: str | None) -> None:
+    from chainkg.errors import ConfigError
+
+    if value is not None:
+        raise ConfigError("--as-of 只用于本地计算：服务器上的数据无法按日期重放，请去掉 --backend neo4j")
 
 
 def _as_of(value: str | None) -> date | None:
@@ -360,7 +374,7 @@ def rank_command(
 
         if kind:
             raise ConfigError("--kind 只用于本地计算：服务器端排序（--backend neo4j）不分招商目标、配套对接等类别")
-
+        _no_as_of_on_server(as_of)
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
         flt = _rank_filter(None, field, chain, segment, province, include_pipeline)
@@ -371,7 +385,7 @@ def rank_command(
         shown: list[Prospect] = []
         lists: list[list[Prospect]] = []
     else:
-        session = open_session(data)
+        session = open_session(data, _as_of(as_of))
         flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
         settings = session.scoring.rank
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
@@ -417,7 +431,7 @@ def explain(company: Annotated[str, typer.Argument(
     from chainkg.graph import node_id
     from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, prepare, rank, score_company
 
-    session = open_session(data)
+    session = open_session(data, _as_of(as_of))
     g = session.graph
     company = session.company(company)
     key = node_id("Company", company)
@@ -517,17 +531,19 @@ def export_prospects_command(
     top: Annotated[int, typer.Option("--top", metavar="N", help="前 N 名（0 为全部）",
                                                callback=at_least(0))] = 0,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+    as_of: AsOfOpt = None,
 ) -> None:
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.diagnosis import diagnose
     from chainkg.export import FORMATS, check_output, export_prospects
     from chainkg.ranking import rank
 
+    day = _as_of(as_of)
     check_output(output, FORMATS, force)  # before the data is loaded and ranked
-    session = open_session(data)
+    session = open_session(data, day)
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
-    prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None)
+    prospects = rank(session.pool, diagnosis, session.scoring.rank, flt, top or None, day)
     export_prospects(output, prospects, diagnosis, session.names(), force)
     err.print(f"已写入 {output}（{len(prospects)} 家企业）", markup=False, highlight=False)
 
@@ -562,19 +578,37 @@ def evaluate_command(
         "--scoring", metavar="文件", help="用另一份评分设置文件作为「新」排序（默认：数据目录的 scoring.yaml）",
         show_default=False)] = None,
     as_of: AsOfOpt = None,
+    landings: Annotated[Path | None, typer.Option(
+        "--landings", metavar="文件", show_default=False,
+        help="真实落地清单 CSV（列：firm/企业、date/日期、segment/环节（可空）、source/来源）："
+             "逐条按落地前一天的数据重放排序（不能与 --as-of 同用）；"
+             "数据中没有的企业计为「不在候选库」，不填补缺口的计为「未对应缺口」")] = None,
 ) -> None:
     """回测排序：去掉本区已对接外地企业的对接记录后重新排序，看它们排第几；新旧权重与两个朴素基线并列比较。"""
     from chainkg.backtest import backtest
-    from chainkg.backtest_views import CASE_HEADERS, backtest_tables, case_rows
+    from chainkg.backtest_views import backtest_tables, case_rows, headers
+    from chainkg.errors import ConfigError
     from chainkg.load import default_data_dir, load_scoring, load_scoring_file, load_valid
 
+    if landings is not None and as_of is not None:
+        raise ConfigError("--landings 按每条落地的日期重放，不能与 --as-of 同用")
     path = data or default_data_dir()
     settings = load_scoring_file(scoring) if scoring else load_scoring(path)
-    report = backtest(load_valid(path)[0], settings, _as_of(as_of))
+    dataset, day = load_valid(path)[0], _as_of(as_of)
+    if landings is not None:
+        from chainkg.landings import landings_backtest, read_landings
+
+        report = landings_backtest(dataset, settings, read_landings(landings, dataset))
+    else:
+        if day is not None:
+            from chainkg.as_of import as_of_data
+
+            dataset = as_of_data(dataset, day)
+        report = backtest(dataset, settings, day)
     if fmt is Format.json:
-        print_json(report)
+        print_json(report.model_dump(mode="json"))
     elif fmt is Format.csv:
-        print_csv(CASE_HEADERS, case_rows(report))
+        print_csv(headers(report), case_rows(report))
     else:
         for table in backtest_tables(report):
             out.print(table)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from chainkg.checks import cross_check
+from chainkg.checks import FOLLOWUP, cross_check
 from chainkg.errors import ConfigError, DataError
 from chainkg.hygiene import LIST_COLUMNS, normalize_place_fields, normalize_pool_places, normalize_row, pool_hygiene
 from chainkg.issues import DataIssue, summarise_follow_on
@@ -25,6 +25,7 @@ from chainkg.models import (
     Chain,
     Company,
     DataSet,
+    FollowUp,
     IndustryField,
     Progress,
     Project,
@@ -43,6 +44,7 @@ FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv"
 SIGNALS_FILE = "signals.csv"  # optional: public signs that a company is moving (intent)
 ANCHOR_NEEDS_FILE = "anchor_needs.csv"  # optional: what local anchors buy from outside
 PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
+FOLLOWUP_FILE = FOLLOWUP  # optional: owner and next step of each 招商目标 company
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -266,7 +268,7 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         progress, ln = _csv_records(data_dir / PROGRESS_FILE, Progress, issues, lines.unparsed_ids)
         lines.add(PROGRESS_FILE, ln)
     optional: dict[str, list[Any]] = {}
-    for file, model in ((SIGNALS_FILE, Signal), (ANCHOR_NEEDS_FILE, AnchorNeed)):
+    for file, model in ((SIGNALS_FILE, Signal), (ANCHOR_NEEDS_FILE, AnchorNeed), (FOLLOWUP_FILE, FollowUp)):
         optional[file] = []
         if (data_dir / file).exists():
             optional[file], ln = _csv_records(data_dir / file, model, issues, lines.unparsed_ids)
@@ -278,7 +280,7 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
         pool=pool, region=region, projects=tuple(projects),
         progress=tuple(progress), signals=tuple(optional[SIGNALS_FILE]),
-        anchor_needs=tuple(optional[ANCHOR_NEEDS_FILE]),
+        anchor_needs=tuple(optional[ANCHOR_NEEDS_FILE]), followups=tuple(optional[FOLLOWUP_FILE]),
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))

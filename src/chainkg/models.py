@@ -107,6 +107,11 @@ class Chain(Record):
     fengkou: bool = False
     description: str = ""
     source: Text
+    # Who leads the chain's work, filled by the team where public (empty: not known): 链长 (the district
+    # leader in charge), 牵头单位 (the lead unit), 链主 (local anchor companies, ids in companies.csv).
+    chain_leader: str = ""
+    lead_unit: str = ""
+    anchors: tuple[Slug, ...] = ()
 
 
 class Segment(Record):
@@ -272,6 +277,16 @@ class Project(Record):
     note: str = ""
 
 
+class FollowUp(Record):
+    """Who follows a 招商目标 company up and what comes next (followup.csv, optional; the team fills it)."""
+
+    company_id: Slug
+    owner: str = ""  # 责任人/责任单位
+    next_step: str = ""
+    source: Text
+    note: str = ""
+
+
 class Progress(Record):
     """A value the team reports for a target (progress.csv, optional), e.g. GDP so far."""
 
@@ -326,6 +341,7 @@ class DataSet(BaseModel):
     progress: tuple[Progress, ...] = ()
     signals: tuple[Signal, ...] = ()
     anchor_needs: tuple[AnchorNeed, ...] = ()
+    followups: tuple[FollowUp, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

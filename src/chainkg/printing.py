@@ -12,20 +12,28 @@ import tempfile
 from pathlib import Path
 
 from chainkg.errors import ConfigError
+from chainkg.fonts import font_face_css, install_command
 
-__all__ = ["browser", "print_pdf"]
+__all__ = ["APP_BROWSERS", "browser", "print_pdf"]
 
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# macOS installs browsers as apps, not on PATH.
+APP_BROWSERS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                "/Applications/Chromium.app/Contents/MacOS/Chromium")
 
 
 def browser() -> str:
-    """The path of an installed Chromium; ConfigError when there is none."""
+    """The path of an installed Chromium (or Chrome); ConfigError when there is none."""
     for name in _BROWSERS:
         found = shutil.which(name)
         if found:
             return found
-    raise ConfigError("找不到 Chromium，无法生成 PDF；请安装 chromium（apt-get install chromium），"
-                      "或改为输出 .html 后用浏览器打印")
+    for app in APP_BROWSERS:
+        if Path(app).is_file():
+            return app
+    command = install_command("chromium", "--cask google-chrome")
+    raise ConfigError(f"找不到 Chromium，无法生成 PDF；请安装 chromium（{command}；"
+                      "或运行 scripts/dev install：以 root 运行时自动安装），或改为输出 .html 后用浏览器打印")
 
 
 def print_pdf(page: str, target: Path) -> None:
@@ -33,7 +41,8 @@ def print_pdf(page: str, target: Path) -> None:
     found = browser()
     with tempfile.TemporaryDirectory(prefix="chainkg-print-") as work:
         source = Path(work) / "page.html"
-        source.write_text(page, encoding="utf-8")
+        # The bundled Chinese font, by file: the PDF never depends on the system's fonts.
+        source.write_text(page.replace("<head>", f"<head><style>{font_face_css()}</style>", 1), encoding="utf-8")
         # --no-sandbox: Chromium refuses to start as root (containers, CI) without it.
         done = subprocess.run(
             [found, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",

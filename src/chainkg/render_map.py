@@ -28,6 +28,7 @@ import networkx as nx
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
+from chainkg.fonts import BUNDLED_FAMILY, bundled_font, font_env, font_face_css, install_command
 from chainkg.graph import nodes_of
 from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview, chain_map
 from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR
@@ -42,6 +43,7 @@ __all__ = [
     "PaperLayout",
     "cjk_font",
     "dot_binary",
+    "install_hint",
     "map_details",
     "map_dot",
     "overview_dot",
@@ -56,7 +58,7 @@ __all__ = [
 
 MAP_FORMATS = (".svg", ".png", ".pdf", ".html")
 _STAGES = ("upstream", "midstream", "downstream")
-_PREFERRED_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
+_PREFERRED_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
 _MAX_FIRMS = 3
 # Paper: sizes in mm (portrait), the page margin, room for the footer line, and the smallest
 # text a printed map may have (a chain that would need smaller is split over pages).
@@ -67,29 +69,38 @@ _MARGIN_MM = 10.0
 _FOOTER_MM = 8.0
 _PT_PER_MM = 72 / 25.4
 PNG_DPI = 200  # print quality: a map printed at its natural size stays sharp
-_INSTALL_HINT = "请安装 Graphviz 和中文字体（Debian/Ubuntu：apt-get install graphviz fonts-noto-cjk）"
+def install_hint() -> str:
+    """What to run when Graphviz is missing: the exact command for this system."""
+    return (f"请安装 Graphviz：{install_command('graphviz', 'graphviz')}"
+            "（或运行 scripts/dev install：以 root 运行时自动安装）")
 
 
 def dot_binary() -> str:
     """The path of Graphviz's ``dot``; ConfigError when it is not installed."""
     found = shutil.which("dot")
     if found is None:
-        raise ConfigError(f"找不到 Graphviz 的 dot 命令，无法画图；{_INSTALL_HINT}")
+        raise ConfigError(f"找不到 Graphviz 的 dot 命令，无法画图；{install_hint()}")
     return found
 
 
 def cjk_font() -> str:
-    """The family name of an installed font with Chinese glyphs (fontconfig), preferred ones first."""
+    """The family of the font the maps use: the one installed with chainkg (fonts.py), else an installed
+    font with Chinese glyphs (fontconfig), preferred ones first; never a name nothing can draw."""
+    if bundled_font() is not None:
+        return BUNDLED_FAMILY
+    hint = (f"请运行 scripts/dev install（随 chainkg 从 PyPI 装上 {BUNDLED_FAMILY} 字体），或安装中文字体："
+            + install_command("fonts-wqy-microhei", "--cask font-noto-sans-cjk-sc"))
     fc_list = shutil.which("fc-list")
     if fc_list is None:
-        return _PREFERRED_FONTS[0]
+        # Without fontconfig no font can be checked, and Graphviz would draw every Chinese character as a box.
+        raise ConfigError(f"找不到中文字体（没有 fc-list），图中的中文会显示成方框；{hint}")
     listing = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False)
     families = {name.strip() for line in listing.stdout.splitlines() for name in line.split(",")}
     for name in _PREFERRED_FONTS:
         if name in families:
             return name
     if not families:
-        raise ConfigError(f"系统没有中文字体，图中的中文会显示成方框；{_INSTALL_HINT}")
+        raise ConfigError(f"系统没有中文字体，图中的中文会显示成方框；{hint}")
     return sorted(families)[0]
 
 
@@ -374,7 +385,7 @@ def render_dot(source: str, fmt: str) -> bytes:
     args = [dot_binary(), f"-T{fmt}"]
     if fmt == "png":
         args.append(f"-Gdpi={PNG_DPI}")
-    done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False)
+    done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True, check=False, env=font_env())
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ConfigError(f"Graphviz 画图失败：{message[-1] if message else done.returncode}")
@@ -418,7 +429,8 @@ def map_details(maps: Iterable[ChainMap]) -> dict[str, str]:
 _HTML = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
 <style>
-html,body{{margin:0;height:100%;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif}}
+{font_face}
+html,body{{margin:0;height:100%;font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
 #bar{{position:fixed;top:0;left:0;right:0;padding:6px 12px;background:#24292f;color:#fff;font-size:13px;z-index:2}}
 #bar a{{color:#9ecbff;margin-right:12px}}
 #view{{position:absolute;top:32px;left:0;right:0;bottom:0;overflow:hidden;cursor:grab;background:#fff}}
@@ -485,7 +497,8 @@ def map_html(svg: str, title: str, details: dict[str, str],
         details = details | more
     payload = json.dumps(details, ensure_ascii=False).replace("</", "<\\/")
     hint = "；点击产业链查看其现状图" if chain_pages else ""
-    return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload, pages=pages, hint=hint)
+    return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload, pages=pages, hint=hint,
+                        font_face=font_face_css())
 
 
 def overview_html_pages(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
@@ -582,7 +595,7 @@ def print_html(svgs: list[str], title: str, paper: str = "A4", orientation: str 
     return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{css}html,body{{margin:0}}.sheet{{break-after:page;text-align:center}}"
             f".sheet:last-child{{break-after:auto}}.sheet svg{{display:block;margin:0 auto}}"
-            f".foot{{font:8pt 'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;color:#57606A;"
+            f".foot{{font:8pt 'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif;color:#57606A;"
             f"margin-top:2mm}}</style></head><body>{body}</body></html>\n")
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
 from chainkg.graph import nodes_of
-from chainkg.models import DataSet, Park, Project, Target
+from chainkg.models import DataSet, FollowUp, Park, Project, Target
 from chainkg.ranking import KIND_LABELS as PROSPECT_KINDS
 from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.targets import COMPARISON_LABELS, KIND_LABELS, PERIOD_LABELS, TARGET_STATUS_LABELS, Assessment, assess
@@ -153,6 +153,8 @@ class ProspectRow(BaseModel):
     stage: str = ""  # 项目库 stage when the firm is already in the pipeline
     chain_id: str | None = None  # the chain of its primary gap (the section it is listed in)
     gap: str = ""  # its primary gap's segment
+    owner: str = ""  # followup.csv: who follows it up
+    next_step: str = ""
 
 
 class ApartRow(BaseModel):
@@ -188,6 +190,10 @@ class ChainRow(BaseModel):
     worst_gaps: list[str]  # the most severe gaps' segment names
     targets: int  # listed prospects whose primary gap lies in this chain
     projects: int
+    # chains.yaml, where the team has filled them: 链长, 牵头单位, 链主 (company names)
+    chain_leader: str = ""
+    lead_unit: str = ""
+    anchors: list[str] = []
 
 
 class Report(BaseModel):
@@ -314,8 +320,10 @@ def suggest_park(
 
 def _chain_rows(
     g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[ProspectRow],
-    pipeline: list[PipelineRow],
+    pipeline: list[PipelineRow], data: DataSet,
 ) -> list[ChainRow]:
+    leads = {c.id: c for c in data.chains}
+    company_names = _names(g, "Company")
     rows = []
     for _k, chain in nodes_of(g, "Chain"):
         mine = [d for d in diagnosis if d.chain_id == chain["id"]]
@@ -327,14 +335,18 @@ def _chain_rows(
             chain_id=chain["id"], chain=chain["name"], field=mine[0].field,
             by_status={label: counts.get(s, 0) for s, label in STATUS_LABELS.items()}, worst_gaps=gaps[:3],
             targets=sum(1 for p in prospects if p.chain_id == chain["id"]),
-            projects=sum(1 for p in pipeline if chain["id"] in p.chain_ids)))
+            projects=sum(1 for p in pipeline if chain["id"] in p.chain_ids),
+            chain_leader=leads[chain["id"]].chain_leader, lead_unit=leads[chain["id"]].lead_unit,
+            anchors=[company_names.get(a, a) for a in leads[chain["id"]].anchors]))
     return rows
 
 
 def _prospect_row(p: Prospect, names: dict[str, str], by_id: dict[str, SegmentDiagnosis],
-                  parks: tuple[Park, ...]) -> ProspectRow:
+                  parks: tuple[Park, ...], followups: dict[str, FollowUp]) -> ProspectRow:
     primary = by_id.get(p.primary_gap or "")
+    follow = followups.get(p.company_id)
     return ProspectRow(
+        owner=follow.owner if follow else "", next_step=follow.next_step if follow else "",
         rank=p.rank, company=p.company, place=place(p.province, p.city), points=p.points,
         tier=TIER_LABELS[p.tier], fills=[names.get(s, s) for s in p.fills], reasons=p.reasons,
         park=suggest_park(parks, p.fills, by_id), headline=p.headline, deepen=p.kind == "deepen",
@@ -376,7 +388,8 @@ def build_report(
         diagnosis = [d for d in diagnosis if d.chain_id in wanted]
         pipeline = [p for p in pipeline if wanted & set(p.chain_ids)]
     gaps = [d for d in diagnosis if d.status in GAP_STATUSES]  # diagnose sorts by severity
-    rows = [_prospect_row(p, segment_names, by_id, data.region.parks) for p in prospects]
+    followups = {f.company_id: f for f in data.followups}
+    rows = [_prospect_row(p, segment_names, by_id, data.region.parks, followups) for p in prospects]
     return Report(
         summary=summary, targets=targets, pipeline=pipeline,
         gaps=[GapRow(segment=d.segment, chain=d.chain, field=d.field, stage=d.stage,
@@ -385,7 +398,7 @@ def build_report(
                      extends=[segment_names.get(s, s) for s in d.extends])
               for d in gaps[:top_gaps]],
         gap_total=len(gaps),
-        prospects=rows, scope=scope, chains=_chain_rows(g, diagnosis, rows, pipeline),
+        prospects=rows, scope=scope, chains=_chain_rows(g, diagnosis, rows, pipeline, data),
         platforms=[PlatformRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,
                                headline=p.headline, connects=p.connects) for p in platforms or []],
         apart=[ApartRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,

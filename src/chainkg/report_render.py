@@ -21,6 +21,7 @@ import networkx as nx
 
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.export import atomic_write, output_suffix
+from chainkg.fonts import BUNDLED_FAMILY
 from chainkg.maps import STAGE_NAMES, ChainMap, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
 from chainkg.printing import browser as _browser
@@ -297,12 +298,18 @@ def _actions(report: Report, count: int = 5) -> str:
     return f'<ol class="actions">{"".join(items)}</ol>' if items else '<p class="note">暂无重点招商目标和在谈项目。</p>'
 
 
+def _follow_up(p: ProspectRow) -> str:
+    """followup.csv's next step and owner under a target's name, where the team has filled them."""
+    text = (f"下一步：{p.next_step}" if p.next_step else "") + (f"（{p.owner}）" if p.owner else "")
+    return f"<br><span class=note>{_e(text)}</span>" if text else ""
+
+
 def _prospect_table(prospects: list[ProspectRow]) -> str:
     rows = []
     for p in prospects:
         flag = '<br><span class="flag">深化合作（已是战略伙伴）</span>' if p.deepen else ""
         rows.append([str(p.rank), f"<b>{_e(p.company)}</b>{flag}<br><span class=note>{_e(p.place)} · "
-                     f"{p.points}分 {_e(p.tier)}</span>",
+                     f"{p.points}分 {_e(p.tier)}</span>{_follow_up(p)}",
                      _e(p.gap or "、".join(p.fills[:2])), _e(p.headline), _e(p.route or "—"),
                      _e(p.park.park) if p.park else "—", _e(p.stage or "未接触")])
     return _table(["排名", "企业", "所补缺口", "首要理由", "对接渠道", "建议落地园区", "阶段"], rows,
@@ -401,6 +408,10 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
         state = " ".join(_chip(label, v) for label, v in c.by_status.items() if v)
         worst = f"；最严重缺口：{_e('、'.join(c.worst_gaps))}" if c.worst_gaps else ""
         doc.parts.append(f'<p class="state {wide[c.chain_id]}">环节状态：{state}{worst}</p>')
+        leads = [f"{label}：{_e(value)}" for label, value in
+                 (("链长", c.chain_leader), ("链主", "、".join(c.anchors)), ("牵头单位", c.lead_unit)) if value]
+        if leads:
+            doc.parts.append(f'<p class="state {wide[c.chain_id]}">{"；".join(leads)}</p>')
         doc.parts += figures
         mine = [p for p in report.prospects if p.chain_id == c.chain_id]
         if mine:
@@ -546,9 +557,10 @@ def report_tools(suffix: str) -> str | None:
     dot_binary()
     if suffix == ".pdf":
         _browser()
-        font = cjk_font()  # the clear error when there is no Chinese font at all
+    font = cjk_font()  # the bundled font, or the clear error when there is no Chinese font at all
+    if suffix == ".pdf" and font != BUNDLED_FAMILY:
         return _truetype_cjk() or font
-    return cjk_font()
+    return font
 
 
 def title_of(report: Report) -> str:

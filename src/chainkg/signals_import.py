@@ -29,7 +29,7 @@ from chainkg.readers import parse_csv, read_text
 if TYPE_CHECKING:
     from chainkg.models import DataSet
 
-__all__ = ["COLUMNS", "HEADER_ALIASES", "SignalImport", "import_signals", "read_signals"]
+__all__ = ["COLUMNS", "HEADER_ALIASES", "SignalImport", "header_mapped", "import_signals", "read_signals"]
 
 COLUMNS = ("company", "date", "kind", "note", "source", "url")
 HEADER_ALIASES = {
@@ -49,11 +49,11 @@ class SignalImport:
     warnings: list[DataIssue]
 
 
-def _header_mapped(text: str) -> str:
-    """The CSV text with its header cells translated to signals.csv's column names."""
+def header_mapped(text: str, aliases: dict[str, str] = HEADER_ALIASES) -> str:
+    """The CSV text with its header cells translated by ``aliases`` (default: to signals.csv's columns)."""
     first, _, rest = text.partition("\n")
     cells = next(csv.reader([first.rstrip("\r")]), [])
-    mapped = [HEADER_ALIASES.get(c.strip(), c.strip()) for c in cells]
+    mapped = [aliases.get(c.strip(), c.strip()) for c in cells]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(mapped)
     return buffer.getvalue() + rest
@@ -76,7 +76,7 @@ def read_signals(path: Path, data: DataSet) -> tuple[list[tuple[int, Signal]], l
     text = read_text(path, issues)
     if text is None:
         return [], issues
-    table = parse_csv(name, _header_mapped(text), ("company", "date", "kind", "source"), ("note", "url"))
+    table = parse_csv(name, header_mapped(text), ("company", "date", "kind", "source"), ("note", "url"))
     issues.extend(table.issues)
     companies = _company_index(data)
     signals: list[tuple[int, Signal]] = []
