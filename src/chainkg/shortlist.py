@@ -32,21 +32,18 @@ if TYPE_CHECKING:
     from chainkg.pool_graph import PoolGraph
 
 __all__ = [
-    "APART_KINDS",
     "HOSTING_LABELS",
     "KIND_NAMES",
     "Placement",
     "graph_placements",
-    "kind_value",
     "placements",
     "pool_placements",
     "segment_limits",
 ]
 
-# The kinds a firm is listed apart as (not 招商目标), with their labels (ranking.KIND_LABELS).
-APART_LABELS = {"supply": "配套对接", "same_city": "本市协作", "group": "集团渠道"}
-APART_KINDS = tuple(APART_LABELS)
-KIND_NAMES = {"target": "招商目标", "deepen": "深化合作", "platform": "平台与渠道", **APART_LABELS}
+# Every list a firm can appear in, with its label (ranking.KIND_LABELS); the last three are apart from the targets.
+KIND_NAMES = {"target": "招商目标", "deepen": "深化合作", "platform": "平台与渠道",
+              "supply": "配套对接", "same_city": "本市协作", "group": "集团渠道"}
 HOSTING_LABELS = {
     "heavy_process": "是受准入限制的重化工序（化工园区、国家或省级核准、产能置换）",
     "land_bound": "依附土地或矿产资源",
@@ -211,8 +208,3 @@ def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> dict[str, Placem
 
 def _city(g: nx.MultiDiGraph) -> str:
     return str(g.nodes[g.graph["region"]].get("city") or "")
-
-
-def kind_value(value: str) -> str:
-    """A kind from its id or its Chinese label (招商目标, 配套对接 …); unknown values pass through."""
-    return next((k for k, label in KIND_NAMES.items() if value in (k, label)), value)
