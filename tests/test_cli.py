@@ -108,7 +108,7 @@ def test_rank_json_contract() -> None:
     assert [r["company_id"] for r in rows] == ["out-integrator", "out-small"]
     assert list(rows[0]) == ["rank", "company_id", "company", "score", "components", "fills",
                              "reasons", "pipeline_stage", "points", "tier", "kind", "headline",
-                             "primary_gap", "connects"]
+                             "primary_gap", "connects", "kind_reason"]
     assert list(rows[0]["components"]) == ["gap_fit", "capability", "chain_pull",
                                            "partner_proximity", "geography", "intent", "attainability"]
 

@@ -49,7 +49,7 @@ def test_xlsx_sheets_and_formatting(tiny_graph: nx.MultiDiGraph, tmp_path: Path)
     assert book.sheetnames == ["招商目标", "链条诊断"]
     sheet = book["招商目标"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:S7"
+    assert sheet.auto_filter.ref == "A1:T7"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet["C2"].value == "外地集成商"
     assert 8 <= sheet.column_dimensions["S"].width <= 60

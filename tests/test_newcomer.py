@@ -182,7 +182,9 @@ def test_rank_at_80_columns_keeps_names_and_reasons_readable() -> None:
     assert done.returncode == 0 and max(cell_len(line) for line in lines) <= 80  # CJK characters are 2 columns
     assert "补链契合" not in done.stdout and "窄屏已省略分项得分" in done.stdout
     # One headline reason per firm (issue #11).
-    assert "中国石油化工股份" in done.stdout and "补高端石化「原油炼制」断链" in done.stdout.replace("\n", "")
+    assert "宁德时代新能源科" in done.stdout and "补氢能储能「储能电芯」缺链" in done.stdout
+    # The firms listed apart (配套对接 …) keep their reason readable too.
+    assert "配套对接" in done.stdout and "中国石油化工股份" in done.stdout
 
 
 def test_gaps_at_80_columns_drops_secondary_columns() -> None:

@@ -251,9 +251,10 @@ def test_legacy_settings_are_the_ranking_before_issue_11() -> None:
 
 
 def test_bundled_shortlist_has_no_institution_and_every_shown_firm_a_location() -> None:
-    result = runner.invoke(app, ["rank", "--data", str(BUNDLED), "-f", "json", "--platforms", "5"])
+    result = runner.invoke(app, ["rank", "--data", str(BUNDLED), "-f", "json", "--platforms", "5",
+                                 "--partners", "0", "--same-city", "0"])
     rows = json.loads(result.stdout)
-    targets = [r for r in rows if r["kind"] != "platform"]
+    targets = [r for r in rows if r["kind"] in ("target", "deepen")]
     assert len(targets) == 20 and len(rows) == 25
     g = build_graph(load_valid(BUNDLED)[0])
     for row in targets:
@@ -280,10 +281,10 @@ def test_readme_figure_of_candidates_without_a_province() -> None:
 
 def test_readme_tier_and_signal_figures() -> None:
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert "the top 7 of the bundled list — and B the rest of the top twenty" in text
+    assert "the top 4 of the bundled list — and B the rest of the top twenty" in text
     assert "The bundled data hold one signal" in text and "hold one signal and no anchor needs yet" in text
     data = load_valid(BUNDLED)[0]
     assert len(data.signals) == 1 and not data.anchor_needs
     g = build_graph(data)
     top = rank(g, diagnose(g), flt=RankFilter(kinds=["target", "deepen"]), top=20, per_gap=3)
-    assert [p.tier for p in top] == ["A"] * 7 + ["B"] * 13
+    assert [p.tier for p in top] == ["A"] * 4 + ["B"] * 16

@@ -106,6 +106,9 @@ def cross_check(
                       f"而本环节属于「{seg.chain}」；细分环节必须与上级在同一条链")
             else:
                 parents.add_edge(seg.id, seg.parent, index=i)
+        if seg.hosting not in (None, "production") and not seg.hosting_source:
+            error("chains.yaml#segments", i, "hosting_source",
+                  f"hosting 为「{seg.hosting}」（本区不能承接其生产）时必须在 hosting_source 写明依据的公开规定")
         for target in seg.feeds:
             if target == seg.id:
                 error("chains.yaml#segments", i, "feeds", "环节不能供给自己")

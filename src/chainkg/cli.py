@@ -345,22 +345,35 @@ def rank_command(
     platforms: Annotated[int, typer.Option(
         "--platforms", metavar="N", help="另列前 N 家平台与渠道（高校、院所、基金）",
         callback=at_least(0))] = 10,
+    partners: Annotated[int, typer.Option(
+        "--partners", metavar="N", callback=at_least(0),
+        help="另列前 N 家配套对接与集团渠道（本区不能承接其生产的企业、经子公司对接的集团）")] = 10,
+    same_city: Annotated[int, typer.Option(
+        "--same-city", metavar="N", callback=at_least(0),
+        help="另列前 N 家本市企业（本市协作，不计入招商引资）")] = 5,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", metavar="类别", help="主表只列这些类别：招商目标、深化合作、配套对接、本市协作、集团渠道、"
+        "平台与渠道（或 target、deepen、supply、same_city、group、platform），可逗号分隔")] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     backend: BackendOpt = Backend.networkx,
     uri: UriOpt = None, user: UserOpt = None, password: PasswordOpt = None, database: DatabaseOpt = None,
 ) -> None:
-    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道。"""
-    from chainkg import views
+    """招商目标短名单：0–100 分、A/B/C 档、一句话首要理由；高校、院所、基金另列为平台与渠道，
+    本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
+    from chainkg import filters, views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
-    from chainkg.ranking import Prospect, rank
+    from chainkg.ranking import KIND_LABELS, Prospect, rank
     from chainkg.ranking import as_of as signals_day
 
     title = None
     if backend is Backend.neo4j:
+        from chainkg.errors import ConfigError
         from chainkg.neo4j_cli import rank_on_server, server_settings
 
+        if kind:
+            raise ConfigError("--kind 只用于本地计算：服务器端排序（--backend neo4j）不分招商目标、配套对接等类别")
         _no_as_of_on_server(as_of)
         err.print("注意：服务器端排序只计算五项基础维度（不含近期动向、招得来、以商招商、分类和分档），"
                   "见 README「Back-end parity」", markup=False, highlight=False)
@@ -370,21 +383,28 @@ def rank_command(
         prospects = rank_on_server(data, flt, top or None, server_settings(uri, user, password, database))
         names: dict[str, str] = {}
         shown: list[Prospect] = []
+        lists: list[list[Prospect]] = []
     else:
         session = open_session(data, _as_of(as_of))
         flt = _rank_filter(session, field, chain, segment, province, include_pipeline)
         settings = session.scoring.rank
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
-        targets = flt.model_copy(update={"kinds": ["target", "deepen"], "exclude_partners": exclude_partners})
+        kinds = filters.resolve(kind, filters.make_choices("--kind", KIND_LABELS.items())) or ["target", "deepen"]
+        targets = flt.model_copy(update={"kinds": kinds, "exclude_partners": exclude_partners})
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
                          None if flat else per_gap or settings.per_gap)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
         checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
-        title = (f"招商目标（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
+        heading = "、".join(KIND_LABELS[k] for k in kinds) if kind else "招商目标"
+        title = (f"{heading}（{len(prospects)} 家；{checked}；近期动向按 {day.isoformat()} 计；"
                  + ("按总分平铺" if flat else f"每个缺口至多 {per_gap or settings.per_gap} 家")
                  + "；完整理由见 chainkg explain 企业名）")
-        shown = (rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": ["platform"]}),
-                      platforms, _as_of(as_of)) if platforms else [])
+        apart = [(group, count) for group, count in (
+            (["platform"], platforms), (["supply", "group"], partners), (["same_city"], same_city))
+            if count and not set(group) & set(kinds)]
+        lists = [rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": group}), count,
+                      _as_of(as_of)) for group, count in apart]
+        shown = [p for listed in lists for p in listed]
         names = session.names()
     if fmt is Format.json:
         print_json([p.model_dump(exclude={"details", "province", "city"}) for p in [*prospects, *shown]])
@@ -394,8 +414,10 @@ def rank_command(
         print_csv(PROSPECT_HEADERS, prospect_rows([*prospects, *shown], names))
     else:
         out.print(views.prospects_table(prospects, names, title, narrow=is_narrow()))
-        if shown:
-            out.print(views.platforms_table(shown))
+        for listed in lists:
+            if listed:
+                out.print(views.platforms_table(listed) if listed[0].kind == "platform"
+                          else views.apart_table(listed))
 
 
 @command()
@@ -416,11 +438,12 @@ def explain(company: Annotated[str, typer.Argument(
     settings = session.scoring.rank
     diagnosis = diagnose(g, session.scoring.diagnosis)
     today = _as_of(as_of)
-    kind = company_kind(g.nodes[key])
-    same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
+    ctx = prepare(g, diagnosis, settings, today=today)
+    placed = (ctx.placements or {}).get(company)
+    kind = placed.kind if placed else company_kind(g.nodes[key])
+    same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
     prospects = rank(g, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
-    ctx = prepare(g, diagnosis, settings, today=today)
     components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:

@@ -30,10 +30,10 @@ FORMATS = (".csv", ".xlsx", ".json")
 
 PROSPECT_HEADERS = ["排名", "企业id", "企业", "省份", "城市", "总分", "档次", "类别",
                     *[COMPONENT_LABELS[c] for c in SHORTLIST_COMPONENTS],
-                    "填补环节", "招商进度", "首要理由", "理由"]
+                    "填补环节", "招商进度", "首要理由", "理由", "另列原因"]
 GAP_HEADERS = ["环节id", "环节", "产业链", "领域", "链位", "状态", "严重度", "本地强度",
                "本地企业", "战略伙伴", "候选企业数", "延链（相邻强链）"]
-WRAPPED = {"理由", "首要理由", "填补环节", "本地企业", "延链（相邻强链）"}
+WRAPPED = {"理由", "首要理由", "填补环节", "本地企业", "延链（相邻强链）", "另列原因"}
 STAGE_NAMES = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 
 
@@ -43,7 +43,7 @@ def prospect_rows(prospects: list[Prospect], names: dict[str, str]) -> list[list
         [p.rank, p.company_id, p.company, p.province, p.city, p.points, TIER_LABELS[p.tier],
          KIND_LABELS[p.kind], *[p.components.get(c, "") for c in SHORTLIST_COMPONENTS],
          "、".join(names.get(s, s) for s in p.fills),
-         STAGE_LABELS.get(p.pipeline_stage or "", ""), p.headline, "；".join(p.reasons)]
+         STAGE_LABELS.get(p.pipeline_stage or "", ""), p.headline, "；".join(p.reasons), p.kind_reason]
         for p in prospects
     ]
 

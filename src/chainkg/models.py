@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
+    "HOSTINGS",
     "OWNERSHIPS",
     "PROJECT_STAGES",
     "RELATION_TYPES",
@@ -53,6 +54,10 @@ Ownership = Literal[
 ]
 Scale = Literal["large", "medium", "small", "micro", "unknown"]
 Role = Literal["core", "secondary"]
+# Whether a segment's production can be located in the district (README "Scoring"):
+# empty/production = it can; heavy_process / land_bound = only in a designated park or where
+# the resource is; market = the chain's customers, not a production link.
+Hosting = Literal["production", "heavy_process", "land_bound", "market"]
 RelationType = Literal[
     "SUPPLIES", "CUSTOMER_OF", "SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH"
 ]
@@ -70,6 +75,7 @@ STAGES: tuple[str, ...] = get_args(Stage)
 OWNERSHIPS: tuple[str, ...] = get_args(Ownership)
 SCALES: tuple[str, ...] = get_args(Scale)
 ROLES: tuple[str, ...] = get_args(Role)
+HOSTINGS: tuple[str, ...] = get_args(Hosting)
 RELATION_TYPES: tuple[str, ...] = get_args(RelationType)
 PROJECT_STAGES: tuple[str, ...] = get_args(ProjectStage)
 # The DataSet attributes that are views of its company pool (chainkg.pool).
@@ -125,6 +131,9 @@ class Segment(Record):
     keywords: tuple[Text, ...] = ()
     exclude_keywords: tuple[Text, ...] = ()
     industry_codes: tuple[IndustryCode, ...] = ()
+    # Can the district host its production (empty = yes), and the public rule that says not.
+    hosting: Hosting | None = None
+    hosting_source: str = ""
 
 
 class Company(Record):

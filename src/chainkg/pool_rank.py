@@ -25,6 +25,7 @@ stores on each company) from the same vectorised components, rounded exactly as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -35,7 +36,6 @@ from chainkg.graph import node_id
 from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import (
     LANDED_STAGES,
-    PLATFORM_OWNERSHIPS,
     SHORTLIST_COMPONENTS,
     SUPPLY_TYPES,
     WAY_IN_TYPES,
@@ -49,6 +49,7 @@ from chainkg.ranking import (
     score_of,
 )
 from chainkg.scoring import RankSettings
+from chainkg.shortlist import Placement, pool_placements
 
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
@@ -81,7 +82,8 @@ def _flags(n: int) -> pl.Series:
     return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
 
 
-def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame:
+def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
+                placed: dict[str, Placement] | None = None) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
     wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
     linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
@@ -92,12 +94,12 @@ def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter) -> pl.DataFrame
         frame = frame.filter(~pl.col("id").is_in(landed))
     if flt.provinces:
         frame = frame.filter(pl.col("province").is_in(flt.provinces))
-    kind = (pl.when(pl.col("ownership").is_in(list(PLATFORM_OWNERSHIPS))).then(pl.lit("platform"))
-            .when(pl.col("is_partner")).then(pl.lit("deepen")).otherwise(pl.lit("target")))
+    # The kind is chainkg.shortlist's placement (every company linked to a gap has one).
+    placed = placed or {}
     if flt.kinds:
-        frame = frame.filter(kind.is_in(flt.kinds))
+        frame = frame.filter(pl.col("id").is_in([c for c, p in placed.items() if p.kind in flt.kinds]))
     if flt.exclude_partners:
-        frame = frame.filter(kind != "deepen")
+        frame = frame.filter(~pl.col("id").is_in([c for c, p in placed.items() if p.kind == "deepen"]))
     return frame
 
 
@@ -432,7 +434,8 @@ def rank_view(
     gaps = gap_segments(diagnosis, flt)
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    candidates = _candidates(pg, list(gaps), flt)
+    placed = pool_placements(pg, all_gaps)
+    candidates = _candidates(pg, list(gaps), flt, placed)
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     if top is not None and candidates.height > top:
@@ -453,6 +456,7 @@ def rank_view(
         candidates = scores.filter(pl.col("score") >= threshold - cut)
     keep = candidates.select("idx", "id").sort("id")
     g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
+    ctx = replace(ctx, placements=placed)
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
     return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
 

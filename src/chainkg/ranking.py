@@ -32,6 +32,7 @@ from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
 from chainkg.pool_graph import PoolGraph
 from chainkg.scoring import RankSettings, TierSettings
+from chainkg.shortlist import KIND_NAMES, Placement, graph_placements
 
 __all__ = [
     "COMPONENTS",
@@ -76,7 +77,8 @@ COMPONENT_LABELS = {
 }
 # Universities, institutes and funds are platforms and channels (平台与渠道), not investment targets.
 PLATFORM_OWNERSHIPS = ("institute", "university", "fund")
-KIND_LABELS = {"target": "招商目标", "deepen": "深化合作", "platform": "平台与渠道"}
+# Firms listed apart from the targets (chainkg.shortlist): 配套对接, 本市协作, 集团渠道.
+KIND_LABELS = KIND_NAMES
 TIER_LABELS = {"A": "A 重点对接", "B": "B 跟踪", "C": "C 储备"}
 # Relation types through which a channel may run anywhere on its path; a supplier or customer
 # link is a way in only next to the local firm or partner itself (see ``way_in``).
@@ -134,6 +136,7 @@ class Prospect(BaseModel):
     headline: str = ""
     primary_gap: str | None = None
     connects: list[str] = []
+    kind_reason: str = ""  # why the firm is listed apart, or the group to approach it through
 
 
 class Channel(BaseModel):
@@ -155,7 +158,7 @@ class RankFilter(BaseModel):
     segments: list[str] | None = None
     provinces: list[str] | None = None
     include_pipeline: bool = False
-    kinds: list[str] | None = None  # target / deepen / platform; None = all
+    kinds: list[str] | None = None  # KIND_LABELS' keys; None = all
     exclude_partners: bool = False  # leave existing strategic partners (深化合作) out
 
 
@@ -505,6 +508,7 @@ class RankContext:
     signals: dict[str, list[dict[str, Any]]] | None = None  # company id → signals, newest first
     needs: dict[str, list[dict[str, Any]]] | None = None  # segment id → anchor needs
     today: date | None = None  # the day intent ages signals to
+    placements: dict[str, Placement] | None = None  # company id → its list (chainkg.shortlist)
 
 
 def feed_edges(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:
@@ -537,6 +541,7 @@ def prepare(
         home=g.nodes[g.graph["region"]]["province"],
         all_gaps=gap_segments(diagnosis, RankFilter()),
         signals=g.graph.get("signals", {}), needs=g.graph.get("anchor_needs", {}), today=as_of(g, today),
+        placements=graph_placements(g, gap_segments(diagnosis, RankFilter())),
     )
 
 
@@ -667,7 +672,8 @@ def rank(
             continue
         if flt.provinces and company["province"] not in flt.provinces:
             continue
-        kind = company_kind(company)
+        placed = (ctx.placements or {}).get(company["id"]) or Placement(company_kind(company))
+        kind = placed.kind
         if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
             continue
         components, fills = score_company(g, key, ctx, settings)
@@ -683,7 +689,7 @@ def rank(
             province=company["province"], city=company["city"], score=round(score, 4),
             components={n: c.value for n, c in components.items()}, fills=fills,
             reasons=reasons, pipeline_stage=stage, details=components, points=points,
-            tier=tier_of(points, settings.tiers), kind=kind,
+            tier=tier_of(points, settings.tiers), kind=kind, kind_reason=placed.reason,
             primary_gap=primary_gap(fills, ctx.gaps, roles, settings),
         ))
     prospects.sort(key=lambda p: (-p.score, p.company_id))
@@ -694,8 +700,11 @@ def rank(
     shown = []
     for i, p in enumerate(prospects, start=1):
         key = node_id("Company", p.company_id)
+        group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
+        line = [headline(p, ctx)]
+        line.append(f"对接渠道：经集团「{group}」" if group and f"「{group}」" not in line[0] else "")
         shown.append(p.model_copy(update={
-            "rank": i, "headline": headline(p, ctx),
+            "rank": i, "headline": "；".join(part for part in line if part),
             "connects": _connects(g, key) if p.kind == "platform" else [],
         }))
     return shown

@@ -158,7 +158,7 @@ def report_command(
     paper: Annotated[str, typer.Option("--paper", help="纸张：A4 或 A3（PDF 和 HTML 打印）")] = "A4",
     as_of: DateOpt = None, data: DataOpt = None, force: ForceOpt = False,
 ) -> None:
-    """生成向领导汇报的报告：一页摘要、年度目标完成情况、分链招商目标与项目、平台与渠道、产业链图谱。"""
+    """生成向领导汇报的报告：一页摘要、年度目标完成情况、分链招商目标与项目、平台与渠道、配套对接与本市协作、产业链图谱。"""
     from chainkg import filters
     from chainkg.export import check_output
     from chainkg.graph import nodes_of
@@ -190,7 +190,8 @@ def report_command(
     targets = RankFilter(kinds=["target", "deepen"], chains=chain_ids)
     prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
     platforms = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["platform"], chains=chain_ids), 10)
-    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope)
+    apart = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["supply", "group", "same_city"], chains=chain_ids), 10)
+    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope, apart)
     maps = {}
     if font is not None:
         def vision(chain_id: str):  # type: ignore[no-untyped-def]

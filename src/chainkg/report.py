@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
 from chainkg.graph import nodes_of
 from chainkg.models import DataSet, FollowUp, Park, Project, Target
+from chainkg.ranking import KIND_LABELS as PROSPECT_KINDS
 from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.targets import COMPARISON_LABELS, KIND_LABELS, PERIOD_LABELS, TARGET_STATUS_LABELS, Assessment, assess
 from chainkg.views import place
@@ -156,6 +157,18 @@ class ProspectRow(BaseModel):
     next_step: str = ""
 
 
+class ApartRow(BaseModel):
+    """A firm listed apart from the targets (配套对接, 集团渠道, 本市协作), as `chainkg rank` lists it."""
+
+    rank: int
+    name: str
+    place: str
+    points: int
+    kind: str
+    reason: str
+    headline: str
+
+
 class PlatformRow(BaseModel):
     """A university, institute or fund: a channel (平台与渠道), as `chainkg rank` lists it."""
 
@@ -195,6 +208,7 @@ class Report(BaseModel):
     scope: str = ""  # "" for the whole district, else the chains' or field's names
     chains: list[ChainRow] = []
     platforms: list[PlatformRow] = []
+    apart: list[ApartRow] = []
 
 
 def _landed_in(target: Target, projects: tuple[Project, ...], keep: Callable[[Project], bool]) -> int:
@@ -343,7 +357,7 @@ def _prospect_row(p: Prospect, names: dict[str, str], by_id: dict[str, SegmentDi
 def build_report(
     data: DataSet, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
     today: date, top_gaps: int | None = 30, platforms: list[Prospect] | None = None,
-    chain_ids: list[str] | None = None, scope: str = "",
+    chain_ids: list[str] | None = None, scope: str = "", apart: list[Prospect] | None = None,
 ) -> Report:
     """The report's sections from the data and the analysis results (``prospects`` from ``rank``).
 
@@ -387,4 +401,6 @@ def build_report(
         prospects=rows, scope=scope, chains=_chain_rows(g, diagnosis, rows, pipeline, data),
         platforms=[PlatformRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,
                                headline=p.headline, connects=p.connects) for p in platforms or []],
+        apart=[ApartRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,
+                        kind=PROSPECT_KINDS[p.kind], reason=p.kind_reason, headline=p.headline) for p in apart or []],
     )

@@ -435,6 +435,15 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
                                   _e(p.headline), _e("；".join(p.connects[:4]) or "—")]
                                  for p in report.platforms], widths=[4, 26, 35, 35]))
 
+    if report.apart:
+        doc.h(1, f"{next(n)}、配套对接、集团渠道与本市协作")
+        doc.parts.append('<p class="note">不是招商目标：缺口照样诊断，对接方式不同'
+                         '（采购供货协议、经集团或子公司、本市协作）。</p>')
+        doc.parts.append(_table(["#", "企业", "类别", "为什么另列、怎么对接"],
+                                [[str(p.rank), f"{_e(p.name)}<br><span class=note>{_e(p.place)}</span>", _e(p.kind),
+                                  f"{_e(p.reason)}<br><span class=note>{_e(p.headline)}</span>"]
+                                 for p in report.apart], widths=[4, 26, 10, 60]))
+
     orphans = [p for p in report.pipeline if not p.chain_ids]
     if orphans:
         doc.h(1, f"{next(n)}、其他项目")

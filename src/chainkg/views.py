@@ -223,6 +223,25 @@ def platforms_table(platforms: list[Prospect]) -> Table:
     return table
 
 
+def apart_table(prospects: list[Prospect]) -> Table:
+    """Firms listed apart from the targets (chainkg.shortlist): 配套对接, 集团渠道 or 本市协作, with why."""
+    kinds = "、".join(dict.fromkeys(KIND_LABELS[p.kind] for p in prospects))
+    table = Table(title=f"{kinds}（不是招商目标：缺口照样诊断，对接方式不同；{len(prospects)} 家）",
+                  show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("企业", max_width=26)
+    table.add_column("总分", justify="right")
+    table.add_column("类别", no_wrap=True)
+    table.add_column("为什么另列、怎么对接", overflow="fold", ratio=1)
+    for p in prospects:
+        name = Text(p.company)
+        name.append(f"\n{p.company_id} · {place(p.province, p.city)}", style="dim")
+        reason = Text(p.kind_reason)
+        reason.append(f"\n{p.headline}", style="dim")
+        table.add_row(str(p.rank), name, str(p.points), KIND_LABELS[p.kind], reason)
+    return table
+
+
 def explain_view(
     company: dict[str, Any], components: dict[str, Component], channel: Channel | None,
     relations: list[str], prospect: Prospect | None,
@@ -235,7 +254,8 @@ def explain_view(
     elif prospect:
         status = (f"{KIND_LABELS[prospect.kind]}按总分第 {prospect.rank} 名，"
                   f"总分 {prospect.points}（{TIER_LABELS[prospect.tier]}）"
-                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else ""))
+                  + ("，已是战略伙伴：深化合作" if prospect.kind == "deepen" else "")
+                  + (f"（{prospect.kind_reason}）" if prospect.kind_reason else ""))
     else:
         status = "不在招商排序中（未填补任何缺口，或已签约落地）"
     header.add_row("排序", status)
