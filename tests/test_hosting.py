@@ -1,4 +1,4 @@
-"""Targets the district can actually host (issue #18 item 4): chainkg.shortlist's lists.
+"""Targets the district can actually host (issue #18 item 4): chainkg.placement's lists.
 
 Hand-made cases on the tiny data set, one per rule, on both engines (networkx graph and
 PoolGraph); then the bundled list as a 招商 officer reads it.
@@ -16,9 +16,9 @@ from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.load import load_valid
+from chainkg.placement import graph_placements, segment_limits
 from chainkg.pool_graph import pool_graph
 from chainkg.ranking import Prospect, RankFilter, rank
-from chainkg.shortlist import graph_placements, segment_limits
 from conftest import BUNDLED, Edit
 
 runner = CliRunner()

@@ -33,6 +33,7 @@ import networkx as nx
 import polars as pl
 
 from chainkg.graph import node_id
+from chainkg.placement import Placement, pool_placements
 from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import (
     LANDED_STAGES,
@@ -49,7 +50,6 @@ from chainkg.ranking import (
     score_of,
 )
 from chainkg.scoring import RankSettings
-from chainkg.shortlist import Placement, pool_placements
 
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
@@ -94,7 +94,7 @@ def _candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
         frame = frame.filter(~pl.col("id").is_in(landed))
     if flt.provinces:
         frame = frame.filter(pl.col("province").is_in(flt.provinces))
-    # The kind is chainkg.shortlist's placement (every company linked to a gap has one).
+    # The kind is chainkg.placement's placement (every company linked to a gap has one).
     placed = placed or {}
     if flt.kinds:
         frame = frame.filter(pl.col("id").is_in([c for c, p in placed.items() if p.kind in flt.kinds]))

@@ -30,9 +30,9 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
+from chainkg.placement import KIND_NAMES, Placement, graph_placements
 from chainkg.pool_graph import PoolGraph
 from chainkg.scoring import RankSettings, TierSettings
-from chainkg.shortlist import KIND_NAMES, Placement, graph_placements
 
 __all__ = [
     "COMPONENTS",
@@ -77,7 +77,7 @@ COMPONENT_LABELS = {
 }
 # Universities, institutes and funds are platforms and channels (平台与渠道), not investment targets.
 PLATFORM_OWNERSHIPS = ("institute", "university", "fund")
-# Firms listed apart from the targets (chainkg.shortlist): 配套对接, 本市协作, 集团渠道.
+# Firms listed apart from the targets (chainkg.placement): 配套对接, 本市协作, 集团渠道.
 KIND_LABELS = KIND_NAMES
 TIER_LABELS = {"A": "A 重点对接", "B": "B 跟踪", "C": "C 储备"}
 # Relation types through which a channel may run anywhere on its path; a supplier or customer
@@ -508,7 +508,7 @@ class RankContext:
     signals: dict[str, list[dict[str, Any]]] | None = None  # company id → signals, newest first
     needs: dict[str, list[dict[str, Any]]] | None = None  # segment id → anchor needs
     today: date | None = None  # the day intent ages signals to
-    placements: dict[str, Placement] | None = None  # company id → its list (chainkg.shortlist)
+    placements: dict[str, Placement] | None = None  # company id → its list (chainkg.placement)
 
 
 def feed_edges(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:

@@ -224,7 +224,7 @@ def platforms_table(platforms: list[Prospect]) -> Table:
 
 
 def apart_table(prospects: list[Prospect]) -> Table:
-    """Firms listed apart from the targets (chainkg.shortlist): 配套对接, 集团渠道 or 本市协作, with why."""
+    """Firms listed apart from the targets (chainkg.placement): 配套对接, 集团渠道 or 本市协作, with why."""
     kinds = "、".join(dict.fromkeys(KIND_LABELS[p.kind] for p in prospects))
     table = Table(title=f"{kinds}（不是招商目标：缺口照样诊断，对接方式不同；{len(prospects)} 家）",
                   show_lines=True)
