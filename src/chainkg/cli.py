@@ -110,7 +110,7 @@ class Session:
         """A company id from an id, a full name or an alias ("did you mean" for near misses)."""
         from chainkg import filters
 
-        return filters.find_company(self.graph, text)
+        return filters.find_company(self.pool.companies, text)
 
 
 def open_session(data_dir: Path | None) -> Session:
@@ -182,9 +182,9 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
     from chainkg import views
-    from chainkg.graph import graph_stats
+    from chainkg.pool_graph import graph_stats
 
-    result = graph_stats(open_session(data).graph)
+    result = graph_stats(open_session(data).pool)
     if fmt is Format.table:
         for table in views.stats_table(result):
             out.print(table)
@@ -474,7 +474,7 @@ def ls_command(kind: Annotated[Kind, typer.Argument(metavar="种类", help="fiel
     from chainkg import views
     from chainkg.listing import listing
 
-    headers, rows = listing(open_session(data).graph, kind.value)
+    headers, rows = listing(open_session(data).pool, kind.value)
     if fmt is Format.json:
         print_json([dict(zip(headers, row, strict=True)) for row in rows])
     elif fmt is Format.csv:
