@@ -449,7 +449,7 @@ def whatif(add: Annotated[list[str], typer.Option(
 
     session = open_session(data)
     ids = [session.company(c) for c in filters.split_values(add) or []]
-    result = what_if(session.graph, list(dict.fromkeys(ids)), session.scoring.diagnosis)
+    result = what_if(session.pool, list(dict.fromkeys(ids)), session.scoring.diagnosis)
     if fmt is Format.table:
         out.print(views.whatif_table(result, session.names()))
     elif fmt is Format.csv:

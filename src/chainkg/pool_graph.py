@@ -47,6 +47,11 @@ class PoolGraph:
         return (f"PoolGraph({self.taxonomy.number_of_nodes()} taxonomy nodes, "
                 f"{self.companies.height} companies)")
 
+    def landed(self, ids: list[str]) -> PoolGraph:
+        """This pool with these companies counted as local (what ``whatif`` diagnoses)."""
+        companies = self.companies.with_columns(pl.col("is_local") | pl.col("id").is_in(ids))
+        return PoolGraph(self.taxonomy, companies, self.company_segments, self.relations, self.stages)
+
     def company_names(self, ids: list[str]) -> dict[str, str]:
         """id → name of these companies (those that exist)."""
         found = self.companies.filter(pl.col("id").is_in(ids)).select("id", "name")

@@ -23,14 +23,13 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-import networkx as nx
-
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
 from chainkg.graph import nodes_of
 from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview, chain_map
 from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR
+from chainkg.pool_graph import PoolGraph
 from chainkg.printing import print_pdf
 
 __all__ = [
@@ -488,12 +487,12 @@ def map_html(svg: str, title: str, details: dict[str, str],
     return _HTML.format(title=html.escape(title), svg=svg_for_html(svg), details=payload, pages=pages, hint=hint)
 
 
-def overview_html_pages(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
+def overview_html_pages(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
                         font: str) -> dict[str, tuple[str, dict[str, str]]]:
     """Every chain's 现状图 as SVG with its hover details, for the overview's HTML page to link to."""
     pages = {}
-    for _k, chain in nodes_of(g, "Chain"):
-        cmap = chain_map(g, diagnosis, chain["id"], as_of)
+    for _k, chain in nodes_of(pg.taxonomy, "Chain"):
+        cmap = chain_map(pg, diagnosis, chain["id"], as_of)
         pages[chain["id"]] = (render_dot(map_dot([cmap], font), "svg").decode("utf-8"), map_details([cmap]))
     return pages
 
