@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from chainkg.graph import nodes_of
+from chainkg.models import DataSet
 
 
 def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -46,3 +47,19 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
         "channels": len(g.graph.get("channels", [])),
         "fields": per_field,
     }
+
+
+def without_engagement(data: DataSet, company_id: str) -> DataSet:
+    """The data set as it was before the district engaged the company (the back-test's former
+    definition on the records; chainkg.backtest.without_engagement filters the tables)."""
+    region = data.region.model_copy(
+        update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
+    )
+    return data.model_copy(update={
+        "region": region,
+        "projects": tuple(p for p in data.projects if p.company_id != company_id),
+        "relations": tuple(
+            r for r in data.relations
+            if not (company_id in (r.from_id, r.to_id) and r.source == "seed")
+        ),
+    })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -14,10 +15,11 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
-from chainkg.pool_graph import pool_graph
+from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.ranking import Prospect, rank
 from chainkg.scoring import Scoring
 from conftest import BUNDLED
+from oracle import without_engagement as oracle_without_engagement
 
 runner = CliRunner()
 
@@ -39,22 +41,25 @@ def test_without_engagement_removes_projects_partner_entry_and_seed_relations(ed
     data_dir = edit("relations.csv", "out-friend,COOPERATES_WITH,out-partner,,test",
                     "out-friend,COOPERATES_WITH,out-partner,,seed\nout-partner,SUPPLIES,loc-anchor,,公开信息")
     data, _ = load_valid(data_dir)
-    before = without_engagement(data, "out-partner")
-    assert [p.company for p in before.region.partners] == []
+    pg = pool_graph(data)
+    before = without_engagement(pg, "out-partner")
+    assert before.companies.filter(pl.col("is_partner")).height == 0
     # The speech-recorded relation goes, the publicly sourced one stays, others' relations stay.
-    assert [(r.from_id, r.to_id) for r in before.relations] == [
+    assert before.relations.select("from_id", "to_id").rows() == [
         ("out-integrator", "loc-anchor"), ("out-partner", "loc-anchor")]
-    assert [p.id for p in without_engagement(data, "out-signed").projects] == ["p-lead"]
-    assert data.projects == load_valid(data_dir)[0].projects  # the input is not changed
+    assert "out-signed" in pg.stages and "out-signed" not in without_engagement(pg, "out-signed").stages
+    assert pg.relations.height == 3 and pg.companies.filter(pl.col("is_partner")).height == 1  # input unchanged
 
 
-def _both_engines(data: DataSet, scoring: Scoring) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The flat ranking of a data set on the networkx graph (what the back-test ranks) and on the pool."""
-    g, pg = build_graph(data), pool_graph(data)
+def _both_engines(data: DataSet, before: PoolGraph, scoring: Scoring) -> tuple[list[dict[str, object]],
+                                                                               list[dict[str, object]]]:
+    """The flat ranking of the data set without an engagement on the networkx oracle, and of the
+    tables filtered by ``without_engagement`` (what the back-test ranks)."""
+    g = build_graph(data)
     diagnosis = diagnose(g, scoring.diagnosis)
-    assert [d.model_dump() for d in diagnose(pg, scoring.diagnosis)] == [d.model_dump() for d in diagnosis]
+    assert [d.model_dump() for d in diagnose(before, scoring.diagnosis)] == [d.model_dump() for d in diagnosis]
     return ([p.model_dump() for p in rank(g, diagnosis, scoring.rank)],
-            [p.model_dump() for p in rank(pg, diagnosis, scoring.rank)])
+            [p.model_dump() for p in rank(before, diagnosis, scoring.rank)])
 
 
 def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> None:  # type: ignore[no-untyped-def]
@@ -63,8 +68,10 @@ def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> No
                     "out-integrator,SUPPLIES,loc-anchor,供应集成服务,seed")
     data, _ = load_valid(data_dir)
     scoring = load_scoring(data_dir)
+    pg = pool_graph(data)
     for company_id in ("out-integrator", *engaged_companies(data)):
-        networkx_ranking, pool_ranking = _both_engines(without_engagement(data, company_id), scoring)
+        networkx_ranking, pool_ranking = _both_engines(
+            oracle_without_engagement(data, company_id), without_engagement(pg, company_id), scoring)
         assert pool_ranking == networkx_ranking, company_id
         if company_id == "out-integrator":
             # Without the seed supply link to the local anchor: no chain pull from it, no channel.

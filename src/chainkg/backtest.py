@@ -29,11 +29,12 @@ import statistics
 from collections.abc import Callable
 from datetime import date
 
+import polars as pl
 from pydantic import BaseModel
 
 from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
 from chainkg.models import DataSet
+from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.ranking import STAGE_ORDER, Prospect, rank
 from chainkg.scoring import LEGACY_RANK, Scoring
 
@@ -91,7 +92,10 @@ class BacktestReport(BaseModel):
 
 def engaged_companies(data: DataSet) -> dict[str, str]:
     """Outside companies with a project at 接洽 or further → their most advanced stage."""
-    local = {c.id for c in data.companies if data.is_local(c)}
+    named = sorted({p.company_id for p in data.projects if p.company_id})
+    companies = data.pool.companies
+    local = set(companies.filter(data.pool.local_mask(data.region) & pl.col("id").is_in(named))
+                .get_column("id").to_list())
     stages: dict[str, str] = {}
     for project in data.projects:
         cid = project.company_id
@@ -102,23 +106,15 @@ def engaged_companies(data: DataSet) -> dict[str, str]:
     return dict(sorted(stages.items()))
 
 
-def without_engagement(data: DataSet, company_id: str) -> DataSet:
-    """The data set as it was before the district engaged the company.
-
-    ``DataSet.model_copy`` rebuilds the pool from the kept relations, so the networkx graph and
-    the pool (rank, gaps, export) see the same data.
-    """
-    region = data.region.model_copy(
-        update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
-    )
-    return data.model_copy(update={
-        "region": region,
-        "projects": tuple(p for p in data.projects if p.company_id != company_id),
-        "relations": tuple(
-            r for r in data.relations
-            if not (company_id in (r.from_id, r.to_id) and r.source == "seed")
-        ),
-    })
+def without_engagement(pg: PoolGraph, company_id: str) -> PoolGraph:
+    """The company tables as they were before the district engaged the company: not a partner,
+    no project, none of the seed relations that record the engagement (filters on the tables)."""
+    c = pl.col
+    companies = pg.companies.with_columns(c("is_partner") & (c("id") != company_id))
+    relations = pg.relations.filter(~(((c("from_id") == company_id) | (c("to_id") == company_id))
+                                      & (c("source") == "seed")))
+    stages = {k: v for k, v in pg.stages.items() if k != company_id}
+    return PoolGraph(pg.taxonomy, companies, pg.company_segments, relations, stages)
 
 
 def _position(prospects: list[Prospect], company_id: str, key: Callable[[Prospect], float]) -> float | None:
@@ -164,11 +160,12 @@ def _summary(method: str, cases: list[BacktestCase]) -> MethodResult:
 
 def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
     """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
-    names = {c.id: c.name for c in data.companies}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     engaged = engaged_companies(data)
+    full = pool_graph(data)
+    names = full.company_names(list(engaged))
     for company_id, stage in engaged.items():
-        g = build_graph(without_engagement(data, company_id))
+        g = without_engagement(full, company_id)
         diagnosis = diagnose(g, scoring.diagnosis)
         # Landed firms are left out, as in daily use; every kind of counterpart (targets,
         # partners, platforms) in one flat order, so a platform the district engaged counts too.
