@@ -81,20 +81,11 @@ ChainOpt = Annotated[list[str] | None, typer.Option(
 
 @dataclass
 class Session:
-    """What a command works on: the validated data, its graph and its scoring settings.
-
-    ``graph`` (every company a networkx node) and ``pool`` (companies as tables, see
-    chainkg.pool_graph) are built on first use: gaps, rank and export need only the pool.
-    """
+    """What a command works on: the validated data, its scoring settings and its pool (the
+    taxonomy graph and the companies as tables, see chainkg.pool_graph), built on first use."""
 
     data: DataSet
     scoring: Scoring
-
-    @cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        from chainkg.graph import build_graph
-
-        return build_graph(self.data)
 
     @cached_property
     def pool(self) -> PoolGraph:
@@ -392,20 +383,20 @@ def explain(company: Annotated[str, typer.Argument(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import node_id
-    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, prepare, rank, score_company
+    from chainkg.pool_rank import company_view
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, rank, score_company
 
     session = open_session(data)
-    g = session.graph
     company = session.company(company)
     key = node_id("Company", company)
     settings = session.scoring.rank
-    diagnosis = diagnose(g, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     today = _as_of(as_of)
+    g, ctx = company_view(session.pool, company, diagnosis, settings, today)
     kind = company_kind(g.nodes[key])
     same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
-    prospects = rank(g, diagnosis, settings, same_kind, today=today)
+    prospects = rank(session.pool, diagnosis, settings, same_kind, today=today)
     prospect = next((p for p in prospects if p.company_id == company), None)
-    ctx = prepare(g, diagnosis, settings, today=today)
     components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:

@@ -53,7 +53,7 @@ from chainkg.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
 
-__all__ = ["TIE", "channel_table", "components", "exact_scores", "margin", "prescore", "rank_view"]
+__all__ = ["TIE", "channel_table", "company_view", "components", "exact_scores", "margin", "prescore", "rank_view"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -455,6 +455,18 @@ def rank_view(
     g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
     stages = {node_id("Company", c): s for c, s in pg.stages.items()}
     return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
+
+
+def company_view(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                 today: date | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """What ``explain`` reads about one company (any, local or not): its links, relations and
+    channel in a graph of that company alone, and the context of the unfiltered ranking."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    rows = pg.companies.filter(pl.col("id") == company_id).get_column("idx")
+    return _view(pg, rows, status, all_gaps, all_gaps, table, home, settings, today)
 
 
 def _view(pg: PoolGraph, rows: pl.Series, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
