@@ -16,7 +16,7 @@ from chainkg.graph import build_graph
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
 from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.ranking import Prospect, rank
+from chainkg.ranking import rank
 from chainkg.scoring import Scoring
 from conftest import BUNDLED
 from oracle import without_engagement as oracle_without_engagement
@@ -78,16 +78,11 @@ def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> No
             assert next(p["score"] for p in pool_ranking if p["company_id"] == company_id) == 0.392
 
 
-def _prospect(company_id: str, score: float) -> Prospect:
-    return Prospect(rank=0, company_id=company_id, company=company_id, province="", city="", score=score,
-                    components={}, fills=[], reasons=[], pipeline_stage=None, details={})
-
-
 def test_position_is_the_middle_of_a_tie() -> None:
-    prospects = [_prospect("a", 0.9), _prospect("b", 0.5), _prospect("c", 0.5), _prospect("d", 0.5)]
-    assert _position(prospects, "a", lambda p: p.score) == 1
-    assert _position(prospects, "c", lambda p: p.score) == 3  # places 2, 3, 4 → 3
-    assert _position(prospects, "zz", lambda p: p.score) is None
+    scores = pl.DataFrame({"id": ["a", "b", "c", "d"], "score": [0.9, 0.5, 0.5, 0.5]})
+    assert _position(scores, "a", "score") == 1
+    assert _position(scores, "c", "score") == 3  # places 2, 3, 4 → 3
+    assert _position(scores, "zz", "score") is None
 
 
 def test_backtest_on_tiny_data(tiny_dir: Path) -> None:

@@ -26,16 +26,15 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable
 from datetime import date
 
 import polars as pl
 from pydantic import BaseModel
 
 from chainkg.diagnosis import diagnose
-from chainkg.models import DataSet
+from chainkg.models import PROJECT_STAGES, DataSet
 from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.ranking import STAGE_ORDER, Prospect, rank
+from chainkg.pool_rank import exact_scores
 from chainkg.scoring import LEGACY_RANK, Scoring
 
 __all__ = [
@@ -50,7 +49,7 @@ __all__ = [
 ]
 
 # 接洽 and every later stage: the district talked to the firm.
-ENGAGED_STAGES = STAGE_ORDER[STAGE_ORDER.index("contacted"):]
+ENGAGED_STAGES = PROJECT_STAGES[PROJECT_STAGES.index("contacted"):]
 METHOD_LABELS = {
     "ranking": "chainkg 排序（新：当前设置）",
     "legacy": "chainkg 排序（旧：#11 之前的权重）",
@@ -101,7 +100,7 @@ def engaged_companies(data: DataSet) -> dict[str, str]:
         cid = project.company_id
         if cid is None or cid in local or project.stage not in ENGAGED_STAGES:
             continue
-        if cid not in stages or STAGE_ORDER.index(project.stage) > STAGE_ORDER.index(stages[cid]):
+        if cid not in stages or PROJECT_STAGES.index(project.stage) > PROJECT_STAGES.index(stages[cid]):
             stages[cid] = project.stage
     return dict(sorted(stages.items()))
 
@@ -117,14 +116,15 @@ def without_engagement(pg: PoolGraph, company_id: str) -> PoolGraph:
     return PoolGraph(pg.taxonomy, companies, pg.company_segments, relations, stages)
 
 
-def _position(prospects: list[Prospect], company_id: str, key: Callable[[Prospect], float]) -> float | None:
-    """1-based position by ``key`` (higher is better), the middle of a tie; None if absent."""
-    target = next((p for p in prospects if p.company_id == company_id), None)
-    if target is None:
+def _position(scores: pl.DataFrame, company_id: str, column: str) -> float | None:
+    """1-based position by ``column`` (higher is better), the middle of a tie; None if absent."""
+    found = scores.filter(pl.col("id") == company_id).get_column(column)
+    if found.len() == 0:
         return None
-    mine = key(target)
-    better = sum(1 for p in prospects if key(p) > mine)
-    tied = sum(1 for p in prospects if key(p) == mine)
+    mine = found[0]
+    values = scores.get_column(column)
+    better = int((values > mine).sum())
+    tied = int((values == mine).sum())
     return better + (tied + 1) / 2
 
 
@@ -169,14 +169,15 @@ def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> Back
         diagnosis = diagnose(g, scoring.diagnosis)
         # Landed firms are left out, as in daily use; every kind of counterpart (targets,
         # partners, platforms) in one flat order, so a platform the district engaged counts too.
-        prospects = rank(g, diagnosis, scoring.rank, today=today)
-        legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
-        n, name = len(prospects), names[company_id]
-        score = _position(prospects, company_id, lambda p: p.score)
-        old = _position(legacy, company_id, lambda p: p.score)
-        capability = _position(prospects, company_id, lambda p: p.components["capability"])
+        # Only scores are compared: the columns of every candidate, no reasons.
+        prospects = exact_scores(g, diagnosis, scoring.rank, today, also=("capability",))
+        legacy = exact_scores(g, diagnosis, LEGACY_RANK, today)
+        n, name = prospects.height, names[company_id]
+        score = _position(prospects, company_id, "score")
+        old = _position(legacy, company_id, "score")
+        capability = _position(prospects, company_id, "capability")
         per_method["ranking"].append(_case(company_id, name, stage, score, n))
-        per_method["legacy"].append(_case(company_id, name, stage, old, len(legacy)))
+        per_method["legacy"].append(_case(company_id, name, stage, old, legacy.height))
         per_method["capability"].append(_case(company_id, name, stage, capability, n))
         per_method["random"].append(_random_case(company_id, name, stage, score is not None, n))
     return BacktestReport(engaged=len(engaged),

@@ -17,20 +17,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import polars as pl
 
 from chainkg.graph import build_taxonomy, nodes_of
+from chainkg.models import PROJECT_STAGES, DataSet
 
-if TYPE_CHECKING:
-    from chainkg.models import DataSet
-
-__all__ = ["PROJECT_STAGE_ORDER", "PoolGraph", "SegmentPresence", "graph_stats", "pool_graph", "segment_presence"]
-
-PROJECT_STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
-
+__all__ = ["PoolGraph", "SegmentPresence", "graph_stats", "pool_graph", "segment_presence"]
 
 class PoolGraph:
     """A taxonomy graph and the company tables of one data set (see the module docstring)."""
@@ -122,8 +117,8 @@ def pool_graph(data: DataSet) -> PoolGraph:
     stages: dict[str, str] = {}
     for project in data.projects:
         company = project.company_id
-        if company and (company not in stages or PROJECT_STAGE_ORDER.index(project.stage)
-                        > PROJECT_STAGE_ORDER.index(stages[company])):
+        if company and (company not in stages or PROJECT_STAGES.index(project.stage)
+                        > PROJECT_STAGES.index(stages[company])):
             stages[company] = project.stage
     taxonomy = build_taxonomy(data)
     # Segment ids as an enum (small integers) once, for every join and group-by on them.

@@ -504,7 +504,7 @@ def _rounded(value: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-                 today: date | None = None) -> pl.DataFrame:
+                 today: date | None = None, also: tuple[str, ...] = ()) -> pl.DataFrame:
     """idx, id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
     on the full graph (no filter, no top), without evaluating a million companies in Python.
 
@@ -518,6 +518,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     ``ranking.score_company`` itself on a small subgraph. The rank is the position by (-score, id),
     as ``rank`` sorts.
     tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
+    ``also`` adds these components (rounded as ``Prospect.components``) as columns after ``rank``.
     """
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
@@ -535,14 +536,20 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     # The sum is the very double rank's sum gives: near a half-step, Python's own round decides.
     ties = near.arg_true()
     score = score.scatter(ties, [round(value, 4) for value in total.gather(ties).to_list()])
-    scores = values.select("idx", "id").with_columns(score.alias("score"), unsure.alias("unsure"))
+    scores = values.select("idx", "id").with_columns(score.alias("score"), unsure.alias("unsure"),
+                                                     *(rounded[name].alias(name) for name in also))
     doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
     if doubtful.height:
         g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
-        exact = [round(score_of(score_company(g, node_id("Company", c), ctx, settings)[0]), 4)
-                 for c in doubtful.get_column("id").to_list()]
-        fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
+        evaluated = [score_company(g, node_id("Company", c), ctx, settings)[0]
+                     for c in doubtful.get_column("id").to_list()]
+        fixed = doubtful.select("idx").with_columns(
+            pl.Series("exact", [round(score_of(parts), 4) for parts in evaluated], dtype=pl.Float64),
+            *(pl.Series(f"exact_{name}", [parts[name].value for parts in evaluated], dtype=pl.Float64)
+              for name in also))
         scores = (scores.join(fixed, on="idx", how="left")
-                  .with_columns(pl.coalesce("exact", "score").alias("score")))
-    return (scores.select("idx", "id", "score").sort(pl.col("score").neg(), "id")
-            .with_row_index("rank", offset=1).select("idx", "id", "score", pl.col("rank").cast(pl.Int64)))
+                  .with_columns(pl.coalesce("exact", "score").alias("score"),
+                                *(pl.coalesce(f"exact_{name}", name).alias(name) for name in also)))
+    return (scores.select("idx", "id", "score", *also).sort(pl.col("score").neg(), "id")
+            .with_row_index("rank", offset=1)
+            .select("idx", "id", "score", pl.col("rank").cast(pl.Int64), *also))

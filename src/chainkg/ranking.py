@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
+from chainkg.models import PROJECT_STAGES
 from chainkg.pool_graph import PoolGraph
 from chainkg.scoring import RankSettings, TierSettings
 
@@ -84,7 +85,6 @@ WAY_IN_TYPES = ("SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH
 SUPPLY_TYPES = ("SUPPLIES", "CUSTOMER_OF")
 # Stages at which a company has already landed: not a prospect any more.
 LANDED_STAGES = ("signed", "under_construction", "operating")
-STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
 STAGE_LABELS = {
     "lead": "线索", "contacted": "接洽", "negotiating": "在谈", "signed": "签约",
     "under_construction": "在建", "operating": "投产",
@@ -232,7 +232,7 @@ def _pipeline_stages(g: nx.MultiDiGraph) -> dict[str, str]:
     for u, v, k in g.edges(keys=True):
         if k == "BY":
             stage = g.nodes[u]["stage"]
-            if v not in stages or STAGE_ORDER.index(stage) > STAGE_ORDER.index(stages[v]):
+            if v not in stages or PROJECT_STAGES.index(stage) > PROJECT_STAGES.index(stages[v]):
                 stages[v] = stage
     return stages
 

@@ -21,13 +21,13 @@ from typing import Any
 from chainkg.diagnosis import SegmentDiagnosis, shown
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import load_query, run_named
+from chainkg.models import PROJECT_STAGES
 from chainkg.pool_rank import margin
 from chainkg.ranking import (
     COMPONENTS,
     LANDED_STAGES,
     RELATION_LABELS,
     STAGE_LABELS,
-    STAGE_ORDER,
     Component,
     Prospect,
     RankFilter,
@@ -78,7 +78,7 @@ def rank_on_server(
         "gaps": {d.segment_id: d.severity for d in gaps.values()},
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
-        "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
+        "landed": list(LANDED_STAGES), "stage_order": list(PROJECT_STAGES),
         "hops": channel_hops(runner, settings.max_hops),
     }
     query = load_query("backend_rank").text
