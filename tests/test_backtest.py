@@ -16,8 +16,8 @@ from chainkg.graph import build_graph
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
 from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.ranking import rank
 from chainkg.scoring import Scoring
+from chainkg.shortlist import rank
 from conftest import BUNDLED
 from oracle import without_engagement as oracle_without_engagement
 

@@ -17,9 +17,10 @@ from chainkg.errors import NotFoundError
 from chainkg.maps import chain_map, chains_of_field, overview, vision_map
 from chainkg.palette import STATUS_COLOURS
 from chainkg.pool_graph import PoolGraph
-from chainkg.ranking import RankFilter, rank
+from chainkg.ranking import RankFilter
 from chainkg.render_map import cjk_font, map_dot, svg_for_html
 from chainkg.scoring import LEGACY_RANK
+from chainkg.shortlist import rank
 from chainkg.whatif import what_if
 from tools import require
 

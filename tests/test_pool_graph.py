@@ -17,8 +17,9 @@ from chainkg.graph import build_graph, build_taxonomy
 from chainkg.load import load_valid
 from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import HALF_UNIT, _candidates, _channels, channel_table, margin, prescore
-from chainkg.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, rank, score_company
+from chainkg.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, score_company
 from chainkg.scoring import ComponentWeights, RankSettings
+from chainkg.shortlist import rank
 from conftest import BUNDLED, TINY, synthetic_data
 
 

@@ -24,7 +24,7 @@ from chainkg.graphdb.rows import FrameRows
 from chainkg.load import load_scoring, load_valid
 from chainkg.pool_graph import pool_graph
 from chainkg.pool_rank import exact_scores
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 from conftest import BUNDLED, TINY, Edit, synthetic_data
 from test_bad_data import CASES, CORPUS, build
 

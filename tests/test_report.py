@@ -16,9 +16,9 @@ from chainkg.diagnosis import diagnose
 from chainkg.load import load_dataset, load_valid
 from chainkg.models import Park, Target
 from chainkg.pool_graph import pool_graph
-from chainkg.ranking import rank
 from chainkg.report import build_report, suggest_park, target_row
 from chainkg.report_render import report_html, report_sheets
+from chainkg.shortlist import rank
 from conftest import BareMachine, Edit, first_error
 from tools import require
 

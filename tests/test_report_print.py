@@ -120,7 +120,8 @@ def test_district_pdf_lists_what_rank_shows(district: tuple[Path, str]) -> None:
     from chainkg.diagnosis import diagnose
     from chainkg.load import default_data_dir, load_scoring, load_valid
     from chainkg.pool_graph import pool_graph
-    from chainkg.ranking import RankFilter, rank
+    from chainkg.ranking import RankFilter
+    from chainkg.shortlist import rank
 
     data_dir = default_data_dir()
     scoring = load_scoring(data_dir)

@@ -331,8 +331,9 @@ def rank_command(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
-    from chainkg.ranking import Prospect, rank
+    from chainkg.ranking import Prospect
     from chainkg.ranking import as_of as signals_day
+    from chainkg.shortlist import rank
 
     title = None
     if backend is Backend.neo4j:
@@ -384,7 +385,8 @@ def explain(company: Annotated[str, typer.Argument(
     from chainkg.diagnosis import diagnose
     from chainkg.graph import node_id
     from chainkg.pool_rank import company_view
-    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, rank, score_company
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, score_company
+    from chainkg.shortlist import rank
 
     session = open_session(data)
     company = session.company(company)
@@ -488,7 +490,7 @@ def export_prospects_command(
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.diagnosis import diagnose
     from chainkg.export import FORMATS, check_output, export_prospects
-    from chainkg.ranking import rank
+    from chainkg.shortlist import rank
 
     check_output(output, FORMATS, force)  # before the data is loaded and ranked
     session = open_session(data)

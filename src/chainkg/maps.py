@@ -18,8 +18,9 @@ from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import NotFoundError
 from chainkg.graph import node_id, nodes_of
 from chainkg.pool_graph import PoolGraph
-from chainkg.ranking import Prospect, RankFilter, rank
+from chainkg.ranking import Prospect, RankFilter
 from chainkg.scoring import Scoring
+from chainkg.shortlist import rank
 from chainkg.whatif import WhatIf, what_if
 
 __all__ = [

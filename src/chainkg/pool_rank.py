@@ -1,6 +1,6 @@
 """Ranking on a PoolGraph: columnar pre-scoring, then the exact per-company evaluation.
 
-``ranking.rank`` on a PoolGraph calls ``rank_view``, which
+``shortlist.rank`` on a PoolGraph calls ``rank_view``, which
 
 1. finds the candidates (outside companies linked to a gap, minus landed and filtered ones)
    with joins;
@@ -20,7 +20,7 @@ every candidate, and the rankings with weights ×100 and ×10⁴).
 
 ``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
 stores on each company) from the same vectorised components, rounded exactly as
-``ranking.rank`` rounds; see its docstring for why the values are equal.
+``shortlist.rank`` rounds; see its docstring for why the values are equal.
 """
 
 from __future__ import annotations
@@ -424,7 +424,7 @@ def rank_view(
     pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter, top: int | None,
     today: date | None = None, per_gap: int | None = None,
 ) -> tuple[nx.MultiDiGraph, RankContext, list[str], dict[str, str]]:
-    """What ``ranking.rank`` needs, for the candidates that can reach the top ``top``.
+    """What ``shortlist.rank`` needs, for the candidates that can reach the top ``top``.
 
     Returns a networkx graph holding those candidates, the ranking context, their node keys
     (sorted) and the pipeline stage by node key.
@@ -505,7 +505,7 @@ def _rounded(value: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
                  today: date | None = None, also: tuple[str, ...] = ()) -> pl.DataFrame:
-    """idx, id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
+    """idx, id, score, rank of EVERY candidate: what ``shortlist.rank(g, diagnosis, settings)`` gives
     on the full graph (no filter, no top), without evaluating a million companies in Python.
 
     Why the values are equal: ``components`` computes each component with ``ranking``'s
@@ -517,7 +517,7 @@ def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: Ran
     Every company with a component within ``TIE`` of a half-step is evaluated by
     ``ranking.score_company`` itself on a small subgraph. The rank is the position by (-score, id),
     as ``rank`` sorts.
-    tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
+    tests/test_pool_push.py checks the result against ``shortlist.rank`` on every data set.
     ``also`` adds these components (rounded as ``Prospect.components``) as columns after ``rank``.
     """
     all_gaps = gap_segments(diagnosis, RankFilter())

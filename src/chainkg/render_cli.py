@@ -163,9 +163,10 @@ def report_command(
     from chainkg.export import check_output
     from chainkg.graph import nodes_of
     from chainkg.maps import chain_maps
-    from chainkg.ranking import RankFilter, rank
+    from chainkg.ranking import RankFilter
     from chainkg.report import build_report
     from chainkg.report_render import PAPERS, REPORT_FORMATS, report_maps, report_tools, write_report
+    from chainkg.shortlist import rank
 
     # Mistakes and missing tools are reported before the seconds of loading, ranking and drawing.
     _as_of(as_of)

@@ -20,8 +20,9 @@ from chainkg.graph import build_graph, graph_stats
 from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
-from chainkg.ranking import Prospect, rank
+from chainkg.ranking import Prospect
 from chainkg.scoring import LEGACY_RANK, Scoring
+from chainkg.shortlist import rank
 
 
 def _unavailable(reason: str) -> None:

@@ -67,7 +67,7 @@ def rank_on_server(
     runner: QueryRunner, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
     flt: RankFilter | None = None, top: int | None = None,
 ) -> list[Prospect]:
-    """Rank the outside companies on the server; best first, ties by id (as chainkg.ranking.rank)."""
+    """Rank the outside companies on the server; best first, ties by id (as chainkg.shortlist.rank)."""
     settings = settings or RankSettings()
     flt = flt or RankFilter()
     gaps = gap_segments(diagnosis, flt)
@@ -111,7 +111,7 @@ def _prospect(
     row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
     names: dict[str, str], home: str, settings: RankSettings,
 ) -> Prospect:
-    """One row of backend_rank as the Prospect chainkg.ranking.rank makes of the same company."""
+    """One row of backend_rank as the Prospect chainkg.shortlist.rank makes of the same company."""
     reasons = _reasons(row, gaps, status, names, home, settings)
     weights = settings.weights
     details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
