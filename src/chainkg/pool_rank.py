@@ -180,6 +180,42 @@ def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
     return total
 
 
+def candidate_scores(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+                     status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+                     settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+                     today: date | None = None) -> pl.DataFrame:
+    """idx, id, primary_gap, every component rounded to 4 places (as a prospect shows it), ``total``
+    (their weighted sum, what points and tier are made of) and ``score`` (``total`` rounded to 4
+    places): the final values of every candidate, from the columns alone."""
+    table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
+    shown = table.with_columns(round4(pl.col(n)).alias(n) for n in SHORTLIST_COMPONENTS)
+    total = _weighted_sum(settings, {n: pl.col(n) for n in SHORTLIST_COMPONENTS})
+    return shown.with_columns(total.alias("total")).with_columns(round4(pl.col("total")).alias("score"))
+
+
+def round4(value: pl.Expr) -> pl.Expr:
+    """``round(value, 4)`` exactly as Python rounds a float ≥ 0: to the decimal nearest the double's
+    exact value, ties to even, then to the double nearest that decimal.
+
+    ``value × 10⁴`` is split exactly into ``p + err`` (Dekker's product; 10⁴ needs no split), so
+    whether the fraction of the exact product is above, below or at ½ is decided without any
+    rounding error; ``k / 10⁴`` is one correctly rounded division (by a column: polars divides by
+    a scalar as a multiplication by its reciprocal). (Polars' own ``round`` rounds ``value × 10⁴``
+    after the multiplication has rounded it: 0.63385 becomes 0.6338 where Python gives 0.6339.)
+    """
+    scale = 1e4
+    split = value * 134217729.0  # 2**27 + 1: Veltkamp's split into 26-bit halves
+    high = split - (split - value)
+    low = value - high
+    product = value * scale
+    error = (high * scale - product) + low * scale  # value × 10⁴ == product + error, exactly
+    whole = product.floor()
+    above = (product - whole) - 0.5  # exact: both are multiples of product's last place
+    up = (above > -error) | ((above == -error) & (whole % 2 == 1))
+    divisor = value * 0.0 + scale  # a column of 10⁴ (a literal would be divided as a multiplication)
+    return (whole + up.cast(pl.Float64)) / divisor
+
+
 def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
                status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
                settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,

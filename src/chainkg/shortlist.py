@@ -10,19 +10,22 @@ from __future__ import annotations
 from datetime import date
 
 import networkx as nx
+import polars as pl
 
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.graph import node_id
 from chainkg.pool_graph import PoolGraph
-from chainkg.pool_rank import rank_view
+from chainkg.pool_rank import _candidates, _view, candidate_scores, channel_table
 from chainkg.ranking import (
     LANDED_STAGES,
     STAGE_LABELS,
+    Component,
     Prospect,
     RankFilter,
     _connects,
     _pipeline_stages,
     company_kind,
+    gap_segments,
     headline,
     points_of,
     prepare,
@@ -35,6 +38,45 @@ from chainkg.ranking import (
 from chainkg.scoring import RankSettings
 
 __all__ = ["rank"]
+
+
+def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
+               top: int | None, today: date | None, per_gap: int | None) -> list[Prospect]:
+    """``rank`` on the tables: the scores, order, variety and top of every candidate from the
+    columns (``pool_rank.candidate_scores``); reasons only for the prospects shown."""
+    gaps = gap_segments(diagnosis, flt)
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    candidates = _candidates(pg, list(gaps), flt)
+    scored = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
+    order = scored.sort(pl.col("score").neg(), "id")
+    if per_gap is not None:  # the best few per primary gap (a firm filling no listed gap: one group)
+        order = order.filter(pl.int_range(pl.len()).over("primary_gap") < per_gap)
+    if top is not None:
+        order = order.head(top)
+    g, ctx = _view(pg, order.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
+    weights: dict[str, float] = settings.weights.model_dump()
+    shown = []
+    for i, row in enumerate(order.iter_rows(named=True), start=1):
+        key = node_id("Company", row["id"])
+        company = g.nodes[key]
+        stage = pg.stages.get(row["id"])
+        evidence, fills = score_company(g, key, ctx, settings)  # the reasons of the shown firm
+        details = {n: Component(value=row[n], weight=weights[n], reasons=c.reasons) for n, c in evidence.items()}
+        reasons = [r for c in details.values() for r in c.reasons]
+        if stage:
+            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
+        points = points_of(row["total"], settings)
+        prospect = Prospect(
+            rank=i, company_id=row["id"], company=company["name"], province=company["province"],
+            city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
+            reasons=reasons, pipeline_stage=stage, details=details, points=points,
+            tier=tier_of(points, settings.tiers), kind=company_kind(company), primary_gap=row["primary_gap"])
+        shown.append(prospect.model_copy(update={
+            "headline": headline(prospect, ctx), "connects": _connects(g, key) if prospect.kind == "platform" else []}))
+    return shown
 
 
 def rank(
@@ -55,9 +97,8 @@ def rank(
     settings = settings or RankSettings()
     flt = flt or RankFilter()
     if isinstance(g, PoolGraph):
-        # Companies are tables: pre-score them all, evaluate the possible top exactly.
-        g, ctx, candidates, stages = rank_view(g, diagnosis, settings, flt, top, today, per_gap)
-    else:
+        return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap)
+    if True:
         ctx = prepare(g, diagnosis, settings, flt, today)
         gap_keys = {node_id("Segment", s) for s in ctx.gaps}
         candidates = sorted({
