@@ -62,3 +62,22 @@ def test_command_modules_do_not_build_the_company_graph(name: str) -> None:
     imported = _imports(SRC / f"{name}.py")
     assert "chainkg.graph.build_graph" not in imported
     assert "graph_stats" not in (SRC / "graph.py").read_text(encoding="utf-8")
+
+
+def test_rank_focus_is_that_prospect_of_the_full_ranking() -> None:
+    """explain's one firm: the same prospect, rank included, as in the full ranking of its kind."""
+    from chainkg.diagnosis import diagnose
+    from chainkg.load import load_scoring, load_valid
+    from chainkg.pool_graph import pool_graph
+    from chainkg.ranking import RankFilter
+    from chainkg.shortlist import rank
+    from conftest import BUNDLED
+
+    pg = pool_graph(load_valid(BUNDLED)[0])
+    scoring = load_scoring(BUNDLED)
+    diagnosis = diagnose(pg, scoring.diagnosis)
+    targets = RankFilter(kinds=["target", "deepen"])
+    everyone = rank(pg, diagnosis, scoring.rank, targets)
+    for p in (everyone[0], everyone[len(everyone) // 2], everyone[-1]):
+        assert rank(pg, diagnosis, scoring.rank, targets, focus=p.company_id) == [p]
+    assert rank(pg, diagnosis, scoring.rank, targets, focus="haust") == []  # a platform is not a target

@@ -397,8 +397,7 @@ def explain(company: Annotated[str, typer.Argument(
     g, ctx = company_view(session.pool, company, diagnosis, settings, today)
     kind = company_kind(g.nodes[key])
     same_kind = RankFilter(kinds=["platform"] if kind == "platform" else ["target", "deepen"])
-    prospects = rank(session.pool, diagnosis, settings, same_kind, today=today)
-    prospect = next((p for p in prospects if p.company_id == company), None)
+    prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company)), None)
     components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:

@@ -41,7 +41,7 @@ __all__ = ["rank"]
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
-               top: int | None, today: date | None, per_gap: int | None) -> list[Prospect]:
+               top: int | None, today: date | None, per_gap: int | None, focus: str | None = None) -> list[Prospect]:
     """``rank`` on the tables: the scores, order, variety and top of every candidate from the
     columns (``pool_rank.candidate_scores``); reasons only for the prospects shown."""
     gaps = gap_segments(diagnosis, flt)
@@ -56,10 +56,13 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
         order = order.filter(pl.int_range(pl.len()).over("primary_gap") < per_gap)
     if top is not None:
         order = order.head(top)
+    order = order.with_row_index("place", offset=1)
+    if focus is not None:
+        order = order.filter(pl.col("id") == focus)
     g, ctx = _view(pg, order.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
     weights: dict[str, float] = settings.weights.model_dump()
     shown = []
-    for i, row in enumerate(order.iter_rows(named=True), start=1):
+    for row in order.iter_rows(named=True):
         key = node_id("Company", row["id"])
         company = g.nodes[key]
         stage = pg.stages.get(row["id"])
@@ -70,7 +73,7 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
         points = points_of(row["total"], settings)
         prospect = Prospect(
-            rank=i, company_id=row["id"], company=company["name"], province=company["province"],
+            rank=row["place"], company_id=row["id"], company=company["name"], province=company["province"],
             city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
             reasons=reasons, pipeline_stage=stage, details=details, points=points,
             tier=tier_of(points, settings.tiers), kind=company_kind(company), primary_gap=row["primary_gap"])
@@ -87,17 +90,20 @@ def rank(
     top: int | None = None,
     today: date | None = None,
     per_gap: int | None = None,
+    focus: str | None = None,
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 
     ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
     ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
-    best few per primary gap (None: every candidate, the flat order).
+    best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id,
+    PoolGraph only) keeps just that company's prospect, with its rank among all: what ``explain``
+    shows, without the reasons of every other candidate.
     """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
     if isinstance(g, PoolGraph):
-        return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap)
+        return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap, focus)
     if True:
         ctx = prepare(g, diagnosis, settings, flt, today)
         gap_keys = {node_id("Segment", s) for s in ctx.gaps}
