@@ -231,7 +231,7 @@ def run_neo4j_stages(
             f"+ ranking {rank_s:.1f} s")
         if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
             from chainkg.graph import build_graph
-            from chainkg.ranking import rank
+            from chainkg.shortlist import rank
 
             g = build_graph(data)
             local_diag = diagnose(g, scoring.diagnosis)

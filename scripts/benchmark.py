@@ -14,7 +14,10 @@ processes so that the peak RSS belongs to that size alone:
 * ``chainkg rank --top 100`` and ``chainkg gaps`` end to end (process start to output,
   validation included): wall time best of ``--repeat`` and the child's peak RSS; CPU seconds
   (user+sys) next to every wall time, because on a shared machine wall time mostly measures
-  the neighbours; and ``chainkg --version`` / ``--help`` once.
+  the neighbours; and ``chainkg --version`` / ``--help`` once;
+* the other commands end to end the same way (``COMMANDS``): ``stats``, ``explain NAME``,
+  ``whatif --add NAME`` (NAME: the first synthetic company), ``map robotics -o x.svg``,
+  ``report -o x.xlsx`` and ``evaluate`` (the back-test ranks every candidate once per engaged firm).
 
 The data are synthetic and marked so: ids ``synth-0000001``, names ``合成企业0000001``,
 ``source`` ``synthetic benchmark``. The taxonomy is real: chains.yaml, region.yaml and
@@ -89,6 +92,15 @@ RELATION_TYPES = ("SUPPLIES", "SUPPLIES", "CUSTOMER_OF", "SUBSIDIARY_OF", "INVES
                   "PARTNERS_WITH", "COOPERATES_WITH")
 PROJECT_STAGES = ("lead", "lead", "contacted", "negotiating", "signed", "under_construction", "operating")
 STAGES = ("load", "pool_graph", "diagnose", "rank_top100")
+# The other commands, timed end to end: name → arguments (``{name}`` a company, ``{out}`` a directory).
+COMMANDS = {
+    "stats": ["stats"],
+    "explain": ["explain", "{name}"],
+    "whatif": ["whatif", "--add", "{name}"],
+    "map": ["map", "robotics", "-o", "{out}/map.svg", "--force", "--date", "2026-06-30"],
+    "report": ["report", "-o", "{out}/report.xlsx", "--force", "--date", "2026-06-30"],
+    "evaluate": ["evaluate"],
+}
 STAGE_HEADERS = {"load": "load+validate", "pool_graph": "pool graph", "diagnose": "diagnose",
                  "rank_top100": "rank top 100"}
 
@@ -228,7 +240,7 @@ def run_stages(data_dir: Path) -> dict[str, Any]:
     from chainkg.diagnosis import diagnose
     from chainkg.load import load_scoring, load_valid
     from chainkg.pool_graph import pool_graph
-    from chainkg.ranking import rank
+    from chainkg.shortlist import rank
 
     scoring = load_scoring(data_dir)
     seconds: dict[str, float] = {}
@@ -249,6 +261,12 @@ def run_stages(data_dir: Path) -> dict[str, Any]:
     return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb(), "companies": len(dataset.pool),
             "gaps": sum(1 for d in diagnosis if d.status != "strong"), "ranked": len(top),
             "top": [p.company_id for p in top[:3]]}
+
+
+def command_args(name: str, data_dir: Path, n: int) -> list[str]:
+    """The arguments of one of ``COMMANDS`` on a generated data directory of n companies."""
+    company = f"synth-{1:0{max(7, len(str(n)))}d}"  # as generate() numbers them
+    return [a.format(name=company, out=data_dir) for a in COMMANDS[name]] + ["--data", str(data_dir)]
 
 
 def run_e2e(args: list[str]) -> dict[str, Any]:
@@ -321,15 +339,18 @@ def measure(n: int, data_dir: Path, repeat: int) -> dict[str, Any]:
                               "seconds": best, "cpu_seconds": cpu,
                               "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
                               "all_seconds": [r["seconds"] for r in runs], "load_average": os.getloadavg()}
-    for name, args in (("cli_rank", ["rank", "--top", "100", "--data", str(data_dir)]),
-                       ("cli_gaps", ["gaps", "--data", str(data_dir)])):
+    timed = [("cli_rank", ["rank", "--top", "100", "--data", str(data_dir)]),
+             ("cli_gaps", ["gaps", "--data", str(data_dir)])]
+    timed += [(f"cli_{c}", command_args(c, data_dir, n)) for c in COMMANDS]
+    for name, args in timed:
         e2e = [_worker("--e2e", json.dumps(args)) for _ in range(repeat)]
         result[name] = {"seconds": min(e["seconds"] for e in e2e),
                         "cpu_seconds": min(e["cpu_seconds"] for e in e2e),
                         "all_seconds": [e["seconds"] for e in e2e],
                         "peak_rss_mb": max(e["peak_rss_mb"] for e in e2e)}
     print(f"[{n:,}] " + ", ".join(f"{s} {t:.2f} s" for s, t in best.items())
-          + f"; rank e2e {result['cli_rank']['seconds']:.2f} s, gaps e2e {result['cli_gaps']['seconds']:.2f} s",
+          + "; e2e " + ", ".join(f"{k.removeprefix('cli_')} {v['seconds']:.2f} s ({v['peak_rss_mb']:.0f} MB)"
+                                 for k, v in result.items() if k.startswith("cli_")),
           file=sys.stderr, flush=True)
     return result
 
@@ -356,6 +377,12 @@ def markdown(results: list[dict[str, Any]]) -> str:
     for r in results:
         lines.append(f"| {r['companies']:,} | " + " | ".join(f"{r['cpu_seconds'][s]:.2f}" for s in STAGES)
                      + f" | {r['cli_rank']['cpu_seconds']:.2f} | {r['cli_gaps']['cpu_seconds']:.2f} |")
+    lines += ["", "Other commands end to end: wall s / peak RSS MB (CPU s):", "",
+              "| companies | " + " | ".join(f"`{c}`" for c in COMMANDS) + " |", "|---:|" + "---:|" * len(COMMANDS)]
+    for r in results:
+        lines.append(f"| {r['companies']:,} | " + " | ".join(
+            f"{r[f'cli_{c}']['seconds']:.2f} / {r[f'cli_{c}']['peak_rss_mb']:.0f} ({r[f'cli_{c}']['cpu_seconds']:.2f})"
+            for c in COMMANDS) + " |")
     if len(results) > 1:
         lines += ["", "Growth t(N)/t(previous size):", "",
                   "| companies | N × | " + " | ".join(STAGE_HEADERS[s] for s in STAGES)
@@ -374,7 +401,9 @@ def smoke(root: Path, seed: int) -> None:
     result = run_stages(data_dir)
     assert result["companies"] == rows["companies"] == 10_000, result
     assert result["ranked"] == 100 and result["gaps"] > 0, result
-    print(f"smoke ok: {rows}, {result['gaps']} gap segments, top 3 {result['top']}")
+    for name in COMMANDS:  # each command once: it runs to the end without an error (check=True)
+        _worker("--e2e", json.dumps(command_args(name, data_dir, 10_000)))
+    print(f"smoke ok: {rows}, {result['gaps']} gap segments, top 3 {result['top']}; commands {', '.join(COMMANDS)}")
 
 
 def main(argv: list[str] | None = None) -> int:

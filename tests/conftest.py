@@ -15,6 +15,7 @@ import pytest
 
 from chainkg.graph import build_graph
 from chainkg.load import load_valid
+from chainkg.pool_graph import PoolGraph, pool_graph
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BUNDLED = Path(__file__).resolve().parents[1] / "graph_data"
@@ -28,6 +29,11 @@ def tiny_dir() -> Path:
 @pytest.fixture
 def tiny_graph() -> nx.MultiDiGraph:
     return build_graph(load_valid(TINY)[0])
+
+
+@pytest.fixture
+def tiny_pool() -> PoolGraph:
+    return pool_graph(load_valid(TINY)[0])
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.load import load_scoring, load_valid
 from chainkg.pool_graph import pool_graph
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 
 runner = CliRunner()
 DAY = date(2023, 6, 30)  # the tiny data's projects and partner are of 2022: all known by then

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.backtest import _position, backtest, engaged_companies, without_engagement
+from chainkg.as_of import as_of_data
+from chainkg.backtest import _position, backtest, engaged_companies, replay, without_engagement
 from chainkg.cli import app
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.load import load_scoring, load_valid
 from chainkg.models import DataSet
-from chainkg.pool_graph import pool_graph
-from chainkg.ranking import Prospect, rank
-from chainkg.scoring import Scoring
+from chainkg.pool_graph import PoolGraph, pool_graph
+from chainkg.scoring import LEGACY_RANK, Scoring
+from chainkg.shortlist import rank
 from conftest import BUNDLED
+from oracle import without_engagement as oracle_without_engagement
 
 runner = CliRunner()
 
@@ -39,22 +43,25 @@ def test_without_engagement_removes_projects_partner_entry_and_seed_relations(ed
     data_dir = edit("relations.csv", "out-friend,COOPERATES_WITH,out-partner,,test",
                     "out-friend,COOPERATES_WITH,out-partner,,seed\nout-partner,SUPPLIES,loc-anchor,,公开信息")
     data, _ = load_valid(data_dir)
-    before = without_engagement(data, "out-partner")
-    assert [p.company for p in before.region.partners] == []
+    pg = pool_graph(data)
+    before = without_engagement(pg, "out-partner")
+    assert before.companies.filter(pl.col("is_partner")).height == 0
     # The speech-recorded relation goes, the publicly sourced one stays, others' relations stay.
-    assert [(r.from_id, r.to_id) for r in before.relations] == [
+    assert before.relations.select("from_id", "to_id").rows() == [
         ("out-integrator", "loc-anchor"), ("out-partner", "loc-anchor")]
-    assert [p.id for p in without_engagement(data, "out-signed").projects] == ["p-lead"]
-    assert data.projects == load_valid(data_dir)[0].projects  # the input is not changed
+    assert "out-signed" in pg.stages and "out-signed" not in without_engagement(pg, "out-signed").stages
+    assert pg.relations.height == 3 and pg.companies.filter(pl.col("is_partner")).height == 1  # input unchanged
 
 
-def _both_engines(data: DataSet, scoring: Scoring) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The flat ranking of a data set on the networkx graph (what the back-test ranks) and on the pool."""
-    g, pg = build_graph(data), pool_graph(data)
+def _both_engines(data: DataSet, before: PoolGraph, scoring: Scoring) -> tuple[list[dict[str, object]],
+                                                                               list[dict[str, object]]]:
+    """The flat ranking of the data set without an engagement on the networkx oracle, and of the
+    tables filtered by ``without_engagement`` (what the back-test ranks)."""
+    g = build_graph(data)
     diagnosis = diagnose(g, scoring.diagnosis)
-    assert [d.model_dump() for d in diagnose(pg, scoring.diagnosis)] == [d.model_dump() for d in diagnosis]
+    assert [d.model_dump() for d in diagnose(before, scoring.diagnosis)] == [d.model_dump() for d in diagnosis]
     return ([p.model_dump() for p in rank(g, diagnosis, scoring.rank)],
-            [p.model_dump() for p in rank(pg, diagnosis, scoring.rank)])
+            [p.model_dump() for p in rank(before, diagnosis, scoring.rank)])
 
 
 def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> None:  # type: ignore[no-untyped-def]
@@ -63,24 +70,21 @@ def test_the_data_set_without_engagement_ranks_alike_in_both_engines(edit) -> No
                     "out-integrator,SUPPLIES,loc-anchor,供应集成服务,seed")
     data, _ = load_valid(data_dir)
     scoring = load_scoring(data_dir)
+    pg = pool_graph(data)
     for company_id in ("out-integrator", *engaged_companies(data)):
-        networkx_ranking, pool_ranking = _both_engines(without_engagement(data, company_id), scoring)
+        networkx_ranking, pool_ranking = _both_engines(
+            oracle_without_engagement(data, company_id), without_engagement(pg, company_id), scoring)
         assert pool_ranking == networkx_ranking, company_id
         if company_id == "out-integrator":
             # Without the seed supply link to the local anchor: no chain pull from it, no channel.
             assert next(p["score"] for p in pool_ranking if p["company_id"] == company_id) == 0.392
 
 
-def _prospect(company_id: str, score: float) -> Prospect:
-    return Prospect(rank=0, company_id=company_id, company=company_id, province="", city="", score=score,
-                    components={}, fills=[], reasons=[], pipeline_stage=None, details={})
-
-
 def test_position_is_the_middle_of_a_tie() -> None:
-    prospects = [_prospect("a", 0.9), _prospect("b", 0.5), _prospect("c", 0.5), _prospect("d", 0.5)]
-    assert _position(prospects, "a", lambda p: p.score) == 1
-    assert _position(prospects, "c", lambda p: p.score) == 3  # places 2, 3, 4 → 3
-    assert _position(prospects, "zz", lambda p: p.score) is None
+    scores = pl.DataFrame({"id": ["a", "b", "c", "d"], "score": [0.9, 0.5, 0.5, 0.5]})
+    assert _position(scores, "a", "score") == 1
+    assert _position(scores, "c", "score") == 3  # places 2, 3, 4 → 3
+    assert _position(scores, "zz", "score") is None
 
 
 def test_backtest_on_tiny_data(tiny_dir: Path) -> None:
@@ -155,3 +159,19 @@ def test_readme_backtest_table_is_what_backtest_measures_on_the_bundled_data() -
         for m in report.methods
     }
     assert {README_METHODS[row[0]]: row[1:] for row in rows} == measured
+
+
+def test_replay_on_the_tables_gives_the_networkx_positions_and_row(tiny_dir: Path) -> None:
+    """replay ranks the tables (exact_scores; the firm's row from rank(focus=)); landings drop the
+    engagement after as_of_data: the networkx oracle drops it first, with the same result."""
+    data, scoring = load_valid(tiny_dir)[0], load_scoring(tiny_dir)
+    day = date(2025, 4, 30)
+    for company_id in engaged_companies(data):
+        result = replay(without_engagement(pool_graph(as_of_data(data, day)), company_id), company_id, scoring, day)
+        g = build_graph(as_of_data(oracle_without_engagement(data, company_id), day))
+        diagnosis = diagnose(g, scoring.diagnosis)
+        prospects, legacy = rank(g, diagnosis, scoring.rank, today=day), rank(g, diagnosis, LEGACY_RANK, today=day)
+        row = next((p for p in prospects if p.company_id == company_id), None)
+        assert result.prospect == row, company_id
+        assert result.positions["ranking"] == (row.rank if row else None, len(prospects))
+        assert result.positions["legacy"][1] == len(legacy)

@@ -44,3 +44,15 @@ def test_neo4j_flag_without_server_variables_stops_with_the_reason(
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
     assert main(["--neo4j", "--sizes", "1000", "--out", str(tmp_path / "out")]) == 2
     assert "连不上 Neo4j 服务器（bolt://127.0.0.1:1）" in capsys.readouterr().err
+
+
+def test_command_stages_name_a_generated_company_and_chain(tmp_path: Path) -> None:
+    """explain/whatif name the first synthetic company and map a bundled chain, at any size."""
+    bench = benchmark_module()
+    for n in (10_000, 1_000_000):
+        args = bench.command_args("explain", tmp_path, n)  # type: ignore[attr-defined]
+        assert args == ["explain", "synth-0000001", "--data", str(tmp_path)]
+    bench.generate(10_000, tmp_path, 1)  # type: ignore[attr-defined]
+    pg = pool_graph(load_valid(tmp_path)[0])
+    assert pg.company_names(["synth-0000001"]) and "Chain:robotics" in pg.taxonomy
+    assert bench.command_args("map", tmp_path, 10_000)[:3] == ["map", "robotics", "-o"]  # type: ignore[attr-defined]

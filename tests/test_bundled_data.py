@@ -702,10 +702,10 @@ def test_top_level_readme_data_section_counts() -> None:
 
 
 def test_stats_show_targets_and_channels() -> None:
-    from chainkg.graph import graph_stats
+    from chainkg.pool_graph import graph_stats, pool_graph
     from chainkg.views import stats_table
 
-    stats = graph_stats(GRAPH)
+    stats = graph_stats(pool_graph(DATA))
     assert (stats["targets"], stats["channels"]) == (len(DATA.region.targets), len(DATA.region.channels))
     caption = str(stats_table(stats)[-1].caption)
     assert f"量化目标 {len(DATA.region.targets)} 项" in caption
@@ -880,11 +880,11 @@ def test_the_voice_college_is_a_talent_channel_not_a_deal() -> None:
 
 
 def test_data_has_an_as_of_date_shown_by_stats() -> None:
-    from chainkg.graph import graph_stats
+    from chainkg.pool_graph import graph_stats, pool_graph
     from chainkg.views import stats_rows, stats_table
 
     assert DATA.region.as_of is not None
-    stats = graph_stats(GRAPH)
+    stats = graph_stats(pool_graph(DATA))
     assert f"数据截至 {DATA.region.as_of.isoformat()}" in str(stats_table(stats)[-1].caption)
     assert ["数据", "截至", DATA.region.as_of.isoformat()] in stats_rows(stats)[1]
 

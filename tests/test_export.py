@@ -20,7 +20,7 @@ from chainkg.errors import ConfigError, OutputError, OutputExistsError
 from chainkg.export import atomic_write, export_prospects, spreadsheet_cell
 from chainkg.graph import build_graph
 from chainkg.load import load_valid
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 
 
 def _export(g: nx.MultiDiGraph, path: Path, force: bool = False) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 
-from chainkg.graph import build_graph, graph_stats, node_id
+from chainkg.graph import build_graph, node_id
 from chainkg.load import load_valid
-from conftest import BUNDLED
+from chainkg.pool_graph import graph_stats, pool_graph
+from conftest import BUNDLED, TINY
+from oracle import graph_stats as oracle_stats
 
 
-def test_counts_by_label_and_type(tiny_graph: nx.MultiDiGraph) -> None:
-    stats = graph_stats(tiny_graph)
+def test_counts_by_label_and_type() -> None:
+    stats = graph_stats(pool_graph(load_valid(TINY)[0]))
     assert stats["nodes"] == {"Chain": 2, "Company": 11, "Field": 2, "Park": 1, "Project": 2,
                               "Region": 1, "Segment": 9}
     assert stats["relationships"] == {
@@ -61,3 +64,20 @@ def test_parks_host_chains_and_segments_and_relations_keep_their_year() -> None:
     assert hosts == expected and hosts
     dated = next(r for r in data.relations if r.since is not None)
     assert g.edges[node_id("Company", dated.from_id), node_id("Company", dated.to_id), dated.type]["since"] == dated.since
+
+
+@pytest.mark.parametrize("path", [TINY, BUNDLED], ids=["tiny", "bundled"])
+def test_stats_from_tables_equal_the_networkx_count(path: object) -> None:
+    """The tables count what the full graph (and so the Neo4j push) holds."""
+    data = load_valid(path)[0]  # type: ignore[arg-type]
+    assert graph_stats(pool_graph(data)) == oracle_stats(build_graph(data))
+
+
+def test_stats_count_a_relation_given_twice_once(tiny_copy: object) -> None:
+    from pathlib import Path
+
+    relations = Path(str(tiny_copy)) / "relations.csv"
+    lines = relations.read_text(encoding="utf-8").splitlines()
+    relations.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    data = load_valid(Path(str(tiny_copy)))[0]
+    assert graph_stats(pool_graph(data)) == oracle_stats(build_graph(data))

@@ -39,7 +39,7 @@ from chainkg.graphdb.push import (
 )
 from chainkg.graphdb.queries import param_example, param_label, param_range, schema_statements
 from chainkg.load import load_valid
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 
 
 class RecordingRunner:

@@ -18,7 +18,8 @@ from chainkg.graph import build_graph
 from chainkg.load import load_valid
 from chainkg.placement import graph_placements, segment_limits
 from chainkg.pool_graph import pool_graph
-from chainkg.ranking import Prospect, RankFilter, rank
+from chainkg.ranking import Prospect, RankFilter
+from chainkg.shortlist import rank
 from conftest import BUNDLED, Edit
 
 runner = CliRunner()

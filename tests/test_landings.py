@@ -14,6 +14,7 @@ from chainkg.cli import app
 from chainkg.errors import DataError
 from chainkg.landings import landings_backtest, read_landings
 from chainkg.load import load_scoring, load_valid
+from chainkg.pool_graph import pool_graph
 
 runner = CliRunner()
 HEADER = "firm,date,segment,source\n"
@@ -85,7 +86,7 @@ def test_facts_dated_after_the_landing_do_not_help_it(edit, tmp_path: Path) -> N
                    for day in ("2023-05-01", "2025-05-01"))
     # Before 2024 the supply link to the local anchor did not exist: the same place as without it.
     assert (early.position, early.candidates) == (2.0, 7)
-    expected = replay(without_engagement(data, "out-signed"), "out-signed", scoring, date(2025, 4, 30))
+    expected = replay(without_engagement(pool_graph(data), "out-signed"), "out-signed", scoring, date(2025, 4, 30))
     assert (late.position, late.candidates) == expected.positions["ranking"] == (1.0, 7)
 
 

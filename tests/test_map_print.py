@@ -11,15 +11,15 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
 from chainkg.cli import app
 from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.graph import build_graph, nodes_of
+from chainkg.graph import nodes_of
 from chainkg.load import default_data_dir, load_scoring, load_valid
 from chainkg.maps import ChainMap, chain_map, chain_maps, chains_of_field
+from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.render_map import (
     MIN_PRINT_PT,
     PNG_DPI,
@@ -39,19 +39,19 @@ ORDER = {"upstream": 0, "midstream": 1, "downstream": 2}
 
 
 @cache
-def _bundled() -> tuple[nx.MultiDiGraph, list[SegmentDiagnosis], Scoring]:
+def _bundled() -> tuple[PoolGraph, list[SegmentDiagnosis], Scoring]:
     path = default_data_dir()
-    g = build_graph(load_valid(path)[0])
+    g = pool_graph(load_valid(path)[0])
     scoring = load_scoring(path)
     return g, diagnose(g, scoring.diagnosis), scoring
 
 
 def _chain_ids() -> list[str]:
-    return [a["id"] for _k, a in nodes_of(_bundled()[0], "Chain")]
+    return [a["id"] for _k, a in nodes_of(_bundled()[0].taxonomy, "Chain")]
 
 
 def _field_ids() -> list[str]:
-    return [a["id"] for _k, a in nodes_of(_bundled()[0], "Field")]
+    return [a["id"] for _k, a in nodes_of(_bundled()[0].taxonomy, "Field")]
 
 
 def _x_spans(svg: bytes) -> dict[str, tuple[float, float]]:
@@ -88,7 +88,7 @@ def test_every_bundled_chain_reads_upstream_to_downstream_left_to_right(chain_id
 def test_every_panel_of_every_field_map_reads_left_to_right(field_id: str) -> None:
     require("dot")
     g, diagnosis, scoring = _bundled()
-    maps = chain_maps(g, diagnosis, chains_of_field(g, field_id), DAY, scoring, vision_top=5)
+    maps = chain_maps(g, diagnosis, chains_of_field(g.taxonomy, field_id), DAY, scoring, vision_top=5)
     spans = _x_spans(render_dot(map_dot(maps, cjk_font(), panels=True), "svg"))
     for cmap in maps:
         _assert_columns(cmap, spans)
@@ -204,7 +204,7 @@ def test_field_pdf_prints_one_chain_per_page(tmp_path: Path) -> None:
     require("chromium", "chromium-browser")
     pdf = _run(tmp_path, "bio.pdf", "--field", "生物医药", data=str(default_data_dir()))
     g = _bundled()[0]
-    assert len(_page_sizes(pdf)) >= len(chains_of_field(g, "biomedicine")) and set(_page_sizes(pdf)) <= A4
+    assert len(_page_sizes(pdf)) >= len(chains_of_field(g.taxonomy, "biomedicine")) and set(_page_sizes(pdf)) <= A4
     text = subprocess.run([require("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "生物医药（动物保健） 产业链现状图" in text and "智慧养老 产业链现状图" in text
 

@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
@@ -17,9 +16,11 @@ from chainkg.diagnosis import diagnose
 from chainkg.errors import NotFoundError
 from chainkg.maps import chain_map, chains_of_field, overview, vision_map
 from chainkg.palette import STATUS_COLOURS
-from chainkg.ranking import RankFilter, rank
+from chainkg.pool_graph import PoolGraph
+from chainkg.ranking import RankFilter
 from chainkg.render_map import cjk_font, map_dot, svg_for_html
 from chainkg.scoring import LEGACY_RANK
+from chainkg.shortlist import rank
 from chainkg.whatif import what_if
 from tools import require
 
@@ -34,8 +35,8 @@ ROBOT_FEEDS = [("robot-body", "robot-integration"), ("robot-integration", "robot
                ("robot-reducer", "robot-body"), ("robot-servo", "robot-body")]
 
 
-def test_chain_map_has_every_segment_and_feeds_edge_of_the_chain(tiny_graph: nx.MultiDiGraph) -> None:
-    cmap = chain_map(tiny_graph, diagnose(tiny_graph), "robot", DAY)
+def test_chain_map_has_every_segment_and_feeds_edge_of_the_chain(tiny_pool: PoolGraph) -> None:
+    cmap = chain_map(tiny_pool, diagnose(tiny_pool), "robot", DAY)
     assert {b.segment_id: b.status for b in cmap.boxes} == ROBOT_STATUS
     # chip-package → robot-servo crosses into another chain: not an arrow of this map.
     assert cmap.edges == ROBOT_FEEDS
@@ -44,12 +45,12 @@ def test_chain_map_has_every_segment_and_feeds_edge_of_the_chain(tiny_graph: nx.
     assert (cmap.chain, cmap.field, cmap.vision) == ("机器人", "制造", False)
 
 
-def test_vision_map_places_top_prospects_and_whatif_statuses(tiny_graph: nx.MultiDiGraph) -> None:
-    diagnosis = diagnose(tiny_graph)
+def test_vision_map_places_top_prospects_and_whatif_statuses(tiny_pool: PoolGraph) -> None:
+    diagnosis = diagnose(tiny_pool)
     # The ranking before issue #11 keeps this test about maps (tests/test_ranking.py pins it).
-    prospects = rank(tiny_graph, diagnosis, LEGACY_RANK, RankFilter(chains=["robot"]), 2)
-    landing = what_if(tiny_graph, [p.company_id for p in prospects])
-    vmap = vision_map(tiny_graph, diagnosis, "robot", DAY, prospects, landing)
+    prospects = rank(tiny_pool, diagnosis, LEGACY_RANK, RankFilter(chains=["robot"]), 2)
+    landing = what_if(tiny_pool, [p.company_id for p in prospects])
+    vmap = vision_map(tiny_pool, diagnosis, "robot", DAY, prospects, landing)
     boxes = {b.segment_id: b for b in vmap.boxes}
     assert [(t.rank, t.company) for t in boxes["robot-integration"].targets] == [(1, "外地集成商")]
     assert [(t.rank, t.company) for t in boxes["robot-reducer"].targets] == [(2, "外地减速器")]
@@ -61,21 +62,21 @@ def test_vision_map_places_top_prospects_and_whatif_statuses(tiny_graph: nx.Mult
     assert vmap.severity_after < vmap.severity_before
 
 
-def test_overview_counts_statuses_per_chain(tiny_graph: nx.MultiDiGraph) -> None:
-    view = overview(tiny_graph, diagnose(tiny_graph), DAY)
+def test_overview_counts_statuses_per_chain(tiny_pool: PoolGraph) -> None:
+    view = overview(tiny_pool.taxonomy, diagnose(tiny_pool), DAY)
     robot = view.fields[0].chains[0]
     assert (view.fields[0].field, robot.chain) == ("制造", "机器人")
     assert robot.counts == {"strong": 1, "weak": 1, "missing": 1, "broken": 3}
 
 
-def test_unknown_chain_and_field_are_named(tiny_graph: nx.MultiDiGraph) -> None:
+def test_unknown_chain_and_field_are_named(tiny_pool: PoolGraph) -> None:
     with pytest.raises(NotFoundError, match="产业链「nope」不存在；已有：chip、robot"):
-        chain_map(tiny_graph, diagnose(tiny_graph), "nope", DAY)
+        chain_map(tiny_pool, diagnose(tiny_pool), "nope", DAY)
     with pytest.raises(NotFoundError, match="领域「nope」不存在；已有：info、mfg"):
-        chains_of_field(tiny_graph, "nope")
-    tiny_graph.remove_node("Chain:chip")
+        chains_of_field(tiny_pool.taxonomy, "nope")
+    tiny_pool.taxonomy.remove_node("Chain:chip")
     with pytest.raises(NotFoundError, match="领域「info」下没有产业链"):
-        chains_of_field(tiny_graph, "info")
+        chains_of_field(tiny_pool.taxonomy, "info")
 
 
 def test_dot_escapes_names() -> None:

@@ -26,7 +26,7 @@ from chainkg.load import load_valid
 from chainkg.models import SIGNAL_KINDS
 from chainkg.pool_graph import PoolGraph, pool_graph
 from chainkg.pool_rank import exact_scores
-from chainkg.ranking import RankFilter, rank
+from chainkg.ranking import RankFilter
 from chainkg.scoring import (
     AttainabilitySettings,
     CapabilitySettings,
@@ -39,6 +39,7 @@ from chainkg.scoring import (
     SeveritySettings,
     TierSettings,
 )
+from chainkg.shortlist import rank
 from conftest import TINY, synthetic_data
 
 PROFILE = settings(max_examples=25, deadline=None, derandomize=True, database=None,

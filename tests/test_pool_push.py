@@ -24,7 +24,7 @@ from chainkg.graphdb.rows import FrameRows
 from chainkg.load import load_scoring, load_valid
 from chainkg.pool_graph import pool_graph
 from chainkg.pool_rank import exact_scores
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 from conftest import BUNDLED, TINY, Edit, synthetic_data
 from test_bad_data import CASES, CORPUS, build
 
@@ -52,20 +52,6 @@ def test_exact_scores_are_rank_on_the_full_graph(data: Path) -> None:
     found = exact_scores(pg, diagnosis, settings.rank).drop("idx")
     assert list(found.iter_rows()) == expected
     assert len(expected) > 0
-
-
-def test_every_doubtful_score_is_evaluated_exactly(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With every value counted as near a half-step, the fallback (ranking.score_company) scores all."""
-    import chainkg.pool_rank
-
-    dataset = load_valid(data)[0]
-    settings = load_scoring(data)
-    g = build_graph(dataset)
-    diagnosis = diagnose(g, settings.diagnosis)
-    expected = [(p.company_id, p.score, p.rank) for p in rank(g, diagnosis, settings.rank)]
-    monkeypatch.setattr(chainkg.pool_rank, "TIE", 0.5)
-    found = exact_scores(pool_graph(dataset), diagnosis, settings.rank).drop("idx")
-    assert list(found.iter_rows()) == expected
 
 
 def _old_and_new(data: Path) -> tuple[Groups, Groups, Groups]:

@@ -281,7 +281,7 @@ def test_a_copy_with_other_records_has_the_pool_of_those_records() -> None:
     kept = dataset.relations[1:]
     copy = dataset.model_copy(update={"relations": kept})
     assert copy.relations == kept
-    assert list(copy.pool.records("relations")) == list(kept)
+    assert list(copy.pool.records("relations", Relation)) == list(kept)
     assert copy.pool.companies.drop("line").equals(dataset.pool.companies.drop("line"))
     # The integer keys are made again for the new rows.
     assert copy.pool.relations.get_column("from_idx").to_list() == [

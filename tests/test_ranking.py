@@ -31,8 +31,9 @@ from chainkg import ranking
 from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph, node_id
 from chainkg.load import load_valid
-from chainkg.ranking import RankFilter, rank
+from chainkg.ranking import RankFilter
 from chainkg.scoring import LEGACY_RANK, ComponentWeights, RankSettings
+from chainkg.shortlist import rank
 from conftest import TINY
 
 EXPECTED_ORDER = ["out-integrator", "out-reducer", "out-small", "out-friend", "out-partner", "out-fab"]

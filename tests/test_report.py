@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from chainkg.cli import app
 from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
 from chainkg.load import load_dataset, load_valid
 from chainkg.models import Park, Target
-from chainkg.ranking import rank
+from chainkg.pool_graph import pool_graph
 from chainkg.report import build_report, suggest_park, target_row
 from chainkg.report_render import report_html, report_sheets
+from chainkg.shortlist import rank
 from conftest import BareMachine, Edit, first_error
 from tools import require
 
@@ -116,7 +116,7 @@ def report_data(edit: Edit) -> Path:
 
 def _report(data_dir: Path, today: date = JUNE):  # type: ignore[no-untyped-def]
     data = load_valid(data_dir)[0]
-    g = build_graph(data)
+    g = pool_graph(data)
     diagnosis = diagnose(g)
     return build_report(data, g, diagnosis, rank(g, diagnosis, top=3), today)
 

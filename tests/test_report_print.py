@@ -118,13 +118,14 @@ def test_district_pdf_summary_and_contents(district: tuple[Path, str]) -> None:
 
 def test_district_pdf_lists_what_rank_shows(district: tuple[Path, str]) -> None:
     from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
     from chainkg.load import default_data_dir, load_scoring, load_valid
-    from chainkg.ranking import RankFilter, rank
+    from chainkg.pool_graph import pool_graph
+    from chainkg.ranking import RankFilter
+    from chainkg.shortlist import rank
 
     data_dir = default_data_dir()
     scoring = load_scoring(data_dir)
-    g = build_graph(load_valid(data_dir)[0])
+    g = pool_graph(load_valid(data_dir)[0])
     diagnosis = diagnose(g, scoring.diagnosis)
     top = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["target", "deepen"]), 20, per_gap=scoring.rank.per_gap)
     platforms = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["platform"]), 10)

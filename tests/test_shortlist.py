@@ -28,8 +28,9 @@ from chainkg.diagnosis import diagnose
 from chainkg.graph import build_graph
 from chainkg.load import load_valid
 from chainkg.pool_graph import pool_graph
-from chainkg.ranking import Channel, RankFilter, channel_usage, rank
+from chainkg.ranking import Channel, RankFilter, channel_usage
 from chainkg.scoring import LEGACY_RANK, RankSettings
+from chainkg.shortlist import rank
 from chainkg.signals_import import import_signals
 from conftest import BUNDLED, TINY, Edit
 

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from chainkg.graph import build_graph
     from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
     from chainkg.pool_graph import PoolGraph, pool_graph
-    from chainkg.ranking import Prospect, RankFilter, rank
+    from chainkg.ranking import Prospect, RankFilter
     from chainkg.scoring import Scoring
+    from chainkg.shortlist import rank
     from chainkg.whatif import what_if
 
 __version__ = "0.1.0"
@@ -41,7 +42,7 @@ _EXPORTS = {
     "load_scoring": "chainkg.load",
     "load_valid": "chainkg.load",
     "pool_graph": "chainkg.pool_graph",
-    "rank": "chainkg.ranking",
+    "rank": "chainkg.shortlist",
     "what_if": "chainkg.whatif",
 }
 

@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable
 from datetime import date
 
+import polars as pl
 from pydantic import BaseModel
 
 from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
-from chainkg.models import DataSet
-from chainkg.ranking import STAGE_ORDER, Prospect, rank
+from chainkg.models import PROJECT_STAGES, DataSet
+from chainkg.pool_graph import PoolGraph, pool_graph
+from chainkg.pool_rank import exact_scores
+from chainkg.ranking import Prospect
 from chainkg.scoring import LEGACY_RANK, Scoring
+from chainkg.shortlist import rank
 
 __all__ = [
     "ENGAGED_STAGES",
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 # 接洽 and every later stage: the district talked to the firm.
-ENGAGED_STAGES = STAGE_ORDER[STAGE_ORDER.index("contacted"):]
+ENGAGED_STAGES = PROJECT_STAGES[PROJECT_STAGES.index("contacted"):]
 METHOD_LABELS = {
     "ranking": "chainkg 排序（新：当前设置）",
     "legacy": "chainkg 排序（旧：#11 之前的权重）",
@@ -132,44 +134,40 @@ class BacktestReport(BaseModel):
 
 def engaged_companies(data: DataSet) -> dict[str, str]:
     """Outside companies with a project at 接洽 or further → their most advanced stage."""
-    local = {c.id for c in data.companies if data.is_local(c)}
+    named = sorted({p.company_id for p in data.projects if p.company_id})
+    companies = data.pool.companies
+    local = set(companies.filter(data.pool.local_mask(data.region) & pl.col("id").is_in(named))
+                .get_column("id").to_list())
     stages: dict[str, str] = {}
     for project in data.projects:
         cid = project.company_id
         if cid is None or cid in local or project.stage not in ENGAGED_STAGES:
             continue
-        if cid not in stages or STAGE_ORDER.index(project.stage) > STAGE_ORDER.index(stages[cid]):
+        if cid not in stages or PROJECT_STAGES.index(project.stage) > PROJECT_STAGES.index(stages[cid]):
             stages[cid] = project.stage
     return dict(sorted(stages.items()))
 
 
-def without_engagement(data: DataSet, company_id: str) -> DataSet:
-    """The data set as it was before the district engaged the company.
-
-    ``DataSet.model_copy`` rebuilds the pool from the kept relations, so the networkx graph and
-    the pool (rank, gaps, export) see the same data.
-    """
-    region = data.region.model_copy(
-        update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
-    )
-    return data.model_copy(update={
-        "region": region,
-        "projects": tuple(p for p in data.projects if p.company_id != company_id),
-        "relations": tuple(
-            r for r in data.relations
-            if not (company_id in (r.from_id, r.to_id) and r.source == "seed")
-        ),
-    })
+def without_engagement(pg: PoolGraph, company_id: str) -> PoolGraph:
+    """The company tables as they were before the district engaged the company: not a partner,
+    no project, none of the seed relations that record the engagement (filters on the tables)."""
+    c = pl.col
+    companies = pg.companies.with_columns(c("is_partner") & (c("id") != company_id))
+    relations = pg.relations.filter(~(((c("from_id") == company_id) | (c("to_id") == company_id))
+                                      & (c("source") == "seed")))
+    stages = {k: v for k, v in pg.stages.items() if k != company_id}
+    return PoolGraph(pg.taxonomy, companies, pg.company_segments, relations, stages)
 
 
-def _position(prospects: list[Prospect], company_id: str, key: Callable[[Prospect], float]) -> float | None:
-    """1-based position by ``key`` (higher is better), the middle of a tie; None if absent."""
-    target = next((p for p in prospects if p.company_id == company_id), None)
-    if target is None:
+def _position(scores: pl.DataFrame, company_id: str, column: str) -> float | None:
+    """1-based position by ``column`` (higher is better), the middle of a tie; None if absent."""
+    found = scores.filter(pl.col("id") == company_id).get_column(column)
+    if found.len() == 0:
         return None
-    mine = key(target)
-    better = sum(1 for p in prospects if key(p) > mine)
-    tied = sum(1 for p in prospects if key(p) == mine)
+    mine = found[0]
+    values = scores.get_column(column)
+    better = int((values > mine).sum())
+    tied = int((values == mine).sum())
     return better + (tied + 1) / 2
 
 
@@ -205,23 +203,25 @@ class Replay(BaseModel):
     prospect: Prospect | None
 
 
-def replay(data: DataSet, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
-    """Where the company stands under every method on ``data`` as given."""
-    g = build_graph(data)
-    diagnosis = diagnose(g, scoring.diagnosis)
+def replay(pg: PoolGraph, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
+    """Where the company stands under every method on the tables as given."""
+    diagnosis = diagnose(pg, scoring.diagnosis)
     # Landed firms are left out, as in daily use; every kind of counterpart (targets,
     # partners, platforms) in one flat order, so a platform the district engaged counts too.
-    prospects = rank(g, diagnosis, scoring.rank, today=today)
-    legacy = rank(g, diagnosis, LEGACY_RANK, today=today)
-    n = len(prospects)
-    score = _position(prospects, company_id, lambda p: p.score)
+    # Positions compare scores only: the columns of every candidate, no reasons.
+    prospects = exact_scores(pg, diagnosis, scoring.rank, today, also=("capability",))
+    legacy = exact_scores(pg, diagnosis, LEGACY_RANK, today)
+    n = prospects.height
+    score = _position(prospects, company_id, "score")
+    # The firm's own row (its intent and fills), only when it is ranked at all.
+    shown = rank(pg, diagnosis, scoring.rank, today=today, focus=company_id) if score is not None else []
     return Replay(positions={
         "ranking": (score, n),
-        "legacy": (_position(legacy, company_id, lambda p: p.score), len(legacy)),
-        "capability": (_position(prospects, company_id, lambda p: p.components["capability"]), n),
+        "legacy": (_position(legacy, company_id, "score"), legacy.height),
+        "capability": (_position(prospects, company_id, "capability"), n),
         # A uniformly random order puts a firm at (N + 1) / 2 on average.
         "random": ((n + 1) / 2 if score is not None else None, n),
-    }, prospect=next((p for p in prospects if p.company_id == company_id), None))
+    }, prospect=next(iter(shown), None))
 
 
 def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
@@ -231,11 +231,12 @@ def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
 
 def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
     """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
-    names = {c.id: c.name for c in data.companies}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     engaged = engaged_companies(data)
+    full = pool_graph(data)
+    names = full.company_names(list(engaged))
     for company_id, stage in engaged.items():
-        positions = replay(without_engagement(data, company_id), company_id, scoring, today).positions
+        positions = replay(without_engagement(full, company_id), company_id, scoring, today).positions
         for method, (position, candidates) in positions.items():
             per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
     return BacktestReport(engaged=len(engaged), methods=summaries(per_method))

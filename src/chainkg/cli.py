@@ -81,20 +81,11 @@ ChainOpt = Annotated[list[str] | None, typer.Option(
 
 @dataclass
 class Session:
-    """What a command works on: the validated data, its graph and its scoring settings.
-
-    ``graph`` (every company a networkx node) and ``pool`` (companies as tables, see
-    chainkg.pool_graph) are built on first use: gaps, rank and export need only the pool.
-    """
+    """What a command works on: the validated data, its scoring settings and its pool (the
+    taxonomy graph and the companies as tables, see chainkg.pool_graph), built on first use."""
 
     data: DataSet
     scoring: Scoring
-
-    @cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        from chainkg.graph import build_graph
-
-        return build_graph(self.data)
 
     @cached_property
     def pool(self) -> PoolGraph:
@@ -110,7 +101,7 @@ class Session:
         """A company id from an id, a full name or an alias ("did you mean" for near misses)."""
         from chainkg import filters
 
-        return filters.find_company(self.graph, text)
+        return filters.find_company(self.pool.companies, text)
 
 
 def open_session(data_dir: Path | None, as_of: date | None = None) -> Session:
@@ -187,9 +178,9 @@ def validate(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 def stats(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """统计：按标签和关系类型计数，本地与外地企业，各领域的链、环节和企业数。"""
     from chainkg import views
-    from chainkg.graph import graph_stats
+    from chainkg.pool_graph import graph_stats
 
-    result = graph_stats(open_session(data).graph)
+    result = graph_stats(open_session(data).pool)
     if fmt is Format.table:
         for table in views.stats_table(result):
             out.print(table)
@@ -364,8 +355,9 @@ def rank_command(
     from chainkg import filters, views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import data_as_of_text
-    from chainkg.ranking import KIND_LABELS, Prospect, rank
+    from chainkg.ranking import KIND_LABELS, Prospect
     from chainkg.ranking import as_of as signals_day
+    from chainkg.shortlist import rank
 
     title = None
     if backend is Backend.neo4j:
@@ -429,21 +421,21 @@ def explain(company: Annotated[str, typer.Argument(
     from chainkg import views
     from chainkg.diagnosis import diagnose
     from chainkg.graph import node_id
-    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, prepare, rank, score_company
+    from chainkg.pool_rank import company_view
+    from chainkg.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, score_company
+    from chainkg.shortlist import rank
 
     session = open_session(data, _as_of(as_of))
-    g = session.graph
     company = session.company(company)
     key = node_id("Company", company)
     settings = session.scoring.rank
-    diagnosis = diagnose(g, session.scoring.diagnosis)
+    diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     today = _as_of(as_of)
-    ctx = prepare(g, diagnosis, settings, today=today)
+    g, ctx = company_view(session.pool, company, diagnosis, settings, today)
     placed = (ctx.placements or {}).get(company)
     kind = placed.kind if placed else company_kind(g.nodes[key])
     same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
-    prospects = rank(g, diagnosis, settings, same_kind, today=today)
-    prospect = next((p for p in prospects if p.company_id == company), None)
+    prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company)), None)
     components, fills = score_company(g, key, ctx, settings)
     channel, relations = ctx.channels.get(key), _relation_lines(g, key)
     if fmt is Format.csv:
@@ -487,7 +479,7 @@ def whatif(add: Annotated[list[str], typer.Option(
 
     session = open_session(data)
     ids = [session.company(c) for c in filters.split_values(add) or []]
-    result = what_if(session.graph, list(dict.fromkeys(ids)), session.scoring.diagnosis)
+    result = what_if(session.pool, list(dict.fromkeys(ids)), session.scoring.diagnosis)
     if fmt is Format.table:
         out.print(views.whatif_table(result, session.names()))
     elif fmt is Format.csv:
@@ -512,7 +504,7 @@ def ls_command(kind: Annotated[Kind, typer.Argument(metavar="种类", help="fiel
     from chainkg import views
     from chainkg.listing import listing
 
-    headers, rows = listing(open_session(data).graph, kind.value)
+    headers, rows = listing(open_session(data).pool, kind.value)
     if fmt is Format.json:
         print_json([dict(zip(headers, row, strict=True)) for row in rows])
     elif fmt is Format.csv:
@@ -536,7 +528,7 @@ def export_prospects_command(
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.diagnosis import diagnose
     from chainkg.export import FORMATS, check_output, export_prospects
-    from chainkg.ranking import rank
+    from chainkg.shortlist import rank
 
     day = _as_of(as_of)
     check_output(output, FORMATS, force)  # before the data is loaded and ranked

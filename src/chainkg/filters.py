@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
+import polars as pl
 
 from chainkg.diagnosis import STATUS_LABELS
 from chainkg.errors import ConfigError, NotFoundError
@@ -180,15 +181,22 @@ def resolve_provinces(values: Sequence[str] | None) -> list[str] | None:
     return result
 
 
-def find_company(g: nx.MultiDiGraph, text: str) -> str:
-    """A company's id from its id, its exact name or one of its aliases; else NotFoundError.
+def find_company(companies: pl.DataFrame, text: str) -> str:
+    """A company's id (``companies``: id, name, aliases) from its id, its exact name or one of
+    its aliases; else NotFoundError. An alias shared by several companies is an error that lists them.
 
-    An alias shared by several companies is an error that lists them.
+    Only the rows that could match are read: the table may hold a million companies.
     """
-    companies = [(a["id"], a["name"], a.get("aliases") or ()) for _k, a in nodes_of(g, "Company")]
-    found = company_by_key(text, companies)
+    wanted = text.strip()
+    c = pl.col
+    matches = companies.filter((c("id") == wanted) | (c("name") == wanted) | c("aliases").list.contains(wanted))
+    found = company_by_key(text, matches.select("id", "name", "aliases").iter_rows())
     if found is None:
-        raise NotFoundError(unknown_company(text, [(c, name) for c, name, _aliases in companies]))
+        # The hint needs every name only when none contains what was typed (unknown_company).
+        near = companies.filter(c("id").str.contains(wanted, literal=True)
+                                | c("name").str.contains(wanted, literal=True))
+        pairs = (near if near.height else companies).select("id", "name")
+        raise NotFoundError(unknown_company(text, pairs.iter_rows()))
     return found
 
 

@@ -17,7 +17,6 @@ Building is one pass over each record list: linear in the data.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -32,7 +31,6 @@ __all__ = [
     "build_graph",
     "build_taxonomy",
     "edges_of_type",
-    "graph_stats",
     "node_id",
     "nodes_of",
 ]
@@ -177,37 +175,3 @@ def edges_of_type(
     for u, v, attrs in g.edges(data=True):
         if attrs.get("type") == edge_type:
             yield u, v, attrs
-
-
-def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """Counts by label and type, local vs outside companies, per field."""
-    labels = Counter(attrs["label"] for _k, attrs in g.nodes(data=True))
-    types = Counter(attrs["type"] for _u, _v, attrs in g.edges(data=True))
-    companies = [a for _k, a in nodes_of(g, "Company")]
-    per_field: dict[str, dict[str, Any]] = {}
-    field_names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Field")}
-    for fid, name in field_names.items():
-        per_field[fid] = {"name": name, "chains": 0, "segments": 0,
-                          "local_companies": 0, "outside_companies": 0}
-    seg_field = {k: a["field"] for k, a in nodes_of(g, "Segment")}
-    for _k, a in nodes_of(g, "Chain"):
-        per_field[a["field"]]["chains"] += 1
-    for fid in seg_field.values():
-        per_field[fid]["segments"] += 1
-    for key, a in nodes_of(g, "Company"):
-        fields_of = {seg_field[v] for _u, v, t in g.out_edges(key, keys=True) if t == "OPERATES_IN"}
-        for fid in fields_of:
-            per_field[fid]["local_companies" if a["is_local"] else "outside_companies"] += 1
-    return {
-        "nodes": dict(sorted(labels.items())),
-        "relationships": dict(sorted(types.items())),
-        "companies": {
-            "local": sum(1 for a in companies if a["is_local"]),
-            "outside": sum(1 for a in companies if not a["is_local"]),
-            "partners": sum(1 for a in companies if a["is_partner"]),
-        },
-        "data_as_of": g.graph["data_as_of"].isoformat() if g.graph.get("data_as_of") else None,
-        "targets": len(g.graph.get("targets", [])),
-        "channels": len(g.graph.get("channels", [])),
-        "fields": per_field,
-    }

@@ -37,6 +37,7 @@ from chainkg.errors import DataError, NotFoundError
 from chainkg.filters import company_by_key
 from chainkg.issues import DataIssue
 from chainkg.models import DataSet
+from chainkg.pool_graph import pool_graph
 from chainkg.readers import HEADER_ONLY, parse_csv, read_text
 from chainkg.scoring import Scoring
 from chainkg.signals_import import header_mapped
@@ -124,10 +125,11 @@ def _replay(data: DataSet, landing: Landing, scoring: Scoring) -> tuple[str, Rep
         return "not_in_data", missed
     if data.is_local(next(c for c in data.companies if c.id == cid)):
         return "local", missed
-    then = as_of_data(without_engagement(data, cid), landing.replayed)
+    then = as_of_data(data, landing.replayed)
     if all(c.id != cid for c in then.companies):
         return "unborn", missed
-    result = replay(then, cid, scoring, landing.replayed)
+    # Both only drop records (as_of_data by date, without_engagement the firm's own): in either order.
+    result = replay(without_engagement(pool_graph(then), cid), cid, scoring, landing.replayed)
     return ("ranked" if result.prospect is not None else "no_gap"), result
 
 

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from chainkg.filters import STAGE_NAMES
 from chainkg.graph import nodes_of
+
+if TYPE_CHECKING:
+    from chainkg.pool_graph import PoolGraph
 
 __all__ = ["KINDS", "listing"]
 
 KINDS = ("fields", "chains", "segments", "companies")
 
 
-def listing(g: nx.MultiDiGraph, kind: str) -> tuple[list[str], list[list[Any]]]:
-    """Headers and rows listing one kind of record, sorted by id.
+def listing(pg: PoolGraph, kind: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows listing one kind of record, sorted by id (companies from the company table).
 
-    >>> from chainkg.graph import node_id
-    >>> g = nx.MultiDiGraph(); g.add_node(node_id("Field", "mfg"), label="Field", id="mfg", name="制造")
-    >>> listing(g, "fields")
-    (['id', '名称', '产业链'], [['mfg', '制造', 0]])
+    >>> from chainkg.load import default_data_dir, load_valid
+    >>> from chainkg.pool_graph import pool_graph
+    >>> listing(pool_graph(load_valid(default_data_dir())[0]), "fields")[0]
+    ['id', '名称', '产业链']
     """
+    g = pg.taxonomy
     if kind == "fields":
         of_field = [a["field"] for _k, a in nodes_of(g, "Chain")]
         return ["id", "名称", "产业链"], [[a["id"], a["name"], of_field.count(a["id"])]
@@ -36,8 +38,10 @@ def listing(g: nx.MultiDiGraph, kind: str) -> tuple[list[str], list[list[Any]]]:
             [a["id"], a["name"], chains.get(a["chain"], a["chain"]), STAGE_NAMES.get(a["stage"], a["stage"]),
              a.get("parent") or ""] for _k, a in sorted(nodes_of(g, "Segment"))]
     if kind == "companies":
+        columns = ("id", "name", "aliases", "province", "city", "district", "is_local")
         return ["id", "名称", "简称", "所在地", "本地"], [
-            [a["id"], a["name"], "、".join(a.get("aliases") or ()),
-             "".join(dict.fromkeys(x for x in (a["province"], a["city"], a["district"]) if x)),
-             "是" if a["is_local"] else ""] for _k, a in sorted(nodes_of(g, "Company"))]
+            [c, name, "、".join(aliases or ()), "".join(dict.fromkeys(x for x in (province, city, district) if x)),
+             "是" if is_local else ""]
+            for c, name, aliases, province, city, district, is_local
+            in pg.companies.select(columns).sort("id").iter_rows()]
     raise ValueError(kind)

@@ -11,13 +11,16 @@ from collections import defaultdict
 from datetime import date
 
 import networkx as nx
+import polars as pl
 from pydantic import BaseModel
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import NotFoundError
 from chainkg.graph import node_id, nodes_of
-from chainkg.ranking import Prospect, RankFilter, rank
+from chainkg.pool_graph import PoolGraph
+from chainkg.ranking import Prospect, RankFilter
 from chainkg.scoring import Scoring
+from chainkg.shortlist import rank
 from chainkg.whatif import WhatIf, what_if
 
 __all__ = [
@@ -118,32 +121,36 @@ def _require_chain(g: nx.MultiDiGraph, chain_id: str) -> None:
         raise NotFoundError(f"产业链「{chain_id}」不存在；已有：{known}")
 
 
-def _local_firms(g: nx.MultiDiGraph, segment_key: str) -> list[str]:
+def _chain_firms(pg: PoolGraph, segment_ids: set[str]) -> pl.DataFrame:
+    """The links of these segments with each firm's id, name, scale order and whether it is local."""
+    links = pg.company_segments.filter(pl.col("segment_id").is_in(sorted(segment_ids)))
+    index = links.get_column("company_idx")
+    order = pl.col("scale").replace_strict(_SCALE_ORDER, default=9, return_dtype=pl.Int64).fill_null(9)
+    return links.select("segment_id", "role").with_columns(
+        pg.companies.get_column(c).gather(index) for c in ("id", "name", "scale", "is_local")
+    ).with_columns(order.alias("order"))
+
+
+def _local_firms(firms: pl.DataFrame, segment_id: str) -> list[str]:
     """Local firms operating directly in a segment: core before secondary, large before small."""
-    firms = []
-    for u, _v, k, attrs in g.in_edges(segment_key, keys=True, data=True):
-        company = g.nodes[u]
-        if k == "OPERATES_IN" and company["is_local"]:
-            order = (0 if attrs.get("role", "core") == "core" else 1, _SCALE_ORDER.get(company["scale"], 9))
-            firms.append((order, company["id"], company["name"]))
-    return [name for _o, _id, name in sorted(firms)]
+    rows = firms.filter((pl.col("segment_id") == segment_id) & pl.col("is_local"))
+    ordered = sorted(((0 if role == "core" else 1, order), c, name)
+                     for role, order, c, name in rows.select("role", "order", "id", "name").iter_rows())
+    return [name for _o, _id, name in ordered]
 
 
-def _candidates(g: nx.MultiDiGraph, segment_keys: set[str]) -> list[str]:
+def _candidates(firms: pl.DataFrame, segment_ids: set[str]) -> list[str]:
     """Outside firms operating in any of these segments (a segment and its sub-segments), large first."""
-    firms = {}
-    for key in segment_keys:
-        for u, _v, k in g.in_edges(key, keys=True):
-            company = g.nodes[u]
-            if k == "OPERATES_IN" and not company["is_local"]:
-                firms[company["id"]] = (_SCALE_ORDER.get(company["scale"], 9), company["name"])
-    return [name for _order, name in sorted(firms.values())]
+    rows = firms.filter(pl.col("segment_id").is_in(sorted(segment_ids)) & ~pl.col("is_local"))
+    found = {c: (order, name) for c, order, name in rows.select("id", "order", "name").iter_rows()}
+    return [name for _order, name in sorted(found.values())]
 
 
 def chain_map(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
+    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
 ) -> ChainMap:
     """The 现状图 of one chain: every segment with today's status, every FEEDS arrow."""
+    g = pg.taxonomy
     _require_chain(g, chain_id)
     chain = g.nodes[node_id("Chain", chain_id)]
     rows = sorted((d for d in diagnosis if d.chain_id == chain_id), key=lambda d: d.segment_id)
@@ -151,17 +158,18 @@ def chain_map(
     # Keep the data file's order of segments: it is the order the team wrote the chain in.
     order = {a["id"]: i for i, (_k, a) in enumerate(nodes_of(g, "Segment"))}
     rows.sort(key=lambda d: order[d.segment_id])
-    subtree: dict[str, set[str]] = {d.segment_id: {node_id("Segment", d.segment_id)} for d in rows}
+    subtree: dict[str, set[str]] = {d.segment_id: {d.segment_id} for d in rows}
     for d in rows:
         parent = d.parent_id
         while parent in subtree:
-            subtree[parent].add(node_id("Segment", d.segment_id))
+            subtree[parent].add(d.segment_id)
             parent = next(r.parent_id for r in rows if r.segment_id == parent)
+    firms = _chain_firms(pg, ids)
     boxes = [
         MapBox(segment_id=d.segment_id, name=d.segment, stage=d.stage, parent_id=d.parent_id,
                status=d.status, severity=d.severity,
-               local_firms=_local_firms(g, node_id("Segment", d.segment_id)),
-               candidate_count=d.candidate_count, candidates=_candidates(g, subtree[d.segment_id]))
+               local_firms=_local_firms(firms, d.segment_id),
+               candidate_count=d.candidate_count, candidates=_candidates(firms, subtree[d.segment_id]))
         for d in rows
     ]
     edges = sorted(
@@ -174,7 +182,7 @@ def chain_map(
 
 
 def vision_map(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
+    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], chain_id: str, as_of: date,
     prospects: list[Prospect], landing: WhatIf,
 ) -> ChainMap:
     """The 远景图: the 现状图 with ``prospects`` in the gaps they fill and ``landing``'s statuses.
@@ -186,7 +194,7 @@ def vision_map(
     ``prospects`` come from ``rank`` (filtered to the chain), ``landing`` from ``what_if``
     with the same companies.
     """
-    today = chain_map(g, diagnosis, chain_id, as_of)
+    today = chain_map(pg, diagnosis, chain_id, as_of)
     after = {c.segment_id: c for c in landing.changes}
     targets: dict[str, list[MapTarget]] = defaultdict(list)
     for p in prospects:
@@ -213,20 +221,20 @@ def vision_map(
 
 
 def chain_maps(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], chain_ids: list[str], as_of: date,
+    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], chain_ids: list[str], as_of: date,
     scoring: Scoring, vision_top: int | None = None,
 ) -> list[ChainMap]:
     """现状图 of each chain, or with ``vision_top`` the 远景图 with each chain's top prospects landed."""
     if vision_top is None:
-        return [chain_map(g, diagnosis, cid, as_of) for cid in chain_ids]
+        return [chain_map(pg, diagnosis, cid, as_of) for cid in chain_ids]
     maps = []
     for cid in chain_ids:
-        _require_chain(g, cid)
+        _require_chain(pg.taxonomy, cid)
         # Investment targets only (issue #11): platforms and channels do not land as firms.
         targets = RankFilter(chains=[cid], kinds=["target", "deepen"])
-        prospects = rank(g, diagnosis, scoring.rank, targets, vision_top)
-        landing = what_if(g, [p.company_id for p in prospects], scoring.diagnosis)
-        maps.append(vision_map(g, diagnosis, cid, as_of, prospects, landing))
+        prospects = rank(pg, diagnosis, scoring.rank, targets, vision_top)
+        landing = what_if(pg, [p.company_id for p in prospects], scoring.diagnosis)
+        maps.append(vision_map(pg, diagnosis, cid, as_of, prospects, landing))
     return maps
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from chainkg.pool import CompanyPool, records_frame
+
 __all__ = [
     "HOSTINGS",
     "OWNERSHIPS",
@@ -350,8 +352,8 @@ class DataSet(BaseModel):
             raise ValueError(f"DataSet: give the pool or its records ({', '.join(given)}), not both")
         if isinstance(data, dict) and "pool" not in data:
             data = dict(data)
-            data["pool"] = CompanyPool.from_records(
-                data.pop("companies", ()), data.pop("company_segments", ()), data.pop("relations", ()))
+            data["pool"] = CompanyPool(*(records_frame(model, data.pop(table, ()))
+                                         for table, (_file, model) in pool_files().items()))
         return data
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
@@ -366,7 +368,9 @@ class DataSet(BaseModel):
         if records and "pool" in update:
             raise ValueError(f"DataSet.model_copy: give the pool or its records ({', '.join(records)}), not both")
         if records:
-            update["pool"] = self.pool.replace(**records)
+            models = pool_files()
+            update["pool"] = self.pool.replace(
+                **{table: records_frame(models[table][1], rows) for table, rows in records.items()})
         copied = super().model_copy(update=update, deep=deep)
         if "pool" in update:
             for table in POOL_TABLES:
@@ -376,17 +380,17 @@ class DataSet(BaseModel):
     @cached_property
     def companies(self) -> tuple[Company, ...]:
         """The pool's companies as records (made on first use: avoid on large pools)."""
-        return tuple(self.pool.records("companies"))  # type: ignore[arg-type]
+        return tuple(self.pool.records("companies", Company))  # type: ignore[arg-type]
 
     @cached_property
     def company_segments(self) -> tuple[CompanySegment, ...]:
         """The pool's company–segment links as records (made on first use)."""
-        return tuple(self.pool.records("company_segments"))  # type: ignore[arg-type]
+        return tuple(self.pool.records("company_segments", CompanySegment))  # type: ignore[arg-type]
 
     @cached_property
     def relations(self) -> tuple[Relation, ...]:
         """The pool's company relations as records (made on first use)."""
-        return tuple(self.pool.records("relations"))  # type: ignore[arg-type]
+        return tuple(self.pool.records("relations", Relation))  # type: ignore[arg-type]
 
     def is_local(self, company: Company) -> bool:
         """A company is local when its province, city and district equal the region's."""
@@ -398,6 +402,13 @@ class DataSet(BaseModel):
         )
 
 
-from chainkg.pool import CompanyPool  # noqa: E402  (pool's columns are derived from the models above)
+def pool_files() -> dict[str, tuple[str, type[BaseModel]]]:
+    """File and model of each pool table, in load order."""
+    return {
+        "companies": ("companies.csv", Company),
+        "company_segments": ("company_segments.csv", CompanySegment),
+        "relations": ("relations.csv", Relation),
+    }
+
 
 DataSet.model_rebuild()

@@ -19,7 +19,7 @@ import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
@@ -27,23 +27,21 @@ from pydantic.fields import FieldInfo
 if TYPE_CHECKING:
     import polars as pl
 
-    from chainkg.models import Company, CompanySegment, Region, Relation
-
-__all__ = ["ColumnSpec", "CompanyPool", "column_specs", "pool_files"]
+__all__ = ["ColumnSpec", "CompanyPool", "Place", "column_specs", "records_frame"]
 
 
-def pool_files() -> dict[str, tuple[str, type[BaseModel]]]:
-    """File and model of each pool table, in load order.
+class Place(Protocol):
+    """Where a district is (chainkg.models.Region): what ``local_mask`` compares against."""
 
-    (A function: chainkg.models imports this module, so it cannot import the models first.)
-    """
-    from chainkg.models import Company, CompanySegment, Relation
+    @property
+    def province(self) -> str: ...
+    @property
+    def city(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def also_local(self) -> tuple[str, ...]: ...
 
-    return {
-        "companies": ("companies.csv", Company),
-        "company_segments": ("company_segments.csv", CompanySegment),
-        "relations": ("relations.csv", Relation),
-    }
 
 Kind = Literal["str", "choice", "list", "int", "float", "bool", "other"]
 
@@ -208,37 +206,20 @@ class CompanyPool:
     def __len__(self) -> int:
         return self.companies.height
 
-    @classmethod
-    def from_records(
-        cls, companies: Iterable[Company], company_segments: Iterable[CompanySegment],
-        relations: Iterable[Relation],
-    ) -> CompanyPool:
-        """A pool from pydantic records (lines unknown: null)."""
-        models = {table: model for table, (_file, model) in pool_files().items()}
-        return cls(
-            companies=_frame(models["companies"], companies),
-            company_segments=_frame(models["company_segments"], company_segments),
-            relations=_frame(models["relations"], relations),
-        )
-
-    def replace(self, companies: Iterable[Company] | None = None,
-                company_segments: Iterable[CompanySegment] | None = None,
-                relations: Iterable[Relation] | None = None) -> CompanyPool:
-        """This pool with the given tables made from these records (lines unknown), the others kept.
+    def replace(self, companies: pl.DataFrame | None = None, company_segments: pl.DataFrame | None = None,
+                relations: pl.DataFrame | None = None) -> CompanyPool:
+        """This pool with the given tables (``records_frame``), the others kept.
 
         The integer company keys are made again: the rows they point at may have moved.
         """
-        models = {table: model for table, (_file, model) in pool_files().items()}
         given = {"companies": companies, "company_segments": company_segments, "relations": relations}
-        frames = {table: getattr(self, table) if records is None else _frame(models[table], records)
-                  for table, records in given.items()}
+        frames = {table: getattr(self, table) if frame is None else frame for table, frame in given.items()}
         return CompanyPool(frames["companies"].drop("idx", strict=False),
                            frames["company_segments"].drop("company_idx", strict=False),
                            frames["relations"].drop("from_idx", "to_idx", strict=False))
 
-    def records(self, table: str) -> Iterator[BaseModel]:
-        """Pydantic records of one table, validated as the CSV loader validates them."""
-        model = pool_files()[table][1]
+    def records(self, table: str, model: type[BaseModel]) -> Iterator[BaseModel]:
+        """Pydantic records (of ``model``) of one table, validated as the CSV loader validates them."""
         frame: pl.DataFrame = getattr(self, table)
         names = [n for n in model.model_fields if n in frame.columns]
         for row in frame.select(names).iter_rows(named=True):
@@ -256,7 +237,7 @@ class CompanyPool:
         wanted = pl.Series("id", sorted(set(ids)), dtype=pl.String)
         return set(wanted.filter(wanted.is_in(self.companies.get_column("id").implode())).to_list())
 
-    def local_mask(self, region: Region) -> pl.Series:
+    def local_mask(self, region: Place) -> pl.Series:
         """``DataSet.is_local`` for every company row, vectorised (the same rule, see the test)."""
         import polars as pl
 
@@ -268,7 +249,8 @@ class CompanyPool:
         return self.companies.select(expr.fill_null(False).alias("is_local")).to_series()
 
 
-def _frame(model: type[BaseModel], records: Iterable[BaseModel]) -> pl.DataFrame:
+def records_frame(model: type[BaseModel], records: Iterable[BaseModel]) -> pl.DataFrame:
+    """A pool table of these records of ``model`` (lines unknown: null)."""
     import polars as pl
 
     specs = column_specs(model)

@@ -29,7 +29,8 @@ from pydantic import BaseModel
 
 from chainkg.checks import LISTED_PATTERNS, _listed_problem, listed_since_problem
 from chainkg.issues import DataIssue
-from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype, pool_files
+from chainkg.models import pool_files
+from chainkg.pool import ColumnSpec, CompanyPool, column_specs, polars_dtype
 from chainkg.readers import HEADER_ONLY, UTF8_BOM, UTF16_BOMS, parse_csv, read_text, too_many_values
 from chainkg.uscc import _CHARSET, _WEIGHTS, uscc_problem
 

@@ -15,22 +15,17 @@ segments, region, parks, projects) and the companies as polars tables; ``diagnos
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import networkx as nx
 import polars as pl
 
 from chainkg.graph import build_taxonomy, nodes_of
+from chainkg.models import PROJECT_STAGES, DataSet
 
-if TYPE_CHECKING:
-    from chainkg.models import DataSet
-
-__all__ = ["PROJECT_STAGE_ORDER", "PoolGraph", "SegmentPresence", "pool_graph", "segment_presence"]
-
-PROJECT_STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
-
+__all__ = ["PoolGraph", "SegmentPresence", "graph_stats", "pool_graph", "segment_presence"]
 
 class PoolGraph:
     """A taxonomy graph and the company tables of one data set (see the module docstring)."""
@@ -47,6 +42,11 @@ class PoolGraph:
         return (f"PoolGraph({self.taxonomy.number_of_nodes()} taxonomy nodes, "
                 f"{self.companies.height} companies)")
 
+    def landed(self, ids: list[str]) -> PoolGraph:
+        """This pool with these companies counted as local (what ``whatif`` diagnoses)."""
+        companies = self.companies.with_columns(pl.col("is_local") | pl.col("id").is_in(ids))
+        return PoolGraph(self.taxonomy, companies, self.company_segments, self.relations, self.stages)
+
     def company_names(self, ids: list[str]) -> dict[str, str]:
         """id → name of these companies (those that exist)."""
         found = self.companies.filter(pl.col("id").is_in(ids)).select("id", "name")
@@ -60,6 +60,54 @@ class PoolGraph:
         return names
 
 
+def graph_stats(pg: PoolGraph) -> dict[str, Any]:
+    """Counts by label and type, local vs outside companies, per field: the nodes and
+    relationships the Neo4j push writes, counted from the taxonomy and the tables."""
+    g = pg.taxonomy
+    labels = Counter(attrs["label"] for _k, attrs in g.nodes(data=True))
+    labels["Company"] = pg.companies.height
+    types = Counter(attrs["type"] for _u, _v, attrs in g.edges(data=True))
+    # A relation given twice is one relationship (networkx and Neo4j merge them by type).
+    links = pg.company_segments.select("company_id", "segment_id").unique()
+    relations = pg.relations.select("from_id", "type", "to_id").unique()
+    types.update({
+        "OPERATES_IN": links.height,
+        "LOCATED_IN": int(pg.companies.get_column("is_local").sum()),
+        "PARTNERS_WITH": int(pg.companies.get_column("is_partner").sum()),
+        "BY": sum(1 for _k, a in nodes_of(g, "Project") if a.get("company_id")),
+    })
+    types.update(dict(relations.group_by("type").len().iter_rows()))
+    per_field: dict[str, dict[str, Any]] = {
+        a["id"]: {"name": a["name"], "chains": 0, "segments": 0, "local_companies": 0, "outside_companies": 0}
+        for _k, a in nodes_of(g, "Field")}
+    seg_field = {a["id"]: a["field"] for _k, a in nodes_of(g, "Segment")}
+    for _k, a in nodes_of(g, "Chain"):
+        per_field[a["field"]]["chains"] += 1
+    for fid in seg_field.values():
+        per_field[fid]["segments"] += 1
+    fields = pl.DataFrame({"segment_id": list(seg_field), "field": list(seg_field.values())},
+                          schema={"segment_id": pl.String, "field": pl.String})
+    local = pg.companies.select(pl.col("id").alias("company_id"), "is_local")
+    pairs = (links.join(fields, on="segment_id").select("company_id", "field").unique()
+             .join(local, on="company_id").group_by("field", "is_local").len())
+    for fid, is_local, count in pairs.iter_rows():
+        per_field[fid]["local_companies" if is_local else "outside_companies"] += count
+    local_count = int(pg.companies.get_column("is_local").sum())
+    return {
+        "nodes": dict(sorted((k, v) for k, v in labels.items() if v)),
+        "relationships": dict(sorted((k, v) for k, v in types.items() if v)),
+        "companies": {
+            "local": local_count,
+            "outside": pg.companies.height - local_count,
+            "partners": int(pg.companies.get_column("is_partner").sum()),
+        },
+        "data_as_of": g.graph["data_as_of"].isoformat() if g.graph.get("data_as_of") else None,
+        "targets": len(g.graph.get("targets", [])),
+        "channels": len(g.graph.get("channels", [])),
+        "fields": per_field,
+    }
+
+
 def pool_graph(data: DataSet) -> PoolGraph:
     """The PoolGraph of a validated data set: no company becomes a networkx node."""
     pool = data.pool
@@ -69,8 +117,8 @@ def pool_graph(data: DataSet) -> PoolGraph:
     stages: dict[str, str] = {}
     for project in data.projects:
         company = project.company_id
-        if company and (company not in stages or PROJECT_STAGE_ORDER.index(project.stage)
-                        > PROJECT_STAGE_ORDER.index(stages[company])):
+        if company and (company not in stages or PROJECT_STAGES.index(project.stage)
+                        > PROJECT_STAGES.index(stages[company])):
             stages[company] = project.stage
     taxonomy = build_taxonomy(data)
     # Segment ids as an enum (small integers) once, for every join and group-by on them.

@@ -1,31 +1,22 @@
-"""Ranking on a PoolGraph: columnar pre-scoring, then the exact per-company evaluation.
+"""Ranking on a PoolGraph: every score component of every candidate as columns.
 
-``ranking.rank`` on a PoolGraph calls ``rank_view``, which
+``candidate_scores`` finds nothing by itself: ``shortlist.rank`` chooses the candidates
+(``_candidates``: outside companies linked to a gap, minus landed and filtered ones), and the
+columns give each its components (``components``: the ranking's formulas as vectorised
+expressions), rounded to 4 places as Python rounds (``round4``), their weighted sum, score,
+and so the points, tier, order and rank. The approach channel of every company is a
+level-by-level BFS over the relations (``channel_table``) that visits neighbours in exactly the
+order ``ranking.find_channels`` does.
 
-1. finds the candidates (outside companies linked to a gap, minus landed and filtered ones)
-   with joins;
-2. when only the top N are wanted, scores every candidate with the ranking's formulas as
-   vectorised expressions (``prescore``) and keeps those within ``margin(settings)`` of the
-   N-th score;
-3. finds every company's approach channel with a level-by-level BFS over the relations
-   that visits neighbours in exactly the order ``ranking.find_channels`` does;
-4. puts the kept candidates, their relation neighbours and their links into a small
-   networkx graph on top of the taxonomy,
-
-so ``ranking.score_company`` — the one definition of every component and reason — scores and
-explains the kept candidates exactly as on the full graph. The pre-score only chooses whom
-to evaluate: it differs from the final score by rounding (components and score to 4 places)
-only, which ``margin`` bounds for any weights (tests/test_pool_graph.py checks both agree on
-every candidate, and the rankings with weights ×100 and ×10⁴).
-
-``exact_scores`` gives the final score and rank of every candidate (what the Neo4j push
-stores on each company) from the same vectorised components, rounded exactly as
-``ranking.rank`` rounds; see its docstring for why the values are equal.
+Reasons are text about a few firms: ``_view`` puts the shown firms, their relation neighbours
+and their links into a small networkx graph on top of the taxonomy, where
+``ranking.score_company`` writes them. ``exact_scores`` is the score and rank of every
+candidate (what the Neo4j push stores and the back-test compares). tests/test_pool_graph.py
+and tests/test_pool_push.py compare all of it with the networkx ranking in tests/.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -46,22 +37,21 @@ from chainkg.ranking import (
     as_of,
     feed_edges,
     gap_segments,
-    score_company,
-    score_of,
 )
 from chainkg.scoring import RankSettings
 
 if TYPE_CHECKING:
     from chainkg.diagnosis import SegmentDiagnosis
 
-__all__ = ["TIE", "channel_table", "components", "exact_scores", "margin", "prescore", "rank_view"]
+__all__ = ["candidate_scores", "channel_table", "company_view", "components", "exact_scores", "margin", "round4"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
 
 
 def margin(settings: RankSettings) -> float:
-    """How far below the N-th best pre-score a candidate may lie and still reach the top N.
+    """How far below the N-th best unrounded score a candidate may lie and still reach the top N
+    (what ``rank --backend neo4j`` fetches beyond the top N from the server, which does not round).
 
     The final score rounds each component to 4 places before weighting it (off by at most
     ``HALF_UNIT`` × its weight) and the sum once more (``HALF_UNIT``), so a pre-score is within
@@ -156,18 +146,6 @@ def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None 
         | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
 
 
-def prescore(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
-             status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
-             settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
-             today: date | None = None) -> pl.DataFrame:
-    """idx, id, score, primary_gap: every component of ``ranking.score_company`` as one expression
-    per company. ``gaps`` are all gaps (what gap_fit counts), ``listed`` those the ranking
-    lists candidates for (what the primary gap is chosen among; default ``gaps``)."""
-    table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
-    return table.select("idx", "id", _weighted_sum(settings, {n: pl.col(n) for n in SHORTLIST_COMPONENTS})
-                        .alias("score"), "primary_gap")
-
-
 Column = TypeVar("Column", pl.Expr, pl.Series)
 
 
@@ -180,6 +158,42 @@ def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
     for name in rest:
         total = total + values[name] * weights[name]
     return total
+
+
+def candidate_scores(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+                     status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+                     settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+                     today: date | None = None) -> pl.DataFrame:
+    """idx, id, primary_gap, every component rounded to 4 places (as a prospect shows it), ``total``
+    (their weighted sum, what points and tier are made of) and ``score`` (``total`` rounded to 4
+    places): the final values of every candidate, from the columns alone."""
+    table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
+    shown = table.with_columns(round4(pl.col(n)).alias(n) for n in SHORTLIST_COMPONENTS)
+    total = _weighted_sum(settings, {n: pl.col(n) for n in SHORTLIST_COMPONENTS})
+    return shown.with_columns(total.alias("total")).with_columns(round4(pl.col("total")).alias("score"))
+
+
+def round4(value: pl.Expr) -> pl.Expr:
+    """``round(value, 4)`` exactly as Python rounds a float ≥ 0: to the decimal nearest the double's
+    exact value, ties to even, then to the double nearest that decimal.
+
+    ``value × 10⁴`` is split exactly into ``p + err`` (Dekker's product; 10⁴ needs no split), so
+    whether the fraction of the exact product is above, below or at ½ is decided without any
+    rounding error; ``k / 10⁴`` is one correctly rounded division (by a column: polars divides by
+    a scalar as a multiplication by its reciprocal). (Polars' own ``round`` rounds ``value × 10⁴``
+    after the multiplication has rounded it: 0.63385 becomes 0.6338 where Python gives 0.6339.)
+    """
+    scale = 1e4
+    split = value * 134217729.0  # 2**27 + 1: Veltkamp's split into 26-bit halves
+    high = split - (split - value)
+    low = value - high
+    product = value * scale
+    error = (high * scale - product) + low * scale  # value × 10⁴ == product + error, exactly
+    whole = product.floor()
+    above = (product - whole) - 0.5  # exact: both are multiples of product's last place
+    up = (above > -error) | ((above == -error) & (whole % 2 == 1))
+    divisor = value * 0.0 + scale  # a column of 10⁴ (a literal would be divided as a multiplication)
+    return (whole + up.cast(pl.Float64)) / divisor
 
 
 def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
@@ -422,119 +436,45 @@ def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
     return g
 
 
-def rank_view(
-    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter, top: int | None,
-    today: date | None = None, per_gap: int | None = None,
-) -> tuple[nx.MultiDiGraph, RankContext, list[str], dict[str, str]]:
-    """What ``ranking.rank`` needs, for the candidates that can reach the top ``top``.
-
-    Returns a networkx graph holding those candidates, the ranking context, their node keys
-    (sorted) and the pipeline stage by node key.
-    """
-    gaps = gap_segments(diagnosis, flt)
+def company_view(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                 today: date | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """What ``explain`` reads about one company (any, local or not): its links, relations and
+    channel in a graph of that company alone, and the context of the unfiltered ranking."""
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    placed = pool_placements(pg, all_gaps)
-    candidates = _candidates(pg, list(gaps), flt, placed)
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    if top is not None and candidates.height > top:
-        cut = margin(settings)
-        scores = prescore(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
-        if per_gap is not None:
-            # ranking.select_variety on the pre-scores; near-ties of the per_gap-th are kept too.
-            ordered = scores.sort(pl.col("score").neg(), "id").with_columns(
-                pl.int_range(pl.len()).over("primary_gap").alias("place"))
-            floor = (ordered.filter(pl.col("place") == per_gap - 1)
-                     .select("primary_gap", pl.col("score").alias("floor")))
-            chosen = ordered.filter(pl.col("place") < per_gap)
-            threshold = chosen.get_column("score")[min(top, chosen.height) - 1]
-            scores = (ordered.join(floor, on="primary_gap", how="left", nulls_equal=True)
-                      .filter(pl.col("floor").is_null() | (pl.col("score") >= pl.col("floor") - cut)))
-        else:
-            threshold = scores.get_column("score").sort(descending=True)[top - 1]
-        candidates = scores.filter(pl.col("score") >= threshold - cut)
-    keep = candidates.select("idx", "id").sort("id")
-    g, ctx = _view(pg, keep.get_column("idx"), status, gaps, all_gaps, table, home, settings, today)
-    ctx = replace(ctx, placements=placed)
-    stages = {node_id("Company", c): s for c, s in pg.stages.items()}
-    return g, ctx, [node_id("Company", c) for c in keep.get_column("id").to_list()], stages
+    rows = pg.companies.filter(pl.col("id") == company_id).get_column("idx")
+    return _view(pg, rows, status, all_gaps, all_gaps, table, home, settings, today,
+                 pool_placements(pg, all_gaps))
 
 
 def _view(pg: PoolGraph, rows: pl.Series, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
           all_gaps: dict[str, SegmentDiagnosis], table: pl.DataFrame, home: str, settings: RankSettings,
-          today: date | None) -> tuple[nx.MultiDiGraph, RankContext]:
-    """A networkx graph holding these companies (row numbers) and the context to evaluate them in."""
+          today: date | None, placed: dict[str, Placement] | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """A networkx graph holding these companies (row numbers) and the context to evaluate them in;
+    ``placed``: every candidate's list (``placement.pool_placements``), which the tables give once."""
     g = _subgraph(pg, rows)
     channels = _channels(pg, table, rows, settings.channels)
     ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=channels, home=home,
                       all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
-                      needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today))
+                      needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
+                      placements=placed)
     return g, ctx
 
 
-# How close to a rounding half-step (in units of the 4th decimal) a value may be before the
-# vectorised rounding is not trusted: far above the last-place differences of two
-# summation orders (~1e-11 in these units), far below any real spacing of values.
-TIE = 1e-6
-
-
-def _rounded(value: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """``round(value, 4)`` as Python rounds, and whether ``value`` is too close to a half-step to tell.
-
-    Away from a half-step both roundings pick the same integer k of 1e-4 units; ``k / 1e4``
-    is then the double nearest to k/10⁴ (one correctly rounded IEEE division), which is
-    what Python's ``round`` returns (it converts the correctly rounded decimal back). The
-    divisor is a full column: polars divides by a scalar as a multiplication by its
-    reciprocal, which is not always the correctly rounded quotient.
-    """
-    scaled = value * 1e4
-    whole = scaled.floor()
-    fraction = scaled - whole
-    ten_thousand = pl.repeat(1e4, value.len(), dtype=pl.Float64, eager=True)
-    return (whole + (fraction >= 0.5).cast(pl.Float64)) / ten_thousand, (fraction - 0.5).abs() < TIE
-
-
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-                 today: date | None = None) -> pl.DataFrame:
-    """idx, id, score, rank of EVERY candidate: what ``ranking.rank(g, diagnosis, settings)`` gives
-    on the full graph (no filter, no top), without evaluating a million companies in Python.
-
-    Why the values are equal: ``components`` computes each component with ``ranking``'s
-    formulas, equal up to a few units in the last place. Each is rounded to 4 places as
-    ``score_company`` rounds (``_rounded``); unless a value lies within ``TIE`` of a half-step,
-    that gives the very double ``round(x, 4)`` gives. The weighted sum then runs over the
-    same doubles in the same order as ``rank``'s ``sum`` (``_weighted_sum``), so it is the
-    same double, rounded again the same way (near a half-step by Python's ``round`` itself).
-    Every company with a component within ``TIE`` of a half-step is evaluated by
-    ``ranking.score_company`` itself on a small subgraph. The rank is the position by (-score, id),
-    as ``rank`` sorts.
-    tests/test_pool_push.py checks the result against ``ranking.rank`` on every data set.
+                 today: date | None = None, also: tuple[str, ...] = ()) -> pl.DataFrame:
+    """idx, id, score, rank of EVERY candidate of the unfiltered ranking (what the Neo4j push stores
+    on each company and the back-test compares), from ``candidate_scores``; ``also`` adds these
+    components (rounded as shown) as columns after ``rank``. The rank is the position by (-score, id).
     """
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     candidates = _candidates(pg, list(all_gaps), RankFilter())
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    values = components(pg, candidates, all_gaps, status, table, home, settings, None, today)
-    rounded: dict[str, pl.Series] = {}
-    unsure = pl.repeat(False, values.height, dtype=pl.Boolean, eager=True)
-    for name in SHORTLIST_COMPONENTS:
-        rounded[name], near = _rounded(values.get_column(name))
-        unsure = unsure | near
-    total = _weighted_sum(settings, rounded)
-    score, near = _rounded(total)
-    # The sum is the very double rank's sum gives: near a half-step, Python's own round decides.
-    ties = near.arg_true()
-    score = score.scatter(ties, [round(value, 4) for value in total.gather(ties).to_list()])
-    scores = values.select("idx", "id").with_columns(score.alias("score"), unsure.alias("unsure"))
-    doubtful = scores.filter(pl.col("unsure")).select("idx", "id").sort("id")
-    if doubtful.height:
-        g, ctx = _view(pg, doubtful.get_column("idx"), status, all_gaps, all_gaps, table, home, settings, today)
-        exact = [round(score_of(score_company(g, node_id("Company", c), ctx, settings)[0]), 4)
-                 for c in doubtful.get_column("id").to_list()]
-        fixed = doubtful.select("idx", pl.Series("exact", exact, dtype=pl.Float64))
-        scores = (scores.join(fixed, on="idx", how="left")
-                  .with_columns(pl.coalesce("exact", "score").alias("score")))
-    return (scores.select("idx", "id", "score").sort(pl.col("score").neg(), "id")
-            .with_row_index("rank", offset=1).select("idx", "id", "score", pl.col("rank").cast(pl.Int64)))
+    scores = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, None, today)
+    return (scores.select("idx", "id", "score", *also).sort(pl.col("score").neg(), "id")
+            .with_row_index("rank", offset=1)
+            .select("idx", "id", "score", pl.col("rank").cast(pl.Int64), *also))

@@ -30,8 +30,8 @@ from pydantic import BaseModel
 
 from chainkg.diagnosis import GAP_STATUSES, SegmentDiagnosis
 from chainkg.graph import COMPANY_RELATION_TYPES, node_id, nodes_of
+from chainkg.models import PROJECT_STAGES
 from chainkg.placement import KIND_NAMES, Placement, graph_placements
-from chainkg.pool_graph import PoolGraph
 from chainkg.scoring import RankSettings, TierSettings
 
 __all__ = [
@@ -60,7 +60,6 @@ __all__ = [
     "points_of",
     "prepare",
     "primary_gap",
-    "rank",
     "score_company",
     "score_of",
     "tier_of",
@@ -86,7 +85,6 @@ WAY_IN_TYPES = ("SUBSIDIARY_OF", "INVESTS_IN", "PARTNERS_WITH", "COOPERATES_WITH
 SUPPLY_TYPES = ("SUPPLIES", "CUSTOMER_OF")
 # Stages at which a company has already landed: not a prospect any more.
 LANDED_STAGES = ("signed", "under_construction", "operating")
-STAGE_ORDER = ("lead", "contacted", "negotiating", "signed", "under_construction", "operating")
 STAGE_LABELS = {
     "lead": "线索", "contacted": "接洽", "negotiating": "在谈", "signed": "签约",
     "under_construction": "在建", "operating": "投产",
@@ -235,7 +233,7 @@ def _pipeline_stages(g: nx.MultiDiGraph) -> dict[str, str]:
     for u, v, k in g.edges(keys=True):
         if k == "BY":
             stage = g.nodes[u]["stage"]
-            if v not in stages or STAGE_ORDER.index(stage) > STAGE_ORDER.index(stages[v]):
+            if v not in stages or PROJECT_STAGES.index(stage) > PROJECT_STAGES.index(stages[v]):
                 stages[v] = stage
     return stages
 
@@ -632,82 +630,6 @@ def select_variety(prospects: list[Prospect], per_gap: int) -> list[Prospect]:
             taken[p.primary_gap] += 1
             kept.append(p)
     return kept
-
-
-def rank(
-    g: nx.MultiDiGraph | PoolGraph,
-    diagnosis: list[SegmentDiagnosis],
-    settings: RankSettings | None = None,
-    flt: RankFilter | None = None,
-    top: int | None = None,
-    today: date | None = None,
-    per_gap: int | None = None,
-) -> list[Prospect]:
-    """Rank the outside companies that fill the district's gaps; best first, ties by id.
-
-    ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
-    ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
-    best few per primary gap (None: every candidate, the flat order).
-    """
-    settings = settings or RankSettings()
-    flt = flt or RankFilter()
-    if isinstance(g, PoolGraph):
-        # Companies are tables: pre-score them all, evaluate the possible top exactly.
-        from chainkg.pool_rank import rank_view
-
-        g, ctx, candidates, stages = rank_view(g, diagnosis, settings, flt, top, today, per_gap)
-    else:
-        ctx = prepare(g, diagnosis, settings, flt, today)
-        gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-        candidates = sorted({
-            u for u, v, k in g.edges(keys=True)
-            if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-        })
-        stages = _pipeline_stages(g)
-    prospects: list[Prospect] = []
-    for key in candidates:
-        company = g.nodes[key]
-        stage = stages.get(key)
-        if stage in LANDED_STAGES and not flt.include_pipeline:
-            continue
-        if flt.provinces and company["province"] not in flt.provinces:
-            continue
-        placed = (ctx.placements or {}).get(company["id"]) or Placement(company_kind(company))
-        kind = placed.kind
-        if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
-            continue
-        components, fills = score_company(g, key, ctx, settings)
-        score = score_of(components)
-        reasons = [r for c in components.values() for r in c.reasons]
-        if stage:
-            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
-        roles = {g.nodes[v]["id"]: a.get("role", "core")
-                 for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN"}
-        points = points_of(score, settings)
-        prospects.append(Prospect(
-            rank=0, company_id=company["id"], company=company["name"],
-            province=company["province"], city=company["city"], score=round(score, 4),
-            components={n: c.value for n, c in components.items()}, fills=fills,
-            reasons=reasons, pipeline_stage=stage, details=components, points=points,
-            tier=tier_of(points, settings.tiers), kind=kind, kind_reason=placed.reason,
-            primary_gap=primary_gap(fills, ctx.gaps, roles, settings),
-        ))
-    prospects.sort(key=lambda p: (-p.score, p.company_id))
-    if per_gap is not None:
-        prospects = select_variety(prospects, per_gap)
-    if top is not None:
-        prospects = prospects[:top]
-    shown = []
-    for i, p in enumerate(prospects, start=1):
-        key = node_id("Company", p.company_id)
-        group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
-        line = [headline(p, ctx)]
-        line.append(f"对接渠道：经集团「{group}」" if group and f"「{group}」" not in line[0] else "")
-        shown.append(p.model_copy(update={
-            "rank": i, "headline": "；".join(part for part in line if part),
-            "connects": _connects(g, key) if p.kind == "platform" else [],
-        }))
-    return shown
 
 
 def filter_values(values: Collection[str] | None) -> list[str] | None:

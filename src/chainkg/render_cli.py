@@ -16,10 +16,9 @@ from chainkg.errors import ConfigError
 from chainkg.terminal import ChineseCommand, at_least, err, handle_errors
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from chainkg.diagnosis import SegmentDiagnosis
     from chainkg.models import DataSet
+    from chainkg.pool_graph import PoolGraph
     from chainkg.scoring import Scoring
 
 # The analysis, layout and report modules are imported inside the commands: `chainkg --help`
@@ -45,18 +44,18 @@ def _as_of(value: str | None) -> date:
         raise ConfigError(f"日期「{value}」无效：应为 YYYY-MM-DD，如 2022-06-30") from None
 
 
-def _analysed(data: Path | None, as_of: str | None) -> tuple[DataSet, Scoring, nx.MultiDiGraph,
+def _analysed(data: Path | None, as_of: str | None) -> tuple[DataSet, Scoring, PoolGraph,
                                                             list[SegmentDiagnosis], date]:
-    """What both commands draw from: the validated data, its scoring, graph, diagnosis and date."""
+    """What both commands draw from: the validated data, its scoring, pool, diagnosis and date."""
     from chainkg.diagnosis import diagnose
-    from chainkg.graph import build_graph
     from chainkg.load import default_data_dir, load_scoring, load_valid
+    from chainkg.pool_graph import pool_graph
 
     path = data or default_data_dir()
     dataset, _warnings = load_valid(path)
     scoring = load_scoring(path)
-    g = build_graph(dataset)
-    return dataset, scoring, g, diagnose(g, scoring.diagnosis), _as_of(as_of)
+    pg = pool_graph(dataset)
+    return dataset, scoring, pg, diagnose(pg, scoring.diagnosis), _as_of(as_of)
 
 
 def map_command(
@@ -106,11 +105,12 @@ def map_command(
 
         browser()
     font = cjk_font()
-    _dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
+    _dataset, scoring, pg, diagnosis, day = _analysed(data, as_of)
+    g = pg.taxonomy
     if all_chains:
         view = overview(g, diagnosis, day)
         # The HTML overview links every chain to its own map, carried in the same file.
-        pages = overview_html_pages(g, diagnosis, day, font) if suffix == ".html" else None
+        pages = overview_html_pages(pg, diagnosis, day, font) if suffix == ".html" else None
         write_map(output, overview_dot(view, font), f"{view.region} 产业链全景", {}, force, *sheet,
                   chain_pages=pages)
     else:
@@ -118,7 +118,7 @@ def map_command(
             chain_ids = [filters.resolve_one(chain_id, filters.chain_choices(g), "产业链")]
         else:
             chain_ids = chains_of_field(g, filters.resolve_one(field or "", filters.field_choices(g), "领域"))
-        maps = chain_maps(g, diagnosis, chain_ids, day, scoring, top if vision else None)
+        maps = chain_maps(pg, diagnosis, chain_ids, day, scoring, top if vision else None)
         title = f"{maps[0].chain if chain_id else maps[0].field} 产业链{'远景图' if vision else '现状图'}"
         # On paper, a field prints one chain per page: a panel of six chains is too big to read.
         write_map(output, map_dot(maps, font, panels=field is not None), title, map_details(maps), force, *sheet,
@@ -163,9 +163,10 @@ def report_command(
     from chainkg.export import check_output
     from chainkg.graph import nodes_of
     from chainkg.maps import chain_maps
-    from chainkg.ranking import RankFilter, rank
+    from chainkg.ranking import RankFilter
     from chainkg.report import build_report
     from chainkg.report_render import PAPERS, REPORT_FORMATS, report_maps, report_tools, write_report
+    from chainkg.shortlist import rank
 
     # Mistakes and missing tools are reported before the seconds of loading, ranking and drawing.
     _as_of(as_of)
@@ -173,7 +174,8 @@ def report_command(
     if sheet not in PAPERS:
         raise ConfigError(f"--paper 没有「{paper}」；允许的取值：{'、'.join(PAPERS)}")
     font = report_tools(check_output(output, REPORT_FORMATS, force))
-    dataset, scoring, g, diagnosis, day = _analysed(data, as_of)
+    dataset, scoring, pg, diagnosis, day = _analysed(data, as_of)
+    g = pg.taxonomy
     fields = filters.resolve(field, filters.field_choices(g))
     chains = filters.resolve(chain, filters.chain_choices(g))
     chain_ids: list[str] | None = None
@@ -188,16 +190,16 @@ def report_command(
         scope = "、".join([field_names[f] for f in fields or []] + [names[c] for c in chains or []])
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
     targets = RankFilter(kinds=["target", "deepen"], chains=chain_ids)
-    prospects = rank(g, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
-    platforms = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["platform"], chains=chain_ids), 10)
-    apart = rank(g, diagnosis, scoring.rank, RankFilter(kinds=["supply", "group", "same_city"], chains=chain_ids), 10)
-    result = build_report(dataset, g, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope, apart)
+    prospects = rank(pg, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap)
+    platforms = rank(pg, diagnosis, scoring.rank, RankFilter(kinds=["platform"], chains=chain_ids), 10)
+    apart = rank(pg, diagnosis, scoring.rank, RankFilter(kinds=["supply", "group", "same_city"], chains=chain_ids), 10)
+    result = build_report(dataset, pg, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope, apart)
     maps = {}
     if font is not None:
         def vision(chain_id: str):  # type: ignore[no-untyped-def]
-            return chain_maps(g, diagnosis, [chain_id], day, scoring, 5)[0]
+            return chain_maps(pg, diagnosis, [chain_id], day, scoring, 5)[0]
 
-        maps = report_maps(g, diagnosis, day, font, chain_ids, vision if chain_ids else None)
+        maps = report_maps(pg, diagnosis, day, font, chain_ids, vision if chain_ids else None)
     write_report(output, result, maps, force, sheet, font or "")
     err.print(f"已写入 {output}", markup=False, highlight=False)
 

@@ -23,8 +23,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-import networkx as nx
-
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.errors import ConfigError
 from chainkg.export import atomic_write, output_suffix
@@ -32,6 +30,7 @@ from chainkg.fonts import BUNDLED_FAMILY, bundled_font, font_env, font_face_css,
 from chainkg.graph import nodes_of
 from chainkg.maps import STAGE_NAMES, ChainMap, MapBox, Overview, chain_map
 from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR
+from chainkg.pool_graph import PoolGraph
 from chainkg.printing import print_pdf
 
 __all__ = [
@@ -501,12 +500,12 @@ def map_html(svg: str, title: str, details: dict[str, str],
                         font_face=font_face_css())
 
 
-def overview_html_pages(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
+def overview_html_pages(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], as_of: date,
                         font: str) -> dict[str, tuple[str, dict[str, str]]]:
     """Every chain's 现状图 as SVG with its hover details, for the overview's HTML page to link to."""
     pages = {}
-    for _k, chain in nodes_of(g, "Chain"):
-        cmap = chain_map(g, diagnosis, chain["id"], as_of)
+    for _k, chain in nodes_of(pg.taxonomy, "Chain"):
+        cmap = chain_map(pg, diagnosis, chain["id"], as_of)
         pages[chain["id"]] = (render_dot(map_dot([cmap], font), "svg").decode("utf-8"), map_details([cmap]))
     return pages
 

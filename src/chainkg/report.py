@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from chainkg.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
 from chainkg.graph import nodes_of
 from chainkg.models import DataSet, FollowUp, Park, Project, Target
+from chainkg.pool_graph import PoolGraph
 from chainkg.ranking import KIND_LABELS as PROSPECT_KINDS
 from chainkg.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.targets import COMPARISON_LABELS, KIND_LABELS, PERIOD_LABELS, TARGET_STATUS_LABELS, Assessment, assess
@@ -266,8 +267,9 @@ def _names(g: nx.MultiDiGraph, label: str) -> dict[str, str]:
     return {a["id"]: a["name"] for _k, a in nodes_of(g, label)}
 
 
-def _pipeline(data: DataSet, g: nx.MultiDiGraph, chain_of: dict[str, str]) -> list[PipelineRow]:
-    companies, segments = _names(g, "Company"), _names(g, "Segment")
+def _pipeline(data: DataSet, pg: PoolGraph, chain_of: dict[str, str]) -> list[PipelineRow]:
+    companies = pg.company_names([p.company_id for p in data.projects if p.company_id])
+    segments = _names(pg.taxonomy, "Segment")
     parks = {p.id: p.name for p in data.region.parks}
     order = {s: i for i, s in enumerate(PIPELINE_ORDER)}
     projects = sorted(data.projects, key=lambda p: (order[p.stage], -(p.amount_yi or 0.0), p.id))
@@ -319,13 +321,13 @@ def suggest_park(
 
 
 def _chain_rows(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[ProspectRow],
+    pg: PoolGraph, diagnosis: list[SegmentDiagnosis], prospects: list[ProspectRow],
     pipeline: list[PipelineRow], data: DataSet,
 ) -> list[ChainRow]:
     leads = {c.id: c for c in data.chains}
-    company_names = _names(g, "Company")
+    company_names = pg.company_names([a for c in data.chains for a in c.anchors])
     rows = []
-    for _k, chain in nodes_of(g, "Chain"):
+    for _k, chain in nodes_of(pg.taxonomy, "Chain"):
         mine = [d for d in diagnosis if d.chain_id == chain["id"]]
         if not mine:
             continue
@@ -355,7 +357,7 @@ def _prospect_row(p: Prospect, names: dict[str, str], by_id: dict[str, SegmentDi
 
 
 def build_report(
-    data: DataSet, g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
+    data: DataSet, pg: PoolGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
     today: date, top_gaps: int | None = 30, platforms: list[Prospect] | None = None,
     chain_ids: list[str] | None = None, scope: str = "", apart: list[Prospect] | None = None,
 ) -> Report:
@@ -365,7 +367,7 @@ def build_report(
     chains and projects to those chains (``scope`` names them); the targets stay the district's.
     """
     by_status: Counter[str] = Counter(d.status for d in diagnosis)
-    local = sum(1 for c in data.companies if data.is_local(c))
+    local = int(pg.companies.get_column("is_local").sum())
     targets = _target_rows(data, today)
     stages: Counter[str] = Counter(p.stage for p in data.projects)
     summary = Summary(
@@ -373,16 +375,16 @@ def build_report(
         chains=len(data.chains),
         segments=len(diagnosis),
         segments_by_status={STATUS_LABELS[s]: by_status.get(s, 0) for s in STATUS_LABELS},
-        local_companies=local, outside_companies=len(data.companies) - local,
+        local_companies=local, outside_companies=pg.companies.height - local,
         partners=len(data.region.partners), projects=len(data.projects),
         projects_by_stage={STAGE_LABELS[s]: stages[s] for s in PIPELINE_ORDER if stages[s]},
         targets=len(targets),
         targets_by_status={label: n for s, label in TARGET_STATUS_LABELS.items()
                            if (n := sum(1 for t in targets if t.status == s))},
     )
-    segment_names = _names(g, "Segment")
+    segment_names = _names(pg.taxonomy, "Segment")
     by_id = {d.segment_id: d for d in diagnosis}
-    pipeline = _pipeline(data, g, {d.segment_id: d.chain_id for d in diagnosis})
+    pipeline = _pipeline(data, pg, {d.segment_id: d.chain_id for d in diagnosis})
     if chain_ids is not None:
         wanted = set(chain_ids)
         diagnosis = [d for d in diagnosis if d.chain_id in wanted]
@@ -398,7 +400,7 @@ def build_report(
                      extends=[segment_names.get(s, s) for s in d.extends])
               for d in gaps[:top_gaps]],
         gap_total=len(gaps),
-        prospects=rows, scope=scope, chains=_chain_rows(g, diagnosis, rows, pipeline, data),
+        prospects=rows, scope=scope, chains=_chain_rows(pg, diagnosis, rows, pipeline, data),
         platforms=[PlatformRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,
                                headline=p.headline, connects=p.connects) for p in platforms or []],
         apart=[ApartRow(rank=p.rank, name=p.company, place=place(p.province, p.city), points=p.points,

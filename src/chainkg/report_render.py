@@ -17,13 +17,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import networkx as nx
-
 from chainkg.diagnosis import SegmentDiagnosis
 from chainkg.export import atomic_write, output_suffix
 from chainkg.fonts import BUNDLED_FAMILY
 from chainkg.maps import STAGE_NAMES, ChainMap, chain_map, overview
 from chainkg.palette import STATUS_COLOURS
+from chainkg.pool_graph import PoolGraph
 from chainkg.printing import browser as _browser
 from chainkg.printing import print_pdf
 from chainkg.render_map import cjk_font, dot_binary, map_dot, overview_dot, render_dot, svg_for_html
@@ -478,18 +477,18 @@ def report_html(report: Report, maps: dict[str, list[tuple[str, str]]] | None = 
             f"</title><style>{css}</style></head><body>{body}</body></html>\n")
 
 
-def report_maps(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], today: date, font: str | None = None,
+def report_maps(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], today: date, font: str | None = None,
                 chain_ids: list[str] | None = None, vision: Callable[[str], ChainMap] | None = None,
                 ) -> dict[str, list[tuple[str, str]]]:
     """The maps the HTML/PDF report embeds, by section: the whole district's overview under "" when
     ``chain_ids`` is None, else each chain's 现状图 (and 远景图 from ``vision``) under its id."""
     font = font or cjk_font()
     if chain_ids is None:
-        return {"": [("产业链全景图", render_dot(overview_dot(overview(g, diagnosis, today), font), "svg")
+        return {"": [("产业链全景图", render_dot(overview_dot(overview(pg.taxonomy, diagnosis, today), font), "svg")
                       .decode("utf-8"))]}
     maps: dict[str, list[tuple[str, str]]] = {}
     for chain_id in chain_ids:
-        now = chain_map(g, diagnosis, chain_id, today)
+        now = chain_map(pg, diagnosis, chain_id, today)
         maps[chain_id] = [(f"{now.chain} 现状图", render_dot(map_dot([now], font), "svg").decode("utf-8"))]
         if vision is not None:
             later = vision(chain_id)

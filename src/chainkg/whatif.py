@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis, diagnose
 from chainkg.errors import NotFoundError
-from chainkg.graph import node_id
 from chainkg.scoring import DiagnosisSettings
+
+if TYPE_CHECKING:
+    from chainkg.pool_graph import PoolGraph
 
 __all__ = ["ChainCompleteness", "SegmentChange", "WhatIf", "what_if"]
 
@@ -70,20 +73,16 @@ def _describe(before: SegmentDiagnosis, after: SegmentDiagnosis) -> str:
 
 
 def what_if(
-    g: nx.MultiDiGraph, company_ids: list[str], settings: DiagnosisSettings | None = None,
+    pg: PoolGraph, company_ids: list[str], settings: DiagnosisSettings | None = None,
 ) -> WhatIf:
-    """Diagnose again with these companies counted as local; report the differences."""
-    keys = []
+    """Diagnose again with these companies counted as local (a flag on the company table);
+    report the differences."""
+    names = pg.company_names(company_ids)
     for company_id in company_ids:
-        key = node_id("Company", company_id)
-        if key not in g:
+        if company_id not in names:
             raise NotFoundError(f"企业「{company_id}」不存在（见 companies.csv 的 id 列）")
-        keys.append(key)
-    before = {d.segment_id: d for d in diagnose(g, settings)}
-    landed = g.copy()
-    for key in keys:
-        landed.nodes[key]["is_local"] = True
-    after = {d.segment_id: d for d in diagnose(landed, settings)}
+    before = {d.segment_id: d for d in diagnose(pg, settings)}
+    after = {d.segment_id: d for d in diagnose(pg.landed(company_ids), settings)}
     changes = [
         SegmentChange(
             segment_id=s, segment=b.segment, chain=b.chain, status_before=b.status,
@@ -104,7 +103,7 @@ def what_if(
     total_before = round(sum(d.severity for d in before.values()), 4)
     total_after = round(sum(d.severity for d in after.values()), 4)
     return WhatIf(
-        companies=company_ids, changes=changes, chains=chains, names=[str(g.nodes[k]["name"]) for k in keys],
+        companies=company_ids, changes=changes, chains=chains, names=[names[c] for c in company_ids],
         gaps_closed=sum(1 for c in changes if c.status_before in ("missing", "broken")
                         and c.status_after in ("weak", "strong")),
         turned_strong=sum(1 for c in changes if c.status_after == "strong"

@@ -16,8 +16,9 @@ from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
 from chainkg.graphdb.backend import base_settings, server_fields
 from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import RankFilter, rank, tier_of
+from chainkg.ranking import RankFilter, tier_of
 from chainkg.scoring import LEGACY_RANK
+from chainkg.shortlist import rank
 
 pytestmark = pytest.mark.neo4j
 

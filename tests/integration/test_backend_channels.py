@@ -11,8 +11,9 @@ from chainkg.graphdb import Neo4jRunner, backend, diagnose_on_server, push, rank
 from chainkg.graphdb.backend import channel_hops, server_fields
 from chainkg.load import load_valid
 from chainkg.models import Company, CompanySegment, DataSet, Relation
-from chainkg.ranking import Prospect, rank
+from chainkg.ranking import Prospect
 from chainkg.scoring import LEGACY_RANK, RankSettings
+from chainkg.shortlist import rank
 
 pytestmark = pytest.mark.neo4j
 

@@ -3,7 +3,7 @@
 The command now diagnoses and scores on the company tables and writes the company rows
 batch by batch from them (chainkg.graphdb.groups); here its result on the real server is
 compared, node by node and relationship by relationship with every property, with a push
-of ``build_graph``'s graph ranked by ``ranking.rank`` (what the command pushed before).
+of ``build_graph``'s graph ranked by ``shortlist.rank`` (what the command pushed before).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from chainkg.graph import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from chainkg.load import load_scoring, load_valid
 from chainkg.neo4j_cli import neo4j_app
-from chainkg.ranking import rank
+from chainkg.shortlist import rank
 from conftest import BUNDLED, synthetic_data
 from test_bad_data import CASES, CORPUS, build
 

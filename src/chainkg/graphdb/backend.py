@@ -21,13 +21,13 @@ from typing import Any
 from chainkg.diagnosis import SegmentDiagnosis, shown
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import load_query, run_named
+from chainkg.models import PROJECT_STAGES
 from chainkg.pool_rank import margin
 from chainkg.ranking import (
     COMPONENTS,
     LANDED_STAGES,
     RELATION_LABELS,
     STAGE_LABELS,
-    STAGE_ORDER,
     Component,
     Prospect,
     RankFilter,
@@ -67,7 +67,7 @@ def rank_on_server(
     runner: QueryRunner, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
     flt: RankFilter | None = None, top: int | None = None,
 ) -> list[Prospect]:
-    """Rank the outside companies on the server; best first, ties by id (as chainkg.ranking.rank)."""
+    """Rank the outside companies on the server; best first, ties by id (as chainkg.shortlist.rank)."""
     settings = settings or RankSettings()
     flt = flt or RankFilter()
     gaps = gap_segments(diagnosis, flt)
@@ -78,7 +78,7 @@ def rank_on_server(
         "gaps": {d.segment_id: d.severity for d in gaps.values()},
         "statuses": {d.segment_id: d.status for d in diagnosis},
         "provinces": flt.provinces or None, "include_pipeline": flt.include_pipeline,
-        "landed": list(LANDED_STAGES), "stage_order": list(STAGE_ORDER),
+        "landed": list(LANDED_STAGES), "stage_order": list(PROJECT_STAGES),
         "hops": channel_hops(runner, settings.max_hops),
     }
     query = load_query("backend_rank").text
@@ -111,7 +111,7 @@ def _prospect(
     row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
     names: dict[str, str], home: str, settings: RankSettings,
 ) -> Prospect:
-    """One row of backend_rank as the Prospect chainkg.ranking.rank makes of the same company."""
+    """One row of backend_rank as the Prospect chainkg.shortlist.rank makes of the same company."""
     reasons = _reasons(row, gaps, status, names, home, settings)
     weights = settings.weights
     details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
