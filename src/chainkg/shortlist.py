@@ -118,14 +118,14 @@ def rank(
     flt = flt or RankFilter()
     if isinstance(g, PoolGraph):
         return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap, focus)
-    if True:
-        ctx = prepare(g, diagnosis, settings, flt, today)
-        gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-        candidates = sorted({
-            u for u, v, k in g.edges(keys=True)
-            if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-        })
-        stages = _pipeline_stages(g)
+    # The networkx path: the reference the tables are tested against (tests/oracle.py's graphs).
+    ctx = prepare(g, diagnosis, settings, flt, today)
+    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
+    candidates = sorted({
+        u for u, v, k in g.edges(keys=True)
+        if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
+    })
+    stages = _pipeline_stages(g)
     prospects: list[Prospect] = []
     for key in candidates:
         company = g.nodes[key]
