@@ -52,7 +52,10 @@ from typing import Any
 
 import polars as pl
 
-from chainkg.diagnosis import diagnose
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.pool_rank import exact_scores
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.graphdb import QueryRunner, connect, settings_from
 from chainkg.graphdb.backend import base_settings, diagnose_on_server, rank_on_server, server_fields
 from chainkg.graphdb.bulk import write_import_files
@@ -69,11 +72,8 @@ from chainkg.graphdb.push import (
 )
 from chainkg.graphdb.queries import schema_statements
 from chainkg.graphdb.rows import FrameRows
-from chainkg.load import load_scoring, load_valid
-from chainkg.models import DataSet
-from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.pool_rank import exact_scores
-from chainkg.scoring import Scoring
+from chainkg.model.records import DataSet
+from chainkg.model.scoring import Scoring
 
 __all__ = ["markdown", "run_neo4j_stages"]
 
@@ -230,8 +230,8 @@ def run_neo4j_stages(
         row("rank_server", diag_s + rank_s, note=f"rank --top 100 --backend neo4j: diagnosis {diag_s:.1f} s "
             f"+ ranking {rank_s:.1f} s")
         if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
-            from chainkg.graph import build_graph
-            from chainkg.shortlist import rank
+            from chainkg.analysis.shortlist import rank
+            from chainkg.graph.taxonomy import build_graph
 
             g = build_graph(data)
             local_diag = diagnose(g, scoring.diagnosis)

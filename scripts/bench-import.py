@@ -24,7 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from chainkg.uscc import _CHARSET, _WEIGHTS  # the check digit, without 31 trial validations per row
+from chainkg.dataset.uscc import CHARSET, WEIGHTS  # the check digit, without 31 trial validations per row
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["企业名称", "统一社会信用代码", "曾用名", "登记状态", "法定代表人", "注册资本", "成立日期", "所属省份",
@@ -48,8 +48,8 @@ CODES = ["C3491 工业机器人制造", "C3453 齿轮及齿轮减速、变速箱
 
 
 def check_digit(prefix: str) -> str:
-    total = sum(_CHARSET.index(c) * w for c, w in zip(prefix, _WEIGHTS, strict=True))
-    return _CHARSET[(31 - total % 31) % 31]
+    total = sum(CHARSET.index(c) * w for c, w in zip(prefix, WEIGHTS, strict=True))
+    return CHARSET[(31 - total % 31) % 31]
 
 
 def rows(count: int) -> list[list[object]]:

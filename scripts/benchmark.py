@@ -66,7 +66,7 @@ from typing import Any
 
 import yaml
 
-from chainkg.normalize import CITIES
+from chainkg.dataset.normalize import CITIES
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "graph_data"
@@ -237,10 +237,10 @@ def peak_rss_mb() -> float:
 
 def run_stages(data_dir: Path) -> dict[str, Any]:
     """Time each stage once on one data directory; meant to run in its own process."""
-    from chainkg.diagnosis import diagnose
-    from chainkg.load import load_scoring, load_valid
-    from chainkg.pool_graph import pool_graph
-    from chainkg.shortlist import rank
+    from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.shortlist import rank
+    from chainkg.dataset.load import load_scoring, load_valid
+    from chainkg.graph.pool_graph import pool_graph
 
     scoring = load_scoring(data_dir)
     seconds: dict[str, float] = {}
@@ -296,8 +296,8 @@ def _neo4j_stages_module() -> Any:
 
 def check_neo4j() -> str | None:
     """None when the server of the NEO4J_* variables answers, else why not (one line)."""
-    from chainkg.errors import ChainkgError
     from chainkg.graphdb import connect, settings_from
+    from chainkg.model.errors import ChainkgError
 
     try:
         with connect(settings_from()):

@@ -94,7 +94,7 @@ def run(s: Set, case: Case) -> str:
     """The recorded result of one case: exit code, stdout, stderr and the written file."""
     from typer.testing import CliRunner
 
-    from chainkg.cli import app
+    from chainkg.cli.main import app
 
     args = [*case.args, "--data", str(ROOT / s.data)]
     with tempfile.TemporaryDirectory() as tmp:

@@ -99,7 +99,7 @@ def _scratch(work: Path) -> tuple[Path, dict[str, str]]:
         (checkout / name).symlink_to(ROOT / name)
     chainkg = bin_dir / "chainkg"  # this interpreter's chainkg, whatever is on PATH
     chainkg.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -c "
-                       "'from chainkg.cli import main; main()' \"$@\"\n", encoding="utf-8")
+                       "'from chainkg.cli.main import main; main()' \"$@\"\n", encoding="utf-8")
     chainkg.chmod(0o755)
     env = {**os.environ, "COLUMNS": COLUMNS, "CHAINKG_DATA": "graph_data",
            "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}

@@ -13,9 +13,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from chainkg.graph import build_graph
-from chainkg.load import load_valid
-from chainkg.pool_graph import PoolGraph, pool_graph
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
+from chainkg.graph.taxonomy import build_graph
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BUNDLED = Path(__file__).resolve().parents[1] / "graph_data"
@@ -95,7 +95,7 @@ def first_error(bare_machine: BareMachine, root: Path, command: list[str], out: 
     """
     from typer.testing import CliRunner
 
-    from chainkg.cli import app
+    from chainkg.cli.main import app
 
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     bare_machine(*tools)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from chainkg.uscc import uscc_problem
+from chainkg.dataset.uscc import uscc_problem
 
 TINY = Path(__file__).parent / "data" / "tiny"
 

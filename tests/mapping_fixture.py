@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from chainkg.dataset.load import load_valid
 from chainkg.importing import Mapping, plan_import
-from chainkg.load import load_valid
 
 LABELLED = Path(__file__).parent / "data" / "import-labelled"
 

@@ -1,6 +1,6 @@
 """Reference implementations on the full networkx graph (every company a node), for small data only.
 
-chainkg's commands read companies from the pool's tables (chainkg.pool_graph); these are the
+chainkg's commands read companies from the pool's tables (chainkg.graph.pool_graph); these are the
 former networkx versions, kept as an oracle the tests compare the tables' results against.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import networkx as nx
 
-from chainkg.graph import nodes_of
-from chainkg.models import DataSet
+from chainkg.graph.taxonomy import nodes_of
+from chainkg.model.records import DataSet
 
 
 def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
 
 def without_engagement(data: DataSet, company_id: str) -> DataSet:
     """The data set as it was before the district engaged the company (the back-test's former
-    definition on the records; chainkg.backtest.without_engagement filters the tables)."""
+    definition on the records; chainkg.analysis.backtest.without_engagement filters the tables)."""
     region = data.region.model_copy(
         update={"partners": tuple(p for p in data.region.partners if p.company != company_id)}
     )

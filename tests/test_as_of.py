@@ -1,4 +1,4 @@
-"""``--as-of``: the data as they were on a day (chainkg.as_of) — facts dated later change the
+"""``--as-of``: the data as they were on a day (chainkg.analysis.as_of) — facts dated later change the
 ranking, and the replay at an earlier day gives the earlier ranking exactly."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.as_of import as_of_data, known_by
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.load import load_scoring, load_valid
-from chainkg.pool_graph import pool_graph
-from chainkg.shortlist import rank
+from chainkg.analysis.as_of import as_of_data, known_by
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.pool_graph import pool_graph
 
 runner = CliRunner()
 DAY = date(2023, 6, 30)  # the tiny data's projects and partner are of 2022: all known by then

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from chainkg.cli import app
+from chainkg.cli.main import app
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "bad_data"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.load import load_valid
-from chainkg.pool_graph import pool_graph
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import pool_graph
 from conftest import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[1]

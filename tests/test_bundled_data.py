@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
-from chainkg.load import load_scoring, load_valid
-from chainkg.scoring import Scoring
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.taxonomy import build_graph
+from chainkg.model.scoring import Scoring
 from conftest import BUNDLED
 
 DATA, WARNINGS = load_valid(BUNDLED)
@@ -702,8 +702,8 @@ def test_top_level_readme_data_section_counts() -> None:
 
 
 def test_stats_show_targets_and_channels() -> None:
-    from chainkg.pool_graph import graph_stats, pool_graph
-    from chainkg.views import stats_table
+    from chainkg.graph.pool_graph import graph_stats, pool_graph
+    from chainkg.output.views import stats_table
 
     stats = graph_stats(pool_graph(DATA))
     assert (stats["targets"], stats["channels"]) == (len(DATA.region.targets), len(DATA.region.channels))
@@ -880,8 +880,8 @@ def test_the_voice_college_is_a_talent_channel_not_a_deal() -> None:
 
 
 def test_data_has_an_as_of_date_shown_by_stats() -> None:
-    from chainkg.pool_graph import graph_stats, pool_graph
-    from chainkg.views import stats_rows, stats_table
+    from chainkg.graph.pool_graph import graph_stats, pool_graph
+    from chainkg.output.views import stats_rows, stats_table
 
     assert DATA.region.as_of is not None
     stats = graph_stats(pool_graph(DATA))

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg import __version__
-from chainkg.cli import app
+from chainkg.cli.main import app
 from conftest import TINY
 
 runner = CliRunner()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainkg.load import load_dataset, load_valid
+from chainkg.dataset.load import load_dataset, load_valid
 from conftest import Edit
 
 CHANNELS = """channels:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from chainkg.diagnosis import diagnose
-from chainkg.scoring import DiagnosisSettings
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.model.scoring import DiagnosisSettings
 
 EXPECTED = [
     # segment, status, severity (by hand), dependent local firms, extends

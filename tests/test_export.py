@@ -15,12 +15,12 @@ import networkx as nx
 import pytest
 from openpyxl import load_workbook
 
-from chainkg.diagnosis import diagnose
-from chainkg.errors import ConfigError, OutputError, OutputExistsError
-from chainkg.export import atomic_write, export_prospects, spreadsheet_cell
-from chainkg.graph import build_graph
-from chainkg.load import load_valid
-from chainkg.shortlist import rank
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_valid
+from chainkg.graph.taxonomy import build_graph
+from chainkg.model.errors import ConfigError, OutputError, OutputExistsError
+from chainkg.output.export import atomic_write, export_prospects, spreadsheet_cell
 
 
 def _export(g: nx.MultiDiGraph, path: Path, force: bool = False) -> None:
@@ -128,7 +128,7 @@ def test_temp_files_of_a_killed_run_are_removed_by_the_next_one(
 def test_kill_9_during_export_then_next_run_leaves_no_temp_file(tmp_path: Path) -> None:
     code = ("import sys, time\n"
             "from pathlib import Path\n"
-            "from chainkg.export import atomic_write\n"
+            "from chainkg.output.export import atomic_write\n"
             "def write(tmp):\n"
             "    tmp.write_text('half')\n"
             "    print('writing', flush=True)\n"
@@ -182,7 +182,7 @@ def test_formulas_are_plain_text_in_xlsx(formula_company: nx.MultiDiGraph, tmp_p
 def test_formulas_are_neutralised_in_csv_on_stdout(edit) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from chainkg.cli import app
+    from chainkg.cli.main import app
 
     data = edit("companies.csv", "out-integrator,外地集成商", "out-integrator,@cmd")
     result = CliRunner().invoke(app, ["rank", "-f", "csv", "--data", str(data)])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from chainkg.graph import build_graph, node_id
-from chainkg.load import load_valid
-from chainkg.pool_graph import graph_stats, pool_graph
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import graph_stats, pool_graph
+from chainkg.graph.taxonomy import build_graph, node_id
 from conftest import BUNDLED, TINY
 from oracle import graph_stats as oracle_stats
 

@@ -10,9 +10,10 @@ import networkx as nx
 import pytest
 from tests.conftest import BUNDLED, TINY
 
-from chainkg.diagnosis import diagnose
-from chainkg.errors import Neo4jError, NotFoundError, OutputExistsError
-from chainkg.graph import build_graph
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_valid
+from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import (
     ConnectionSettings,
     cypher_literal,
@@ -38,8 +39,7 @@ from chainkg.graphdb.push import (
     wipe,
 )
 from chainkg.graphdb.queries import param_example, param_label, param_range, schema_statements
-from chainkg.load import load_valid
-from chainkg.shortlist import rank
+from chainkg.model.errors import Neo4jError, NotFoundError, OutputExistsError
 
 
 class RecordingRunner:
@@ -246,7 +246,7 @@ def test_import_files_have_typed_headers_and_quoted_values(tmp_path: Path) -> No
 def test_cli_import_files_writes_the_importer_files(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from chainkg.neo4j_cli import neo4j_app
+    from chainkg.cli.neo4j import neo4j_app
 
     result = CliRunner().invoke(neo4j_app, ["import-files", "--data", str(TINY), "-o", str(tmp_path / "imp")])
     assert result.exit_code == 0, result.output

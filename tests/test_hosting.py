@@ -1,4 +1,4 @@
-"""Targets the district can actually host (issue #18 item 4): chainkg.placement's lists.
+"""Targets the district can actually host (issue #18 item 4): chainkg.analysis.placement's lists.
 
 Hand-made cases on the tiny data set, one per rule, on both engines (networkx graph and
 PoolGraph); then the bundled list as a 招商 officer reads it.
@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
-from chainkg.load import load_valid
-from chainkg.placement import graph_placements, segment_limits
-from chainkg.pool_graph import pool_graph
-from chainkg.ranking import Prospect, RankFilter
-from chainkg.shortlist import rank
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.placement import graph_placements, segment_limits
+from chainkg.analysis.ranking import Prospect, RankFilter
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import pool_graph
+from chainkg.graph.taxonomy import build_graph
 from conftest import BUNDLED, Edit
 
 runner = CliRunner()

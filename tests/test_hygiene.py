@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
-from chainkg.hygiene import normalize_row
-from chainkg.issues import DataIssue, summarise_follow_on, unreadable_files
-from chainkg.load import load_dataset, load_valid
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.dataset.hygiene import normalize_row
+from chainkg.dataset.load import load_dataset, load_valid
+from chainkg.graph.taxonomy import build_graph
+from chainkg.model.issues import DataIssue, summarise_follow_on, unreadable_files
 from conftest import TINY, Edit
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from chainkg.dataset.load import load_valid
 from chainkg.importing import import_companies
 from chainkg.importing.rules import SegmentRules
-from chainkg.load import load_valid
 from conftest import BUNDLED
 from import_helpers import row, write_xlsx
 

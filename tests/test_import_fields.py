@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from chainkg.dataset.load import load_valid
 from chainkg.importing import import_companies
 from chainkg.importing.names import near_name
 from chainkg.importing.places import place_from_address, place_from_uscc
 from chainkg.importing.scale import nbs_scale
 from chainkg.importing.values import parse_industry_code, parse_listing
-from chainkg.load import load_valid
 from import_helpers import rules_data, uscc, write_text, write_xlsx
 
 A_SHARE = ["公司全称", "证券简称", "股票代码", "交易所", "上市板块", "上市日期", "申万行业"]
@@ -308,7 +308,7 @@ def test_a_hand_entered_record_gets_no_second_spelling_of_a_name(data: Path, tmp
 def test_cli_counts_where_places_came_from(data: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from chainkg.cli import app
+    from chainkg.cli.main import app
 
     rows = [registry_row("地址有地点有限公司", 注册地址="江苏省苏州市工业园区星湖街328号"),
             registry_row("代码有地点有限公司", 统一社会信用代码=uscc("91320500MA0000A02"))]

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from chainkg.dataset.load import load_valid
 from chainkg.importing import import_companies
 from chainkg.importing.crosswalk import crosswalk
 from chainkg.importing.rules import SegmentMatch, SegmentRules
 from chainkg.importing.scope import scope_items
 from chainkg.importing.values import parse_industry_code
-from chainkg.load import load_valid
 from conftest import BUNDLED
 from import_helpers import row, snapshot, write_text, write_xlsx
 from mapping_fixture import LABELLED, expected_pairs, precision_recall
@@ -295,7 +295,7 @@ def test_weak_assignments_are_flagged_counted_and_set_aside_ones_listed(bundled:
 def test_cli_table_shows_the_weak_category(bundled: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from chainkg.cli import app
+    from chainkg.cli.main import app
 
     export = write_xlsx(tmp_path / "e.xlsx", [row("洛阳金诚商贸有限公司", 经营范围="轴承销售；五金产品批发")])
     result = CliRunner().invoke(app, ["import", "companies", str(export), "--data", str(bundled), "--dry-run"])

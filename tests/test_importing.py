@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.errors import ImportFileError
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_valid
 from chainkg.importing import import_companies, writing
-from chainkg.load import load_valid
+from chainkg.model.errors import ImportFileError
 from import_helpers import HEADER, row, rules_data, snapshot, uscc, write_text, write_xlsx
 
 runner = CliRunner()
@@ -403,7 +403,7 @@ def test_import_companies_has_help() -> None:
 def test_progress_bar_on_a_terminal(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
-    from chainkg import import_cli
+    from chainkg.cli import importing as import_cli
 
     screen = io.StringIO()
     monkeypatch.setattr(import_cli, "err", Console(file=screen, force_terminal=True, width=100))

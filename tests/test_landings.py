@@ -1,4 +1,4 @@
-"""``chainkg evaluate --landings FILE``: reading the file and replaying each landing (chainkg.landings)."""
+"""``chainkg evaluate --landings FILE``: reading the file and replaying each landing (chainkg.analysis.landings)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.backtest import replay, without_engagement
-from chainkg.cli import app
-from chainkg.errors import DataError
-from chainkg.landings import landings_backtest, read_landings
-from chainkg.load import load_scoring, load_valid
-from chainkg.pool_graph import pool_graph
+from chainkg.analysis.backtest import replay, without_engagement
+from chainkg.analysis.landings import landings_backtest, read_landings
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.pool_graph import pool_graph
+from chainkg.model.errors import DataError
 
 runner = CliRunner()
 HEADER = "firm,date,segment,source\n"

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.graph import nodes_of
-from chainkg.load import default_data_dir, load_scoring, load_valid
-from chainkg.maps import ChainMap, chain_map, chain_maps, chains_of_field
-from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.render_map import (
+from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
+from chainkg.cli.main import app
+from chainkg.dataset.load import default_data_dir, load_scoring, load_valid
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
+from chainkg.graph.taxonomy import nodes_of
+from chainkg.model.scoring import Scoring
+from chainkg.output.maps import ChainMap, chain_map, chain_maps, chains_of_field
+from chainkg.output.render_map import (
     MIN_PRINT_PT,
     PNG_DPI,
     PaperLayout,
@@ -30,7 +31,6 @@ from chainkg.render_map import (
     render_dot,
     smallest_font,
 )
-from chainkg.scoring import Scoring
 from tools import require
 
 DAY = date(2022, 6, 30)

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.errors import NotFoundError
-from chainkg.maps import chain_map, chains_of_field, overview, vision_map
-from chainkg.palette import STATUS_COLOURS
-from chainkg.pool_graph import PoolGraph
-from chainkg.ranking import RankFilter
-from chainkg.render_map import cjk_font, map_dot, svg_for_html
-from chainkg.scoring import LEGACY_RANK
-from chainkg.shortlist import rank
-from chainkg.whatif import what_if
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.shortlist import rank
+from chainkg.analysis.whatif import what_if
+from chainkg.cli.main import app
+from chainkg.graph.pool_graph import PoolGraph
+from chainkg.model.errors import NotFoundError
+from chainkg.model.scoring import LEGACY_RANK
+from chainkg.output.maps import chain_map, chains_of_field, overview, vision_map
+from chainkg.output.palette import STATUS_COLOURS
+from chainkg.output.render_map import cjk_font, map_dot, svg_for_html
 from tools import require
 
 DAY = date(2022, 6, 30)
@@ -80,7 +80,7 @@ def test_unknown_chain_and_field_are_named(tiny_pool: PoolGraph) -> None:
 
 
 def test_dot_escapes_names() -> None:
-    from chainkg.maps import ChainMap, MapBox
+    from chainkg.output.maps import ChainMap, MapBox
 
     box = MapBox(segment_id="s", name='A<B>&"C"', stage="upstream", parent_id=None, status="weak",
                  severity=0.1, local_firms=[], candidate_count=0)

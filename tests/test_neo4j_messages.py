@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.errors import Neo4jError
+from chainkg.cli.main import app
 from chainkg.graphdb.connection import ConnectionSettings, check_uri, connect
+from chainkg.model.errors import Neo4jError
 
 runner = CliRunner()
 

@@ -15,11 +15,11 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from chainkg.cli import app
+from chainkg.cli.main import app
 from conftest import BUNDLED, TINY, BareMachine, Edit, first_error
 
 runner = CliRunner()
-EXE = [sys.executable, "-m", "chainkg.cli"]
+EXE = [sys.executable, "-m", "chainkg.cli.main"]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -29,7 +29,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def sh(*args: str, columns: int | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": str(columns)} if columns else dict(os.environ)
-    return subprocess.run([sys.executable, "-c", "from chainkg.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from chainkg.cli.main import main; main()", *args],
                           capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
@@ -166,7 +166,7 @@ def test_show_csv() -> None:
 def test_closed_pipe_exits_quietly(command: list[str]) -> None:
     # The reader goes away before the output comes (like `| head -1` on a long output): exit
     # quietly with the status a shell shows for a Unix tool ended by SIGPIPE, no "内部错误".
-    with subprocess.Popen([sys.executable, "-c", "from chainkg.cli import main; main()",
+    with subprocess.Popen([sys.executable, "-c", "from chainkg.cli.main import main; main()",
                            *command, "--data", str(BUNDLED)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None

@@ -1,4 +1,4 @@
-"""chainkg.normalize: list splitting, half-width conversion, place names."""
+"""chainkg.dataset.normalize: list splitting, half-width conversion, place names."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chainkg.normalize import (
+from chainkg.dataset.normalize import (
     CITIES,
     LIST_SEPARATORS,
     PROVINCES,
@@ -113,7 +113,7 @@ def test_normalize_place_is_idempotent(p: str, c: str, d: str) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    import chainkg.normalize
+    import chainkg.dataset.normalize
 
-    result = doctest.testmod(chainkg.normalize)
+    result = doctest.testmod(chainkg.dataset.normalize)
     assert result.failed == 0 and result.attempted >= 7

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from chainkg.cli import app
+from chainkg.cli.main import app
 from tools import require
 
 TINY = Path(__file__).parent / "data" / "tiny"

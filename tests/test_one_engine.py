@@ -46,7 +46,7 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("a", "b"), [("chainkg.models", "chainkg.pool"), ("chainkg.ranking", "chainkg.pool_rank")])
+@pytest.mark.parametrize(("a", "b"), [("chainkg.model.records", "chainkg.model.pool"), ("chainkg.analysis.ranking", "chainkg.analysis.pool_rank")])
 def test_no_import_circle(a: str, b: str) -> None:
     graph = _graph()
     assert not (_reaches(graph, a, b) and _reaches(graph, b, a)), f"{a} and {b} import each other"
@@ -60,17 +60,17 @@ ON_THE_TABLES = ("cli", "render_cli", "backtest", "maps", "render_map", "report"
 @pytest.mark.parametrize("name", ON_THE_TABLES)
 def test_command_modules_do_not_build_the_company_graph(name: str) -> None:
     imported = _imports(SRC / f"{name}.py")
-    assert "chainkg.graph.build_graph" not in imported
+    assert "chainkg.graph.taxonomy.build_graph" not in imported
     assert "graph_stats" not in (SRC / "graph.py").read_text(encoding="utf-8")
 
 
 def test_rank_focus_is_that_prospect_of_the_full_ranking() -> None:
     """explain's one firm: the same prospect, rank included, as in the full ranking of its kind."""
-    from chainkg.diagnosis import diagnose
-    from chainkg.load import load_scoring, load_valid
-    from chainkg.pool_graph import pool_graph
-    from chainkg.ranking import RankFilter
-    from chainkg.shortlist import rank
+    from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.shortlist import rank
+    from chainkg.dataset.load import load_scoring, load_valid
+    from chainkg.graph.pool_graph import pool_graph
     from conftest import BUNDLED
 
     pg = pool_graph(load_valid(BUNDLED)[0])

@@ -7,7 +7,7 @@ import re
 from itertools import combinations
 from pathlib import Path
 
-from chainkg.palette import STATUS_BORDERS, STATUS_COLOURS
+from chainkg.output.palette import STATUS_BORDERS, STATUS_COLOURS
 
 STYLE = Path(__file__).resolve().parents[1] / "cypher" / "style.grass"
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph, build_taxonomy
-from chainkg.load import load_valid
-from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.pool_rank import _candidates, _channels, candidate_scores, channel_table
-from chainkg.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, score_company
-from chainkg.scoring import ComponentWeights, RankSettings
-from chainkg.shortlist import rank
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.pool_rank import _channels, candidate_scores, channel_table, gap_candidates
+from chainkg.analysis.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, score_company
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
+from chainkg.graph.taxonomy import build_graph, build_taxonomy
+from chainkg.model.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
 
 
@@ -89,7 +89,7 @@ def test_score_columns_are_the_components_of_every_candidate(both: tuple[nx.Mult
     diagnosis = diagnose(g)
     settings = RankSettings()
     ctx = prepare(g, diagnosis, settings)
-    candidates = _candidates(pg, list(gap_segments(diagnosis, RankFilter())), RankFilter())
+    candidates = gap_candidates(pg, list(gap_segments(diagnosis, RankFilter())), RankFilter())
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     table = channel_table(pg, settings.max_hops, settings.channels)
     scores = candidate_scores(pg, candidates, ctx.gaps, ctx.status, table, home, settings)

@@ -20,14 +20,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph, nodes_of
-from chainkg.load import load_valid
-from chainkg.models import SIGNAL_KINDS
-from chainkg.pool_graph import PoolGraph, pool_graph
-from chainkg.pool_rank import exact_scores
-from chainkg.ranking import RankFilter
-from chainkg.scoring import (
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.pool_rank import exact_scores
+from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
+from chainkg.graph.taxonomy import build_graph, nodes_of
+from chainkg.model.records import SIGNAL_KINDS
+from chainkg.model.scoring import (
     AttainabilitySettings,
     CapabilitySettings,
     ChainPullSettings,
@@ -39,7 +40,6 @@ from chainkg.scoring import (
     SeveritySettings,
     TierSettings,
 )
-from chainkg.shortlist import rank
 from conftest import TINY, synthetic_data
 
 PROFILE = settings(max_examples=25, deadline=None, derandomize=True, database=None,

@@ -13,18 +13,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.pool_rank import exact_scores
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.pool_graph import pool_graph
+from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.cypher_export import export_statements
 from chainkg.graphdb.groups import pool_groups
 from chainkg.graphdb.push import NodeGroup, RelGroup, dataset_groups, graph_groups
 from chainkg.graphdb.rows import FrameRows
-from chainkg.load import load_scoring, load_valid
-from chainkg.pool_graph import pool_graph
-from chainkg.pool_rank import exact_scores
-from chainkg.shortlist import rank
 from conftest import BUNDLED, TINY, Edit, synthetic_data
 from test_bad_data import CASES, CORPUS, build
 

@@ -18,15 +18,15 @@ from typing import Annotated, Any, Literal
 import pytest
 from pydantic import Field
 
-from chainkg import load
-from chainkg.checks import _listed_problem, cross_check
-from chainkg.hygiene import LIST_COLUMNS, hygiene_warnings, normalize_place_fields
-from chainkg.issues import DataIssue, summarise_follow_on
-from chainkg.load import Lines, load_dataset
-from chainkg.models import Company, CompanySegment, DataSet, Relation
-from chainkg.pool_checks import read_pool_table
-from chainkg.readers import line_of, read_yaml
-from chainkg.uscc import uscc_problem
+from chainkg.dataset import load
+from chainkg.dataset.checks import cross_check, listed_problem
+from chainkg.dataset.hygiene import LIST_COLUMNS, hygiene_warnings, normalize_place_fields
+from chainkg.dataset.load import Lines, load_dataset
+from chainkg.dataset.pool_checks import read_pool_table
+from chainkg.dataset.readers import line_of, read_yaml
+from chainkg.dataset.uscc import uscc_problem
+from chainkg.model.issues import DataIssue, summarise_follow_on
+from chainkg.model.records import Company, CompanySegment, DataSet, Relation
 from conftest import BUNDLED, TINY
 
 
@@ -65,7 +65,7 @@ def _old_pool_checks(data: DataSet, lines: Lines, segment_ids: set[str]) -> list
             if problem:
                 error("companies.csv", i, "uscc", f"统一社会信用代码「{company.uscc}」无效：{problem}")
         for code in company.listed:
-            problem = _listed_problem(code)
+            problem = listed_problem(code)
             if problem:
                 error("companies.csv", i, "listed", problem)
     pairs: dict[tuple[str, str], int] = {}
@@ -315,16 +315,16 @@ def test_vectorised_uscc_check_is_uscc_problem() -> None:
 
     import polars as pl
 
-    from chainkg.pool_checks import _uscc_accepted, _uscc_value
-    from chainkg.uscc import _CHARSET
+    from chainkg.dataset.pool_checks import _uscc_accepted, _uscc_value
+    from chainkg.dataset.uscc import CHARSET
 
-    values = pl.Series([c.encode() for c in _CHARSET], dtype=pl.Binary)
+    values = pl.Series([c.encode() for c in CHARSET], dtype=pl.Binary)
     assert pl.select(_uscc_value(pl.lit(values).bin.get(0))).to_series().to_list() == list(range(31))
     rng = random.Random(3)
     codes = ["91350100M000100Y43", "91350100M000100Y44", "123", "91350100M000100YI3", "9135010OM000100Y43"]
     for _ in range(500):
         code = list("91350100M000100Y43")
-        code[rng.randrange(18)] = rng.choice(_CHARSET + "IOZa")
+        code[rng.randrange(18)] = rng.choice(CHARSET + "IOZa")
         codes.append("".join(code))
     accepted = pl.DataFrame({"u": codes}).select(_uscc_accepted(pl.col("u"))).to_series().to_list()
     assert accepted == [uscc_problem(c) is None for c in codes]

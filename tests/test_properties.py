@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.errors import ChainkgError
-from chainkg.load import load_dataset, load_valid
-from chainkg.models import (
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_dataset, load_valid
+from chainkg.dataset.normalize import CITIES, LIST_SEPARATORS
+from chainkg.dataset.write import write_dataset
+from chainkg.model.errors import ChainkgError
+from chainkg.model.records import (
     OWNERSHIPS,
     PROJECT_STAGES,
     RELATION_TYPES,
@@ -34,8 +36,6 @@ from chainkg.models import (
     Segment,
     Target,
 )
-from chainkg.normalize import CITIES, LIST_SEPARATORS
-from chainkg.write import write_dataset
 from conftest import TINY
 
 # Text a person types into a cell: Chinese, ASCII, punctuation, quotes, commas and line breaks

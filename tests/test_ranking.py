@@ -27,13 +27,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainkg import ranking
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph, node_id
-from chainkg.load import load_valid
-from chainkg.ranking import RankFilter
-from chainkg.scoring import LEGACY_RANK, ComponentWeights, RankSettings
-from chainkg.shortlist import rank
+from chainkg.analysis import ranking
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_valid
+from chainkg.graph.taxonomy import build_graph, node_id
+from chainkg.model.scoring import LEGACY_RANK, ComponentWeights, RankSettings
 from conftest import TINY
 
 EXPECTED_ORDER = ["out-integrator", "out-reducer", "out-small", "out-friend", "out-partner", "out-fab"]

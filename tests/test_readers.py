@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainkg.load import load_dataset
-from chainkg.readers import read_csv
+from chainkg.dataset.load import load_dataset
+from chainkg.dataset.readers import read_csv
 
 ROWS = "id,name\nyituo,中国一拖\n"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.load import load_valid
-from chainkg.models import DataSet
+from chainkg.dataset.load import load_valid
+from chainkg.model.records import DataSet
 
 ROOT = Path(__file__).resolve().parents[1]
 READMES = [ROOT / "README.md", ROOT / "graph_data" / "README.md"]

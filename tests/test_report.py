@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.load import load_dataset, load_valid
-from chainkg.models import Park, Target
-from chainkg.pool_graph import pool_graph
-from chainkg.report import build_report, suggest_park, target_row
-from chainkg.report_render import report_html, report_sheets
-from chainkg.shortlist import rank
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_dataset, load_valid
+from chainkg.graph.pool_graph import pool_graph
+from chainkg.model.records import Park, Target
+from chainkg.output.report import build_report, suggest_park, target_row
+from chainkg.output.report_render import report_html, report_sheets
 from conftest import BareMachine, Edit, first_error
 from tools import require
 
@@ -368,8 +368,8 @@ def test_pdf_report_prints_with_chromium(tiny_dir: Path, tmp_path: Path) -> None
 
 
 def test_readme_claims_about_bundled_parks_and_computed_metrics() -> None:
-    from chainkg.load import default_data_dir
-    from chainkg.report import COMPUTED_METRICS
+    from chainkg.dataset.load import default_data_dir
+    from chainkg.output.report import COMPUTED_METRICS
 
     data = load_valid(default_data_dir())[0]
     hosts = {p.name: (p.chains, p.segments) for p in data.region.parks}

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.report_render import MIN_TEXT_PT, map_figures
+from chainkg.cli.main import app
+from chainkg.output.report_render import MIN_TEXT_PT, map_figures
 from tools import require
 
 DAY = "2026-06-30"
@@ -117,11 +117,11 @@ def test_district_pdf_summary_and_contents(district: tuple[Path, str]) -> None:
 
 
 def test_district_pdf_lists_what_rank_shows(district: tuple[Path, str]) -> None:
-    from chainkg.diagnosis import diagnose
-    from chainkg.load import default_data_dir, load_scoring, load_valid
-    from chainkg.pool_graph import pool_graph
-    from chainkg.ranking import RankFilter
-    from chainkg.shortlist import rank
+    from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.shortlist import rank
+    from chainkg.dataset.load import default_data_dir, load_scoring, load_valid
+    from chainkg.graph.pool_graph import pool_graph
 
     data_dir = default_data_dir()
     scoring = load_scoring(data_dir)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg import fonts, printing
-from chainkg.cli import app
-from chainkg.errors import ConfigError
-from chainkg.render_map import dot_binary
+from chainkg.cli.main import app
+from chainkg.model.errors import ConfigError
+from chainkg.output import fonts, printing
+from chainkg.output.render_map import dot_binary
 from conftest import BUNDLED, TINY, BareMachine
 from tools import require
 
@@ -93,7 +93,7 @@ NO_FONT_HINT = ("请运行 scripts/dev install（随 chainkg 从 PyPI 装上 Wen
 def test_without_the_bundled_font_no_map_is_drawn_in_boxes(fc_list: bool, message: str, command: list[str],
                                                            tmp_path: Path, bare_machine: BareMachine,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("chainkg.render_map.bundled_font", lambda: None)
+    monkeypatch.setattr("chainkg.output.render_map.bundled_font", lambda: None)
     bin_dir = bare_machine("dot")
     if not fc_list:
         (bin_dir / "fc-list").unlink()

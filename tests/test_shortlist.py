@@ -23,15 +23,15 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
-from chainkg.load import load_valid
-from chainkg.pool_graph import pool_graph
-from chainkg.ranking import Channel, RankFilter, channel_usage
-from chainkg.scoring import LEGACY_RANK, RankSettings
-from chainkg.shortlist import rank
-from chainkg.signals_import import import_signals
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.ranking import Channel, RankFilter, channel_usage
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_valid
+from chainkg.graph.pool_graph import pool_graph
+from chainkg.graph.taxonomy import build_graph
+from chainkg.importing.signals import import_signals
+from chainkg.model.scoring import LEGACY_RANK, RankSettings
 from conftest import BUNDLED, TINY, Edit
 
 runner = CliRunner()

@@ -7,8 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.spreadsheet import Sheet, write_workbook
+from chainkg.cli.main import app
+from chainkg.output.spreadsheet import Sheet, write_workbook
 
 
 def test_prospects_export_gets_the_print_settings(tiny_dir: Path, tmp_path: Path) -> None:

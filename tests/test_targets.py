@@ -1,4 +1,4 @@
-"""Progress by kind of target (chainkg.targets), each rule on a case worked by hand in the comment beside it."""
+"""Progress by kind of target (chainkg.analysis.targets), each rule on a case worked by hand in the comment beside it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.load import default_data_dir, load_dataset, load_valid
-from chainkg.models import Target
-from chainkg.targets import assess, elapsed_share, kind_of
+from chainkg.analysis.targets import assess, elapsed_share, kind_of
+from chainkg.cli.main import app
+from chainkg.dataset.load import default_data_dir, load_dataset, load_valid
+from chainkg.model.records import Target
 from conftest import Edit
 
 MAR31, JUN15, JUN30, SEP30, OCT31, DEC31 = (date(2022, 3, 31), date(2022, 6, 15), date(2022, 6, 30),

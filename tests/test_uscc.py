@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from chainkg.uscc import uscc_problem
+from chainkg.dataset.uscc import uscc_problem
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000100006485K"])

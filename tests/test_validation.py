@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.errors import ConfigError, DataError
-from chainkg.issues import DataIssue
-from chainkg.load import load_dataset, load_scoring
+from chainkg.dataset.load import load_dataset, load_scoring
+from chainkg.model.errors import ConfigError, DataError
+from chainkg.model.issues import DataIssue
 
 
 def only_issues(data_dir: Path, level: str = "error") -> list[DataIssue]:

@@ -1,6 +1,6 @@
 // The companies whose id, full name or one of whose aliases is exactly $text, so that
 // `chainkg neo4j query` takes a company by id, name or alias as `chainkg explain` does
-// (chainkg.filters.company_by_key picks the one meant, or names the ones an alias shares).
+// (chainkg.analysis.filters.company_by_key picks the one meant, or names the ones an alias shares).
 // Parameters:
 //   $text  what the user typed, trimmed
 MATCH (c:Company)

@@ -1,6 +1,6 @@
 // The companies whose id or name contains $text (every company when $text is null): the
 // candidates of the "是不是 …？" hint when a company named on the command line does not exist
-// (chainkg.filters.unknown_company; every company is read only when none contains $text).
+// (chainkg.analysis.filters.unknown_company; every company is read only when none contains $text).
 // Parameters:
 //   $text  what the user typed, trimmed (null gives every company)
 MATCH (c:Company)

@@ -1,5 +1,5 @@
 // The diagnosis of every segment (强链/弱链/缺链/断链, severity, 延链), computed on the server
-// from the pushed graph — the same formulas as chainkg.diagnosis (see its docstring and the
+// from the pushed graph — the same formulas as chainkg.analysis.diagnosis (see its docstring and the
 // README). Used by `chainkg gaps --backend neo4j`; rounding and sorting are done in Python.
 // Parameters:
 //   $settings  DiagnosisSettings as a map: role, scale, strong_threshold, severity {…}

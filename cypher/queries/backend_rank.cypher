@@ -1,5 +1,5 @@
 // The prospect ranking's components, computed on the server from the pushed graph with the
-// formulas of chainkg.ranking: gap_fit (noisy-or over the gaps a company fills), capability,
+// formulas of chainkg.analysis.ranking: gap_fit (noisy-or over the gaps a company fills), capability,
 // chain_pull, partner_proximity (the nearest local firm or strategic partner over company
 // relations, from $hops) and geography. Used by `chainkg rank --backend neo4j`. The score is computed here
 // only to order and cut the rows (Python rounds once more, re-sorts, applies --top and words

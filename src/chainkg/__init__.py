@@ -12,38 +12,38 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from chainkg.diagnosis import SegmentDiagnosis, diagnose
-    from chainkg.errors import ChainkgError, ConfigError, DataError, Neo4jError, NotFoundError
-    from chainkg.graph import build_graph
-    from chainkg.load import default_data_dir, load_dataset, load_scoring, load_valid
-    from chainkg.pool_graph import PoolGraph, pool_graph
-    from chainkg.ranking import Prospect, RankFilter
-    from chainkg.scoring import Scoring
-    from chainkg.shortlist import rank
-    from chainkg.whatif import what_if
+    from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
+    from chainkg.analysis.ranking import Prospect, RankFilter
+    from chainkg.analysis.shortlist import rank
+    from chainkg.analysis.whatif import what_if
+    from chainkg.dataset.load import default_data_dir, load_dataset, load_scoring, load_valid
+    from chainkg.graph.pool_graph import PoolGraph, pool_graph
+    from chainkg.graph.taxonomy import build_graph
+    from chainkg.model.errors import ChainkgError, ConfigError, DataError, Neo4jError, NotFoundError
+    from chainkg.model.scoring import Scoring
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ChainkgError": "chainkg.errors",
-    "ConfigError": "chainkg.errors",
-    "DataError": "chainkg.errors",
-    "Neo4jError": "chainkg.errors",
-    "NotFoundError": "chainkg.errors",
-    "PoolGraph": "chainkg.pool_graph",
-    "Prospect": "chainkg.ranking",
-    "RankFilter": "chainkg.ranking",
-    "Scoring": "chainkg.scoring",
-    "SegmentDiagnosis": "chainkg.diagnosis",
-    "build_graph": "chainkg.graph",
-    "default_data_dir": "chainkg.load",
-    "diagnose": "chainkg.diagnosis",
-    "load_dataset": "chainkg.load",
-    "load_scoring": "chainkg.load",
-    "load_valid": "chainkg.load",
-    "pool_graph": "chainkg.pool_graph",
-    "rank": "chainkg.shortlist",
-    "what_if": "chainkg.whatif",
+    "ChainkgError": "chainkg.model.errors",
+    "ConfigError": "chainkg.model.errors",
+    "DataError": "chainkg.model.errors",
+    "Neo4jError": "chainkg.model.errors",
+    "NotFoundError": "chainkg.model.errors",
+    "PoolGraph": "chainkg.graph.pool_graph",
+    "Prospect": "chainkg.analysis.ranking",
+    "RankFilter": "chainkg.analysis.ranking",
+    "Scoring": "chainkg.model.scoring",
+    "SegmentDiagnosis": "chainkg.analysis.diagnosis",
+    "build_graph": "chainkg.graph.taxonomy",
+    "default_data_dir": "chainkg.dataset.load",
+    "diagnose": "chainkg.analysis.diagnosis",
+    "load_dataset": "chainkg.dataset.load",
+    "load_scoring": "chainkg.dataset.load",
+    "load_valid": "chainkg.dataset.load",
+    "pool_graph": "chainkg.graph.pool_graph",
+    "rank": "chainkg.analysis.shortlist",
+    "what_if": "chainkg.analysis.whatif",
 }
 
 __all__ = [

@@ -14,15 +14,15 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.errors import Neo4jError
-from chainkg.graph import build_graph
+from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
+from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.shortlist import rank
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
-from chainkg.load import load_scoring, load_valid
-from chainkg.models import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
-from chainkg.ranking import Prospect
-from chainkg.scoring import LEGACY_RANK, Scoring
-from chainkg.shortlist import rank
+from chainkg.model.errors import Neo4jError
+from chainkg.model.records import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
+from chainkg.model.scoring import LEGACY_RANK, Scoring
 from oracle import graph_stats  # the networkx count: what a push of build_graph's graph writes
 
 

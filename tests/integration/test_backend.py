@@ -10,15 +10,15 @@ from tests.conftest import BUNDLED, TINY, synthetic_data
 from tests.integration.conftest import analyse, synthetic
 from typer.testing import CliRunner
 
-from chainkg.cli import app
-from chainkg.diagnosis import diagnose
-from chainkg.graph import build_graph
+from chainkg.analysis.diagnosis import diagnose
+from chainkg.analysis.ranking import RankFilter, tier_of
+from chainkg.analysis.shortlist import rank
+from chainkg.cli.main import app
+from chainkg.dataset.load import load_scoring, load_valid
+from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
 from chainkg.graphdb.backend import base_settings, server_fields
-from chainkg.load import load_scoring, load_valid
-from chainkg.ranking import RankFilter, tier_of
-from chainkg.scoring import LEGACY_RANK
-from chainkg.shortlist import rank
+from chainkg.model.scoring import LEGACY_RANK
 
 pytestmark = pytest.mark.neo4j
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from tests.conftest import benchmark_module
 
+from chainkg.cli.neo4j import _analyse
+from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graphdb import Neo4jRunner, server_counts
-from chainkg.load import load_scoring, load_valid
-from chainkg.neo4j_cli import _analyse
 
 pytestmark = pytest.mark.neo4j
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from chainkg.graphdb import Neo4jRunner
-from chainkg.palette import STATUS_COLOURS
+from chainkg.output.palette import STATUS_COLOURS
 
 pytestmark = pytest.mark.neo4j
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.cli import app
+from chainkg.cli.main import app
 from chainkg.graphdb import Neo4jRunner
 
 pytestmark = pytest.mark.neo4j

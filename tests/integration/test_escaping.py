@@ -9,8 +9,8 @@ from tests.conftest import Edit
 from tests.integration.conftest import analyse
 from typer.testing import CliRunner
 
+from chainkg.cli.neo4j import neo4j_app
 from chainkg.graphdb import Neo4jRunner, push, server_counts
-from chainkg.neo4j_cli import neo4j_app
 
 pytestmark = pytest.mark.neo4j
 

@@ -10,12 +10,12 @@ from tests.conftest import BUNDLED, TINY
 from tests.integration.conftest import counts_of, synthetic, without
 from typer.testing import CliRunner
 
-from chainkg.graph import build_graph
+from chainkg.cli.neo4j import neo4j_app
+from chainkg.dataset.load import load_valid
+from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from chainkg.graphdb.push import PUSH_PROPERTY
-from chainkg.load import load_valid
-from chainkg.models import DataSet
-from chainkg.neo4j_cli import neo4j_app
+from chainkg.model.records import DataSet
 
 pytestmark = pytest.mark.neo4j
 

@@ -8,9 +8,9 @@ import pytest
 from tests.integration.conftest import analyse
 from typer.testing import CliRunner
 
-from chainkg.errors import Neo4jError
+from chainkg.cli.neo4j import neo4j_app
 from chainkg.graphdb import Neo4jRunner, connect, push, server_counts, settings_from
-from chainkg.neo4j_cli import neo4j_app
+from chainkg.model.errors import Neo4jError
 from oracle import graph_stats  # the networkx count: what a push of build_graph's graph writes
 
 pytestmark = pytest.mark.neo4j

@@ -10,10 +10,10 @@ from neo4j import exceptions as neo4j_exc
 from tests.conftest import BUNDLED
 from tests.integration.conftest import counts_of, synthetic, without
 
+from chainkg.dataset.load import load_valid
 from chainkg.graphdb import Neo4jRunner, server_counts
 from chainkg.graphdb.push import dataset_groups, push, push_groups, rel_query
-from chainkg.load import load_valid
-from chainkg.models import DataSet
+from chainkg.model.records import DataSet
 
 pytestmark = pytest.mark.neo4j
 

@@ -10,7 +10,7 @@ from tests.conftest import BUNDLED
 from tests.integration.conftest import analyse
 from typer.testing import CliRunner
 
-from chainkg.cli import app
+from chainkg.cli.main import app
 from chainkg.graphdb import Neo4jRunner, list_queries, push, run_named
 from chainkg.graphdb.queries import param_example
 

@@ -1,7 +1,7 @@
 """The diagnosis and the ranking computed by Cypher on the server (``--backend neo4j``).
 
 ``diagnose_on_server`` runs ``cypher/queries/backend_diagnosis.cypher``: statuses,
-strength, severity, 延链 neighbours — everything of chainkg.diagnosis. ``rank_on_server``
+strength, severity, 延链 neighbours — everything of chainkg.analysis.diagnosis. ``rank_on_server``
 runs ``backend_rank.cypher``, which computes all five components (gap_fit, capability,
 chain_pull, partner_proximity, geography) and the pipeline stage. partner_proximity's hop
 distances come from ``channel_hops``: one breadth-first search from every local firm and
@@ -18,12 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from chainkg.diagnosis import SegmentDiagnosis, shown
-from chainkg.graphdb.connection import QueryRunner
-from chainkg.graphdb.queries import load_query, run_named
-from chainkg.models import PROJECT_STAGES
-from chainkg.pool_rank import margin
-from chainkg.ranking import (
+from chainkg.analysis.diagnosis import SegmentDiagnosis, shown
+from chainkg.analysis.pool_rank import margin
+from chainkg.analysis.ranking import (
     COMPONENTS,
     LANDED_STAGES,
     RELATION_LABELS,
@@ -39,7 +36,10 @@ from chainkg.ranking import (
     score_of,
     tier_of,
 )
-from chainkg.scoring import DiagnosisSettings, RankSettings
+from chainkg.graphdb.connection import QueryRunner
+from chainkg.graphdb.queries import load_query, run_named
+from chainkg.model.records import PROJECT_STAGES
+from chainkg.model.scoring import DiagnosisSettings, RankSettings
 
 __all__ = ["base_settings", "bfs_levels", "channel_hops", "diagnose_on_server", "rank_on_server", "server_fields"]
 
@@ -48,7 +48,7 @@ def diagnose_on_server(
     runner: QueryRunner, settings: DiagnosisSettings | None = None, fields: list[str] | None = None,
     chains: list[str] | None = None, stages: list[str] | None = None, statuses: list[str] | None = None,
 ) -> list[SegmentDiagnosis]:
-    """The diagnosis of the pushed graph, as chainkg.diagnosis.diagnose computes it locally."""
+    """The diagnosis of the pushed graph, as chainkg.analysis.diagnosis.diagnose computes it locally."""
     settings = settings or DiagnosisSettings()
     rows = run_named(runner, "backend_diagnosis", {
         "settings": settings.model_dump(), "fields": fields, "chains": chains,
@@ -67,7 +67,7 @@ def rank_on_server(
     runner: QueryRunner, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
     flt: RankFilter | None = None, top: int | None = None,
 ) -> list[Prospect]:
-    """Rank the outside companies on the server; best first, ties by id (as chainkg.shortlist.rank)."""
+    """Rank the outside companies on the server; best first, ties by id (as chainkg.analysis.shortlist.rank)."""
     settings = settings or RankSettings()
     flt = flt or RankFilter()
     gaps = gap_segments(diagnosis, flt)
@@ -111,7 +111,7 @@ def _prospect(
     row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
     names: dict[str, str], home: str, settings: RankSettings,
 ) -> Prospect:
-    """One row of backend_rank as the Prospect chainkg.shortlist.rank makes of the same company."""
+    """One row of backend_rank as the Prospect chainkg.analysis.shortlist.rank makes of the same company."""
     reasons = _reasons(row, gaps, status, names, home, settings)
     weights = settings.weights
     details = {name: Component(value=round(row[name], 4), weight=getattr(weights, name),
@@ -171,7 +171,7 @@ def channel_hops(runner: QueryRunner, max_hops: int) -> dict[str, int]:
 
 
 def _chain_pull_reasons(row: dict[str, Any], status: dict[str, SegmentDiagnosis]) -> list[str]:
-    """链主带动 / 本地需求 / 本地配套, in the order and words of chainkg.ranking's chain_pull."""
+    """链主带动 / 本地需求 / 本地配套, in the order and words of chainkg.analysis.ranking's chain_pull."""
     reasons = []
     # Outgoing relations first, then incoming; each by the local company's id, then type.
     for r in sorted(row["local_relations"], key=lambda r: (not r["outgoing"], r["id"], r["type"])):
@@ -202,7 +202,7 @@ def _reasons(
     row: dict[str, Any], gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis],
     names: dict[str, str], home: str, settings: RankSettings,
 ) -> dict[str, list[str]]:
-    """The reason sentences, worded as in chainkg.ranking from the facts the query returned."""
+    """The reason sentences, worded as in chainkg.analysis.ranking from the facts the query returned."""
     gap_fit = [r for fill in row["fills"]
                for r in gap_reasons(gaps[fill["id"]], fill["role"], lambda s: names.get(s, s))]
     chain_pull = _chain_pull_reasons(row, status)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import neo4j
 from neo4j import exceptions as neo4j_exc
 
-from chainkg.errors import Neo4jError
+from chainkg.model.errors import Neo4jError
 
 __all__ = ["BOLT_SCHEMES", "ConnectionSettings", "Neo4jRunner", "QueryRunner", "check_uri", "connect",
            "settings_from"]
@@ -44,7 +44,7 @@ def check_uri(uri: str) -> None:
     >>> check_uri("http://127.0.0.1:7474")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    chainkg.errors.Neo4jError: 「http://127.0.0.1:7474」是 HTTP 地址（Neo4j Browser 用的）；...
+    chainkg.model.errors.Neo4jError: 「http://127.0.0.1:7474」是 HTTP 地址（Neo4j Browser 用的）；...
     """
     parts = urlsplit(uri)
     scheme = parts.scheme.lower()

@@ -13,24 +13,24 @@ from typing import TYPE_CHECKING
 
 from chainkg.graphdb.push import NodeGroup, RelGroup, group_nodes, group_rels
 from chainkg.graphdb.rows import (
-    _project_rels,
-    _project_rows,
-    _region_rels,
-    _region_rows,
-    _taxonomy_rels,
-    _taxonomy_rows,
     company_parts,
     located_frame,
     operates_frame,
+    project_rels,
+    project_rows,
+    region_rels,
+    region_rows,
     relation_frames,
+    taxonomy_rels,
+    taxonomy_rows,
 )
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from chainkg.diagnosis import SegmentDiagnosis
-    from chainkg.models import DataSet
-    from chainkg.pool_graph import PoolGraph
+    from chainkg.analysis.diagnosis import SegmentDiagnosis
+    from chainkg.graph.pool_graph import PoolGraph
+    from chainkg.model.records import DataSet
 
 __all__ = ["pool_groups"]
 
@@ -41,23 +41,23 @@ def pool_groups(
     """Every node group, then every relationship group, of a validated data set.
 
     ``pg`` is ``pool_graph(data)``; ``scores`` (idx, id, score, rank) the ranked candidates
-    (chainkg.pool_rank.exact_scores).
+    (chainkg.analysis.pool_rank.exact_scores).
     """
     nodes = [
-        *group_nodes(_taxonomy_rows(data, diagnosis)),
+        *group_nodes(taxonomy_rows(data, diagnosis)),
         *(NodeGroup("Company", extra, rows) for extra, rows in company_parts(pg, scores)),
-        *group_nodes(_region_rows(data)),
-        *group_nodes(_project_rows(data.projects)),
+        *group_nodes(region_rows(data)),
+        *group_nodes(project_rows(data.projects)),
     ]
     located = located_frame(data, pg)
     operates = operates_frame(pg)
     rels = [
-        *group_rels(_taxonomy_rels(data)),
+        *group_rels(taxonomy_rels(data)),
         *([RelGroup("LOCATED_IN", "Company", "Region", located)] if len(located) else []),
-        *group_rels(_region_rels(data)),
+        *group_rels(region_rels(data)),
         *([RelGroup("OPERATES_IN", "Company", "Segment", operates)] if len(operates) else []),
         *(RelGroup(rel_type, "Company", "Company", rows) for rel_type, rows in relation_frames(pg)),
-        *group_rels(_project_rels(data.projects)),
+        *group_rels(project_rels(data.projects)),
     ]
     return nodes, rels
 

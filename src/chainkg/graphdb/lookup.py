@@ -1,7 +1,7 @@
 """What a user types, resolved against the pushed graph, and the names tables print.
 
 The command line takes ids or the Chinese names the tool prints (a company also by its
-alias) with or without a server; these are the server side of chainkg.filters: the same
+alias) with or without a server; these are the server side of chainkg.analysis.filters: the same
 rules and the same messages ("是不是 …？" for a near miss), with the candidates read from
 Neo4j instead of the data files.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chainkg.errors import NotFoundError
-from chainkg.filters import Choices, company_by_key, make_choices, resolve, resolve_one, unknown_company
+from chainkg.analysis.filters import Choices, company_by_key, make_choices, resolve, resolve_one, unknown_company
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import run_named
+from chainkg.model.errors import NotFoundError
 
 __all__ = ["LABEL_NAMES", "filter_ids", "node_id", "table_names"]
 
@@ -52,7 +52,7 @@ def _company_id(runner: QueryRunner, text: str) -> str:
     found = company_by_key(text, ((r["id"], r["name"] or "", r["aliases"]) for r in rows))
     if found is not None:
         return found
-    # The hint needs every name only when none contains what was typed (chainkg.filters.unknown_company).
+    # The hint needs every name only when none contains what was typed (chainkg.analysis.filters.unknown_company).
     near = (run_named(runner, "backend_company_near", {"text": wanted})
             or run_named(runner, "backend_company_near", {"text": None}))
     if not near:

@@ -38,14 +38,14 @@ from typing import Any
 
 import networkx as nx
 
-from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.errors import Neo4jError
-from chainkg.graph import COMPANY_RELATION_TYPES, LABELS
+from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.analysis.ranking import Prospect
+from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements
 from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS, FrameRows, NodeRow, RelRow, dataset_rows
-from chainkg.models import DataSet
-from chainkg.ranking import Prospect
+from chainkg.model.errors import Neo4jError
+from chainkg.model.records import DataSet
 
 __all__ = [
     "PUSH_PROPERTY",

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import chainkg
-from chainkg.errors import NotFoundError
 from chainkg.graphdb.connection import QueryRunner
+from chainkg.model.errors import NotFoundError
 
 __all__ = ["NamedQuery", "cypher_dir", "list_queries", "load_query", "param_example", "param_label", "param_range",
            "run_named", "schema_statements"]

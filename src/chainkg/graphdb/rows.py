@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
-from chainkg.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.models import Company, DataSet, Project
-from chainkg.ranking import Prospect
+from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.analysis.ranking import Prospect
+from chainkg.model.records import Company, DataSet, Project
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from chainkg.pool_graph import PoolGraph
+    from chainkg.graph.pool_graph import PoolGraph
 
 __all__ = ["LOCAL_LABEL", "STATUS_NODE_LABELS", "FrameRows", "NodeRow", "RelRow", "company_parts", "dataset_rows",
            "operates_frame", "relation_frames"]
@@ -53,7 +53,7 @@ def _rel(rel_type: str, source: str, target: str, source_id: str, target_id: str
     return rel_type, source, target, {"source": source_id, "target": target_id, "props": _clean(props or {})}
 
 
-def _taxonomy_rows(data: DataSet, diagnosis: list[SegmentDiagnosis]) -> Iterator[NodeRow]:
+def taxonomy_rows(data: DataSet, diagnosis: list[SegmentDiagnosis]) -> Iterator[NodeRow]:
     """Fields, chains and segments (segments with their diagnosis status and status label)."""
     for f in data.fields:
         yield _node("Field", None, f.id, f.model_dump())
@@ -86,7 +86,7 @@ def _company_rows(data: DataSet, prospects: list[Prospect]) -> Iterator[NodeRow]
         yield _node("Company", LOCAL_LABEL if is_local else None, c.id, props)
 
 
-def _region_rows(data: DataSet) -> Iterator[NodeRow]:
+def region_rows(data: DataSet) -> Iterator[NodeRow]:
     """The region and its parks."""
     region = data.region
     # mode="json": as_of (a date) goes as its ISO text, which every driver and Cypher literal takes
@@ -96,12 +96,12 @@ def _region_rows(data: DataSet) -> Iterator[NodeRow]:
         yield _node("Park", None, park.id, park.model_dump())
 
 
-def _project_rows(projects: Iterable[Project]) -> Iterator[NodeRow]:
+def project_rows(projects: Iterable[Project]) -> Iterator[NodeRow]:
     for project in projects:
         yield _node("Project", None, project.id, project.model_dump(exclude={"segment_ids"}))
 
 
-def _taxonomy_rels(data: DataSet) -> Iterator[RelRow]:
+def taxonomy_rels(data: DataSet) -> Iterator[RelRow]:
     for c in data.chains:
         yield _rel("IN_FIELD", "Chain", "Field", c.id, c.field)
     for s in data.segments:
@@ -119,7 +119,7 @@ def _located_rels(data: DataSet) -> Iterator[RelRow]:
             yield _rel("LOCATED_IN", "Company", "Region", c.id, data.region.id)
 
 
-def _region_rels(data: DataSet) -> Iterator[RelRow]:
+def region_rels(data: DataSet) -> Iterator[RelRow]:
     """The region's PARTNERS_WITH its strategic partners and the parks' HOSTS."""
     region = data.region
     for p in region.partners:
@@ -144,7 +144,7 @@ def _relation_rels(data: DataSet) -> Iterator[RelRow]:
                                                                                       "source": r.source})
 
 
-def _project_rels(projects: Iterable[Project]) -> Iterator[RelRow]:
+def project_rels(projects: Iterable[Project]) -> Iterator[RelRow]:
     for project in projects:
         if project.company_id:
             yield _rel("BY", "Project", "Company", project.id, project.company_id)
@@ -158,10 +158,10 @@ def dataset_rows(
     data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
 ) -> tuple[Iterator[NodeRow], Iterator[RelRow]]:
     """Every node row, then every relationship row, of a validated data set."""
-    nodes = (row for part in (_taxonomy_rows(data, diagnosis), _company_rows(data, prospects),
-                              _region_rows(data), _project_rows(data.projects)) for row in part)
-    rels = (row for part in (_taxonomy_rels(data), _located_rels(data), _region_rels(data), _operates_rels(data),
-                             _relation_rels(data), _project_rels(data.projects)) for row in part)
+    nodes = (row for part in (taxonomy_rows(data, diagnosis), _company_rows(data, prospects),
+                              region_rows(data), project_rows(data.projects)) for row in part)
+    rels = (row for part in (taxonomy_rels(data), _located_rels(data), region_rels(data), _operates_rels(data),
+                             _relation_rels(data), project_rels(data.projects)) for row in part)
     return nodes, rels
 
 

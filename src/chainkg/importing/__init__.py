@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chainkg.dataset.load import load_valid
 from chainkg.importing.columns import FIELD_LABELS, HEADERS, Mapping, read_mapping
 from chainkg.importing.plan import IMPORT_SOURCE, RULE_SOURCE, ImportPlan, plan_import
 from chainkg.importing.report import CATEGORY_LABELS, ImportReport, RowNote
 from chainkg.importing.sources import Progress
 from chainkg.importing.writing import check_rendered, commit, recover, render
-from chainkg.load import load_valid
 
 __all__ = [
     "CATEGORY_LABELS",

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chainkg.errors import ImportFileError
-from chainkg.issues import DataIssue
-from chainkg.readers import line_of, read_yaml
+from chainkg.dataset.readers import line_of, read_yaml
+from chainkg.model.errors import ImportFileError
+from chainkg.model.issues import DataIssue
 
 __all__ = [
     "FIELD_LABELS",

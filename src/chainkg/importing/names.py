@@ -14,8 +14,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from chainkg.dataset.normalize import CITIES, PROVINCES, halfwidth
 from chainkg.importing.places import divisions
-from chainkg.normalize import CITIES, PROVINCES, halfwidth
 
 __all__ = ["NearName", "clean_name", "match_key", "near_key", "near_name", "strip_stock_marks"]
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from chainkg.normalize import DISTRICTS, PROVINCES, halfwidth
+from chainkg.dataset.normalize import DISTRICTS, PROVINCES, halfwidth
 
 __all__ = ["Divisions", "divisions", "place_from_address", "place_from_uscc"]
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from chainkg.errors import ImportFileError
+from chainkg.dataset.normalize import halfwidth, normalize_place, split_list
 from chainkg.importing.columns import FIELD_LABELS, HEADER_SEARCH_ROWS, ColumnMap, Mapping, find_header, header_key
 from chainkg.importing.names import NearName, clean_name, match_key, near_name, strip_stock_marks
 from chainkg.importing.places import place_from_address, place_from_uscc
@@ -50,9 +50,9 @@ from chainkg.importing.values import (
     parse_tags,
     parse_uscc,
 )
-from chainkg.issues import DataIssue
-from chainkg.models import Company, DataSet
-from chainkg.normalize import halfwidth, normalize_place, split_list
+from chainkg.model.errors import ImportFileError
+from chainkg.model.issues import DataIssue
+from chainkg.model.records import Company, DataSet
 
 __all__ = ["COMPANY_FIELDS", "IMPORT_SOURCE", "RULE_SOURCE", "ImportPlan", "RuleRow", "cell", "plan_import"]
 

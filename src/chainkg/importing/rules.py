@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 from chainkg.importing.crosswalk import crosswalk, industry_parts, shenwan_key
 from chainkg.importing.scope import makes_things, scope_items, sells_only
-from chainkg.models import Segment
+from chainkg.model.records import Segment
 
 __all__ = ["INDUSTRY", "NAME", "PRODUCTS", "SCOPE", "Assignment", "SegmentMatch", "SegmentRules", "word_boundaries"]
 
@@ -159,7 +159,7 @@ class SegmentRules:
 
         A keyword lying inside a longer keyword found at the same place is not counted.
 
-        >>> from chainkg.models import Segment
+        >>> from chainkg.model.records import Segment
         >>> seg = Segment(id="m", name="电机", chain="c", stage="upstream", source="s", keywords=("电机",))
         >>> SegmentRules([seg]).find("机电机械设备销售；伺服电机制造")
         ['电机']

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from chainkg.errors import ImportFileError
-from chainkg.issues import DataIssue
+from chainkg.model.errors import ImportFileError
+from chainkg.model.issues import DataIssue
 
 __all__ = ["Progress", "SourceRows", "open_source"]
 

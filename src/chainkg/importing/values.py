@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from chainkg.normalize import halfwidth, split_list
-from chainkg.uscc import uscc_problem
+from chainkg.dataset.normalize import halfwidth, split_list
+from chainkg.dataset.uscc import uscc_problem
 
 __all__ = [
     "EXCHANGE_NAMES",

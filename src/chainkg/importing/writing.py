@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from chainkg.errors import DataError
+from chainkg.dataset.load import FILES, load_dataset
 from chainkg.importing.plan import COMPANY_FIELDS, RULE_SOURCE, ImportPlan, cell
-from chainkg.load import FILES, load_dataset
+from chainkg.model.errors import DataError
 
 __all__ = ["JOURNAL", "check_rendered", "commit", "recover", "render"]
 

@@ -1,0 +1,1 @@
+"""Pure analysis: diagnosis, ranking and the shortlist, what-if, back-tests, targets, filters."""

@@ -1,0 +1,480 @@
+"""Ranking on a PoolGraph: every score component of every candidate as columns.
+
+``candidate_scores`` finds nothing by itself: ``shortlist.rank`` chooses the candidates
+(``gap_candidates``: outside companies linked to a gap, minus landed and filtered ones), and the
+columns give each its components (``components``: the ranking's formulas as vectorised
+expressions), rounded to 4 places as Python rounds (``round4``), their weighted sum, score,
+and so the points, tier, order and rank. The approach channel of every company is a
+level-by-level BFS over the relations (``channel_table``) that visits neighbours in exactly the
+order ``ranking.find_channels`` does.
+
+Reasons are text about a few firms: ``shown_view`` puts the shown firms, their relation neighbours
+and their links into a small networkx graph on top of the taxonomy, where
+``ranking.score_company`` writes them. ``exact_scores`` is the score and rank of every
+candidate (what the Neo4j push stores and the back-test compares). tests/test_pool_graph.py
+and tests/test_pool_push.py compare all of it with the networkx ranking in tests/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar
+
+import networkx as nx
+import polars as pl
+
+from chainkg.analysis.placement import Placement, pool_placements
+from chainkg.analysis.ranking import (
+    LANDED_STAGES,
+    SHORTLIST_COMPONENTS,
+    SUPPLY_TYPES,
+    WAY_IN_TYPES,
+    Channel,
+    RankContext,
+    RankFilter,
+    as_of,
+    feed_edges,
+    gap_segments,
+)
+from chainkg.graph.pool_graph import PoolGraph
+from chainkg.graph.taxonomy import node_id
+from chainkg.model.scoring import RankSettings
+
+if TYPE_CHECKING:
+    from chainkg.analysis.diagnosis import SegmentDiagnosis
+
+__all__ = ["candidate_scores", "channel_table", "company_view", "components", "exact_scores", "margin", "round4"]
+
+# Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
+HALF_UNIT = 0.5e-4
+
+
+def margin(settings: RankSettings) -> float:
+    """How far below the N-th best unrounded score a candidate may lie and still reach the top N
+    (what ``rank --backend neo4j`` fetches beyond the top N from the server, which does not round).
+
+    The final score rounds each component to 4 places before weighting it (off by at most
+    ``HALF_UNIT`` × its weight) and the sum once more (``HALF_UNIT``), so a pre-score is within
+    e = ``HALF_UNIT`` × (Σ weights + 1) of its final score. At least N candidates then have a final
+    score ≥ the N-th best pre-score − e, and any firm of the final top N a pre-score ≥ that − 2e.
+    The bound is doubled for the last-place differences of the vectorised sums. It grows with
+    the weights, which scoring.yaml need not make sum to 1.
+
+    >>> margin(RankSettings())  # default weights sum to 1
+    0.0004
+    """
+    weights: dict[str, float] = settings.weights.model_dump()
+    return 4 * HALF_UNIT * (sum(weights.values()) + 1)
+
+
+def _flags(n: int) -> pl.Series:
+    """n times False, to scatter True into."""
+    return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+
+
+def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
+                placed: dict[str, Placement] | None = None) -> pl.DataFrame:
+    """Outside companies linked to a gap segment, after the pipeline and province filters."""
+    wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
+    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
+    mask = _flags(pg.companies.height).scatter(linked, True)
+    frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
+    if not flt.include_pipeline:
+        landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
+        frame = frame.filter(~pl.col("id").is_in(landed))
+    if flt.provinces:
+        frame = frame.filter(pl.col("province").is_in(flt.provinces))
+    # The kind is chainkg.analysis.placement's placement (every company linked to a gap has one).
+    placed = placed or {}
+    if flt.kinds:
+        frame = frame.filter(pl.col("id").is_in([c for c, p in placed.items() if p.kind in flt.kinds]))
+    if flt.exclude_partners:
+        frame = frame.filter(~pl.col("id").is_in([c for c, p in placed.items() if p.kind == "deepen"]))
+    return frame
+
+
+def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:
+    """Every company within ``max_hops`` of a local firm or partner: hops, previous, origin.
+
+    Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
+    reached from the earliest-queued neighbour of the level before; the new level is queued
+    by (its discoverer's place, its own id). Companies are their row numbers (``idx``). The
+    relation type of a step is looked up only for the paths shown (``_channels``).
+    """
+    relations = _channel_relations(pg, mode).select("from_idx", "to_idx")
+    both = pl.concat([
+        relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b")),
+        relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b")),
+    ])
+    ids = pg.companies.get_column("id")
+    anchors = (pg.companies.filter(pl.col("is_local") | pl.col("is_partner")).select("idx", "id").sort("id")
+               .select(pl.col("idx").alias("node")).with_row_index("place"))
+    frontier = anchors.with_columns(pl.lit(0, pl.Int64).alias("hops"), pl.lit(None, pl.UInt32).alias("previous"),
+                                    pl.col("node").alias("origin"))
+    columns = ["node", "hops", "previous", "origin"]
+    levels = [frontier.select(columns)]
+    visited = _flags(pg.companies.height).scatter(frontier.get_column("node"), True)
+    for hops in range(1, max_hops + 1):
+        reached = frontier.select(pl.col("node").alias("a"), "place").join(both, on="a")
+        reached = reached.filter(~visited.gather(reached.get_column("b")))
+        if reached.height == 0:
+            break
+        best = reached.group_by("b").agg(pl.col("place").min())  # the first discoverer in queue order
+        place = best.get_column("place")
+        level = best.select(
+            pl.col("b").alias("node"), pl.lit(hops, pl.Int64).alias("hops"),
+            frontier.get_column("node").gather(place).alias("previous"),
+            frontier.get_column("origin").gather(place).alias("origin"),
+            pl.col("place").alias("parent_place"), ids.gather(best.get_column("b")).alias("id"),
+        ).sort("parent_place", "id")
+        frontier = level.with_row_index("place")
+        levels.append(frontier.select(columns))
+        visited = visited.scatter(frontier.get_column("node"), True)
+    return pl.concat(levels)
+
+
+def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The relations (default: all) a channel may use: all (``any``) or the ways in (``ranking.way_in``)."""
+    relations = pg.relations if relations is None else relations
+    if mode != "way_in":
+        return relations
+    # A supplier/customer link counts only next to a local firm or partner.
+    anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
+    next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
+    return relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
+        pl.col("type").is_in(list(WAY_IN_TYPES))
+        | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
+
+
+Column = TypeVar("Column", pl.Expr, pl.Series)
+
+
+def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
+    """``sum(value * weight)`` over the components in ``ranking.score_company``'s order, left to right
+    as Python's ``sum`` adds (the same floating-point operations in the same order)."""
+    weights: dict[str, float] = settings.weights.model_dump()
+    first, *rest = SHORTLIST_COMPONENTS
+    total = values[first] * weights[first]
+    for name in rest:
+        total = total + values[name] * weights[name]
+    return total
+
+
+def candidate_scores(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+                     status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+                     settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+                     today: date | None = None) -> pl.DataFrame:
+    """idx, id, primary_gap, every component rounded to 4 places (as a prospect shows it), ``total``
+    (their weighted sum, what points and tier are made of) and ``score`` (``total`` rounded to 4
+    places): the final values of every candidate, from the columns alone."""
+    table = components(pg, candidates, gaps, status, channels, home, settings, listed, today)
+    shown = table.with_columns(round4(pl.col(n)).alias(n) for n in SHORTLIST_COMPONENTS)
+    total = _weighted_sum(settings, {n: pl.col(n) for n in SHORTLIST_COMPONENTS})
+    return shown.with_columns(total.alias("total")).with_columns(round4(pl.col("total")).alias("score"))
+
+
+def round4(value: pl.Expr) -> pl.Expr:
+    """``round(value, 4)`` exactly as Python rounds a float ≥ 0: to the decimal nearest the double's
+    exact value, ties to even, then to the double nearest that decimal.
+
+    ``value × 10⁴`` is split exactly into ``p + err`` (Dekker's product; 10⁴ needs no split), so
+    whether the fraction of the exact product is above, below or at ½ is decided without any
+    rounding error; ``k / 10⁴`` is one correctly rounded division (by a column: polars divides by
+    a scalar as a multiplication by its reciprocal). (Polars' own ``round`` rounds ``value × 10⁴``
+    after the multiplication has rounded it: 0.63385 becomes 0.6338 where Python gives 0.6339.)
+    """
+    scale = 1e4
+    split = value * 134217729.0  # 2**27 + 1: Veltkamp's split into 26-bit halves
+    high = split - (split - value)
+    low = value - high
+    product = value * scale
+    error = (high * scale - product) + low * scale  # value × 10⁴ == product + error, exactly
+    whole = product.floor()
+    above = (product - whole) - 0.5  # exact: both are multiples of product's last place
+    up = (above > -error) | ((above == -error) & (whole % 2 == 1))
+    divisor = value * 0.0 + scale  # a column of 10⁴ (a literal would be divided as a multiplication)
+    return (whole + up.cast(pl.Float64)) / divisor
+
+
+def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentDiagnosis],
+               status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
+               settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
+               today: date | None = None) -> pl.DataFrame:
+    """idx, id, primary_gap and one column per component of ``ranking.score_company`` (not rounded),
+    as vectorised expressions: the same formulas, possibly summed or multiplied in another
+    order (so equal up to a few units in the last place)."""
+    c = pl.col
+    n = pg.companies.height
+    wanted = _flags(n).scatter(candidates.get_column("idx"), True)
+    links = pg.company_segments.select("company_idx", "segment", "role").filter(
+        wanted.gather(pg.company_segments.get_column("company_idx")))
+    segment_type = pg.company_segments.schema["segment"]
+
+    # gap_fit: noisy-or over the gaps a company fills.
+    severity = pl.DataFrame({"segment": pl.Series(list(gaps), dtype=segment_type),
+                             "severity": [d.severity for d in gaps.values()]})
+    role_fit = c("role").replace_strict(settings.role_fit, default=0.0, return_dtype=pl.Float64)
+    gap_fit = (links.join(severity, on="segment")
+               # product() as exp(sum(log)): the fast aggregation; a factor of 0 gives log -inf, exp 0.
+               .group_by("company_idx").agg((1.0 - (1.0 - c("severity") * role_fit).log().sum().exp())
+                                            .alias("gap_fit")))
+    # The primary gap: highest severity × role fit among the listed gaps, ties by segment id.
+    listed = gaps if listed is None else listed
+    listed_severity = pl.DataFrame({"segment": pl.Series(list(listed), dtype=segment_type),
+                                    "listed": [d.severity for d in listed.values()]})
+    primary = (links.join(listed_severity, on="segment")
+               .select("company_idx", (c("listed") * role_fit).alias("fit"),
+                       c("segment").cast(pl.String).alias("primary_gap"))
+               .sort("company_idx", c("fit").neg(), "primary_gap")
+               .group_by("company_idx", maintain_order=True).agg(c("primary_gap").first()))
+
+    # capability: weighted mean of the known signals.
+    cap = settings.capability
+    scale_known = c("scale").is_in(list(cap.scale))
+    tag_best = c("tags").list.eval(
+        pl.element().replace_strict(cap.tags, default=0.0, return_dtype=pl.Float64)).list.max().fill_null(0.0)
+    owned = c("ownership").is_not_null() & (c("ownership") != "")
+    numerator = (pl.when(scale_known).then(cap.scale_part * c("scale").replace_strict(
+                     cap.scale, default=0.0, return_dtype=pl.Float64)).otherwise(0.0)
+                 + cap.listed_part * (c("listed").list.len() > 0).cast(pl.Float64)
+                 + cap.tags_part * tag_best
+                 + pl.when(owned).then(cap.ownership_part * c("ownership").replace_strict(
+                     cap.ownership, default=0.0, return_dtype=pl.Float64)).otherwise(0.0))
+    denominator = (pl.when(scale_known).then(cap.scale_part).otherwise(0.0) + cap.listed_part + cap.tags_part
+                   + pl.when(owned).then(cap.ownership_part).otherwise(0.0))
+    capability = pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
+
+    # chain_pull: a relation with a local firm, and strong/weak FEEDS neighbours of its segments.
+    pull = settings.chain_pull
+    is_local = pg.companies.get_column("is_local")
+    strength = pl.when(c("type").is_in(["SUPPLIES", "CUSTOMER_OF"])).then(pull.supply_relation).otherwise(
+        pull.other_relation).alias("relation")
+    rel = pg.relations.select("from_idx", "to_idx", "type")
+    relation = pl.concat([
+        rel.filter(is_local.gather(rel.get_column("to_idx"))).select(c("from_idx").alias("company_idx"), strength),
+        rel.filter(is_local.gather(rel.get_column("from_idx"))).select(c("to_idx").alias("company_idx"), strength),
+    ]).group_by("company_idx").agg(c("relation").max())
+    needs: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("anchor_needs", {})
+    if needs:
+        needed = (links.filter(c("segment").is_in(pl.Series(list(needs), dtype=segment_type).implode()))
+                  .select("company_idx").unique()
+                  .with_columns(pl.lit(pull.anchor_need).alias("relation")))
+        relation = pl.concat([relation, needed]).group_by("company_idx").agg(c("relation").max())
+    weights = {"strong": pull.strong_neighbour, "weak": pull.weak_neighbour}
+    codes = {segment: i for i, segment in enumerate(status)}
+    neighbours = pl.DataFrame(
+        [(s, codes[other], weights[status[other].status])
+         for s, other in _feed_neighbours(pg) if other in status and status[other].status in weights],
+        schema={"segment": segment_type, "other": pl.UInt32, "weight": pl.Float64}, orient="row")
+    # Each neighbour segment counts once per company: one u64 key (company row, neighbour) to dedupe.
+    feed = (links.select("company_idx", "segment").join(neighbours, on="segment")
+            .with_columns((c("company_idx").cast(pl.UInt64) * 65536 + c("other")).alias("pair"))
+            .unique("pair").group_by("company_idx").agg(c("weight").sum()))
+
+    geo = settings.geography
+    geography = (pl.when(c("province") == "").then(0.0).when(c("province") == home).then(geo.same_province)
+                 .when(c("province").is_in(list(geo.neighbours))).then(geo.neighbour_province).otherwise(0.0))
+    hops = pl.repeat(None, n, dtype=pl.Int64, eager=True).scatter(
+        channels.get_column("node"), channels.get_column("hops"))
+    proximity = (pl.when(c("is_partner")).then(1.0)
+                 .when(c("hops").fill_null(0) > 0).then(1.0 / c("hops").cast(pl.Float64)).otherwise(0.0))
+
+    # Per-company results land in full-length columns by row number, then a gather: no joins.
+    rows = candidates.get_column("idx")
+    table = candidates.with_columns(
+        hops.gather(rows).alias("hops"),
+        _by_row(n, gap_fit, "gap_fit").gather(rows).alias("gap_fit"),
+        _by_row(n, relation, "relation").gather(rows).alias("relation"),
+        _by_row(n, feed, "weight").gather(rows).alias("weight"))
+    table = (table.join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
+             .join(_footprint(pg, candidates, home, settings), on="idx", how="left")
+             .join(primary, left_on="idx", right_on="company_idx", how="left"))
+    feed_pull = 1.0 - 0.5 ** c("weight").fill_null(0.0)
+    chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (1.0 - feed_pull)
+    return table.select("idx", "id", "primary_gap", c("gap_fit").fill_null(0.0).alias("gap_fit"),
+                        capability.alias("capability"), chain_pull.alias("chain_pull"),
+                        proximity.alias("partner_proximity"), geography.alias("geography"),
+                        c("intent").fill_null(0.0).alias("intent"), _attainability(settings).alias("attainability"))
+
+
+def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
+    """id, intent: ``ranking.intent_component`` over the signals (a small table) as a group-by."""
+    signals: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("signals", {})
+    rows = [(company, s["date"], s["kind"]) for company, items in signals.items() for s in items]
+    frame = pl.DataFrame(rows, schema={"id": pl.String, "date": pl.Date, "kind": pl.String}, orient="row")
+    intent = settings.intent
+    age = (pl.lit(today) - pl.col("date")).dt.total_days()
+    value = (pl.col("kind").replace_strict(intent.kinds, default=0.0, return_dtype=pl.Float64)
+             * 0.5 ** (age.cast(pl.Float64) / intent.half_life_days))
+    return (frame.filter(age >= 0).group_by("id").agg((1.0 - (1.0 - value).product()).alias("intent")))
+
+
+def _footprint(pg: PoolGraph, candidates: pl.DataFrame, home: str, settings: RankSettings) -> pl.DataFrame:
+    """idx, place (2 = a seat/subsidiary/investee in the province, 1 = in a neighbour), is_subsidiary."""
+    c = pl.col
+    province = pg.companies.get_column("province")
+    rel = pg.relations.select("from_idx", "to_idx", "type")
+    subs = rel.filter(c("type") == "SUBSIDIARY_OF")
+    invests = rel.filter(c("type") == "INVESTS_IN")
+    places = pl.concat([
+        candidates.select(c("idx"), c("province")),
+        subs.select(c("to_idx").alias("idx"), province.gather(subs.get_column("from_idx")).alias("province")),
+        invests.select(c("from_idx").alias("idx"), province.gather(invests.get_column("to_idx")).alias("province")),
+    ])
+    neighbours = list(settings.geography.neighbours)
+    level = (pl.when(c("province") == home).then(2).when(c("province").is_in(neighbours)).then(1).otherwise(0))
+    best = places.with_columns(level.alias("place")).group_by("idx").agg(c("place").max())
+    parents = subs.select(c("from_idx").alias("idx")).unique().with_columns(pl.lit(True).alias("is_subsidiary"))
+    return best.join(parents, on="idx", how="left").with_columns(c("is_subsidiary").fill_null(False))
+
+
+def _attainability(settings: RankSettings) -> pl.Expr:
+    """``ranking.attainability_component`` on the columns of ``_footprint`` and the company."""
+    c = pl.col
+    att = settings.attainability
+    footprint = (pl.when(c("place") == 2).then(att.footprint.get("same_province", 0.0))
+                 .when(c("place") == 1).then(att.footprint.get("neighbour_province", 0.0)).otherwise(0.0))
+    headquarters = (c("ownership") == "central_soe") & (c("scale") == "large") & ~c("is_subsidiary")
+    size_known = headquarters.fill_null(False) | c("scale").is_in(list(att.size))
+    size = (pl.when(headquarters.fill_null(False)).then(att.central_soe_headquarters)
+            .otherwise(c("scale").replace_strict(att.size, default=0.0, return_dtype=pl.Float64)))
+    specialist = c("tags").list.eval(pl.element().replace_strict(
+        att.specialist, default=0.0, return_dtype=pl.Float64)).list.max().fill_null(0.0)
+    numerator = (att.footprint_part * footprint + pl.when(size_known).then(att.size_part * size).otherwise(0.0)
+                 + att.specialist_part * specialist)
+    denominator = att.footprint_part + pl.when(size_known).then(att.size_part).otherwise(0.0) + att.specialist_part
+    return pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
+
+
+def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
+    """``frame[column]`` placed at row ``company_idx`` of an n-long float column (null elsewhere)."""
+    return pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(
+        frame.get_column("company_idx"), frame.get_column(column).cast(pl.Float64))
+
+
+def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
+    """(segment id, FEEDS neighbour id), both directions, as ``ranking._chain_pull`` walks them."""
+    t = pg.taxonomy
+    pairs = []
+    for seg_key, edges in feed_edges(t).items():
+        for u, v in edges:
+            other = v if u == seg_key else u
+            pairs.append((str(t.nodes[seg_key]["id"]), str(t.nodes[other]["id"])))
+    return pairs
+
+
+def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
+    """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
+    steps: dict[int, tuple[int, int | None, int]] = {}
+    frontier = keep
+    while frontier.len():
+        rows = table.filter(pl.col("node").is_in(frontier.implode())).select("node", "hops", "previous", "origin")
+        found = []
+        for node, hops, previous, origin in rows.iter_rows():
+            steps[node] = (hops, previous, origin)
+            if previous is not None and previous not in steps:
+                found.append(previous)
+        frontier = pl.Series(found, dtype=pl.UInt32)
+    kinds = _step_kinds(pg, [(node, prev) for node, (_h, prev, _o) in steps.items() if prev is not None], mode)
+    rows_of = sorted({*steps, *(o for _h, _p, o in steps.values())})
+    info = pg.companies.select("name", "id", "is_local")[rows_of]
+    names = dict(zip(rows_of, info.get_column("name").to_list(), strict=True))
+    ids = dict(zip(rows_of, info.get_column("id").to_list(), strict=True))
+    local = dict(zip(rows_of, info.get_column("is_local").to_list(), strict=True))
+    channels = {}
+    for node in keep.to_list():
+        if node not in steps:
+            continue
+        hops, _previous, origin = steps[node]
+        path, relations, here = [names[node]], [], node
+        while (prev := steps[here][1]) is not None:
+            path.append(names[prev])
+            relations.append(kinds[(here, prev)])
+            here = prev
+        channels[node_id("Company", ids[node])] = Channel(
+            hops=hops, target_id=ids[origin], target=names[origin],
+            target_kind="本地企业" if local[origin] else "战略伙伴", path=path, relations=relations)
+    return channels
+
+
+def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in") -> dict[tuple[int, int], str]:
+    """The relation type of each BFS step: the smallest type between the two companies that
+    a channel may use (``mode``), as find_channels' sorted adjacency lists give it."""
+    if not steps:
+        return {}
+    pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
+    ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
+    rel = _channel_relations(pg, mode, pg.relations.filter(
+        pl.col("from_idx").is_in(ends.implode()) & pl.col("to_idx").is_in(ends.implode()))
+    ).select("from_idx", "to_idx", "type")
+    matched = pl.concat([
+        pairs.join(rel, left_on=["node", "previous"], right_on=["from_idx", "to_idx"]),
+        pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),
+    ]).group_by("node", "previous").agg(pl.col("type").min())
+    return {(node, previous): kind for node, previous, kind in matched.iter_rows()}
+
+
+def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
+    """The taxonomy plus these companies (row numbers), their relation neighbours, links and relations."""
+    g = pg.taxonomy.copy()
+    c = pl.col
+    n = pg.companies.height
+    wanted = _flags(n).scatter(keep, True)
+    rel = pg.relations
+    relations = rel.filter(wanted.gather(rel.get_column("from_idx")) | wanted.gather(rel.get_column("to_idx")))
+    touched = pl.concat([keep, relations.get_column("from_idx"), relations.get_column("to_idx")]).unique().sort()
+    for row in pg.companies[touched].drop("idx").iter_rows(named=True):
+        g.add_node(node_id("Company", row["id"]), label="Company", **row)
+    links = pg.company_segments.filter(wanted.gather(pg.company_segments.get_column("company_idx")))
+    for row in links.select(c("company_id"), "segment_id", "role", "products", "source").iter_rows(named=True):
+        g.add_edge(node_id("Company", row["company_id"]), node_id("Segment", row["segment_id"]),
+                   key="OPERATES_IN", type="OPERATES_IN", role=row["role"], products=row["products"],
+                   source=row["source"])
+    for row in relations.select("from_id", "type", "to_id", "note", "source").iter_rows(named=True):
+        g.add_edge(node_id("Company", row["from_id"]), node_id("Company", row["to_id"]), key=row["type"],
+                   type=row["type"], note=row["note"], source=row["source"])
+    return g
+
+
+def company_view(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                 today: date | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """What ``explain`` reads about one company (any, local or not): its links, relations and
+    channel in a graph of that company alone, and the context of the unfiltered ranking."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    rows = pg.companies.filter(pl.col("id") == company_id).get_column("idx")
+    return shown_view(pg, rows, status, all_gaps, all_gaps, table, home, settings, today,
+                 pool_placements(pg, all_gaps))
+
+
+def shown_view(pg: PoolGraph, rows: pl.Series, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
+          all_gaps: dict[str, SegmentDiagnosis], table: pl.DataFrame, home: str, settings: RankSettings,
+          today: date | None, placed: dict[str, Placement] | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
+    """A networkx graph holding these companies (row numbers) and the context to evaluate them in;
+    ``placed``: every candidate's list (``placement.pool_placements``), which the tables give once."""
+    g = _subgraph(pg, rows)
+    channels = _channels(pg, table, rows, settings.channels)
+    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=channels, home=home,
+                      all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
+                      needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
+                      placements=placed)
+    return g, ctx
+
+
+def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                 today: date | None = None, also: tuple[str, ...] = ()) -> pl.DataFrame:
+    """idx, id, score, rank of EVERY candidate of the unfiltered ranking (what the Neo4j push stores
+    on each company and the back-test compares), from ``candidate_scores``; ``also`` adds these
+    components (rounded as shown) as columns after ``rank``. The rank is the position by (-score, id).
+    """
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    candidates = gap_candidates(pg, list(all_gaps), RankFilter())
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    scores = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, None, today)
+    return (scores.select("idx", "id", "score", *also).sort(pl.col("score").neg(), "id")
+            .with_row_index("rank", offset=1)
+            .select("idx", "id", "score", pl.col("rank").cast(pl.Int64), *also))

@@ -1,0 +1,1 @@
+"""The typer commands: thin wrappers that parse options and call the library."""

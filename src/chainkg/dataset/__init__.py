@@ -1,0 +1,1 @@
+"""Reading, normalising, checking, loading and writing the graph_data/ files."""

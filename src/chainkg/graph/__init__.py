@@ -1,0 +1,1 @@
+"""The chain taxonomy (networkx) and its pairing with the company tables."""

@@ -1,0 +1,1 @@
+"""The data contract: records (pydantic), the company tables, settings and errors."""

@@ -1,0 +1,1 @@
+"""What people read: terminal tables, exports, spreadsheets, maps and the report."""
