@@ -226,9 +226,11 @@ def _reasons(
 
 def server_fields(p: Prospect) -> dict[str, Any]:
     """What the server computes of a prospect (README "Back-end parity"): every field, reason and
-    detail of the five base components, points and tier; intent, attainability, kind, headline,
-    primary gap and connects are embedded-only. Parity checks compare prospects through this."""
-    row = p.model_dump(exclude={"details", "components", "reasons", "kind", "headline", "primary_gap", "connects"})
+    detail of the five base components, points and tier; intent, attainability, kind (and its
+    reason), headline, primary gap and connects are embedded-only. Parity checks compare prospects
+    through this."""
+    row = p.model_dump(exclude={"details", "components", "reasons", "kind", "kind_reason", "headline", "primary_gap",
+                                "connects"})
     row["components"] = {c: p.components[c] for c in COMPONENTS}
     row["details"] = {c: p.details[c].model_dump() for c in COMPONENTS}
     row["reasons"] = [r for r in p.reasons if not r.startswith(("近期动向", "招得来"))]
