@@ -53,15 +53,74 @@ def test_no_import_circle(a: str, b: str) -> None:
 
 
 # Modules of the commands moved to the tables: none may build the full company graph again.
-ON_THE_TABLES = ("cli", "render_cli", "backtest", "maps", "render_map", "report", "report_render", "whatif",
-                 "listing", "filters", "pool_graph")
+ON_THE_TABLES = ("cli/main", "cli/render", "analysis/backtest", "output/maps", "output/report", "analysis/whatif",
+                 "analysis/listing", "analysis/filters", "graph/pool_graph", "analysis/shortlist",
+                 "analysis/evidence", "analysis/reasons")
 
 
 @pytest.mark.parametrize("name", ON_THE_TABLES)
 def test_command_modules_do_not_build_the_company_graph(name: str) -> None:
     imported = _imports(SRC / f"{name}.py")
     assert "chainkg.graph.taxonomy.build_graph" not in imported
-    assert "graph_stats" not in (SRC / "graph.py").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def no_company_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any networkx graph that gets a Company node (what reasons once needed)."""
+    import networkx as nx
+
+    add_node = nx.MultiDiGraph.add_node
+
+    def guarded(self: nx.MultiDiGraph, key: object, **attrs: object) -> None:
+        assert attrs.get("label") != "Company", f"a networkx Company node: {key}"
+        add_node(self, key, **attrs)
+
+    monkeypatch.setattr(nx.MultiDiGraph, "add_node", guarded)
+
+
+def test_reasons_come_from_the_tables(tiny_pool: object, no_company_nodes: None) -> None:
+    """rank and explain write the reasons of the shown firms from their rows (chainkg.analysis.evidence),
+    not from a networkx graph of them; the values are the columns' (pool_rank.candidate_scores)."""
+    from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.pool_rank import exact_scores
+    from chainkg.analysis.ranking import SHORTLIST_COMPONENTS
+    from chainkg.analysis.shortlist import explain, rank
+    from chainkg.graph.pool_graph import PoolGraph
+    from chainkg.model.scoring import RankSettings
+
+    assert isinstance(tiny_pool, PoolGraph)
+    diagnosis = diagnose(tiny_pool)
+    settings = RankSettings()
+    prospects = rank(tiny_pool, diagnosis, settings)
+    assert prospects and all(p.details["gap_fit"].reasons for p in prospects)
+    columns = exact_scores(tiny_pool, diagnosis, settings, also=SHORTLIST_COMPONENTS)
+    for row in columns.iter_rows(named=True):
+        found = explain(tiny_pool, row["id"], diagnosis, settings)
+        assert found.score == row["score"]
+        assert {n: c.value for n, c in found.components.items()} == {n: row[n] for n in SHORTLIST_COMPONENTS}
+        shown = next(p for p in prospects if p.company_id == row["id"])
+        assert found.components == shown.details and found.fills == shown.fills
+
+
+def test_explain_a_local_firm_has_its_relations(tiny_pool: object, no_company_nodes: None) -> None:
+    """A local firm is no candidate: explain still gives its values, relations and reasons."""
+    import polars as pl
+
+    from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.reasons import relation_lines
+    from chainkg.analysis.shortlist import explain
+    from chainkg.graph.pool_graph import PoolGraph
+    from chainkg.model.scoring import RankSettings
+
+    assert isinstance(tiny_pool, PoolGraph)
+    local = tiny_pool.companies.filter(pl.col("is_local")).get_column("id").to_list()
+    related = set(tiny_pool.relations.get_column("from_id").to_list() + tiny_pool.relations.get_column("to_id").to_list())
+    firm = next(c for c in local if c in related)
+    found = explain(tiny_pool, firm, diagnose(tiny_pool), RankSettings())
+    assert found.evidence.company["is_local"] and found.evidence.channel is not None
+    assert found.evidence.channel.hops == 0
+    lines = relation_lines(found.evidence)
+    assert lines and all(found.evidence.company["name"] in line for line in lines)
 
 
 def test_rank_focus_is_that_prospect_of_the_full_ranking() -> None:

@@ -7,22 +7,27 @@ import cycle between them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 import networkx as nx
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
+from chainkg.analysis.evidence import Evidence, evidence_of
 from chainkg.analysis.placement import Placement, pool_placements
-from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates, shown_view
+from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
 from chainkg.analysis.ranking import (
     LANDED_STAGES,
+    SHORTLIST_COMPONENTS,
     STAGE_LABELS,
     Component,
     Prospect,
     RankContext,
     RankFilter,
+    as_of,
     company_kind,
+    feed_edges,
     gap_segments,
     headline,
     pipeline_stages,
@@ -35,11 +40,12 @@ from chainkg.analysis.ranking import (
     select_variety,
     tier_of,
 )
+from chainkg.analysis.reasons import component_reasons, connects_of
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["rank"]
+__all__ = ["Explanation", "explain", "rank", "shown_context"]
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
@@ -62,15 +68,17 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     order = order.with_row_index("place", offset=1)
     if focus is not None:
         order = order.filter(pl.col("id") == focus)
-    g, ctx = shown_view(pg, order.get_column("idx"), status, gaps, all_gaps, table, home, settings, today, placed)
+    ctx = shown_context(pg, status, gaps, all_gaps, home, today, placed)
+    evidence = evidence_of(pg, order.get_column("idx"), table, settings.channels)
+    ctx = replace(ctx, channels={node_id("Company", c): e.channel for c, e in evidence.items() if e.channel})
     weights: dict[str, float] = settings.weights.model_dump()
     shown = []
     for row in order.iter_rows(named=True):
-        key = node_id("Company", row["id"])
-        company = g.nodes[key]
+        ev = evidence[row["id"]]
+        company = ev.company
         stage = pg.stages.get(row["id"])
-        evidence, fills = score_company(g, key, ctx, settings)  # the reasons of the shown firm
-        details = {n: Component(value=row[n], weight=weights[n], reasons=c.reasons) for n, c in evidence.items()}
+        why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)  # the reasons of the shown firm
+        details = {n: Component(value=row[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
         reasons = [r for c in details.values() for r in c.reasons]
         if stage:
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
@@ -84,8 +92,49 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
             primary_gap=row["primary_gap"])
         shown.append(prospect.model_copy(update={
             "headline": _headline(prospect, ctx, place.group),
-            "connects": platform_connects(g, key) if prospect.kind == "platform" else []}))
+            "connects": connects_of(ev) if prospect.kind == "platform" else []}))
     return shown
+
+
+def shown_context(pg: PoolGraph, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
+                  all_gaps: dict[str, SegmentDiagnosis], home: str, today: date | None,
+                  placed: dict[str, Placement]) -> RankContext:
+    """What the reasons of the shown firms read besides their evidence (channels: the caller's)."""
+    return RankContext(status=status, gaps=gaps, feeds=feed_edges(pg.taxonomy), channels={}, home=home,
+                       all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
+                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
+                       placements=placed)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``explain`` shows about one company: its evidence, every component and the gaps it fills."""
+
+    evidence: Evidence
+    components: dict[str, Component]
+    fills: list[str]
+    placement: Placement
+    score: float
+
+
+def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+            today: date | None = None) -> Explanation:
+    """One company (any, local or not) as the unfiltered ranking sees it: values from the columns
+    (``pool_rank.candidate_scores``), reasons from its evidence."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    placed = pool_placements(pg, all_gaps)
+    rows = pg.companies.filter(pl.col("id") == company_id)
+    scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
+    ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]
+    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today, placed)
+    why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)
+    weights: dict[str, float] = settings.weights.model_dump()
+    components = {n: Component(value=scored[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
+    return Explanation(ev, components, fills, placed.get(company_id) or Placement(company_kind(ev.company)),
+                       scored["score"])
 
 
 def _headline(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
