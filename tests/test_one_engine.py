@@ -140,3 +140,27 @@ def test_rank_focus_is_that_prospect_of_the_full_ranking() -> None:
     for p in (everyone[0], everyone[len(everyone) // 2], everyone[-1]):
         assert rank(pg, diagnosis, scoring.rank, targets, focus=p.company_id) == [p]
     assert rank(pg, diagnosis, scoring.rank, targets, focus="haust") == []  # a platform is not a target
+
+
+def _company_node_calls(path: Path) -> list[int]:
+    """Lines of calls that add a node labelled Company (``add_node(…, label="Company")``)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("add_node", "add_nodes_from")
+                and any(kw.arg == "label" and isinstance(kw.value, ast.Constant) and kw.value.value == "Company"
+                        for kw in node.keywords)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_module_adds_company_nodes_to_a_networkx_graph() -> None:
+    """Companies live in the PoolGraph's tables; the all-networkx graph is tests/oracle.py's alone."""
+    import chainkg
+    import chainkg.graph.taxonomy as taxonomy
+
+    found = {str(p.relative_to(SRC)): lines for p in sorted(SRC.rglob("*.py")) if (lines := _company_node_calls(p))}
+    assert found == {}
+    assert not hasattr(taxonomy, "build_graph") and "build_graph" not in chainkg.__all__
+    # The check itself sees such a call: the oracle makes one.
+    assert _company_node_calls(Path(__file__).with_name("oracle.py"))

@@ -12,15 +12,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates, shown_channels
-from chainkg.analysis.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, score_company
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.ranking import Prospect, RankFilter, gap_segments
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
-from chainkg.graph.taxonomy import build_graph, build_taxonomy
+from chainkg.graph.taxonomy import build_taxonomy
 from chainkg.model.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
+from oracle import build_graph, diagnose, find_channels, prepare, rank, score_company
 
 
 @pytest.fixture(scope="module")

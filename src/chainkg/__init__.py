@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from chainkg.analysis.whatif import what_if
     from chainkg.dataset.load import default_data_dir, load_dataset, load_scoring, load_valid
     from chainkg.graph.pool_graph import PoolGraph, pool_graph
-    from chainkg.graph.taxonomy import build_graph
     from chainkg.model.errors import ChainkgError, ConfigError, DataError, Neo4jError, NotFoundError
     from chainkg.model.scoring import Scoring
 
@@ -35,7 +34,6 @@ _EXPORTS = {
     "RankFilter": "chainkg.analysis.ranking",
     "Scoring": "chainkg.model.scoring",
     "SegmentDiagnosis": "chainkg.analysis.diagnosis",
-    "build_graph": "chainkg.graph.taxonomy",
     "default_data_dir": "chainkg.dataset.load",
     "diagnose": "chainkg.analysis.diagnosis",
     "load_dataset": "chainkg.dataset.load",
@@ -58,7 +56,6 @@ __all__ = [
     "Scoring",
     "SegmentDiagnosis",
     "__version__",
-    "build_graph",
     "default_data_dir",
     "diagnose",
     "load_dataset",

@@ -35,7 +35,6 @@ __all__ = [
     "HOSTING_LABELS",
     "KIND_NAMES",
     "Placement",
-    "graph_placements",
     "placements",
     "pool_placements",
     "segment_limits",
@@ -168,22 +167,6 @@ def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
     side = f"；其「{'、'.join(names[s] for s in rest)}」为非主营或出自上述工序" if rest else ""
     return (f"本区不能承接其所补环节的生产：{why}{side}（依据的公开规定见各环节的 hosting_source）。"
             "宜签采购、供货协议（配套对接、以商招商）")
-
-
-def graph_placements(g: nx.MultiDiGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
-    """``placements`` of every outside company of a networkx graph (build_graph), by id."""
-    from chainkg.analysis.ranking import company_kind
-
-    companies = {a["id"]: a for _k, a in nodes_of(g, "Company")}
-    base = {cid: company_kind(a) for cid, a in companies.items() if not a["is_local"]}
-    fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    parents = []
-    for u, v, k, a in g.edges(keys=True, data=True):
-        if k == "OPERATES_IN" and g.nodes[v]["id"] in gap_ids:
-            fills[g.nodes[u]["id"]].append((g.nodes[v]["id"], a.get("role", "core")))
-        elif k == "SUBSIDIARY_OF" and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
-            parents.append((g.nodes[u]["id"], g.nodes[v]["id"]))
-    return placements(companies, base, fills, parents, g, _city(g))
 
 
 def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> dict[str, Placement]:

@@ -6,7 +6,7 @@ columns give each its components (``components``: the ranking's formulas as vect
 expressions), rounded to 4 places as Python rounds (``round4``), their weighted sum, score,
 and so the points, tier, order and rank. The approach channel of every company is a
 level-by-level BFS over the relations (``channel_table``) that visits neighbours in exactly the
-order ``ranking.find_channels`` does.
+order ``oracle.find_channels`` (tests/oracle.py) does.
 
 Reasons are text about a few firms: chainkg.analysis.evidence looks up their facts row by row
 (with ``shown_channels``, their channel paths) and chainkg.analysis.reasons writes them.
@@ -95,7 +95,7 @@ def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
 def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:
     """Every company within ``max_hops`` of a local firm or partner: hops, previous, origin.
 
-    Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
+    Level by level, as ``oracle.find_channels`` (tests/oracle.py)' queue runs: anchors in id order; a node is
     reached from the earliest-queued neighbour of the level before; the new level is queued
     by (its discoverer's place, its own id). Companies are their row numbers (``idx``). The
     relation type of a step is looked up only for the paths shown (``shown_channels``).
@@ -149,7 +149,7 @@ Column = TypeVar("Column", pl.Expr, pl.Series)
 
 
 def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
-    """``sum(value * weight)`` over the components in ``ranking.score_company``'s order, left to right
+    """``sum(value * weight)`` over the components in ``oracle.score_company`` (tests/oracle.py)'s order, left to right
     as Python's ``sum`` adds (the same floating-point operations in the same order)."""
     weights: dict[str, float] = settings.weights.model_dump()
     first, *rest = SHORTLIST_COMPONENTS
@@ -199,7 +199,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
                status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
                settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
                today: date | None = None) -> pl.DataFrame:
-    """idx, id, primary_gap and one column per component of ``ranking.score_company`` (not rounded),
+    """idx, id, primary_gap and one column per component of ``oracle.score_company`` (tests/oracle.py) (not rounded),
     as vectorised expressions: the same formulas, possibly summed or multiplied in another
     order (so equal up to a few units in the last place)."""
     c = pl.col
@@ -297,7 +297,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
 
 
 def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
-    """id, intent: ``ranking.intent_component`` over the signals (a small table) as a group-by."""
+    """id, intent: ``oracle.intent_value`` (tests/oracle.py) over the signals (a small table) as a group-by."""
     signals: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("signals", {})
     rows = [(company, s["date"], s["kind"]) for company, items in signals.items() for s in items]
     frame = pl.DataFrame(rows, schema={"id": pl.String, "date": pl.Date, "kind": pl.String}, orient="row")
@@ -328,7 +328,7 @@ def _footprint(pg: PoolGraph, candidates: pl.DataFrame, home: str, settings: Ran
 
 
 def _attainability(settings: RankSettings) -> pl.Expr:
-    """``ranking.attainability_component`` on the columns of ``_footprint`` and the company."""
+    """``oracle.attainability_value`` (tests/oracle.py) on the columns of ``_footprint`` and the company."""
     c = pl.col
     att = settings.attainability
     footprint = (pl.when(c("place") == 2).then(att.footprint.get("same_province", 0.0))
@@ -352,7 +352,7 @@ def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
 
 
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
-    """(segment id, FEEDS neighbour id), both directions, as ``ranking._chain_pull`` walks them."""
+    """(segment id, FEEDS neighbour id), both directions, as tests/oracle.py chain_pull_value walks them."""
     t = pg.taxonomy
     pairs = []
     for seg_key, edges in feed_edges(t).items():

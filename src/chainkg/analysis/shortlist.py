@@ -1,8 +1,8 @@
-"""The shortlist: ``rank`` runs the ranking on a PoolGraph (the commands) or a full networkx graph.
+"""The shortlist: ``rank`` runs the ranking on a PoolGraph; ``explain`` shows one company.
 
-The definitions (components, reasons, filters, prospects) are chainkg.analysis.ranking's; the columnar
-scoring is chainkg.analysis.pool_rank's. This module uses both and neither uses it, so there is no
-import cycle between them.
+The definitions (components, filters, prospects) are chainkg.analysis.ranking's; the columnar
+scoring is chainkg.analysis.pool_rank's, the reasons chainkg.analysis.reasons'. This module uses
+them and none uses it, so there is no import cycle between them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-import networkx as nx
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
@@ -18,7 +17,6 @@ from chainkg.analysis.evidence import Evidence, evidence_of
 from chainkg.analysis.placement import Placement, pool_placements
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
 from chainkg.analysis.ranking import (
-    LANDED_STAGES,
     SHORTLIST_COMPONENTS,
     STAGE_LABELS,
     Component,
@@ -30,14 +28,7 @@ from chainkg.analysis.ranking import (
     feed_edges,
     gap_segments,
     headline,
-    pipeline_stages,
-    platform_connects,
     points_of,
-    prepare,
-    primary_gap,
-    score_company,
-    score_of,
-    select_variety,
     tier_of,
 )
 from chainkg.analysis.reasons import component_reasons, connects_of
@@ -45,7 +36,7 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["Explanation", "explain", "rank", "shown_context"]
+__all__ = ["Explanation", "explain", "headline_with_group", "rank", "shown_context"]
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
@@ -91,7 +82,7 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
             tier=tier_of(points, settings.tiers), kind=place.kind, kind_reason=place.reason,
             primary_gap=row["primary_gap"])
         shown.append(prospect.model_copy(update={
-            "headline": _headline(prospect, ctx, place.group),
+            "headline": headline_with_group(prospect, ctx, place.group),
             "connects": connects_of(ev) if prospect.kind == "platform" else []}))
     return shown
 
@@ -137,7 +128,7 @@ def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], s
                        scored["score"])
 
 
-def _headline(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
+def headline_with_group(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
     """The prospect's one line, then the group to approach it through when the line does not name it."""
     line = headline(prospect, ctx)
     if group and f"「{group}」" not in line:
@@ -146,7 +137,7 @@ def _headline(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
 
 
 def rank(
-    g: nx.MultiDiGraph | PoolGraph,
+    pg: PoolGraph,
     diagnosis: list[SegmentDiagnosis],
     settings: RankSettings | None = None,
     flt: RankFilter | None = None,
@@ -157,63 +148,11 @@ def rank(
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 
-    ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
     ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
-    best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id,
-    PoolGraph only) keeps just that company's prospect, with its rank among all: what ``explain``
+    best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id)
+    keeps just that company's prospect, with its rank among all: what ``explain``
     shows, without the reasons of every other candidate.
     """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    if isinstance(g, PoolGraph):
-        return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap, focus)
-    # The networkx path: the reference the tables are tested against (tests/oracle.py's graphs).
-    ctx = prepare(g, diagnosis, settings, flt, today)
-    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-    candidates = sorted({
-        u for u, v, k in g.edges(keys=True)
-        if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-    })
-    stages = pipeline_stages(g)
-    prospects: list[Prospect] = []
-    for key in candidates:
-        company = g.nodes[key]
-        stage = stages.get(key)
-        if stage in LANDED_STAGES and not flt.include_pipeline:
-            continue
-        if flt.provinces and company["province"] not in flt.provinces:
-            continue
-        placed = (ctx.placements or {}).get(company["id"]) or Placement(company_kind(company))
-        kind = placed.kind
-        if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
-            continue
-        components, fills = score_company(g, key, ctx, settings)
-        score = score_of(components)
-        reasons = [r for c in components.values() for r in c.reasons]
-        if stage:
-            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
-        roles = {g.nodes[v]["id"]: a.get("role", "core")
-                 for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN"}
-        points = points_of(score, settings)
-        prospects.append(Prospect(
-            rank=0, company_id=company["id"], company=company["name"],
-            province=company["province"], city=company["city"], score=round(score, 4),
-            components={n: c.value for n, c in components.items()}, fills=fills,
-            reasons=reasons, pipeline_stage=stage, details=components, points=points,
-            tier=tier_of(points, settings.tiers), kind=kind, kind_reason=placed.reason,
-            primary_gap=primary_gap(fills, ctx.gaps, roles, settings),
-        ))
-    prospects.sort(key=lambda p: (-p.score, p.company_id))
-    if per_gap is not None:
-        prospects = select_variety(prospects, per_gap)
-    if top is not None:
-        prospects = prospects[:top]
-    shown = []
-    for i, p in enumerate(prospects, start=1):
-        key = node_id("Company", p.company_id)
-        group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
-        shown.append(p.model_copy(update={
-            "rank": i, "headline": _headline(p, ctx, group),
-            "connects": platform_connects(g, key) if p.kind == "platform" else [],
-        }))
-    return shown
+    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus)

@@ -205,7 +205,7 @@ def graph_groups(
 def dataset_groups(
     data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
 ) -> tuple[list[NodeGroup], list[RelGroup]]:
-    """The write groups of a validated data set: as ``graph_groups(build_graph(data), …)``, without the graph.
+    """The write groups of a validated data set: as ``graph_groups(oracle.build_graph(data), …)``, without the graph.
 
     A relationship given twice (same ends and type) is written once, the later row winning,
     as the graph keeps it.
