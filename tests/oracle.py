@@ -14,24 +14,17 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
+from chainkg.analysis.components import capability_component, geography_component
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.diagnosis import diagnose as pool_diagnose
 from chainkg.analysis.evidence import Evidence, Relation
-from chainkg.analysis.placement import Placement, placements
+from chainkg.analysis.placement import Placement, company_kind, placements
+from chainkg.analysis.prospects import LANDED_STAGES, STAGE_LABELS, Channel, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import (
-    LANDED_STAGES,
-    STAGE_LABELS,
-    Channel,
-    Component,
-    Prospect,
     RankContext,
-    RankFilter,
     as_of,
-    capability_component,
-    company_kind,
     feed_edges,
     gap_segments,
-    geography_component,
     points_of,
     score_of,
     tier_of,

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg.analysis.placement import segment_limits
-from chainkg.analysis.ranking import Prospect, RankFilter
+from chainkg.analysis.prospects import Prospect, RankFilter
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import pool_graph

@@ -46,7 +46,11 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("a", "b"), [("chainkg.model.records", "chainkg.model.pool"), ("chainkg.analysis.ranking", "chainkg.analysis.pool_rank")])
+@pytest.mark.parametrize(("a", "b"), [
+    ("chainkg.model.records", "chainkg.model.pool"), ("chainkg.analysis.ranking", "chainkg.analysis.pool_rank"),
+    ("chainkg.analysis.prospects", "chainkg.analysis.ranking"), ("chainkg.analysis.components", "chainkg.analysis.reasons"),
+    ("chainkg.analysis.evidence", "chainkg.analysis.reasons"), ("chainkg.analysis.reasons", "chainkg.analysis.shortlist"),
+])
 def test_no_import_circle(a: str, b: str) -> None:
     graph = _graph()
     assert not (_reaches(graph, a, b) and _reaches(graph, b, a)), f"{a} and {b} import each other"
@@ -56,6 +60,15 @@ def test_no_import_circle(a: str, b: str) -> None:
 ON_THE_TABLES = ("cli/main", "cli/render", "analysis/backtest", "output/maps", "output/report", "analysis/whatif",
                  "analysis/listing", "analysis/filters", "graph/pool_graph", "analysis/shortlist",
                  "analysis/evidence", "analysis/reasons")
+
+
+def test_result_models_and_labels_import_no_ranking_logic() -> None:
+    """ranking.py split by job (issue #17): prospects.py holds the models and labels and depends on
+    none of the modules that rank; they all read it."""
+    graph = _graph()
+    for logic in ("ranking", "components", "reasons", "evidence", "pool_rank", "shortlist"):
+        assert not _reaches(graph, "chainkg.analysis.prospects", f"chainkg.analysis.{logic}"), logic
+        assert _reaches(graph, f"chainkg.analysis.{logic}", "chainkg.analysis.prospects"), logic
 
 
 @pytest.mark.parametrize("name", ON_THE_TABLES)
@@ -83,7 +96,7 @@ def test_reasons_come_from_the_tables(tiny_pool: object, no_company_nodes: None)
     not from a networkx graph of them; the values are the columns' (pool_rank.candidate_scores)."""
     from chainkg.analysis.diagnosis import diagnose
     from chainkg.analysis.pool_rank import exact_scores
-    from chainkg.analysis.ranking import SHORTLIST_COMPONENTS
+    from chainkg.analysis.prospects import SHORTLIST_COMPONENTS
     from chainkg.analysis.shortlist import explain, rank
     from chainkg.graph.pool_graph import PoolGraph
     from chainkg.model.scoring import RankSettings
@@ -126,7 +139,7 @@ def test_explain_a_local_firm_has_its_relations(tiny_pool: object, no_company_no
 def test_rank_focus_is_that_prospect_of_the_full_ranking() -> None:
     """explain's one firm: the same prospect, rank included, as in the full ranking of its kind."""
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
     from chainkg.analysis.shortlist import rank
     from chainkg.dataset.load import load_scoring, load_valid
     from chainkg.graph.pool_graph import pool_graph

@@ -13,7 +13,8 @@ import networkx as nx
 import pytest
 
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates, shown_channels
-from chainkg.analysis.ranking import Prospect, RankFilter, gap_segments
+from chainkg.analysis.prospects import Prospect, RankFilter
+from chainkg.analysis.ranking import gap_segments
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.graph.taxonomy import build_taxonomy

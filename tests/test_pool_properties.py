@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainkg.analysis.pool_rank import exact_scores
-from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.prospects import RankFilter
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.graph.taxonomy import nodes_of

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import oracle
 from chainkg.analysis import ranking
-from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.prospects import RankFilter
 from chainkg.dataset.load import load_valid
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import LEGACY_RANK, ComponentWeights, RankSettings

@@ -23,7 +23,8 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.ranking import Channel, RankFilter, channel_usage
+from chainkg.analysis.prospects import Channel, RankFilter
+from chainkg.analysis.reasons import channel_usage
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import pool_graph

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
-    from chainkg.analysis.ranking import Prospect, RankFilter
+    from chainkg.analysis.prospects import Prospect, RankFilter
     from chainkg.analysis.shortlist import rank
     from chainkg.analysis.whatif import what_if
     from chainkg.dataset.load import default_data_dir, load_dataset, load_scoring, load_valid
@@ -30,8 +30,8 @@ _EXPORTS = {
     "Neo4jError": "chainkg.model.errors",
     "NotFoundError": "chainkg.model.errors",
     "PoolGraph": "chainkg.graph.pool_graph",
-    "Prospect": "chainkg.analysis.ranking",
-    "RankFilter": "chainkg.analysis.ranking",
+    "Prospect": "chainkg.analysis.prospects",
+    "RankFilter": "chainkg.analysis.prospects",
     "Scoring": "chainkg.model.scoring",
     "SegmentDiagnosis": "chainkg.analysis.diagnosis",
     "default_data_dir": "chainkg.dataset.load",

@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
 from chainkg.model.errors import Neo4jError

@@ -10,7 +10,8 @@ from tests.conftest import BUNDLED, TINY, synthetic_data
 from tests.integration.conftest import analyse, synthetic
 from typer.testing import CliRunner
 
-from chainkg.analysis.ranking import RankFilter, tier_of
+from chainkg.analysis.prospects import RankFilter
+from chainkg.analysis.ranking import tier_of
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import TINY
 
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.dataset.load import load_valid
 from chainkg.graphdb import Neo4jRunner, backend, diagnose_on_server, push, rank_on_server
 from chainkg.graphdb.backend import channel_hops, server_fields

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from chainkg.analysis.pool_rank import shown_channels
-from chainkg.analysis.ranking import Channel
+from chainkg.analysis.prospects import Channel
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 

@@ -23,17 +23,15 @@ from typing import TYPE_CHECKING, TypeVar
 import polars as pl
 
 from chainkg.analysis.placement import Placement
-from chainkg.analysis.ranking import (
+from chainkg.analysis.prospects import (
     LANDED_STAGES,
     SHORTLIST_COMPONENTS,
     SUPPLY_TYPES,
     WAY_IN_TYPES,
     Channel,
     RankFilter,
-    as_of,
-    feed_edges,
-    gap_segments,
 )
+from chainkg.analysis.ranking import as_of, feed_edges, gap_segments
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
@@ -363,7 +361,7 @@ def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
 
 
 def shown_channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
-    """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
+    """prospects.Channel of the companies ``keep`` (row numbers), from the BFS table."""
     steps: dict[int, tuple[int, int | None, int]] = {}
     frontier = keep
     while frontier.len():

@@ -14,20 +14,15 @@ from typing import Any
 
 import networkx as nx
 
+from chainkg.analysis.components import capability_component, gap_reasons, geography_component
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import Evidence
-from chainkg.analysis.ranking import (
-    RELATION_LABELS,
-    SCALE_LABELS,
-    RankContext,
-    capability_component,
-    gap_reasons,
-    geography_component,
-)
+from chainkg.analysis.prospects import RELATION_LABELS, SCALE_LABELS, Channel, Prospect
+from chainkg.analysis.ranking import RankContext
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["component_reasons", "connects_of", "relation_lines"]
+__all__ = ["channel_usage", "component_reasons", "connects_of", "headline", "relation_lines"]
 
 
 def component_reasons(ev: Evidence, ctx: RankContext, taxonomy: nx.MultiDiGraph,
@@ -174,3 +169,42 @@ def relation_lines(ev: Evidence) -> list[str]:
         ends = (name, rel.other["name"]) if rel.outgoing else (rel.other["name"], name)
         lines.append(((rel.from_id, rel.to_id, rel.type), f"{ends[0]} -[{rel.type}]-> {ends[1]}"))
     return [text for _k, text in sorted(lines)]
+
+
+def channel_usage(channel: Channel, prospect: str) -> str:
+    """How the team would use a channel: who introduces whom, starting from the district's side."""
+    names = list(reversed(channel.path))  # target … prospect
+    kinds = list(reversed(channel.relations))
+    steps = [f"请{channel.target_kind}「{names[0]}」"]
+    for i in range(1, len(names)):
+        link = RELATION_LABELS.get(kinds[i - 1], kinds[i - 1])
+        steps.append(f"凭{link}关系引荐「{names[i]}」")
+    return "用法：" + "，".join(steps) + f"；由此约见「{prospect}」的决策人。"
+
+
+def _latest_signal(company_id: str, ctx: RankContext) -> dict[str, Any] | None:
+    """The newest signal known on the ranking's day (signals are stored newest first)."""
+    today = ctx.today or date.today()
+    return next((s for s in (ctx.signals or {}).get(company_id, ()) if s["date"] <= today), None)
+
+
+def headline(prospect: Prospect, ctx: RankContext) -> str:
+    """One sentence a leader reads: the gap it closes, and why now or through whom."""
+    parts = []
+    if prospect.primary_gap is not None:
+        diag = ctx.status[prospect.primary_gap]
+        verb = "强" if diag.status == "weak" else "补"
+        parts.append(f"{verb}{diag.chain}「{diag.segment}」{diag.status_label}")
+    pull = prospect.details["chain_pull"].reasons
+    need = next((r for r in pull if r.startswith("以商招商")), None)
+    intent = prospect.details["intent"]
+    if need:
+        parts.append(need.split("（")[0])
+    elif intent.value > 0 and (signal := _latest_signal(prospect.company_id, ctx)) is not None:
+        parts.append(f"近期动向 {signal['date'].isoformat()} {signal['kind']}")
+    elif prospect.kind == "deepen":
+        parts.append("已是战略伙伴，可深化合作")
+    elif prospect.components["partner_proximity"] > 0 and (
+            channel := ctx.channels.get(node_id("Company", prospect.company_id))) is not None and channel.hops > 0:
+        parts.append(f"可经{channel.target_kind}「{channel.target}」引荐")
+    return "；".join(parts)

@@ -1,6 +1,6 @@
 """The shortlist: ``rank`` runs the ranking on a PoolGraph; ``explain`` shows one company.
 
-The definitions (components, filters, prospects) are chainkg.analysis.ranking's; the columnar
+The definitions are chainkg.analysis.prospects' and .ranking's; the columnar
 scoring is chainkg.analysis.pool_rank's, the reasons chainkg.analysis.reasons'. This module uses
 them and none uses it, so there is no import cycle between them.
 """
@@ -14,24 +14,11 @@ import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import Evidence, evidence_of
-from chainkg.analysis.placement import Placement, pool_placements
+from chainkg.analysis.placement import Placement, company_kind, pool_placements
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
-from chainkg.analysis.ranking import (
-    SHORTLIST_COMPONENTS,
-    STAGE_LABELS,
-    Component,
-    Prospect,
-    RankContext,
-    RankFilter,
-    as_of,
-    company_kind,
-    feed_edges,
-    gap_segments,
-    headline,
-    points_of,
-    tier_of,
-)
-from chainkg.analysis.reasons import component_reasons, connects_of
+from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
+from chainkg.analysis.ranking import RankContext, as_of, feed_edges, gap_segments, points_of, tier_of
+from chainkg.analysis.reasons import component_reasons, connects_of, headline
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings

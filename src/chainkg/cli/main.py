@@ -31,7 +31,7 @@ from chainkg.cli.terminal import (
 if TYPE_CHECKING:
 
     from chainkg.analysis.diagnosis import SegmentDiagnosis
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
     from chainkg.graph.pool_graph import PoolGraph
     from chainkg.model.records import DataSet
     from chainkg.model.scoring import Scoring
@@ -276,7 +276,7 @@ def _rank_filter(session: Session | None, field: list[str] | None, chain: list[s
                  segment: list[str] | None, province: list[str] | None, include_pipeline: bool) -> RankFilter:
     """The filter from the options: ids and names checked against the data when it is at hand."""
     from chainkg.analysis import filters
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
 
     if session is None:
         return RankFilter(fields=filters.split_values(field), chains=filters.split_values(chain),
@@ -355,7 +355,7 @@ def rank_command(
     本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
     from chainkg.analysis import filters
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.ranking import KIND_LABELS, Prospect
+    from chainkg.analysis.prospects import KIND_LABELS, Prospect
     from chainkg.analysis.ranking import as_of as signals_day
     from chainkg.analysis.shortlist import rank
     from chainkg.graph.taxonomy import data_as_of_text
@@ -421,8 +421,8 @@ def explain(company: Annotated[str, typer.Argument(
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.ranking import COMPONENT_LABELS, RankFilter, channel_usage
-    from chainkg.analysis.reasons import relation_lines
+    from chainkg.analysis.prospects import COMPONENT_LABELS, RankFilter
+    from chainkg.analysis.reasons import channel_usage, relation_lines
     from chainkg.analysis.shortlist import explain as explanation
     from chainkg.analysis.shortlist import rank
     from chainkg.output import views
@@ -612,7 +612,7 @@ def main() -> None:
 
 def __getattr__(name: str) -> object:
     if name == "COMPONENTS":  # re-exported for compatibility, imported on first use
-        from chainkg.analysis.ranking import COMPONENTS
+        from chainkg.analysis.prospects import COMPONENTS
 
         return COMPONENTS
     if name == "KINDS":

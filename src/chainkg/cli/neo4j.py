@@ -25,7 +25,7 @@ from chainkg.model.errors import ChainkgError
 # inside the commands that use them, so `chainkg --help` stays fast.
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
-    from chainkg.analysis.ranking import Prospect, RankFilter
+    from chainkg.analysis.prospects import Prospect, RankFilter
     from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner
     from chainkg.graphdb.push import NodeGroup, RelGroup
     from chainkg.graphdb.queries import NamedQuery

@@ -39,7 +39,7 @@ from typing import Any
 import networkx as nx
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements

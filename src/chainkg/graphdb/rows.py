@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.model.records import Company, DataSet, Project
 
 if TYPE_CHECKING:
