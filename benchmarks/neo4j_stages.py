@@ -229,16 +229,15 @@ def run_neo4j_stages(
         ranked, rank_s = _timed(rank_on_server, runner, diagnosis, scoring.rank, None, 100)
         row("rank_server", diag_s + rank_s, note=f"rank --top 100 --backend neo4j: diagnosis {diag_s:.1f} s "
             f"+ ranking {rank_s:.1f} s")
-        if parity and n <= 100_000:  # the networkx graph of 1M companies needs ~12 GB
+        if parity and n <= 100_000:
             from chainkg.analysis.shortlist import rank
-            from chainkg.graph.taxonomy import build_graph
 
-            g = build_graph(data)
+            g = pool_graph(data)
             local_diag = diagnose(g, scoring.diagnosis)
             same = ([d.model_dump() for d in diagnosis] == [d.model_dump() for d in local_diag]
                     and [server_fields(p) for p in ranked]
                     == [server_fields(p) for p in rank(g, local_diag, base_settings(scoring.rank), top=100)])
-            row("parity", 0.0, note=f"server diagnosis and top 100 with all reasons identical to networkx: {same}")
+            row("parity", 0.0, note=f"server diagnosis and top 100 identical to the tables': {same}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     row("client_peak", 0.0, note=f"peak RSS of this process {peak_mb:,.0f} MB")
     return result

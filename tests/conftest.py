@@ -15,7 +15,7 @@ import pytest
 
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
-from chainkg.graph.taxonomy import build_graph
+from oracle import build_graph
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BUNDLED = Path(__file__).resolve().parents[1] / "graph_data"

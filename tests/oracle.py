@@ -6,13 +6,37 @@ former networkx versions, kept as an oracle the tests compare the tables' result
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
+from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 import networkx as nx
+import polars as pl
 
-from chainkg.graph.taxonomy import nodes_of
-from chainkg.model.records import DataSet
+from chainkg.analysis.components import capability_component, geography_component
+from chainkg.analysis.diagnosis import SegmentDiagnosis
+from chainkg.analysis.diagnosis import diagnose as pool_diagnose
+from chainkg.analysis.evidence import Evidence, Relation
+from chainkg.analysis.placement import Placement, company_kind, placements
+from chainkg.analysis.prospects import LANDED_STAGES, STAGE_LABELS, Channel, Component, Prospect, RankFilter
+from chainkg.analysis.ranking import (
+    RankContext,
+    as_of,
+    feed_edges,
+    gap_segments,
+    points_of,
+    score_of,
+    tier_of,
+    way_in,
+)
+from chainkg.analysis.reasons import component_reasons, connects_of
+from chainkg.analysis.shortlist import headline_with_group
+from chainkg.analysis.shortlist import rank as pool_rank
+from chainkg.graph.pool_graph import PoolGraph, segment_enum
+from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, build_taxonomy, node_id, nodes_of, record_props
+from chainkg.model.records import PROJECT_STAGES, DataSet
+from chainkg.model.scoring import DiagnosisSettings, RankSettings
 
 
 def graph_stats(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -63,3 +87,337 @@ def without_engagement(data: DataSet, company_id: str) -> DataSet:
             if not (company_id in (r.from_id, r.to_id) and r.source == "seed")
         ),
     })
+
+
+# --- The full networkx graph: every company a node (formerly chainkg.graph.taxonomy.build_graph) ---
+
+def build_graph(data: DataSet) -> nx.MultiDiGraph:
+    """The taxonomy graph plus every company, partner, company–segment link, relation and project owner."""
+    g = build_taxonomy(data)
+    region_key = g.graph["region"]
+    partners = {p.company for p in data.region.partners}
+    for company in data.companies:
+        key = node_id("Company", company.id)
+        is_local = data.is_local(company)
+        g.add_node(key, label="Company", is_local=is_local, is_partner=company.id in partners,
+                   **record_props(company))
+        if is_local:
+            g.add_edge(key, region_key, key="LOCATED_IN", type="LOCATED_IN")
+    for p in data.region.partners:
+        g.add_edge(region_key, node_id("Company", p.company), key="PARTNERS_WITH",
+                   type="PARTNERS_WITH", agreement=p.agreement, year=p.year, source=p.source)
+    for cs in data.company_segments:
+        g.add_edge(node_id("Company", cs.company_id), node_id("Segment", cs.segment_id),
+                   key="OPERATES_IN", type="OPERATES_IN", role=cs.role, products=cs.products, source=cs.source)
+    for rel in data.relations:
+        g.add_edge(node_id("Company", rel.from_id), node_id("Company", rel.to_id), key=rel.type,
+                   type=rel.type, note=rel.note, since=rel.since, source=rel.source)
+    for project in data.projects:
+        if project.company_id:
+            g.add_edge(node_id("Project", project.id), node_id("Company", project.company_id), key="BY", type="BY")
+    return g
+
+
+def pool_of(g: nx.MultiDiGraph) -> PoolGraph:
+    """The PoolGraph of a full graph: its companies, links and relations as the tables (for ``diagnose``)."""
+    taxonomy = g.copy()
+    taxonomy.remove_nodes_from([k for k, _a in nodes_of(g, "Company")])
+    rows = [{k: v for k, v in a.items() if k != "label"} for _k, a in nodes_of(g, "Company")]
+    companies = pl.DataFrame(rows, infer_schema_length=None).with_row_index("idx")
+    index = dict(zip(companies.get_column("id").to_list(), companies.get_column("idx").to_list(), strict=True))
+    links = pl.DataFrame(
+        [(g.nodes[u]["id"], g.nodes[v]["id"], a.get("role", "core"), index[g.nodes[u]["id"]])
+         for u, v, k, a in g.edges(keys=True, data=True) if k == "OPERATES_IN"],
+        schema={"company_id": pl.String, "segment_id": pl.String, "role": pl.String, "company_idx": pl.UInt32},
+        orient="row").with_columns(pl.col("segment_id").cast(segment_enum(taxonomy), strict=False).alias("segment"))
+    relations = pl.DataFrame(
+        [(g.nodes[u]["id"], k, g.nodes[v]["id"], index[g.nodes[u]["id"]], index[g.nodes[v]["id"]])
+         for u, v, k in g.edges(keys=True)
+         if k in COMPANY_RELATION_TYPES and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]],
+        schema={"from_id": pl.String, "type": pl.String, "to_id": pl.String, "from_idx": pl.UInt32,
+                "to_idx": pl.UInt32}, orient="row")
+    return PoolGraph(taxonomy, companies, links, relations, {})
+
+
+def diagnose(g: nx.MultiDiGraph | PoolGraph, settings: DiagnosisSettings | None = None) -> list[SegmentDiagnosis]:
+    """chainkg's diagnosis of a full networkx graph (its companies as tables) or of a PoolGraph."""
+    return pool_diagnose(g if isinstance(g, PoolGraph) else pool_of(g), settings)
+
+
+# --- The ranking on the full graph (formerly in chainkg.analysis.ranking and .shortlist) ---
+# Values computed here, on the graph, are the reference for pool_rank's columns; the reasons are
+# chainkg.analysis.reasons' on evidence read from the graph (so the two engines share their words).
+
+def _both_companies(g: nx.MultiDiGraph, u: str, v: str) -> bool:
+    # (:Region)-[:PARTNERS_WITH]->(:Company) shares its type with company relations.
+    return bool(g.nodes[u]["label"] == "Company" == g.nodes[v]["label"])
+
+
+def _anchor(g: nx.MultiDiGraph, key: str) -> bool:
+    return bool(g.nodes[key]["is_local"] or g.nodes[key]["is_partner"])
+
+
+def _company_adjacency(g: nx.MultiDiGraph, mode: str = "way_in") -> dict[str, list[tuple[str, str]]]:
+    """Undirected company-relation adjacency: node → [(neighbour, relation type)]."""
+    adjacency: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, k in g.edges(keys=True):
+        if k in COMPANY_RELATION_TYPES and _both_companies(g, u, v):
+            if mode == "way_in" and not way_in(k, _anchor(g, u), _anchor(g, v)):
+                continue
+            adjacency[u].append((v, k))
+            adjacency[v].append((u, k))
+    for neighbours in adjacency.values():
+        neighbours.sort()  # deterministic BFS order
+    return adjacency
+
+
+def find_channels(g: nx.MultiDiGraph, max_hops: int, mode: str = "way_in") -> dict[str, Channel]:
+    """The nearest local firm or strategic partner of every company (multi-source BFS)."""
+    adjacency = _company_adjacency(g, mode)
+    anchors = sorted(k for k, a in nodes_of(g, "Company") if a["is_local"] or a["is_partner"])
+    previous: dict[str, tuple[str, str] | None] = {a: None for a in anchors}
+    origin = {a: a for a in anchors}
+    distance = {a: 0 for a in anchors}
+    queue = deque(anchors)
+    while queue:
+        node = queue.popleft()
+        if distance[node] >= max_hops:
+            continue
+        for neighbour, kind in adjacency.get(node, ()):
+            if neighbour not in distance:
+                distance[neighbour] = distance[node] + 1
+                previous[neighbour] = (node, kind)
+                origin[neighbour] = origin[node]
+                queue.append(neighbour)
+    channels: dict[str, Channel] = {}
+    for node, hops in distance.items():
+        path, relations, step = [g.nodes[node]["name"]], [], previous[node]
+        while step is not None:
+            path.append(g.nodes[step[0]]["name"])
+            relations.append(step[1])
+            step = previous[step[0]]
+        target = g.nodes[origin[node]]
+        channels[node] = Channel(
+            hops=hops, target_id=target["id"], target=target["name"],
+            target_kind="本地企业" if target["is_local"] else "战略伙伴", path=path, relations=relations)
+    return channels
+
+
+def pipeline_stages(g: nx.MultiDiGraph) -> dict[str, str]:
+    """The most advanced pipeline stage of each company that has projects."""
+    stages: dict[str, str] = {}
+    for u, v, k in g.edges(keys=True):
+        if k == "BY":
+            stage = g.nodes[u]["stage"]
+            if v not in stages or PROJECT_STAGES.index(stage) > PROJECT_STAGES.index(stages[v]):
+                stages[v] = stage
+    return stages
+
+
+def graph_placements(g: nx.MultiDiGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
+    """``placement.placements`` of every outside company of the full graph, by id."""
+    companies = {a["id"]: a for _k, a in nodes_of(g, "Company")}
+    base = {cid: company_kind(a) for cid, a in companies.items() if not a["is_local"]}
+    fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    parents = []
+    for u, v, k, a in g.edges(keys=True, data=True):
+        if k == "OPERATES_IN" and g.nodes[v]["id"] in gap_ids:
+            fills[g.nodes[u]["id"]].append((g.nodes[v]["id"], a.get("role", "core")))
+        elif k == "SUBSIDIARY_OF" and _both_companies(g, u, v):
+            parents.append((g.nodes[u]["id"], g.nodes[v]["id"]))
+    return placements(companies, base, fills, parents, g, str(g.nodes[g.graph["region"]].get("city") or ""))
+
+
+def prepare(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+            flt: RankFilter | None = None, today: date | None = None) -> RankContext:
+    """The shared inputs of ``score_company`` for one ranking."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    return RankContext(
+        status={d.segment_id: d for d in diagnosis}, gaps=gap_segments(diagnosis, flt or RankFilter()),
+        feeds=feed_edges(g), channels=find_channels(g, settings.max_hops, settings.channels),
+        home=g.nodes[g.graph["region"]]["province"], all_gaps=all_gaps,
+        signals=g.graph.get("signals", {}), needs=g.graph.get("anchor_needs", {}), today=as_of(g, today),
+        placements=graph_placements(g, all_gaps))
+
+
+def graph_evidence(g: nx.MultiDiGraph, key: str, channels: dict[str, Channel]) -> Evidence:
+    """The evidence of one company, read from the full graph."""
+    company = {k: v for k, v in g.nodes[key].items() if k != "label"}
+    links = sorted((g.nodes[v]["id"], a.get("role", "core"))
+                   for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN")
+    out = sorted((v, k) for _u, v, k in g.out_edges(key, keys=True) if k in COMPANY_RELATION_TYPES)
+    into = sorted((u, k) for u, _v, k in g.in_edges(key, keys=True) if k in COMPANY_RELATION_TYPES)
+    relations = [Relation(company["id"], k, g.nodes[v]["id"], dict(g.nodes[v]), True)
+                 for v, k in out if _both_companies(g, key, v)]
+    relations += [Relation(g.nodes[u]["id"], k, company["id"], dict(g.nodes[u]), False)
+                  for u, k in into if _both_companies(g, u, key)]
+    return Evidence(company=company, links=links, relations=relations, channel=channels.get(key))
+
+
+def gap_fit_value(fills: list[tuple[SegmentDiagnosis, str]], settings: RankSettings) -> float:
+    # Noisy-or: each gap closes part of what is left, so two severe gaps beat one.
+    remaining = 1.0
+    for diag, role in sorted(fills, key=lambda f: (-f[0].severity, f[0].segment_id)):
+        remaining *= 1.0 - diag.severity * settings.role_fit.get(role, 0.0)
+    return 1.0 - remaining
+
+
+def capability_value(company: dict[str, Any], settings: RankSettings) -> float:
+    return capability_component(company, settings)[0]
+
+
+def chain_pull_value(ev: Evidence, ctx: RankContext, settings: RankSettings) -> float:
+    pull = settings.chain_pull
+    relation = 0.0
+    for rel in ev.relations:
+        if rel.other["is_local"]:
+            supply = rel.type in ("SUPPLIES", "CUSTOMER_OF")
+            relation = max(relation, pull.supply_relation if supply else pull.other_relation)
+    if any((ctx.needs or {}).get(s) for s, _role in ev.links):
+        relation = max(relation, pull.anchor_need)
+    weight, seen = 0.0, set()
+    for s, _role in ev.links:
+        seg = node_id("Segment", s)
+        for u, v in ctx.feeds.get(seg, ()):
+            other = (v if u == seg else u).split(":", 1)[1]
+            diag = ctx.status.get(other)
+            if diag is None or diag.status not in ("strong", "weak") or other in seen:
+                continue
+            seen.add(other)
+            weight += pull.strong_neighbour if diag.status == "strong" else pull.weak_neighbour
+    feed = 1.0 - 0.5 ** weight
+    return 1.0 - (1.0 - relation) * (1.0 - feed)
+
+
+def proximity_value(ev: Evidence) -> float:
+    if ev.company["is_partner"]:
+        return 1.0
+    return 1.0 / ev.channel.hops if ev.channel is not None and ev.channel.hops else 0.0
+
+
+def geography_value(company: dict[str, Any], home: str, settings: RankSettings) -> float:
+    return geography_component(company, home, settings)[0]
+
+
+def intent_value(signals: list[dict[str, Any]], today: date, settings: RankSettings) -> float:
+    """Noisy-or over the signals known on ``today``, each its kind's weight halved every half-life."""
+    remaining = 1.0
+    for signal in signals:
+        age = (today - signal["date"]).days
+        if age >= 0:
+            remaining *= 1.0 - settings.intent.kinds.get(signal["kind"], 0.0) * 0.5 ** (
+                age / settings.intent.half_life_days)
+    return 1.0 - remaining
+
+
+def attainability_value(ev: Evidence, home: str, settings: RankSettings) -> float:
+    att = settings.attainability
+    company = ev.company
+    places = [company["province"]]
+    places += [r.other["province"] for r in ev.relations
+               if (r.type == "SUBSIDIARY_OF" and not r.outgoing) or (r.type == "INVESTS_IN" and r.outgoing)]
+    level = ("same_province" if home in places
+             else "neighbour_province" if any(p in settings.geography.neighbours for p in places if p) else None)
+    parts = [(att.footprint_part, att.footprint.get(level, 0.0) if level else 0.0)]
+    is_subsidiary = any(r.type == "SUBSIDIARY_OF" and r.outgoing for r in ev.relations)
+    if company["ownership"] == "central_soe" and company["scale"] == "large" and not is_subsidiary:
+        parts.append((att.size_part, att.central_soe_headquarters))
+    elif company["scale"] in att.size:
+        parts.append((att.size_part, att.size[company["scale"]]))
+    parts.append((att.specialist_part, max((att.specialist[t] for t in company["tags"] if t in att.specialist),
+                                           default=0.0)))
+    total = sum(w for w, _v in parts)
+    return sum(w * v for w, v in parts) / total if total else 0.0
+
+
+def score_company(g: nx.MultiDiGraph, key: str, ctx: RankContext,
+                  settings: RankSettings) -> tuple[dict[str, Component], list[str]]:
+    """Every component of one company's score (values computed on the graph) and the gaps it fills."""
+    ev = graph_evidence(g, key, ctx.channels)
+    reasons, fills = component_reasons(ev, ctx, g, settings)
+    gaps = ctx.all_gaps if ctx.all_gaps is not None else ctx.gaps
+    today = ctx.today or as_of(g, None)
+    values = {
+        "gap_fit": gap_fit_value([(gaps[s], role) for s, role in ev.links if s in gaps], settings),
+        "capability": capability_value(ev.company, settings),
+        "chain_pull": chain_pull_value(ev, ctx, settings),
+        "partner_proximity": proximity_value(ev),
+        "geography": geography_value(ev.company, ctx.home, settings),
+        "intent": intent_value((ctx.signals or {}).get(ev.company["id"], []), today, settings),
+        "attainability": attainability_value(ev, ctx.home, settings),
+    }
+    w = settings.weights
+    return ({n: Component(value=round(v, 4), weight=getattr(w, n), reasons=reasons[n]) for n, v in values.items()},
+            fills)
+
+
+def primary_gap(fills: list[str], gaps: dict[str, SegmentDiagnosis], roles: dict[str, str],
+                settings: RankSettings) -> str | None:
+    """The gap a company fills best: highest severity × role fit, ties by segment id."""
+    best = [(-gaps[s].severity * settings.role_fit.get(roles.get(s, "core"), 0.0), s) for s in fills if s in gaps]
+    return min(best)[1] if best else None
+
+
+def select_variety(prospects: list[Prospect], per_gap: int) -> list[Prospect]:
+    """Best first, at most ``per_gap`` firms per primary gap."""
+    taken: dict[str | None, int] = defaultdict(int)
+    kept = []
+    for p in prospects:
+        if taken[p.primary_gap] < per_gap:
+            taken[p.primary_gap] += 1
+            kept.append(p)
+    return kept
+
+
+def rank(g: nx.MultiDiGraph | PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings | None = None,
+         flt: RankFilter | None = None, top: int | None = None, today: date | None = None,
+         per_gap: int | None = None, focus: str | None = None) -> list[Prospect]:
+    """The ranking of a full networkx graph, every candidate scored on the graph (a PoolGraph:
+    chainkg's ``shortlist.rank``)."""
+    settings = settings or RankSettings()
+    flt = flt or RankFilter()
+    if isinstance(g, PoolGraph):
+        return pool_rank(g, diagnosis, settings, flt, top, today, per_gap, focus)
+    ctx = prepare(g, diagnosis, settings, flt, today)
+    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
+    candidates = sorted({u for u, v, k in g.edges(keys=True)
+                         if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]})
+    stages = pipeline_stages(g)
+    prospects: list[Prospect] = []
+    for key in candidates:
+        company = g.nodes[key]
+        stage = stages.get(key)
+        if stage in LANDED_STAGES and not flt.include_pipeline:
+            continue
+        if flt.provinces and company["province"] not in flt.provinces:
+            continue
+        placed = (ctx.placements or {}).get(company["id"]) or Placement(company_kind(company))
+        if (flt.kinds and placed.kind not in flt.kinds) or (flt.exclude_partners and placed.kind == "deepen"):
+            continue
+        components, fills = score_company(g, key, ctx, settings)
+        score = score_of(components)
+        reasons = [r for c in components.values() for r in c.reasons]
+        if stage:
+            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
+        roles = {g.nodes[v]["id"]: a.get("role", "core")
+                 for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN"}
+        points = points_of(score, settings)
+        prospects.append(Prospect(
+            rank=0, company_id=company["id"], company=company["name"], province=company["province"],
+            city=company["city"], score=round(score, 4), components={n: c.value for n, c in components.items()},
+            fills=fills, reasons=reasons, pipeline_stage=stage, details=components, points=points,
+            tier=tier_of(points, settings.tiers), kind=placed.kind, kind_reason=placed.reason,
+            primary_gap=primary_gap(fills, ctx.gaps, roles, settings)))
+    prospects.sort(key=lambda p: (-p.score, p.company_id))
+    if per_gap is not None:
+        prospects = select_variety(prospects, per_gap)
+    if top is not None:
+        prospects = prospects[:top]
+    shown = []
+    for i, p in enumerate(prospects, start=1):
+        key = node_id("Company", p.company_id)
+        group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
+        shown.append(p.model_copy(update={
+            "rank": i, "headline": headline_with_group(p, ctx, group),
+            "connects": connects_of(graph_evidence(g, key, ctx.channels)) if p.kind == "platform" else []}))
+    return shown

@@ -12,15 +12,13 @@ from typer.testing import CliRunner
 
 from chainkg.analysis.as_of import as_of_data
 from chainkg.analysis.backtest import _position, backtest, engaged_companies, replay, without_engagement
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.shortlist import rank
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
-from chainkg.graph.taxonomy import build_graph
 from chainkg.model.records import DataSet
 from chainkg.model.scoring import LEGACY_RANK, Scoring
 from conftest import BUNDLED
+from oracle import build_graph, diagnose, rank
 from oracle import without_engagement as oracle_without_engagement
 
 runner = CliRunner()

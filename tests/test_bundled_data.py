@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.dataset.load import load_scoring, load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.model.scoring import Scoring
 from conftest import BUNDLED
+from oracle import build_graph, diagnose
 
 DATA, WARNINGS = load_valid(BUNDLED)
 GRAPH = build_graph(DATA)

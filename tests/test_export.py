@@ -15,12 +15,10 @@ import networkx as nx
 import pytest
 from openpyxl import load_workbook
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.shortlist import rank
 from chainkg.dataset.load import load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.model.errors import ConfigError, OutputError, OutputExistsError
 from chainkg.output.export import atomic_write, export_prospects, spreadsheet_cell
+from oracle import build_graph, diagnose, rank
 
 
 def _export(g: nx.MultiDiGraph, path: Path, force: bool = False) -> None:

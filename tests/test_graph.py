@@ -7,8 +7,9 @@ import pytest
 
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import graph_stats, pool_graph
-from chainkg.graph.taxonomy import build_graph, node_id
+from chainkg.graph.taxonomy import node_id
 from conftest import BUNDLED, TINY
+from oracle import build_graph
 from oracle import graph_stats as oracle_stats
 
 

@@ -10,10 +10,7 @@ import networkx as nx
 import pytest
 from tests.conftest import BUNDLED, TINY
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.shortlist import rank
 from chainkg.dataset.load import load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import (
     ConnectionSettings,
     cypher_literal,
@@ -40,6 +37,7 @@ from chainkg.graphdb.push import (
 )
 from chainkg.graphdb.queries import param_example, param_label, param_range, schema_statements
 from chainkg.model.errors import Neo4jError, NotFoundError, OutputExistsError
+from oracle import build_graph, diagnose, rank
 
 
 class RecordingRunner:

@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.placement import graph_placements, segment_limits
-from chainkg.analysis.ranking import Prospect, RankFilter
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.placement import segment_limits
+from chainkg.analysis.prospects import Prospect, RankFilter
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import pool_graph
-from chainkg.graph.taxonomy import build_graph
 from conftest import BUNDLED, Edit
+from oracle import build_graph, diagnose, graph_placements, rank
 
 runner = CliRunner()
 FAB_HEAVY = ("    feeds: [chip-package]\n    weight: 1.0\n",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.dataset.hygiene import normalize_row
 from chainkg.dataset.load import load_dataset, load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.model.issues import DataIssue, summarise_follow_on, unreadable_files
 from conftest import TINY, Edit
+from oracle import build_graph, diagnose
 
 
 def _locals(data_dir: Path) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.ranking import RankFilter
+from chainkg.analysis.prospects import RankFilter
 from chainkg.analysis.shortlist import rank
 from chainkg.analysis.whatif import what_if
 from chainkg.cli.main import app

@@ -12,15 +12,15 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.pool_rank import _channels, candidate_scores, channel_table, gap_candidates
-from chainkg.analysis.ranking import Prospect, RankFilter, find_channels, gap_segments, prepare, score_company
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates, shown_channels
+from chainkg.analysis.prospects import Prospect, RankFilter
+from chainkg.analysis.ranking import gap_segments
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
-from chainkg.graph.taxonomy import build_graph, build_taxonomy
+from chainkg.graph.taxonomy import build_taxonomy
 from chainkg.model.scoring import ComponentWeights, RankSettings
 from conftest import BUNDLED, TINY, synthetic_data
+from oracle import build_graph, diagnose, find_channels, prepare, rank, score_company
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_channels_agree(both: tuple[nx.MultiDiGraph, PoolGraph]) -> None:
     g, pg = both
     expected = {k: c.model_dump() for k, c in find_channels(g, 3).items()}
     table = channel_table(pg, 3)
-    found = _channels(pg, table, table.get_column("node"))
+    found = shown_channels(pg, table, table.get_column("node"))
     assert {k: c.model_dump() for k, c in found.items()} == expected
 
 

@@ -20,13 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.analysis.pool_rank import exact_scores
-from chainkg.analysis.ranking import RankFilter
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.prospects import RankFilter
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
-from chainkg.graph.taxonomy import build_graph, nodes_of
+from chainkg.graph.taxonomy import nodes_of
 from chainkg.model.records import SIGNAL_KINDS
 from chainkg.model.scoring import (
     AttainabilitySettings,
@@ -41,6 +39,7 @@ from chainkg.model.scoring import (
     TierSettings,
 )
 from conftest import TINY, synthetic_data
+from oracle import build_graph, diagnose, rank
 
 PROFILE = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                    suppress_health_check=[HealthCheck.too_slow])

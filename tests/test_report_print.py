@@ -118,7 +118,7 @@ def test_district_pdf_summary_and_contents(district: tuple[Path, str]) -> None:
 
 def test_district_pdf_lists_what_rank_shows(district: tuple[Path, str]) -> None:
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
     from chainkg.analysis.shortlist import rank
     from chainkg.dataset.load import default_data_dir, load_scoring, load_valid
     from chainkg.graph.pool_graph import pool_graph

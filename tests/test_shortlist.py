@@ -23,16 +23,15 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.ranking import Channel, RankFilter, channel_usage
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.prospects import Channel, RankFilter
+from chainkg.analysis.reasons import channel_usage
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import pool_graph
-from chainkg.graph.taxonomy import build_graph
 from chainkg.importing.signals import import_signals
 from chainkg.model.scoring import LEGACY_RANK, RankSettings
 from conftest import BUNDLED, TINY, Edit
+from oracle import build_graph, diagnose, rank
 
 runner = CliRunner()
 ORDER = ["out-integrator", "out-small", "out-friend", "out-reducer", "out-partner", "out-fab"]

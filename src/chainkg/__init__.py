@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
-    from chainkg.analysis.ranking import Prospect, RankFilter
+    from chainkg.analysis.prospects import Prospect, RankFilter
     from chainkg.analysis.shortlist import rank
     from chainkg.analysis.whatif import what_if
     from chainkg.dataset.load import default_data_dir, load_dataset, load_scoring, load_valid
     from chainkg.graph.pool_graph import PoolGraph, pool_graph
-    from chainkg.graph.taxonomy import build_graph
     from chainkg.model.errors import ChainkgError, ConfigError, DataError, Neo4jError, NotFoundError
     from chainkg.model.scoring import Scoring
 
@@ -31,11 +30,10 @@ _EXPORTS = {
     "Neo4jError": "chainkg.model.errors",
     "NotFoundError": "chainkg.model.errors",
     "PoolGraph": "chainkg.graph.pool_graph",
-    "Prospect": "chainkg.analysis.ranking",
-    "RankFilter": "chainkg.analysis.ranking",
+    "Prospect": "chainkg.analysis.prospects",
+    "RankFilter": "chainkg.analysis.prospects",
     "Scoring": "chainkg.model.scoring",
     "SegmentDiagnosis": "chainkg.analysis.diagnosis",
-    "build_graph": "chainkg.graph.taxonomy",
     "default_data_dir": "chainkg.dataset.load",
     "diagnose": "chainkg.analysis.diagnosis",
     "load_dataset": "chainkg.dataset.load",
@@ -58,7 +56,6 @@ __all__ = [
     "Scoring",
     "SegmentDiagnosis",
     "__version__",
-    "build_graph",
     "default_data_dir",
     "diagnose",
     "load_dataset",

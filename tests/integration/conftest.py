@@ -14,16 +14,19 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from chainkg.analysis.diagnosis import SegmentDiagnosis, diagnose
-from chainkg.analysis.ranking import Prospect
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.diagnosis import SegmentDiagnosis
+from chainkg.analysis.prospects import Prospect
 from chainkg.dataset.load import load_scoring, load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, connect, push, settings_from, wipe
 from chainkg.model.errors import Neo4jError
 from chainkg.model.records import RELATION_TYPES, ROLES, SCALES, Company, CompanySegment, DataSet, Relation
 from chainkg.model.scoring import LEGACY_RANK, Scoring
-from oracle import graph_stats  # the networkx count: what a push of build_graph's graph writes
+from oracle import (
+    build_graph,
+    diagnose,
+    graph_stats,  # the networkx count: what a push of build_graph's graph writes
+    rank,
+)
 
 
 def _unavailable(reason: str) -> None:

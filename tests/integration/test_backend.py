@@ -10,15 +10,14 @@ from tests.conftest import BUNDLED, TINY, synthetic_data
 from tests.integration.conftest import analyse, synthetic
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.ranking import RankFilter, tier_of
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.prospects import RankFilter
+from chainkg.analysis.ranking import tier_of
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_scoring, load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, diagnose_on_server, push, rank_on_server, settings_from
 from chainkg.graphdb.backend import base_settings, server_fields
 from chainkg.model.scoring import LEGACY_RANK
+from oracle import build_graph, diagnose, rank
 
 pytestmark = pytest.mark.neo4j
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import pytest
 from tests.conftest import TINY
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.ranking import Prospect
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.prospects import Prospect
 from chainkg.dataset.load import load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, backend, diagnose_on_server, push, rank_on_server
 from chainkg.graphdb.backend import channel_hops, server_fields
 from chainkg.model.records import Company, CompanySegment, DataSet, Relation
 from chainkg.model.scoring import LEGACY_RANK, RankSettings
+from oracle import build_graph, diagnose, rank
 
 pytestmark = pytest.mark.neo4j
 

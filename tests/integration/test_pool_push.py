@@ -14,14 +14,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.shortlist import rank
 from chainkg.cli.main import app
 from chainkg.cli.neo4j import neo4j_app
 from chainkg.dataset.load import load_scoring, load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from conftest import BUNDLED, synthetic_data
+from oracle import build_graph, diagnose, rank
 from test_bad_data import CASES, CORPUS, build
 
 pytestmark = pytest.mark.neo4j

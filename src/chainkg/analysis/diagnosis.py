@@ -94,22 +94,19 @@ def _reached_from(feeds: nx.DiGraph, sources: Iterable[str]) -> set[str]:
 
 
 def diagnose(
-    g: nx.MultiDiGraph | PoolGraph, settings: DiagnosisSettings | None = None,
+    g: PoolGraph, settings: DiagnosisSettings | None = None,
 ) -> list[SegmentDiagnosis]:
     """Diagnose every segment of the graph; most severe first, then by segment id.
 
-    ``g`` is build_graph's networkx graph or a PoolGraph (companies as tables); both give
-    the same rows.
-
     >>> from chainkg.dataset.load import default_data_dir, load_valid
-    >>> from chainkg.graph.taxonomy import build_graph
-    >>> rows = diagnose(build_graph(load_valid(default_data_dir())[0]))
+    >>> from chainkg.graph.pool_graph import pool_graph
+    >>> rows = diagnose(pool_graph(load_valid(default_data_dir())[0]))
     >>> rows[0].severity >= rows[-1].severity
     True
     """
     settings = settings or DiagnosisSettings()
     sev = settings.severity
-    taxonomy = g.taxonomy if isinstance(g, PoolGraph) else g
+    taxonomy = g.taxonomy
     segments = [key for key, _a in nodes_of(taxonomy, "Segment")]
     subtree = _subtrees(taxonomy, segments)
     ids = {s: str(taxonomy.nodes[s]["id"]) for s in segments}

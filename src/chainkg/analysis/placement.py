@@ -2,7 +2,7 @@
 
 Scores never change here; only the list a firm appears in (README "Scoring"). In order:
 
-- platform (平台与渠道): universities, institutes, funds — ``ranking.company_kind``, as before;
+- platform (平台与渠道): universities, institutes, funds — ``company_kind``, as before;
 - same_city (本市协作): a firm of the district's own city. 招商引资 counts investment from
   outside the city (市外资金); a move or expansion inside the city is cooperation, not 招商;
 - group (集团渠道): a group headquarters with a subsidiary that is a local firm, or that fills
@@ -34,14 +34,15 @@ if TYPE_CHECKING:
 __all__ = [
     "HOSTING_LABELS",
     "KIND_NAMES",
+    "PLATFORM_OWNERSHIPS",
     "Placement",
-    "graph_placements",
+    "company_kind",
     "placements",
     "pool_placements",
     "segment_limits",
 ]
 
-# Every list a firm can appear in, with its label (ranking.KIND_LABELS); the last three are apart from the targets.
+# Every list a firm can appear in, with its label (prospects.KIND_LABELS); the last three are apart from the targets.
 KIND_NAMES = {"target": "招商目标", "deepen": "深化合作", "platform": "平台与渠道",
               "supply": "配套对接", "same_city": "本市协作", "group": "集团渠道"}
 HOSTING_LABELS = {
@@ -59,6 +60,17 @@ class Placement:
     kind: str
     reason: str = ""
     group: str | None = None
+
+
+# Universities, institutes and funds are platforms and channels (平台与渠道), not investment targets.
+PLATFORM_OWNERSHIPS = ("institute", "university", "fund")
+
+
+def company_kind(company: dict[str, Any]) -> str:
+    """target, deepen (an existing strategic partner) or platform (university, institute, fund)."""
+    if company["ownership"] in PLATFORM_OWNERSHIPS:
+        return "platform"
+    return "deepen" if company["is_partner"] else "target"
 
 
 def segment_limits(taxonomy: nx.MultiDiGraph) -> dict[str, str]:
@@ -170,27 +182,9 @@ def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
             "宜签采购、供货协议（配套对接、以商招商）")
 
 
-def graph_placements(g: nx.MultiDiGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
-    """``placements`` of every outside company of a networkx graph (build_graph), by id."""
-    from chainkg.analysis.ranking import company_kind
-
-    companies = {a["id"]: a for _k, a in nodes_of(g, "Company")}
-    base = {cid: company_kind(a) for cid, a in companies.items() if not a["is_local"]}
-    fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    parents = []
-    for u, v, k, a in g.edges(keys=True, data=True):
-        if k == "OPERATES_IN" and g.nodes[v]["id"] in gap_ids:
-            fills[g.nodes[u]["id"]].append((g.nodes[v]["id"], a.get("role", "core")))
-        elif k == "SUBSIDIARY_OF" and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
-            parents.append((g.nodes[u]["id"], g.nodes[v]["id"]))
-    return placements(companies, base, fills, parents, g, _city(g))
-
-
 def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
     """``placements`` of the outside companies of a PoolGraph linked to a gap or a group, by id."""
     import polars as pl
-
-    from chainkg.analysis.ranking import company_kind
 
     links = pg.company_segments.filter(pl.col("segment_id").is_in(list(gap_ids)))
     fills: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -6,11 +6,11 @@ columns give each its components (``components``: the ranking's formulas as vect
 expressions), rounded to 4 places as Python rounds (``round4``), their weighted sum, score,
 and so the points, tier, order and rank. The approach channel of every company is a
 level-by-level BFS over the relations (``channel_table``) that visits neighbours in exactly the
-order ``ranking.find_channels`` does.
+order ``oracle.find_channels`` (tests/oracle.py) does.
 
-Reasons are text about a few firms: ``shown_view`` puts the shown firms, their relation neighbours
-and their links into a small networkx graph on top of the taxonomy, where
-``ranking.score_company`` writes them. ``exact_scores`` is the score and rank of every
+Reasons are text about a few firms: chainkg.analysis.evidence looks up their facts row by row
+(with ``shown_channels``, their channel paths) and chainkg.analysis.reasons writes them.
+``exact_scores`` is the score and rank of every
 candidate (what the Neo4j push stores and the back-test compares). tests/test_pool_graph.py
 and tests/test_pool_push.py compare all of it with the networkx ranking in tests/.
 """
@@ -20,22 +20,18 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-import networkx as nx
 import polars as pl
 
-from chainkg.analysis.placement import Placement, pool_placements
-from chainkg.analysis.ranking import (
+from chainkg.analysis.placement import Placement
+from chainkg.analysis.prospects import (
     LANDED_STAGES,
     SHORTLIST_COMPONENTS,
     SUPPLY_TYPES,
     WAY_IN_TYPES,
     Channel,
-    RankContext,
     RankFilter,
-    as_of,
-    feed_edges,
-    gap_segments,
 )
+from chainkg.analysis.ranking import as_of, feed_edges, gap_segments
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
@@ -43,7 +39,8 @@ from chainkg.model.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
 
-__all__ = ["candidate_scores", "channel_table", "company_view", "components", "exact_scores", "margin", "round4"]
+__all__ = ["candidate_scores", "channel_table", "components", "exact_scores", "gap_candidates", "margin", "round4",
+           "shown_channels"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -96,10 +93,10 @@ def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
 def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:
     """Every company within ``max_hops`` of a local firm or partner: hops, previous, origin.
 
-    Level by level, as ``ranking.find_channels``' queue runs: anchors in id order; a node is
+    Level by level, as ``oracle.find_channels`` (tests/oracle.py)' queue runs: anchors in id order; a node is
     reached from the earliest-queued neighbour of the level before; the new level is queued
     by (its discoverer's place, its own id). Companies are their row numbers (``idx``). The
-    relation type of a step is looked up only for the paths shown (``_channels``).
+    relation type of a step is looked up only for the paths shown (``shown_channels``).
     """
     relations = _channel_relations(pg, mode).select("from_idx", "to_idx")
     both = pl.concat([
@@ -150,7 +147,7 @@ Column = TypeVar("Column", pl.Expr, pl.Series)
 
 
 def _weighted_sum(settings: RankSettings, values: dict[str, Column]) -> Column:
-    """``sum(value * weight)`` over the components in ``ranking.score_company``'s order, left to right
+    """``sum(value * weight)`` over the components in ``oracle.score_company`` (tests/oracle.py)'s order, left to right
     as Python's ``sum`` adds (the same floating-point operations in the same order)."""
     weights: dict[str, float] = settings.weights.model_dump()
     first, *rest = SHORTLIST_COMPONENTS
@@ -200,7 +197,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
                status: dict[str, SegmentDiagnosis], channels: pl.DataFrame, home: str,
                settings: RankSettings, listed: dict[str, SegmentDiagnosis] | None = None,
                today: date | None = None) -> pl.DataFrame:
-    """idx, id, primary_gap and one column per component of ``ranking.score_company`` (not rounded),
+    """idx, id, primary_gap and one column per component of ``oracle.score_company`` (tests/oracle.py) (not rounded),
     as vectorised expressions: the same formulas, possibly summed or multiplied in another
     order (so equal up to a few units in the last place)."""
     c = pl.col
@@ -298,7 +295,7 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
 
 
 def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
-    """id, intent: ``ranking.intent_component`` over the signals (a small table) as a group-by."""
+    """id, intent: ``oracle.intent_value`` (tests/oracle.py) over the signals (a small table) as a group-by."""
     signals: dict[str, list[dict[str, object]]] = pg.taxonomy.graph.get("signals", {})
     rows = [(company, s["date"], s["kind"]) for company, items in signals.items() for s in items]
     frame = pl.DataFrame(rows, schema={"id": pl.String, "date": pl.Date, "kind": pl.String}, orient="row")
@@ -329,7 +326,7 @@ def _footprint(pg: PoolGraph, candidates: pl.DataFrame, home: str, settings: Ran
 
 
 def _attainability(settings: RankSettings) -> pl.Expr:
-    """``ranking.attainability_component`` on the columns of ``_footprint`` and the company."""
+    """``oracle.attainability_value`` (tests/oracle.py) on the columns of ``_footprint`` and the company."""
     c = pl.col
     att = settings.attainability
     footprint = (pl.when(c("place") == 2).then(att.footprint.get("same_province", 0.0))
@@ -353,7 +350,7 @@ def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
 
 
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
-    """(segment id, FEEDS neighbour id), both directions, as ``ranking._chain_pull`` walks them."""
+    """(segment id, FEEDS neighbour id), both directions, as tests/oracle.py chain_pull_value walks them."""
     t = pg.taxonomy
     pairs = []
     for seg_key, edges in feed_edges(t).items():
@@ -363,8 +360,8 @@ def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
     return pairs
 
 
-def _channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
-    """ranking.Channel of the companies ``keep`` (row numbers), from the BFS table."""
+def shown_channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
+    """prospects.Channel of the companies ``keep`` (row numbers), from the BFS table."""
     steps: dict[int, tuple[int, int | None, int]] = {}
     frontier = keep
     while frontier.len():
@@ -412,55 +409,6 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in
         pairs.join(rel, left_on=["previous", "node"], right_on=["from_idx", "to_idx"]),
     ]).group_by("node", "previous").agg(pl.col("type").min())
     return {(node, previous): kind for node, previous, kind in matched.iter_rows()}
-
-
-def _subgraph(pg: PoolGraph, keep: pl.Series) -> nx.MultiDiGraph:
-    """The taxonomy plus these companies (row numbers), their relation neighbours, links and relations."""
-    g = pg.taxonomy.copy()
-    c = pl.col
-    n = pg.companies.height
-    wanted = _flags(n).scatter(keep, True)
-    rel = pg.relations
-    relations = rel.filter(wanted.gather(rel.get_column("from_idx")) | wanted.gather(rel.get_column("to_idx")))
-    touched = pl.concat([keep, relations.get_column("from_idx"), relations.get_column("to_idx")]).unique().sort()
-    for row in pg.companies[touched].drop("idx").iter_rows(named=True):
-        g.add_node(node_id("Company", row["id"]), label="Company", **row)
-    links = pg.company_segments.filter(wanted.gather(pg.company_segments.get_column("company_idx")))
-    for row in links.select(c("company_id"), "segment_id", "role", "products", "source").iter_rows(named=True):
-        g.add_edge(node_id("Company", row["company_id"]), node_id("Segment", row["segment_id"]),
-                   key="OPERATES_IN", type="OPERATES_IN", role=row["role"], products=row["products"],
-                   source=row["source"])
-    for row in relations.select("from_id", "type", "to_id", "note", "source").iter_rows(named=True):
-        g.add_edge(node_id("Company", row["from_id"]), node_id("Company", row["to_id"]), key=row["type"],
-                   type=row["type"], note=row["note"], source=row["source"])
-    return g
-
-
-def company_view(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-                 today: date | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
-    """What ``explain`` reads about one company (any, local or not): its links, relations and
-    channel in a graph of that company alone, and the context of the unfiltered ranking."""
-    all_gaps = gap_segments(diagnosis, RankFilter())
-    status = {d.segment_id: d for d in diagnosis}
-    table = channel_table(pg, settings.max_hops, settings.channels)
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    rows = pg.companies.filter(pl.col("id") == company_id).get_column("idx")
-    return shown_view(pg, rows, status, all_gaps, all_gaps, table, home, settings, today,
-                 pool_placements(pg, all_gaps))
-
-
-def shown_view(pg: PoolGraph, rows: pl.Series, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
-          all_gaps: dict[str, SegmentDiagnosis], table: pl.DataFrame, home: str, settings: RankSettings,
-          today: date | None, placed: dict[str, Placement] | None = None) -> tuple[nx.MultiDiGraph, RankContext]:
-    """A networkx graph holding these companies (row numbers) and the context to evaluate them in;
-    ``placed``: every candidate's list (``placement.pool_placements``), which the tables give once."""
-    g = _subgraph(pg, rows)
-    channels = _channels(pg, table, rows, settings.channels)
-    ctx = RankContext(status=status, gaps=gaps, feeds=feed_edges(g), channels=channels, home=home,
-                      all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
-                      needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
-                      placements=placed)
-    return g, ctx
 
 
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,

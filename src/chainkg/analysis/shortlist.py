@@ -1,45 +1,29 @@
-"""The shortlist: ``rank`` runs the ranking on a PoolGraph (the commands) or a full networkx graph.
+"""The shortlist: ``rank`` runs the ranking on a PoolGraph; ``explain`` shows one company.
 
-The definitions (components, reasons, filters, prospects) are chainkg.analysis.ranking's; the columnar
-scoring is chainkg.analysis.pool_rank's. This module uses both and neither uses it, so there is no
-import cycle between them.
+The definitions are chainkg.analysis.prospects' and .ranking's; the columnar
+scoring is chainkg.analysis.pool_rank's, the reasons chainkg.analysis.reasons'. This module uses
+them and none uses it, so there is no import cycle between them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
-import networkx as nx
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
-from chainkg.analysis.placement import Placement, pool_placements
-from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates, shown_view
-from chainkg.analysis.ranking import (
-    LANDED_STAGES,
-    STAGE_LABELS,
-    Component,
-    Prospect,
-    RankContext,
-    RankFilter,
-    company_kind,
-    gap_segments,
-    headline,
-    pipeline_stages,
-    platform_connects,
-    points_of,
-    prepare,
-    primary_gap,
-    score_company,
-    score_of,
-    select_variety,
-    tier_of,
-)
+from chainkg.analysis.evidence import Evidence, evidence_of
+from chainkg.analysis.placement import Placement, company_kind, pool_placements
+from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
+from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
+from chainkg.analysis.ranking import RankContext, as_of, feed_edges, gap_segments, points_of, tier_of
+from chainkg.analysis.reasons import component_reasons, connects_of, headline
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["rank"]
+__all__ = ["Explanation", "explain", "headline_with_group", "rank", "shown_context"]
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
@@ -62,15 +46,17 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     order = order.with_row_index("place", offset=1)
     if focus is not None:
         order = order.filter(pl.col("id") == focus)
-    g, ctx = shown_view(pg, order.get_column("idx"), status, gaps, all_gaps, table, home, settings, today, placed)
+    ctx = shown_context(pg, status, gaps, all_gaps, home, today, placed)
+    evidence = evidence_of(pg, order.get_column("idx"), table, settings.channels)
+    ctx = replace(ctx, channels={node_id("Company", c): e.channel for c, e in evidence.items() if e.channel})
     weights: dict[str, float] = settings.weights.model_dump()
     shown = []
     for row in order.iter_rows(named=True):
-        key = node_id("Company", row["id"])
-        company = g.nodes[key]
+        ev = evidence[row["id"]]
+        company = ev.company
         stage = pg.stages.get(row["id"])
-        evidence, fills = score_company(g, key, ctx, settings)  # the reasons of the shown firm
-        details = {n: Component(value=row[n], weight=weights[n], reasons=c.reasons) for n, c in evidence.items()}
+        why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)  # the reasons of the shown firm
+        details = {n: Component(value=row[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
         reasons = [r for c in details.values() for r in c.reasons]
         if stage:
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
@@ -83,12 +69,53 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
             tier=tier_of(points, settings.tiers), kind=place.kind, kind_reason=place.reason,
             primary_gap=row["primary_gap"])
         shown.append(prospect.model_copy(update={
-            "headline": _headline(prospect, ctx, place.group),
-            "connects": platform_connects(g, key) if prospect.kind == "platform" else []}))
+            "headline": headline_with_group(prospect, ctx, place.group),
+            "connects": connects_of(ev) if prospect.kind == "platform" else []}))
     return shown
 
 
-def _headline(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
+def shown_context(pg: PoolGraph, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
+                  all_gaps: dict[str, SegmentDiagnosis], home: str, today: date | None,
+                  placed: dict[str, Placement]) -> RankContext:
+    """What the reasons of the shown firms read besides their evidence (channels: the caller's)."""
+    return RankContext(status=status, gaps=gaps, feeds=feed_edges(pg.taxonomy), channels={}, home=home,
+                       all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
+                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
+                       placements=placed)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``explain`` shows about one company: its evidence, every component and the gaps it fills."""
+
+    evidence: Evidence
+    components: dict[str, Component]
+    fills: list[str]
+    placement: Placement
+    score: float
+
+
+def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+            today: date | None = None) -> Explanation:
+    """One company (any, local or not) as the unfiltered ranking sees it: values from the columns
+    (``pool_rank.candidate_scores``), reasons from its evidence."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    placed = pool_placements(pg, all_gaps)
+    rows = pg.companies.filter(pl.col("id") == company_id)
+    scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
+    ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]
+    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today, placed)
+    why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)
+    weights: dict[str, float] = settings.weights.model_dump()
+    components = {n: Component(value=scored[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
+    return Explanation(ev, components, fills, placed.get(company_id) or Placement(company_kind(ev.company)),
+                       scored["score"])
+
+
+def headline_with_group(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
     """The prospect's one line, then the group to approach it through when the line does not name it."""
     line = headline(prospect, ctx)
     if group and f"「{group}」" not in line:
@@ -97,7 +124,7 @@ def _headline(prospect: Prospect, ctx: RankContext, group: str | None) -> str:
 
 
 def rank(
-    g: nx.MultiDiGraph | PoolGraph,
+    pg: PoolGraph,
     diagnosis: list[SegmentDiagnosis],
     settings: RankSettings | None = None,
     flt: RankFilter | None = None,
@@ -108,63 +135,11 @@ def rank(
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 
-    ``g`` is build_graph's networkx graph or a PoolGraph; both give the same prospects.
     ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
-    best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id,
-    PoolGraph only) keeps just that company's prospect, with its rank among all: what ``explain``
+    best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id)
+    keeps just that company's prospect, with its rank among all: what ``explain``
     shows, without the reasons of every other candidate.
     """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    if isinstance(g, PoolGraph):
-        return _rank_pool(g, diagnosis, settings, flt, top, today, per_gap, focus)
-    # The networkx path: the reference the tables are tested against (tests/oracle.py's graphs).
-    ctx = prepare(g, diagnosis, settings, flt, today)
-    gap_keys = {node_id("Segment", s) for s in ctx.gaps}
-    candidates = sorted({
-        u for u, v, k in g.edges(keys=True)
-        if k == "OPERATES_IN" and v in gap_keys and not g.nodes[u]["is_local"]
-    })
-    stages = pipeline_stages(g)
-    prospects: list[Prospect] = []
-    for key in candidates:
-        company = g.nodes[key]
-        stage = stages.get(key)
-        if stage in LANDED_STAGES and not flt.include_pipeline:
-            continue
-        if flt.provinces and company["province"] not in flt.provinces:
-            continue
-        placed = (ctx.placements or {}).get(company["id"]) or Placement(company_kind(company))
-        kind = placed.kind
-        if (flt.kinds and kind not in flt.kinds) or (flt.exclude_partners and kind == "deepen"):
-            continue
-        components, fills = score_company(g, key, ctx, settings)
-        score = score_of(components)
-        reasons = [r for c in components.values() for r in c.reasons]
-        if stage:
-            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
-        roles = {g.nodes[v]["id"]: a.get("role", "core")
-                 for _u, v, k, a in g.out_edges(key, keys=True, data=True) if k == "OPERATES_IN"}
-        points = points_of(score, settings)
-        prospects.append(Prospect(
-            rank=0, company_id=company["id"], company=company["name"],
-            province=company["province"], city=company["city"], score=round(score, 4),
-            components={n: c.value for n, c in components.items()}, fills=fills,
-            reasons=reasons, pipeline_stage=stage, details=components, points=points,
-            tier=tier_of(points, settings.tiers), kind=kind, kind_reason=placed.reason,
-            primary_gap=primary_gap(fills, ctx.gaps, roles, settings),
-        ))
-    prospects.sort(key=lambda p: (-p.score, p.company_id))
-    if per_gap is not None:
-        prospects = select_variety(prospects, per_gap)
-    if top is not None:
-        prospects = prospects[:top]
-    shown = []
-    for i, p in enumerate(prospects, start=1):
-        key = node_id("Company", p.company_id)
-        group = (ctx.placements or {}).get(p.company_id, Placement(p.kind)).group
-        shown.append(p.model_copy(update={
-            "rank": i, "headline": _headline(p, ctx, group),
-            "connects": platform_connects(g, key) if p.kind == "platform" else [],
-        }))
-    return shown
+    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus)

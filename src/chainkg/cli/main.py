@@ -29,10 +29,9 @@ from chainkg.cli.terminal import (
 )
 
 if TYPE_CHECKING:
-    import networkx as nx
 
     from chainkg.analysis.diagnosis import SegmentDiagnosis
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
     from chainkg.graph.pool_graph import PoolGraph
     from chainkg.model.records import DataSet
     from chainkg.model.scoring import Scoring
@@ -277,7 +276,7 @@ def _rank_filter(session: Session | None, field: list[str] | None, chain: list[s
                  segment: list[str] | None, province: list[str] | None, include_pipeline: bool) -> RankFilter:
     """The filter from the options: ids and names checked against the data when it is at hand."""
     from chainkg.analysis import filters
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
 
     if session is None:
         return RankFilter(fields=filters.split_values(field), chains=filters.split_values(chain),
@@ -356,7 +355,7 @@ def rank_command(
     本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
     from chainkg.analysis import filters
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.ranking import KIND_LABELS, Prospect
+    from chainkg.analysis.prospects import KIND_LABELS, Prospect
     from chainkg.analysis.ranking import as_of as signals_day
     from chainkg.analysis.shortlist import rank
     from chainkg.graph.taxonomy import data_as_of_text
@@ -422,53 +421,39 @@ def explain(company: Annotated[str, typer.Argument(
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.pool_rank import company_view
-    from chainkg.analysis.ranking import COMPONENT_LABELS, RankFilter, channel_usage, company_kind, score_company
+    from chainkg.analysis.prospects import COMPONENT_LABELS, RankFilter
+    from chainkg.analysis.reasons import channel_usage, relation_lines
+    from chainkg.analysis.shortlist import explain as explanation
     from chainkg.analysis.shortlist import rank
-    from chainkg.graph.taxonomy import node_id
     from chainkg.output import views
 
     session = open_session(data, _as_of(as_of))
     company = session.company(company)
-    key = node_id("Company", company)
     settings = session.scoring.rank
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     today = _as_of(as_of)
-    g, ctx = company_view(session.pool, company, diagnosis, settings, today)
-    placed = (ctx.placements or {}).get(company)
-    kind = placed.kind if placed else company_kind(g.nodes[key])
+    found = explanation(session.pool, company, diagnosis, settings, today)
+    firm, components, kind = found.evidence.company, found.components, found.placement.kind
     same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
     prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company)), None)
-    components, fills = score_company(g, key, ctx, settings)
-    channel, relations = ctx.channels.get(key), _relation_lines(g, key)
+    channel, relations = found.evidence.channel, relation_lines(found.evidence)
     if fmt is Format.csv:
         print_csv(["企业id", "企业", "维度", "得分", "权重", "加权", "依据"],
-                  [[company, g.nodes[key]["name"], COMPONENT_LABELS[n], c.value, c.weight,
+                  [[company, firm["name"], COMPONENT_LABELS[n], c.value, c.weight,
                     round(c.value * c.weight, 4), "；".join(c.reasons)] for n, c in components.items()])
     elif fmt is Format.json:
         print_json({
-            "company_id": company, "company": g.nodes[key]["name"], "is_local": g.nodes[key]["is_local"],
-            "rank": prospect.rank if prospect else None,
-            "score": round(sum(c.value * c.weight for c in components.values()), 4),
+            "company_id": company, "company": firm["name"], "is_local": firm["is_local"],
+            "rank": prospect.rank if prospect else None, "score": found.score,
             "points": prospect.points if prospect else None, "tier": prospect.tier if prospect else None,
             "kind": kind, "headline": prospect.headline if prospect else None,
-            "usage": channel_usage(channel, g.nodes[key]["name"]) if channel and channel.hops else None,
+            "usage": channel_usage(channel, firm["name"]) if channel and channel.hops else None,
             "components": {n: c.model_dump() for n, c in components.items()},
-            "fills": fills, "channel": channel.model_dump() if channel else None, "relations": relations,
+            "fills": found.fills, "channel": channel.model_dump() if channel else None, "relations": relations,
         })
     else:
-        for part in views.explain_view(g.nodes[key], components, channel, relations, prospect):
+        for part in views.explain_view(firm, components, channel, relations, prospect):
             out.print(part)
-
-
-def _relation_lines(g: nx.MultiDiGraph, key: str) -> list[str]:
-    from chainkg.analysis.ranking import RELATION_LABELS
-
-    lines = []
-    for u, v, k in sorted([*g.out_edges(key, keys=True), *g.in_edges(key, keys=True)]):
-        if k in RELATION_LABELS and g.nodes[u]["label"] == "Company" == g.nodes[v]["label"]:
-            lines.append(f"{g.nodes[u]['name']} -[{k}]-> {g.nodes[v]['name']}")
-    return lines
 
 
 @command()
@@ -627,7 +612,7 @@ def main() -> None:
 
 def __getattr__(name: str) -> object:
     if name == "COMPONENTS":  # re-exported for compatibility, imported on first use
-        from chainkg.analysis.ranking import COMPONENTS
+        from chainkg.analysis.prospects import COMPONENTS
 
         return COMPONENTS
     if name == "KINDS":

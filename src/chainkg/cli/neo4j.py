@@ -25,7 +25,7 @@ from chainkg.model.errors import ChainkgError
 # inside the commands that use them, so `chainkg --help` stays fast.
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
-    from chainkg.analysis.ranking import Prospect, RankFilter
+    from chainkg.analysis.prospects import Prospect, RankFilter
     from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner
     from chainkg.graphdb.push import NodeGroup, RelGroup
     from chainkg.graphdb.queries import NamedQuery
@@ -70,7 +70,7 @@ def _analyse(data: Path | None) -> _Analysed:
     """Load, validate, diagnose and score every candidate on the pool path (as ``rank``/``gaps``).
 
     The same diagnosis and the same score and rank of every candidate as
-    ``shortlist.rank(build_graph(data), …)`` (tests/test_pool_push.py), without putting a
+    ``oracle.rank(oracle.build_graph(data), …)`` (tests/test_pool_push.py), without putting a
     million companies into networkx; the company rows are made batch by batch while written.
     """
     from chainkg.analysis.diagnosis import diagnose

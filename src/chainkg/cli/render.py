@@ -160,7 +160,7 @@ def report_command(
 ) -> None:
     """生成向领导汇报的报告：一页摘要、年度目标完成情况、分链招商目标与项目、平台与渠道、配套对接与本市协作、产业链图谱。"""
     from chainkg.analysis import filters
-    from chainkg.analysis.ranking import RankFilter
+    from chainkg.analysis.prospects import RankFilter
     from chainkg.analysis.shortlist import rank
     from chainkg.graph.taxonomy import nodes_of
     from chainkg.output.export import check_output

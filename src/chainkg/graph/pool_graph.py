@@ -1,12 +1,11 @@
 """The chain taxonomy as a networkx graph with the company pool attached as tables.
 
-``build_graph`` puts every company, company–segment link and relation into networkx: right
-for small data sets, ``show``, exports and the Neo4j push, but a million companies cost a
-minute and gigabytes there. ``pool_graph`` keeps networkx for the taxonomy (fields, chains,
-segments, region, parks, projects) and the companies as polars tables; ``diagnose`` and
-``rank`` accept either and give the same results (tests/test_pool_graph.py).
+Every company as a networkx node costs a minute and gigabytes for a million companies. ``pool_graph``
+keeps networkx for the taxonomy (fields, chains, segments, region, parks, projects) and the
+companies as polars tables, which ``diagnose`` and ``rank`` read (tests/oracle.py keeps the former
+all-networkx graph as the reference tests/test_pool_graph.py compares them with).
 
-    PoolGraph.taxonomy           nx.MultiDiGraph: build_graph's shape minus companies
+    PoolGraph.taxonomy           nx.MultiDiGraph: chainkg.graph.taxonomy.build_taxonomy
     PoolGraph.companies          id, name, … every Company field, is_local, is_partner
     PoolGraph.company_segments   company_id, segment_id, role, products, source, segment (enum)
     PoolGraph.relations          from_id, type, to_id, note, source
@@ -132,19 +131,6 @@ def segment_enum(taxonomy: nx.MultiDiGraph) -> pl.Enum:
     return pl.Enum(sorted(str(a["id"]) for _k, a in nodes_of(taxonomy, "Segment")))
 
 
-def _company_frames(g: nx.MultiDiGraph) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The companies (id, is_local, is_partner, scale) and links of a full networkx graph."""
-    rows = [(a["id"], bool(a["is_local"]), bool(a["is_partner"]), a.get("scale", "unknown"))
-            for _k, a in nodes_of(g, "Company")]
-    companies = pl.DataFrame(rows, schema={"id": pl.String, "is_local": pl.Boolean,
-                                           "is_partner": pl.Boolean, "scale": pl.String}, orient="row")
-    links = [(g.nodes[u]["id"], g.nodes[v]["id"], attrs.get("role", "core"))
-             for u, v, k, attrs in g.edges(keys=True, data=True) if k == "OPERATES_IN"]
-    frame = pl.DataFrame(links, schema={"company_id": pl.String, "segment_id": pl.String, "role": pl.String},
-                         orient="row")
-    return companies, frame
-
-
 @dataclass
 class SegmentPresence:
     """Who operates in a segment or its sub-segments (ids): what the diagnosis counts."""
@@ -155,20 +141,14 @@ class SegmentPresence:
 
 
 def segment_presence(
-    g: nx.MultiDiGraph | PoolGraph, subtree: dict[str, set[str]], role_weight: dict[str, float],
+    g: PoolGraph, subtree: dict[str, set[str]], role_weight: dict[str, float],
 ) -> dict[str, SegmentPresence]:
     """Per segment id, the companies of its subtree, split local / partner / outside (group-bys)."""
-    if isinstance(g, PoolGraph):
-        # Company attributes of each link by row number: a gather, no hashing of ids.
-        segment_type = segment_enum(g.taxonomy)
-        index = g.company_segments.get_column("company_idx")
-        joined = g.company_segments.select("company_id", "segment_id", "segment", "role").with_columns(
-            g.companies.get_column(c).gather(index) for c in ("is_local", "is_partner", "scale"))
-    else:
-        segment_type = pl.Enum(sorted(subtree))
-        companies, links = _company_frames(g)
-        joined = links.join(companies, left_on="company_id", right_on="id", how="inner", maintain_order="left")
-        joined = joined.with_columns(pl.col("segment_id").cast(segment_type, strict=False).alias("segment"))
+    # Company attributes of each link by row number: a gather, no hashing of ids.
+    segment_type = segment_enum(g.taxonomy)
+    index = g.company_segments.get_column("company_idx")
+    joined = g.company_segments.select("company_id", "segment_id", "segment", "role").with_columns(
+        g.companies.get_column(c).gather(index) for c in ("is_local", "is_partner", "scale"))
     # The subtree join and group-by run on the enum's small integers.
     members = pl.DataFrame(
         [(m, s) for s, subtree_of in subtree.items() for m in subtree_of],

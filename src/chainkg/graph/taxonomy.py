@@ -1,4 +1,4 @@
-"""The chain graph: one networkx.MultiDiGraph whose labels and types are Neo4j's.
+"""The chain taxonomy graph: one networkx.MultiDiGraph whose labels and types are Neo4j's.
 
 Nodes are keyed ``"Label:id"`` so ids of different kinds never collide; every node has
 ``label`` and ``id`` attributes plus its record's fields. Edges are keyed by their type
@@ -12,7 +12,9 @@ Nodes are keyed ``"Label:id"`` so ids of different kinds never collide; every no
     (:Project)-[:BY]->(:Company)  (:Project)-[:TARGETS]->(:Segment)  (:Project)-[:IN_PARK]->(:Park)
     (:Park)-[:HOSTS]->(:Chain|:Segment)       (what a park hosts, from region.yaml)
 
-Building is one pass over each record list: linear in the data.
+``build_taxonomy`` holds fields, chains, segments, the region, parks and projects; companies and
+the edges that touch them are the PoolGraph's tables (chainkg.graph.pool_graph) and are written to
+Neo4j with the shape above (chainkg.graphdb). Building is one pass over each record list.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from chainkg.model.records import RELATION_TYPES, DataSet
 __all__ = [
     "COMPANY_RELATION_TYPES",
     "LABELS",
-    "build_graph",
     "build_taxonomy",
     "edges_of_type",
     "node_id",
     "nodes_of",
+    "record_props",
 ]
 
 LABELS = ("Field", "Chain", "Segment", "Company", "Region", "Park", "Project")
@@ -44,7 +46,8 @@ def node_id(label: str, record_id: str) -> str:
     return f"{label}:{record_id}"
 
 
-def _props(record: Any, exclude: set[str] | None = None) -> dict[str, Any]:
+def record_props(record: Any, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A record's fields as node properties (tuples as lists)."""
     data: dict[str, Any] = record.model_dump(exclude=exclude or set())
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
@@ -56,34 +59,25 @@ def data_as_of_text(as_of: date | str | None) -> str:
     return f"数据截至 {as_of if isinstance(as_of, str) else as_of.isoformat()}"
 
 
-def build_graph(data: DataSet) -> nx.MultiDiGraph:
-    """The graph of a validated data set (see the module docstring for its shape)."""
-    return _build(data, with_companies=True)
-
-
 def build_taxonomy(data: DataSet) -> nx.MultiDiGraph:
     """The graph without companies and the edges that touch them: what ``PoolGraph`` holds."""
-    return _build(data, with_companies=False)
-
-
-def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     region = data.region
     region_key = node_id("Region", region.id)
     g.graph["region"] = region_key
-    g.graph["targets"] = [_props(t) for t in region.targets]
+    g.graph["targets"] = [record_props(t) for t in region.targets]
     _add_signals_and_needs(g, data)
-    g.graph["channels"] = [_props(c) for c in region.channels]
+    g.graph["channels"] = [record_props(c) for c in region.channels]
     g.graph["data_as_of"] = region.as_of
     # mode="json": as_of (a date) as its ISO text, as graphdb.rows writes it for Neo4j
     g.add_node(region_key, label="Region",
                **region.model_dump(mode="json", exclude={"parks", "partners", "targets", "channels"}))
 
     for f in data.fields:
-        g.add_node(node_id("Field", f.id), label="Field", **_props(f))
+        g.add_node(node_id("Field", f.id), label="Field", **record_props(f))
     chains = {c.id: c for c in data.chains}
     for c in data.chains:
-        g.add_node(node_id("Chain", c.id), label="Chain", **_props(c))
+        g.add_node(node_id("Chain", c.id), label="Chain", **record_props(c))
         g.add_edge(node_id("Chain", c.id), node_id("Field", c.field), key="IN_FIELD",
                    type="IN_FIELD")
     for s in data.segments:
@@ -91,38 +85,20 @@ def _build(data: DataSet, with_companies: bool) -> nx.MultiDiGraph:
         key = node_id("Segment", s.id)
         # Denormalised field id and priority: every analysis needs them per segment.
         g.add_node(key, label="Segment", field=chain.field, priority=chain.priority,
-                   **_props(s, {"feeds"}))
+                   **record_props(s, {"feeds"}))
         g.add_edge(key, node_id("Chain", s.chain), key="IN_CHAIN", type="IN_CHAIN")
         if s.parent:
             g.add_edge(key, node_id("Segment", s.parent), key="PART_OF", type="PART_OF")
         for target in s.feeds:
             g.add_edge(key, node_id("Segment", target), key="FEEDS", type="FEEDS")
 
-    partners = {p.company: p for p in region.partners}
-    for company in data.companies if with_companies else ():
-        key = node_id("Company", company.id)
-        is_local = data.is_local(company)  # the one definition of "local", in the data contract
-        g.add_node(key, label="Company", is_local=is_local, is_partner=company.id in partners,
-                   **_props(company))
-        if is_local:
-            g.add_edge(key, region_key, key="LOCATED_IN", type="LOCATED_IN")
-    for p in region.partners if with_companies else ():
-        g.add_edge(region_key, node_id("Company", p.company), key="PARTNERS_WITH",
-                   type="PARTNERS_WITH", agreement=p.agreement, year=p.year, source=p.source)
     for park in region.parks:
-        g.add_node(node_id("Park", park.id), label="Park", **_props(park))
+        g.add_node(node_id("Park", park.id), label="Park", **record_props(park))
         for label, hosted in (("Chain", park.chains), ("Segment", park.segments)):
             for record_id in hosted:
                 g.add_edge(node_id("Park", park.id), node_id(label, record_id), key="HOSTS", type="HOSTS")
 
-    for cs in data.company_segments if with_companies else ():
-        g.add_edge(node_id("Company", cs.company_id), node_id("Segment", cs.segment_id),
-                   key="OPERATES_IN", type="OPERATES_IN", role=cs.role, products=cs.products,
-                   source=cs.source)
-    for rel in data.relations if with_companies else ():
-        g.add_edge(node_id("Company", rel.from_id), node_id("Company", rel.to_id), key=rel.type,
-                   type=rel.type, note=rel.note, since=rel.since, source=rel.source)
-    _add_projects(g, data, with_companies)
+    _add_projects(g, data)
     return g
 
 
@@ -149,12 +125,10 @@ def _add_signals_and_needs(g: nx.MultiDiGraph, data: DataSet) -> None:
     g.graph["anchor_needs"] = needs
 
 
-def _add_projects(g: nx.MultiDiGraph, data: DataSet, with_companies: bool) -> None:
+def _add_projects(g: nx.MultiDiGraph, data: DataSet) -> None:
     for project in data.projects:
         key = node_id("Project", project.id)
-        g.add_node(key, label="Project", **_props(project, {"segment_ids"}))
-        if project.company_id and with_companies:
-            g.add_edge(key, node_id("Company", project.company_id), key="BY", type="BY")
+        g.add_node(key, label="Project", **record_props(project, {"segment_ids"}))
         for seg_id in project.segment_ids:
             g.add_edge(key, node_id("Segment", seg_id), key="TARGETS", type="TARGETS")
         if project.park_id:

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from chainkg.analysis.components import capability_component, gap_reasons, geography_component
 from chainkg.analysis.diagnosis import SegmentDiagnosis, shown
 from chainkg.analysis.pool_rank import margin
-from chainkg.analysis.ranking import (
+from chainkg.analysis.prospects import (
     COMPONENTS,
     LANDED_STAGES,
     RELATION_LABELS,
@@ -28,14 +29,8 @@ from chainkg.analysis.ranking import (
     Component,
     Prospect,
     RankFilter,
-    capability_component,
-    gap_reasons,
-    gap_segments,
-    geography_component,
-    points_of,
-    score_of,
-    tier_of,
 )
+from chainkg.analysis.ranking import gap_segments, points_of, score_of, tier_of
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import load_query, run_named
 from chainkg.model.records import PROJECT_STAGES
@@ -171,7 +166,7 @@ def channel_hops(runner: QueryRunner, max_hops: int) -> dict[str, int]:
 
 
 def _chain_pull_reasons(row: dict[str, Any], status: dict[str, SegmentDiagnosis]) -> list[str]:
-    """链主带动 / 本地需求 / 本地配套, in the order and words of chainkg.analysis.ranking's chain_pull."""
+    """链主带动 / 本地需求 / 本地配套, in the order and words of chainkg.analysis.reasons' chain_pull."""
     reasons = []
     # Outgoing relations first, then incoming; each by the local company's id, then type.
     for r in sorted(row["local_relations"], key=lambda r: (not r["outgoing"], r["id"], r["type"])):

@@ -39,7 +39,7 @@ from typing import Any
 import networkx as nx
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
 from chainkg.graphdb.queries import schema_statements
@@ -205,7 +205,7 @@ def graph_groups(
 def dataset_groups(
     data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
 ) -> tuple[list[NodeGroup], list[RelGroup]]:
-    """The write groups of a validated data set: as ``graph_groups(build_graph(data), …)``, without the graph.
+    """The write groups of a validated data set: as ``graph_groups(oracle.build_graph(data), …)``, without the graph.
 
     A relationship given twice (same ends and type) is written once, the later row winning,
     as the graph keeps it.

@@ -6,7 +6,7 @@ a slice only when that slice is asked for, so a push holds one batch of dicts at
 (``company_parts`` and the ``*_frame`` functions; chainkg.graphdb.groups puts them together).
 
 ``dataset_groups`` gives exactly what ``chainkg.graphdb.push.graph_groups`` gives for
-``build_graph(data)`` (same labels, types, ids and properties; a test keeps them equal),
+``build_graph(data)`` of tests/oracle.py (same labels, types, ids and properties; a test keeps them equal),
 without building the networkx graph: at a million companies that graph costs a minute and
 gigabytes, while these rows are one pass over each record list. Each ``_*_rows`` function
 reads one part of the data set, so the company part can be swapped for a columnar table
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect
+from chainkg.analysis.prospects import Prospect
 from chainkg.model.records import Company, DataSet, Project
 
 if TYPE_CHECKING:

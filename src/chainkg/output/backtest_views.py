@@ -8,7 +8,7 @@ from rich.table import Table
 
 from chainkg.analysis.backtest import BacktestReport, LandingCounts, LandingInfo
 from chainkg.analysis.landings import STATUS_LABELS
-from chainkg.analysis.ranking import STAGE_LABELS
+from chainkg.analysis.prospects import STAGE_LABELS
 
 __all__ = ["CASE_HEADERS", "LANDING_HEADERS", "backtest_tables", "case_rows", "headers"]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import (
+from chainkg.analysis.prospects import (
     COMPONENT_LABELS,
     KIND_LABELS,
     SHORTLIST_COMPONENTS,

@@ -15,7 +15,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import Prospect, RankFilter
+from chainkg.analysis.prospects import Prospect, RankFilter
 from chainkg.analysis.shortlist import rank
 from chainkg.analysis.whatif import WhatIf, what_if
 from chainkg.graph.pool_graph import PoolGraph

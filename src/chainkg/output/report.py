@@ -17,8 +17,8 @@ import networkx as nx
 from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import GAP_STATUSES, STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import KIND_LABELS as PROSPECT_KINDS
-from chainkg.analysis.ranking import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
+from chainkg.analysis.prospects import KIND_LABELS as PROSPECT_KINDS
+from chainkg.analysis.prospects import LANDED_STAGES, STAGE_LABELS, TIER_LABELS, Prospect
 from chainkg.analysis.targets import (
     COMPARISON_LABELS,
     KIND_LABELS,

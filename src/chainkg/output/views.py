@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.ranking import (
+from chainkg.analysis.prospects import (
     COMPONENT_LABELS,
     KIND_LABELS,
     SHORTLIST_COMPONENTS,
@@ -20,8 +20,8 @@ from chainkg.analysis.ranking import (
     Channel,
     Component,
     Prospect,
-    channel_usage,
 )
+from chainkg.analysis.reasons import channel_usage
 from chainkg.analysis.whatif import WhatIf
 from chainkg.graph.taxonomy import data_as_of_text, node_id, nodes_of
 from chainkg.model.issues import DataIssue
