@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chainkg.dataset.load import load_dataset
-from chainkg.dataset.readers import read_csv
+from chainkg.dataset.readers import read_csv, read_yaml
 
 ROWS = "id,name\nyituo,中国一拖\n"
 
@@ -74,3 +74,13 @@ def test_whole_data_set_saved_by_excel_as_gbk_loads(tiny_copy: Path) -> None:
     assert dataset is not None
     assert [(i.level, i.file) for i in issues] == [("warning", "relations.csv")]
     assert dataset.relations[0].note == "供应集成服务"
+
+
+def test_a_yaml_key_that_is_a_list_is_a_syntax_error_with_its_line(tmp_path: Path) -> None:
+    # Found by the mutation property test: `? [a, b]` made PyYAML build a dict with a list key (TypeError).
+    path = tmp_path / "chains.yaml"
+    path.write_text("fields:\n  ? [a, b]\n  : 1\n", encoding="utf-8")
+    doc = read_yaml(path)
+    assert doc.data is None
+    assert [(i.line, i.message) for i in doc.issues] == [
+        (2, "YAML 语法错误：键不能是列表或映射（多半是多了 ? 或方括号）（found unhashable key）（检查缩进和冒号）")]

@@ -194,6 +194,10 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_line_dict(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)  # resolve YAML merge keys (<<) like SafeLoader does
+    for key, _value in node.value:
+        if not isinstance(key, yaml.ScalarNode):  # `? [a, b]` or `? {a: 1}`: a key that is a list or a map
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found unhashable key", key.start_mark)
     mapping = LineDict(loader.construct_pairs(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
@@ -253,6 +257,7 @@ _YAML_PROBLEMS = (
     ("could not find expected ':'", "缺少冒号（应写成 键: 值）"),
     ("found duplicate anchor", "锚点重复"),
     ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+    ("found unhashable key", "键不能是列表或映射（多半是多了 ? 或方括号）"),
 )
 
 
