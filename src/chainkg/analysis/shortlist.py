@@ -27,7 +27,8 @@ __all__ = ["Explanation", "explain", "headline_with_group", "rank", "shown_conte
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
-               top: int | None, today: date | None, per_gap: int | None, focus: str | None = None) -> list[Prospect]:
+               top: int | None, today: date | None, per_gap: int | None, focus: str | None = None,
+               placements: dict[str, Placement] | None = None) -> list[Prospect]:
     """``rank`` on the tables: the scores, order, variety and top of every candidate from the
     columns (``pool_rank.candidate_scores``); reasons only for the prospects shown."""
     gaps = gap_segments(diagnosis, flt)
@@ -35,7 +36,8 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     status = {d.segment_id: d for d in diagnosis}
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    placed = pool_placements(pg, all_gaps)  # which list each firm goes in, once from the tables
+    # which list each firm goes in, once from the tables (or as the caller computed it for several lists)
+    placed = placements if placements is not None else pool_placements(pg, all_gaps)
     candidates = gap_candidates(pg, list(gaps), flt, placed)
     scored = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
     order = scored.sort(pl.col("score").neg(), "id")
@@ -132,14 +134,16 @@ def rank(
     today: date | None = None,
     per_gap: int | None = None,
     focus: str | None = None,
+    placements: dict[str, Placement] | None = None,
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 
     ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
     best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id)
     keeps just that company's prospect, with its rank among all: what ``explain``
-    shows, without the reasons of every other candidate.
+    shows, without the reasons of every other candidate. ``placements`` (``placement.pool_placements``
+    of the unfiltered gaps) saves recomputing them when one command ranks several lists.
     """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus)
+    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus, placements)

@@ -355,8 +355,10 @@ def rank_command(
     本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
     from chainkg.analysis import filters
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.prospects import KIND_LABELS, Prospect
+    from chainkg.analysis.placement import pool_placements
+    from chainkg.analysis.prospects import KIND_LABELS, Prospect, RankFilter
     from chainkg.analysis.ranking import as_of as signals_day
+    from chainkg.analysis.ranking import gap_segments
     from chainkg.analysis.shortlist import rank
     from chainkg.graph.taxonomy import data_as_of_text
     from chainkg.output import views
@@ -385,8 +387,10 @@ def rank_command(
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
         kinds = filters.resolve(kind, filters.make_choices("--kind", KIND_LABELS.items())) or ["target", "deepen"]
         targets = flt.model_copy(update={"kinds": kinds, "exclude_partners": exclude_partners})
+        # Which list each firm goes in depends on the unfiltered gaps only: worked out once for every list.
+        placed = pool_placements(session.pool, gap_segments(diagnosis, RankFilter()))
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
-                         None if flat else per_gap or settings.per_gap)
+                         None if flat else per_gap or settings.per_gap, placements=placed)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
         checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
         heading = "、".join(KIND_LABELS[k] for k in kinds) if kind else "招商目标"
@@ -397,7 +401,7 @@ def rank_command(
             (["platform"], platforms), (["supply", "group"], partners), (["same_city"], same_city))
             if count and not set(group) & set(kinds)]
         lists = [rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": group}), count,
-                      _as_of(as_of)) for group, count in apart]
+                      _as_of(as_of), placements=placed) for group, count in apart]
         shown = [p for listed in lists for p in listed]
         names = session.names()
     if fmt is Format.json:
