@@ -98,14 +98,14 @@ class Explanation:
 
 
 def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-            today: date | None = None) -> Explanation:
+            today: date | None = None, placements: dict[str, Placement] | None = None) -> Explanation:
     """One company (any, local or not) as the unfiltered ranking sees it: values from the columns
-    (``pool_rank.candidate_scores``), reasons from its evidence."""
+    (``pool_rank.candidate_scores``), reasons from its evidence. ``placements`` as for ``rank``."""
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
     table = channel_table(pg, settings.max_hops, settings.channels)
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    placed = pool_placements(pg, all_gaps)
+    placed = placements if placements is not None else pool_placements(pg, all_gaps)
     rows = pg.companies.filter(pl.col("id") == company_id)
     scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
     ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]

@@ -425,7 +425,9 @@ def explain(company: Annotated[str, typer.Argument(
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg.analysis.diagnosis import diagnose
+    from chainkg.analysis.placement import pool_placements
     from chainkg.analysis.prospects import COMPONENT_LABELS, RankFilter
+    from chainkg.analysis.ranking import gap_segments
     from chainkg.analysis.reasons import channel_usage, relation_lines
     from chainkg.analysis.shortlist import explain as explanation
     from chainkg.analysis.shortlist import rank
@@ -436,10 +438,13 @@ def explain(company: Annotated[str, typer.Argument(
     settings = session.scoring.rank
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     today = _as_of(as_of)
-    found = explanation(session.pool, company, diagnosis, settings, today)
+    # The explanation and the firm's place in its list read the same placements: worked out once.
+    placed = pool_placements(session.pool, gap_segments(diagnosis, RankFilter()))
+    found = explanation(session.pool, company, diagnosis, settings, today, placed)
     firm, components, kind = found.evidence.company, found.components, found.placement.kind
     same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
-    prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company)), None)
+    prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company,
+                              placements=placed)), None)
     channel, relations = found.evidence.channel, relation_lines(found.evidence)
     if fmt is Format.csv:
         print_csv(["企业id", "企业", "维度", "得分", "权重", "加权", "依据"],
