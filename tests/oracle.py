@@ -7,7 +7,8 @@ former networkx versions, kept as an oracle the tests compare the tables' result
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,13 @@ from chainkg.analysis.components import capability_component, geography_componen
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.diagnosis import diagnose as pool_diagnose
 from chainkg.analysis.evidence import Evidence, Relation
-from chainkg.analysis.placement import Placement, company_kind, placements
+from chainkg.analysis.placement import (
+    HOSTING_LABELS,
+    Placement,
+    company_kind,
+    segment_limits,
+    segment_suppliers,
+)
 from chainkg.analysis.prospects import LANDED_STAGES, STAGE_LABELS, Channel, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import (
     RankContext,
@@ -214,6 +221,93 @@ def pipeline_stages(g: nx.MultiDiGraph) -> dict[str, str]:
     return stages
 
 
+# The record-by-record placement rules, as chainkg had them before pool_placements was
+# written as column expressions: the reference the vectorised kinds and reasons are checked against.
+def placements(
+    companies: Mapping[str, Mapping[str, Any]],
+    base: Mapping[str, str],
+    fills: Mapping[str, list[tuple[str, str]]],
+    parents: Iterable[tuple[str, str]],
+    taxonomy: nx.MultiDiGraph,
+    city: str,
+) -> dict[str, Placement]:
+    """The placement of every company of ``base`` (id → target / deepen / platform).
+
+    ``companies``: id → name, city, is_local (every company named here or in ``parents``);
+    ``fills``: id → [(gap segment id, role)]; ``parents``: (subsidiary id, group id) pairs of
+    SUBSIDIARY_OF; ``city``: the district's city (region.yaml).
+    """
+    limits = segment_limits(taxonomy)
+    suppliers = segment_suppliers(taxonomy)
+    names = {a["id"]: a["name"] for _k, a in nodes_of(taxonomy, "Segment")}
+    children: dict[str, list[str]] = defaultdict(list)
+    parent_of: dict[str, str] = {}
+    for sub, group in sorted(parents):
+        children[group].append(sub)
+        parent_of.setdefault(sub, group)
+    placed = {}
+    for cid, kind in base.items():
+        company = companies[cid]
+        parent = parent_of.get(cid, "")
+        via = (companies[parent]["name"] if parent in companies and not companies[parent]["is_local"]
+               else None)
+        if kind == "platform":
+            placed[cid] = Placement(kind)
+        elif city and company.get("city") == city:
+            placed[cid] = Placement("same_city", f"同在{city}：市内企业的搬迁或扩产不计入招商引资"
+                                    "（市外资金），列为本市协作", via)
+        elif reason := _group_reason(cid, children.get(cid, []), companies, fills, names):
+            placed[cid] = Placement("group", reason, via)
+        elif reason := _supply_reason(fills.get(cid, []), limits, suppliers, names):
+            placed[cid] = Placement("supply", reason, via)
+        else:
+            placed[cid] = Placement(kind, "", via)
+    return placed
+
+
+def _group_reason(cid: str, subs: list[str], companies: Mapping[str, Mapping[str, Any]],
+                  fills: Mapping[str, list[tuple[str, str]]], names: Mapping[str, str]) -> str:
+    """Why a group is a channel rather than a target: a local subsidiary, or one fitting its gap."""
+    local = [companies[s]["name"] for s in subs if s in companies and companies[s]["is_local"]]
+    if local:
+        return (f"其下属「{'、'.join(local)}」是本地企业：经本地企业对接集团的新项目（以商招商），"
+                "集团总部不单列为招商目标")
+    own = {s for s, _r in fills.get(cid, [])}
+    for sub in subs:
+        shared = sorted(s for s, _r in fills.get(sub, []) if s in own)
+        if shared and sub in companies:
+            return (f"其下属「{companies[sub]['name']}」同样填补「{'、'.join(names[s] for s in shared)}」："
+                    "由承接单位对接，集团作为对接渠道")
+    return ""
+
+
+def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
+                   suppliers: Mapping[str, frozenset[str]], names: Mapping[str, str]) -> str:
+    """Why a firm is a supply partner: no main-business gap the district can host; '' if it has one.
+
+    A hostable segment fed only by the firm's own unhostable ones is made out of that process
+    (an IDM's memory chips come only out of its fab): it does not count as hostable for the firm.
+    """
+    blocked = sorted(s for s, _r in fills if limits.get(s))
+    if not blocked:
+        return ""
+    def made_here(segment: str) -> bool:
+        fed = suppliers.get(segment, frozenset())
+        return not limits.get(segment) and not (fed and fed <= set(blocked))
+
+    if any(role == "core" and made_here(s) for s, role in fills):
+        return ""
+    by_limit: dict[str, list[str]] = defaultdict(list)
+    for s in blocked:
+        by_limit[limits[s]].append(names[s])
+    why = "；".join(f"「{'、'.join(segs)}」{HOSTING_LABELS[limit]}" for limit, segs in by_limit.items())
+    rest = sorted(s for s, _r in fills if not limits.get(s))
+    side = f"；其「{'、'.join(names[s] for s in rest)}」为非主营或出自上述工序" if rest else ""
+    return (f"本区不能承接其所补环节的生产：{why}{side}（依据的公开规定见各环节的 hosting_source）。"
+            "宜签采购、供货协议（配套对接、以商招商）")
+
+
+
 def graph_placements(g: nx.MultiDiGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
     """``placement.placements`` of every outside company of the full graph, by id."""
     companies = {a["id"]: a for _k, a in nodes_of(g, "Company")}
@@ -228,11 +322,18 @@ def graph_placements(g: nx.MultiDiGraph, gap_ids: Collection[str]) -> dict[str, 
     return placements(companies, base, fills, parents, g, str(g.nodes[g.graph["region"]].get("city") or ""))
 
 
+@dataclass(frozen=True)
+class OracleContext(RankContext):
+    """RankContext with every company's list (the tables' ranking takes them apart)."""
+
+    placements: dict[str, Placement] | None = None  # company id → its list
+
+
 def prepare(g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-            flt: RankFilter | None = None, today: date | None = None) -> RankContext:
+            flt: RankFilter | None = None, today: date | None = None) -> OracleContext:
     """The shared inputs of ``score_company`` for one ranking."""
     all_gaps = gap_segments(diagnosis, RankFilter())
-    return RankContext(
+    return OracleContext(
         status={d.segment_id: d for d in diagnosis}, gaps=gap_segments(diagnosis, flt or RankFilter()),
         feeds=feed_edges(g), channels=find_channels(g, settings.max_hops, settings.channels),
         home=g.nodes[g.graph["region"]]["province"], all_gaps=all_gaps,

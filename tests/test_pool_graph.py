@@ -7,6 +7,7 @@ the bundled data and a 10k synthetic set from scripts/benchmark.py, under every 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -132,8 +133,8 @@ def test_local_landing_changes_the_pool_graph_like_the_graph() -> None:
     g.nodes["Company:out-fab"]["is_local"] = True
     import polars as pl
 
-    pg.companies = pg.companies.with_columns(
-        pl.when(pl.col("id") == "out-fab").then(True).otherwise(pl.col("is_local")).alias("is_local"))
+    pg = replace(pg, companies=pg.companies.with_columns(
+        pl.when(pl.col("id") == "out-fab").then(True).otherwise(pl.col("is_local")).alias("is_local")))
     assert [d.model_dump() for d in diagnose(pg)] == [d.model_dump() for d in diagnose(g)]
     assert next(d for d in diagnose(pg) if d.segment_id == "chip-fab").status == "strong"
 
@@ -149,8 +150,8 @@ def test_a_changed_partner_flag_moves_the_channels_of_the_next_ranking() -> None
         return next(p.components["partner_proximity"] for p in prospects if p.company_id == "out-friend")
 
     assert proximity(rank(pg, diagnose(pg))) == 1.0  # one hop to the partner out-partner
-    pg.companies = pg.companies.with_columns(
-        pl.when(pl.col("id") == "out-partner").then(False).otherwise(pl.col("is_partner")).alias("is_partner"))
+    pg = replace(pg, companies=pg.companies.with_columns(
+        pl.when(pl.col("id") == "out-partner").then(False).otherwise(pl.col("is_partner")).alias("is_partner")))
     g.nodes["Company:out-partner"]["is_partner"] = False
     after = rank(pg, diagnose(pg))
     assert proximity(after) == 0.0  # out-partner is no anchor now: out-friend has no way in

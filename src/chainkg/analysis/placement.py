@@ -13,8 +13,10 @@ Scores never change here; only the list a firm appears in (README "Scoring"). In
   (非主营), or only in segments fed by nothing but its own unhostable ones (an IDM's memory
   chips come out of its own fab). The gap stays a gap; the firm is a supply or purchase partner (以商招商).
 
-``placements`` is the one definition, over plain records: both engines (the networkx graph
-and the PoolGraph tables) collect the same records and call it. Linear in the records.
+``pool_placements`` decides every firm's list in one pass of column expressions over the
+tables (linear in the links and relations); the Chinese reason is written only for the firms
+a command shows (``Placements.of``), by ``group_reason`` and ``supply_reason`` on their own
+records. The record-by-record reference is ``oracle.placements`` (tests/oracle.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import polars as pl
 
 from chainkg.graph.taxonomy import nodes_of
 
@@ -36,10 +39,14 @@ __all__ = [
     "KIND_NAMES",
     "PLATFORM_OWNERSHIPS",
     "Placement",
+    "Placements",
     "company_kind",
-    "placements",
+    "group_reason",
     "pool_placements",
+    "same_city_reason",
     "segment_limits",
+    "segment_suppliers",
+    "supply_reason",
 ]
 
 # Every list a firm can appear in, with its label (prospects.KIND_LABELS); the last three are apart from the targets.
@@ -66,7 +73,7 @@ class Placement:
 PLATFORM_OWNERSHIPS = ("institute", "university", "fund")
 
 
-def company_kind(company: dict[str, Any]) -> str:
+def company_kind(company: Mapping[str, Any]) -> str:
     """target, deepen (an existing strategic partner) or platform (university, institute, fund)."""
     if company["ownership"] in PLATFORM_OWNERSHIPS:
         return "platform"
@@ -88,7 +95,7 @@ def segment_limits(taxonomy: nx.MultiDiGraph) -> dict[str, str]:
     return limits
 
 
-def _suppliers(taxonomy: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+def segment_suppliers(taxonomy: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
     """Segment id → the segments that feed it (FEEDS predecessors)."""
     ids = {key: a["id"] for key, a in nodes_of(taxonomy, "Segment")}
     found: dict[str, set[str]] = defaultdict(set)
@@ -98,74 +105,41 @@ def _suppliers(taxonomy: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
     return {s: frozenset(f) for s, f in found.items()}
 
 
-def placements(
-    companies: Mapping[str, Mapping[str, Any]],
-    base: Mapping[str, str],
-    fills: Mapping[str, list[tuple[str, str]]],
-    parents: Iterable[tuple[str, str]],
-    taxonomy: nx.MultiDiGraph,
-    city: str,
-) -> dict[str, Placement]:
-    """The placement of every company of ``base`` (id → target / deepen / platform).
+def same_city_reason(city: str) -> str:
+    return f"同在{city}：市内企业的搬迁或扩产不计入招商引资（市外资金），列为本市协作"
 
-    ``companies``: id → name, city, is_local (every company named here or in ``parents``);
-    ``fills``: id → [(gap segment id, role)]; ``parents``: (subsidiary id, group id) pairs of
-    SUBSIDIARY_OF; ``city``: the district's city (region.yaml).
+
+def group_reason(subs: Iterable[tuple[str, bool, list[str]]], own: Collection[str], names: Mapping[str, str]) -> str:
+    """Why a group is a channel rather than a target ('' if it is not one).
+
+    ``subs``: its subsidiaries as (name, is_local, gap segments it fills), in id order;
+    ``own``: the gap segments the group itself fills; ``names``: segment id → name.
     """
-    limits = segment_limits(taxonomy)
-    suppliers = _suppliers(taxonomy)
-    names = {a["id"]: a["name"] for _k, a in nodes_of(taxonomy, "Segment")}
-    children: dict[str, list[str]] = defaultdict(list)
-    parent_of: dict[str, str] = {}
-    for sub, group in sorted(parents):
-        children[group].append(sub)
-        parent_of.setdefault(sub, group)
-    placed = {}
-    for cid, kind in base.items():
-        company = companies[cid]
-        parent = parent_of.get(cid, "")
-        via = (companies[parent]["name"] if parent in companies and not companies[parent]["is_local"]
-               else None)
-        if kind == "platform":
-            placed[cid] = Placement(kind)
-        elif city and company.get("city") == city:
-            placed[cid] = Placement("same_city", f"同在{city}：市内企业的搬迁或扩产不计入招商引资"
-                                    "（市外资金），列为本市协作", via)
-        elif reason := _group_reason(cid, children.get(cid, []), companies, fills, names):
-            placed[cid] = Placement("group", reason, via)
-        elif reason := _supply_reason(fills.get(cid, []), limits, suppliers, names):
-            placed[cid] = Placement("supply", reason, via)
-        else:
-            placed[cid] = Placement(kind, "", via)
-    return placed
-
-
-def _group_reason(cid: str, subs: list[str], companies: Mapping[str, Mapping[str, Any]],
-                  fills: Mapping[str, list[tuple[str, str]]], names: Mapping[str, str]) -> str:
-    """Why a group is a channel rather than a target: a local subsidiary, or one fitting its gap."""
-    local = [companies[s]["name"] for s in subs if s in companies and companies[s]["is_local"]]
+    subs = list(subs)
+    local = [name for name, is_local, _fills in subs if is_local]
     if local:
         return (f"其下属「{'、'.join(local)}」是本地企业：经本地企业对接集团的新项目（以商招商），"
                 "集团总部不单列为招商目标")
-    own = {s for s, _r in fills.get(cid, [])}
-    for sub in subs:
-        shared = sorted(s for s, _r in fills.get(sub, []) if s in own)
-        if shared and sub in companies:
-            return (f"其下属「{companies[sub]['name']}」同样填补「{'、'.join(names[s] for s in shared)}」："
+    for name, _is_local, fills in subs:
+        shared = sorted(s for s in fills if s in own)
+        if shared:
+            return (f"其下属「{name}」同样填补「{'、'.join(names[s] for s in shared)}」："
                     "由承接单位对接，集团作为对接渠道")
     return ""
 
 
-def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
-                   suppliers: Mapping[str, frozenset[str]], names: Mapping[str, str]) -> str:
+def supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
+                  suppliers: Mapping[str, frozenset[str]], names: Mapping[str, str]) -> str:
     """Why a firm is a supply partner: no main-business gap the district can host; '' if it has one.
 
-    A hostable segment fed only by the firm's own unhostable ones is made out of that process
-    (an IDM's memory chips come only out of its fab): it does not count as hostable for the firm.
+    ``fills``: the (gap segment id, role) pairs of the firm. A hostable segment fed only by the
+    firm's own unhostable ones is made out of that process (an IDM's memory chips come only out
+    of its fab): it does not count as hostable for the firm.
     """
     blocked = sorted(s for s, _r in fills if limits.get(s))
     if not blocked:
         return ""
+
     def made_here(segment: str) -> bool:
         fed = suppliers.get(segment, frozenset())
         return not limits.get(segment) and not (fed and fed <= set(blocked))
@@ -182,23 +156,150 @@ def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
             "宜签采购、供货协议（配套对接、以商招商）")
 
 
-def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> dict[str, Placement]:
-    """``placements`` of the outside companies of a PoolGraph linked to a gap or a group, by id."""
-    import polars as pl
+class Placements:
+    """Every outside firm linked to a gap or to a group, with its list (``kinds``: id, kind).
 
-    links = pg.company_segments.filter(pl.col("segment_id").is_in(list(gap_ids)))
-    fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for cid, sid, role in links.select("company_id", "segment_id", "role").iter_rows():
-        fills[cid].append((sid, role or "core"))
-    subsidiary = pg.relations.filter(pl.col("type") == "SUBSIDIARY_OF")
-    parents = list(subsidiary.select("from_id", "to_id").iter_rows())
-    ids = set(fills) | {i for pair in parents for i in pair}
-    rows = pg.companies.filter(pl.col("id").is_in(list(ids))).select(
-        "id", "name", "city", "is_local", "is_partner", "ownership")
-    companies = {r["id"]: r for r in rows.iter_rows(named=True)}
-    base = {cid: company_kind(a) for cid, a in companies.items() if not a["is_local"]}
-    return placements(companies, base, fills, parents, pg.taxonomy, _city(pg.taxonomy))
+    The reasons, and the group to approach a firm through, are looked up only when asked
+    for (``of``), for the firms asked about.
+    """
+
+    def __init__(self, pg: PoolGraph, gap_ids: Collection[str], kinds: pl.DataFrame, city: str) -> None:
+        self._pg = pg
+        self._gaps = frozenset(gap_ids)
+        self.kinds = kinds
+        self._city = city
+
+    def ids(self, kinds: Collection[str]) -> pl.Series:
+        """The ids of the firms placed in one of these lists."""
+        return self.kinds.filter(pl.col("kind").is_in(list(kinds))).get_column("id")
+
+    def get(self, company_id: str) -> Placement | None:
+        """One firm's placement with its reason (None: not an outside firm linked to a gap or a group)."""
+        return self.of([company_id]).get(company_id)
+
+    def of(self, company_ids: Iterable[str]) -> dict[str, Placement]:
+        """The placements of these firms, with their reasons (firms without one are left out)."""
+        rows = self.kinds.filter(pl.col("id").is_in(list(company_ids)))
+        need = {r["id"]: r for r in rows.iter_rows(named=True)}
+        grouped = [cid for cid, r in need.items() if r["kind"] == "group"]
+        supplied = [cid for cid, r in need.items() if r["kind"] == "supply"]
+        reasons: dict[str, str] = {}
+        if grouped or supplied:
+            taxonomy = self._pg.taxonomy
+            names = {a["id"]: a["name"] for _k, a in nodes_of(taxonomy, "Segment")}
+            subs = self._subsidiaries(grouped)
+            fills = self._fills([*grouped, *supplied, *(s for rows_ in subs.values() for s, _n, _l in rows_)])
+            for cid in grouped:
+                reasons[cid] = group_reason(((name, local, [s for s, _r in fills.get(sub, [])])
+                                             for sub, name, local in subs.get(cid, [])),
+                                            {s for s, _r in fills.get(cid, [])}, names)
+            limits, suppliers = segment_limits(taxonomy), segment_suppliers(taxonomy)
+            for cid in supplied:
+                reasons[cid] = supply_reason(fills.get(cid, []), limits, suppliers, names)
+        via = self._groups_to_approach([cid for cid, r in need.items() if r["kind"] != "platform"])
+        placed = {}
+        for cid, r in need.items():
+            reason = same_city_reason(self._city) if r["kind"] == "same_city" else reasons.get(cid, "")
+            placed[cid] = Placement(r["kind"], reason, via.get(cid))
+        return placed
+
+    def as_dict(self) -> dict[str, Placement]:
+        """Every placement with its reason (for checks against the reference; slow at scale)."""
+        return self.of(self.kinds.get_column("id").to_list())
+
+    def _fills(self, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """id → its (gap segment id, role) pairs, in the table's order."""
+        links = self._pg.company_segments.filter(
+            pl.col("company_id").is_in(ids) & pl.col("segment_id").is_in(list(self._gaps)))
+        fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cid, sid, role in links.select("company_id", "segment_id", "role").iter_rows():
+            fills[cid].append((sid, role or "core"))
+        return fills
+
+    def _groups_to_approach(self, ids: list[str]) -> dict[str, str]:
+        """id → the name of its parent by SUBSIDIARY_OF (the first by id), when that is an outside firm."""
+        parents = (self._pg.relations.filter((pl.col("type") == "SUBSIDIARY_OF") & pl.col("from_id").is_in(ids))
+                   .group_by("from_id").agg(pl.col("to_id").min())
+                   .join(self._pg.companies.select(pl.col("id").alias("to_id"), "name", "is_local"), on="to_id")
+                   .filter(~pl.col("is_local")))
+        return dict(parents.select("from_id", "name").iter_rows())
+
+    def _subsidiaries(self, groups: list[str]) -> dict[str, list[tuple[str, str, bool]]]:
+        """group id → its subsidiaries as (id, name, is_local), in id order."""
+        pairs = (self._pg.relations.filter((pl.col("type") == "SUBSIDIARY_OF") & pl.col("to_id").is_in(groups))
+                 .select("from_id", "to_id").unique()
+                 .join(self._pg.companies.select(pl.col("id").alias("from_id"), "name", "is_local"), on="from_id")
+                 .sort("to_id", "from_id"))
+        subs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+        for sub, group, name, local in pairs.iter_rows():
+            subs[group].append((sub, name, local))
+        return subs
 
 
-def _city(g: nx.MultiDiGraph) -> str:
-    return str(g.nodes[g.graph["region"]].get("city") or "")
+def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> Placements:
+    """The list of every outside firm linked to a gap or a group, decided on the tables at once.
+
+    The rules, in order (see the module docstring): platform, same_city, group (a local
+    subsidiary, or a subsidiary sharing one of the group's gap segments), supply (gaps only in
+    segments the district cannot host, none as main business in one it can make), else target
+    or deepen. Companies are their row numbers (``idx``) throughout: integer joins.
+    """
+    c = pl.col
+    gaps = list(gap_ids)
+    city = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]].get("city") or "")
+    limits = segment_limits(pg.taxonomy)
+    links = pg.company_segments
+    fills = (links.filter(c("segment_id").is_in(gaps))
+             .select(c("company_idx").alias("idx"), c("segment_id").alias("s"),
+                     c("role").fill_null("core").alias("role"))
+             .with_columns(c("s").replace_strict(limits, default="", return_dtype=pl.String).alias("limit")))
+    pairs = (pg.relations.filter(c("type") == "SUBSIDIARY_OF")
+             .select(c("from_idx").alias("sub"), c("to_idx").alias("group")).unique())
+    companies = pg.companies
+    local = companies.get_column("is_local")
+
+    # group: a local subsidiary, or a subsidiary filling one of the group's own gap segments.
+    local_sub = pairs.filter(local.gather(pairs.get_column("sub")))
+    shared = (pairs.join(fills.select(c("idx").alias("sub"), "s"), on="sub")
+              .join(fills.select(c("idx").alias("group"), "s"), on=["group", "s"], how="semi"))
+    groups = pl.concat([local_sub.get_column("group"), shared.get_column("group")]).unique()
+
+    # supply: some gap segment it fills is blocked, and no core gap segment is made here —
+    # hostable and not fed only by segments the firm itself fills blocked.
+    blocked = fills.filter(c("limit") != "").select("idx", "s").unique()
+    feeds = pl.DataFrame([(s, f) for s, fed in segment_suppliers(pg.taxonomy).items() for f in sorted(fed)],
+                         schema={"s": pl.String, "fed": pl.String}, orient="row")
+    fed_count = feeds.group_by("s").agg(pl.len().alias("fed_n"))
+    # (only firms with a blocked gap can be supply partners)
+    core_here = (fills.filter((c("role") == "core") & (c("limit") == ""))
+                 .join(blocked.select("idx").unique(), on="idx", how="semi").select("idx", "s").unique())
+    fed_blocked = (core_here.join(feeds, on="s")
+                   .join(blocked.select("idx", c("s").alias("fed")), on=["idx", "fed"], how="semi")
+                   .group_by("idx", "s").agg(pl.len().alias("blocked_n")))
+    made_here = (core_here.join(fed_count, on="s", how="left").join(fed_blocked, on=["idx", "s"], how="left")
+                 .filter(c("fed_n").is_null() | (c("blocked_n").fill_null(0) < c("fed_n")))
+                 .get_column("idx"))
+    supply = blocked.get_column("idx").unique().filter(~blocked.get_column("idx").unique().is_in(made_here.implode()))
+
+    # Every firm linked to a gap or named by a SUBSIDIARY_OF relation, flagged by rule.
+    n = companies.height
+    member = _mark(n, fills.get_column("idx"), pairs.get_column("sub"), pairs.get_column("group"))
+    frame = companies.select("idx", "id", "city", "is_local", "is_partner", "ownership").with_columns(
+        member.alias("member"), _mark(n, groups).alias("is_group"), _mark(n, supply).alias("is_supply"))
+    kind = (pl.when(c("ownership").is_in(PLATFORM_OWNERSHIPS)).then(pl.lit("platform"))
+            .when(pl.lit(bool(city)) & (c("city") == city)).then(pl.lit("same_city"))
+            .when(c("is_group")).then(pl.lit("group"))
+            .when(c("is_supply")).then(pl.lit("supply"))
+            .when(c("is_partner")).then(pl.lit("deepen"))
+            .otherwise(pl.lit("target")))
+    kinds = (frame.filter(c("member") & ~c("is_local"))
+             .select("id", kind.alias("kind")))
+    return Placements(pg, gaps, kinds, city)
+
+
+def _mark(n: int, *rows: pl.Series) -> pl.Series:
+    """n flags, True at these row numbers."""
+    flags = pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+    for r in rows:
+        flags = flags.scatter(r, True)
+    return flags

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
-from chainkg.analysis.placement import Placement
+from chainkg.analysis.placement import Placements
 from chainkg.analysis.prospects import (
     LANDED_STAGES,
     SHORTLIST_COMPONENTS,
@@ -70,7 +70,7 @@ def _flags(n: int) -> pl.Series:
 
 
 def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
-                placed: dict[str, Placement] | None = None) -> pl.DataFrame:
+                placed: Placements | None = None) -> pl.DataFrame:
     """Outside companies linked to a gap segment, after the pipeline and province filters."""
     wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
     linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
@@ -81,12 +81,11 @@ def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
         frame = frame.filter(~pl.col("id").is_in(landed))
     if flt.provinces:
         frame = frame.filter(pl.col("province").is_in(flt.provinces))
-    # The kind is chainkg.analysis.placement's placement (every company linked to a gap has one).
-    placed = placed or {}
-    if flt.kinds:
-        frame = frame.filter(pl.col("id").is_in([c for c, p in placed.items() if p.kind in flt.kinds]))
-    if flt.exclude_partners:
-        frame = frame.filter(~pl.col("id").is_in([c for c, p in placed.items() if p.kind == "deepen"]))
+    # The kind is chainkg.analysis.placement's (every outside company linked to a gap has one).
+    if placed is not None and flt.kinds:
+        frame = frame.filter(pl.col("id").is_in(placed.ids(flt.kinds).implode()))
+    if placed is not None and flt.exclude_partners:
+        frame = frame.filter(~pl.col("id").is_in(placed.ids(["deepen"]).implode()))
     return frame
 
 

@@ -18,7 +18,6 @@ from typing import Any
 import networkx as nx
 
 from chainkg.analysis.diagnosis import GAP_STATUSES, SegmentDiagnosis
-from chainkg.analysis.placement import Placement
 from chainkg.analysis.prospects import SUPPLY_TYPES, WAY_IN_TYPES, Channel, Component, RankFilter
 from chainkg.model.scoring import RankSettings, TierSettings
 
@@ -93,7 +92,6 @@ class RankContext:
     signals: dict[str, list[dict[str, Any]]] | None = None  # company id → signals, newest first
     needs: dict[str, list[dict[str, Any]]] | None = None  # segment id → anchor needs
     today: date | None = None  # the day intent ages signals to
-    placements: dict[str, Placement] | None = None  # company id → its list (chainkg.analysis.placement)
 
 
 def feed_edges(g: nx.MultiDiGraph) -> dict[str, list[tuple[str, str]]]:

@@ -14,7 +14,7 @@ import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import Evidence, evidence_of
-from chainkg.analysis.placement import Placement, company_kind, pool_placements
+from chainkg.analysis.placement import Placement, Placements, company_kind, pool_placements
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
 from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import RankContext, as_of, feed_edges, gap_segments, points_of, tier_of
@@ -28,7 +28,7 @@ __all__ = ["Explanation", "explain", "headline_with_group", "rank", "shown_conte
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
                top: int | None, today: date | None, per_gap: int | None, focus: str | None = None,
-               placements: dict[str, Placement] | None = None) -> list[Prospect]:
+               placements: Placements | None = None) -> list[Prospect]:
     """``rank`` on the tables: the scores, order, variety and top of every candidate from the
     columns (``pool_rank.candidate_scores``); reasons only for the prospects shown."""
     gaps = gap_segments(diagnosis, flt)
@@ -48,8 +48,9 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     order = order.with_row_index("place", offset=1)
     if focus is not None:
         order = order.filter(pl.col("id") == focus)
-    ctx = shown_context(pg, status, gaps, all_gaps, home, today, placed)
+    ctx = shown_context(pg, status, gaps, all_gaps, home, today)
     evidence = evidence_of(pg, order.get_column("idx"), table, settings.channels)
+    shown_places = placed.of(order.get_column("id").to_list())  # reasons only for the firms shown
     ctx = replace(ctx, channels={node_id("Company", c): e.channel for c, e in evidence.items() if e.channel})
     weights: dict[str, float] = settings.weights.model_dump()
     shown = []
@@ -63,7 +64,7 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
         if stage:
             reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
         points = points_of(row["total"], settings)
-        place = placed.get(row["id"]) or Placement(company_kind(company))
+        place = shown_places.get(row["id"]) or Placement(company_kind(company))
         prospect = Prospect(
             rank=row["place"], company_id=row["id"], company=company["name"], province=company["province"],
             city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
@@ -77,13 +78,11 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
 
 
 def shown_context(pg: PoolGraph, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
-                  all_gaps: dict[str, SegmentDiagnosis], home: str, today: date | None,
-                  placed: dict[str, Placement]) -> RankContext:
+                  all_gaps: dict[str, SegmentDiagnosis], home: str, today: date | None) -> RankContext:
     """What the reasons of the shown firms read besides their evidence (channels: the caller's)."""
     return RankContext(status=status, gaps=gaps, feeds=feed_edges(pg.taxonomy), channels={}, home=home,
                        all_gaps=all_gaps, signals=pg.taxonomy.graph.get("signals", {}),
-                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today),
-                       placements=placed)
+                       needs=pg.taxonomy.graph.get("anchor_needs", {}), today=as_of(pg.taxonomy, today))
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ class Explanation:
 
 
 def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-            today: date | None = None, placements: dict[str, Placement] | None = None) -> Explanation:
+            today: date | None = None, placements: Placements | None = None) -> Explanation:
     """One company (any, local or not) as the unfiltered ranking sees it: values from the columns
     (``pool_rank.candidate_scores``), reasons from its evidence. ``placements`` as for ``rank``."""
     all_gaps = gap_segments(diagnosis, RankFilter())
@@ -109,7 +108,7 @@ def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], s
     rows = pg.companies.filter(pl.col("id") == company_id)
     scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
     ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]
-    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today, placed)
+    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today)
     why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)
     weights: dict[str, float] = settings.weights.model_dump()
     components = {n: Component(value=scored[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
@@ -134,7 +133,7 @@ def rank(
     today: date | None = None,
     per_gap: int | None = None,
     focus: str | None = None,
-    placements: dict[str, Placement] | None = None,
+    placements: Placements | None = None,
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 

@@ -26,16 +26,19 @@ from chainkg.model.records import PROJECT_STAGES, DataSet
 
 __all__ = ["PoolGraph", "SegmentPresence", "graph_stats", "pool_graph", "segment_presence"]
 
+@dataclass(frozen=True, repr=False)
 class PoolGraph:
-    """A taxonomy graph and the company tables of one data set (see the module docstring)."""
+    """A taxonomy graph and the company tables of one data set (see the module docstring).
 
-    def __init__(self, taxonomy: nx.MultiDiGraph, companies: pl.DataFrame, company_segments: pl.DataFrame,
-                 relations: pl.DataFrame, stages: dict[str, str]) -> None:
-        self.taxonomy = taxonomy
-        self.companies = companies
-        self.company_segments = company_segments
-        self.relations = relations
-        self.stages = stages
+    Frozen: a changed data set is a new PoolGraph (``landed``, ``dataclasses.replace``), so
+    nothing computed from one can go stale.
+    """
+
+    taxonomy: nx.MultiDiGraph
+    companies: pl.DataFrame
+    company_segments: pl.DataFrame
+    relations: pl.DataFrame
+    stages: dict[str, str]  # company id → its most advanced pipeline stage
 
     def __repr__(self) -> str:
         return (f"PoolGraph({self.taxonomy.number_of_nodes()} taxonomy nodes, "

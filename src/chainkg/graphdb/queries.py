@@ -45,10 +45,10 @@ def cypher_dir() -> Path:
 class NamedQuery:
     """A query file: its name, its text, what it answers and its parameters."""
 
-    name: str
-    text: str
-    description: str
-    params: dict[str, str]
+    name: str  # the file's stem: cypher/queries/<name>.cypher
+    text: str  # the whole file, header comments included
+    description: str  # the header's first comment lines, joined
+    params: dict[str, str]  # parameter → its description ("// $chain_id chain id, e.g. robotics")
 
 
 def param_label(description: str) -> str | None:

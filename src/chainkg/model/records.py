@@ -109,11 +109,10 @@ class Chain(Record):
     fengkou: bool = False
     description: str = ""
     source: Text
-    # Who leads the chain's work, filled by the team where public (empty: not known): 链长 (the district
-    # leader in charge), 牵头单位 (the lead unit), 链主 (local anchor companies, ids in companies.csv).
-    chain_leader: str = ""
-    lead_unit: str = ""
-    anchors: tuple[Slug, ...] = ()
+    # Who leads the chain's work, filled by the team where public (empty: not known).
+    chain_leader: str = ""  # 链长: the district leader in charge
+    lead_unit: str = ""  # 牵头单位
+    anchors: tuple[Slug, ...] = ()  # 链主: local anchor companies, ids in companies.csv
 
 
 class Segment(Record):
@@ -173,8 +172,8 @@ class CompanySegment(Record):
 
     company_id: Slug
     segment_id: Slug
-    role: Role = "core"
-    products: str = ""
+    role: Role = "core"  # core: its main business there; secondary: a side line (weaker evidence)
+    products: str = ""  # what it makes there, as the source words it
     source: Text
 
 
@@ -292,9 +291,9 @@ class FollowUp(Record):
 class Progress(Record):
     """A value the team reports for a target (progress.csv, optional), e.g. GDP so far."""
 
-    target_id: Slug
-    value: float
-    as_of: date
+    target_id: Slug  # a target of region.yaml
+    value: float  # in the target's unit
+    as_of: date  # the day the value was reached
     source: Text
     note: str = ""
 
