@@ -156,3 +156,25 @@ def test_a_changed_partner_flag_moves_the_channels_of_the_next_ranking() -> None
     after = rank(pg, diagnose(pg))
     assert proximity(after) == 0.0  # out-partner is no anchor now: out-friend has no way in
     assert [p.model_dump() for p in after] == [p.model_dump() for p in rank(g, diagnose(g))]
+
+
+def test_one_prepared_serves_every_list_of_a_command_and_refuses_other_settings() -> None:
+    """rank's lists share one channel table, placement pass and score table (shortlist.prepare): each
+    list equals a ranking that worked everything out for itself; other settings or data are refused."""
+    from chainkg.analysis import shortlist
+
+    pg = pool_graph(load_valid(BUNDLED)[0])
+    diagnosis = diagnose(pg)
+    settings = RankSettings()
+    prepared = shortlist.prepare(pg, diagnosis, settings)
+    for flt, top in ((RankFilter(kinds=["target", "deepen"]), 30), (RankFilter(kinds=["platform"]), 10),
+                     (RankFilter(kinds=["supply", "group"], provinces=["北京市"]), 10),
+                     (RankFilter(kinds=["target"], chains=["robotics"]), 10)):
+        shared = shortlist.rank(pg, diagnosis, settings, flt, top, prepared=prepared)
+        assert shared and [p.model_dump() for p in shared] == [
+            p.model_dump() for p in shortlist.rank(pg, diagnosis, settings, flt, top)]
+    other = settings.model_copy(update={"max_hops": settings.max_hops + 1})
+    with pytest.raises(ValueError, match="prepared for other"):
+        shortlist.rank(pg, diagnosis, other, prepared=prepared)
+    with pytest.raises(ValueError, match="prepared for other"):
+        shortlist.rank(pool_graph(load_valid(BUNDLED)[0]), diagnosis, settings, prepared=prepared)

@@ -163,15 +163,16 @@ class Placements:
     for (``of``), for the firms asked about.
     """
 
-    def __init__(self, pg: PoolGraph, gap_ids: Collection[str], kinds: pl.DataFrame, city: str) -> None:
+    def __init__(self, pg: PoolGraph, gap_ids: Collection[str], by_row: pl.Series, city: str) -> None:
         self._pg = pg
         self._gaps = frozenset(gap_ids)
-        self.kinds = kinds
+        self._by_row = by_row  # the kind of the company at each row of pg.companies (null: not placed)
+        self.kinds = (pg.companies.select("id", by_row.alias("kind")).filter(pl.col("kind").is_not_null()))
         self._city = city
 
-    def ids(self, kinds: Collection[str]) -> pl.Series:
-        """The ids of the firms placed in one of these lists."""
-        return self.kinds.filter(pl.col("kind").is_in(list(kinds))).get_column("id")
+    def in_lists(self, kinds: Collection[str]) -> pl.Series:
+        """One flag per row of the companies table: placed in one of these lists."""
+        return self._by_row.is_in(list(kinds)).fill_null(False)
 
     def get(self, company_id: str) -> Placement | None:
         """One firm's placement with its reason (None: not an outside firm linked to a gap or a group)."""
@@ -292,9 +293,8 @@ def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> Placements:
             .when(c("is_supply")).then(pl.lit("supply"))
             .when(c("is_partner")).then(pl.lit("deepen"))
             .otherwise(pl.lit("target")))
-    kinds = (frame.filter(c("member") & ~c("is_local"))
-             .select("id", kind.alias("kind")))
-    return Placements(pg, gaps, kinds, city)
+    by_row = frame.select(pl.when(c("member") & ~c("is_local")).then(kind).alias("kind")).to_series()
+    return Placements(pg, gaps, by_row, city)
 
 
 def _mark(n: int, *rows: pl.Series) -> pl.Series:

@@ -39,8 +39,8 @@ from chainkg.model.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
 
-__all__ = ["candidate_scores", "channel_table", "components", "exact_scores", "gap_candidates", "margin", "round4",
-           "shown_channels"]
+__all__ = ["candidate_mask", "candidate_scores", "channel_table", "components", "exact_scores", "gap_candidates",
+           "margin", "round4", "shown_channels"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -70,23 +70,28 @@ def _flags(n: int) -> pl.Series:
 
 
 def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
-                placed: Placements | None = None) -> pl.DataFrame:
-    """Outside companies linked to a gap segment, after the pipeline and province filters."""
+                   placed: Placements | None = None) -> pl.DataFrame:
+    """Outside companies linked to a gap segment, after the pipeline, province and list filters."""
+    return pg.companies.filter(candidate_mask(pg, gaps, flt, placed))
+
+
+def candidate_mask(pg: PoolGraph, gaps: list[str], flt: RankFilter, placed: Placements | None = None) -> pl.Series:
+    """``gap_candidates`` as one flag per row of the companies table."""
+    companies = pg.companies
     wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
     linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
-    mask = _flags(pg.companies.height).scatter(linked, True)
-    frame = pg.companies.filter(mask & ~pg.companies.get_column("is_local"))
+    mask = _flags(companies.height).scatter(linked, True) & ~companies.get_column("is_local")
     if not flt.include_pipeline:
         landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
-        frame = frame.filter(~pl.col("id").is_in(landed))
+        mask = mask & ~companies.get_column("id").is_in(landed)
     if flt.provinces:
-        frame = frame.filter(pl.col("province").is_in(flt.provinces))
+        mask = mask & companies.get_column("province").is_in(flt.provinces)
     # The kind is chainkg.analysis.placement's (every outside company linked to a gap has one).
     if placed is not None and flt.kinds:
-        frame = frame.filter(pl.col("id").is_in(placed.ids(flt.kinds).implode()))
+        mask = mask & placed.in_lists(flt.kinds)
     if placed is not None and flt.exclude_partners:
-        frame = frame.filter(~pl.col("id").is_in(placed.ids(["deepen"]).implode()))
-    return frame
+        mask = mask & ~placed.in_lists(["deepen"])
+    return mask
 
 
 def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import Evidence, evidence_of
 from chainkg.analysis.placement import Placement, Placements, company_kind, pool_placements
-from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
+from chainkg.analysis.pool_rank import candidate_mask, candidate_scores, channel_table, gap_candidates
 from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import RankContext, as_of, feed_edges, gap_segments, points_of, tier_of
 from chainkg.analysis.reasons import component_reasons, connects_of, headline
@@ -23,23 +24,70 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["Explanation", "explain", "headline_with_group", "rank", "shown_context"]
+__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "rank", "shown_context"]
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """What every list of one command ranks from, worked out once (``prepare``) for one
+    diagnosis, settings and day: the channel table, which list each firm goes in, and (when a
+    list first needs them) the scores of every candidate of the unfiltered gaps — a filter
+    chooses among the candidates, it never changes a score."""
+
+    pg: PoolGraph
+    diagnosis: list[SegmentDiagnosis]
+    settings: RankSettings
+    today: date | None
+    table: pl.DataFrame
+    placements: Placements
+
+    @cached_property
+    def scores(self) -> pl.DataFrame:
+        """``candidate_scores`` of every outside firm linked to a gap (the unfiltered ranking)."""
+        all_gaps = gap_segments(self.diagnosis, RankFilter())
+        candidates = gap_candidates(self.pg, list(all_gaps), RankFilter(include_pipeline=True))
+        return candidate_scores(self.pg, candidates, all_gaps, {d.segment_id: d for d in self.diagnosis},
+                                self.table, _home(self.pg), self.settings, all_gaps, self.today)
+
+
+def prepare(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+            today: date | None = None) -> Prepared:
+    """The channel table and the placements (of the unfiltered gaps) that ``rank`` and ``explain`` read."""
+    return Prepared(pg, diagnosis, settings, today, channel_table(pg, settings.max_hops, settings.channels),
+                    pool_placements(pg, gap_segments(diagnosis, RankFilter())))
+
+
+def _prepared(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, today: date | None,
+              prepared: Prepared | None) -> Prepared:
+    if prepared is None:
+        return prepare(pg, diagnosis, settings, today)
+    if prepared.pg is not pg or prepared.diagnosis is not diagnosis or (prepared.settings, prepared.today) != (
+            settings, today):
+        raise ValueError("prepared for other data, settings or day")  # a caller's bug, never the user's
+    return prepared
+
+
+def _home(pg: PoolGraph) -> str:
+    return str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
 
 
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
                top: int | None, today: date | None, per_gap: int | None, focus: str | None = None,
-               placements: Placements | None = None) -> list[Prospect]:
+               prepared: Prepared | None = None) -> list[Prospect]:
     """``rank`` on the tables: the scores, order, variety and top of every candidate from the
     columns (``pool_rank.candidate_scores``); reasons only for the prospects shown."""
     gaps = gap_segments(diagnosis, flt)
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    table = channel_table(pg, settings.max_hops, settings.channels)
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    # which list each firm goes in, once from the tables (or as the caller computed it for several lists)
-    placed = placements if placements is not None else pool_placements(pg, all_gaps)
-    candidates = gap_candidates(pg, list(gaps), flt, placed)
-    scored = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, gaps, today)
+    prepared = _prepared(pg, diagnosis, settings, today, prepared)
+    table, placed = prepared.table, prepared.placements
+    home = _home(pg)
+    chosen = candidate_mask(pg, list(gaps), flt, placed)
+    if gaps.keys() == all_gaps.keys():  # the primary gap is among all gaps too: the shared scores hold
+        scored = prepared.scores.filter(chosen.gather(prepared.scores.get_column("idx")))
+    else:
+        scored = candidate_scores(pg, pg.companies.filter(chosen), all_gaps, status, table, home, settings, gaps,
+                                  today)
     order = scored.sort(pl.col("score").neg(), "id")
     if per_gap is not None:  # the best few per primary gap (a firm filling no listed gap: one group)
         order = order.filter(pl.int_range(pl.len()).over("primary_gap") < per_gap)
@@ -97,14 +145,14 @@ class Explanation:
 
 
 def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-            today: date | None = None, placements: Placements | None = None) -> Explanation:
+            today: date | None = None, prepared: Prepared | None = None) -> Explanation:
     """One company (any, local or not) as the unfiltered ranking sees it: values from the columns
-    (``pool_rank.candidate_scores``), reasons from its evidence. ``placements`` as for ``rank``."""
+    (``pool_rank.candidate_scores``), reasons from its evidence. ``prepared`` as for ``rank``."""
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    table = channel_table(pg, settings.max_hops, settings.channels)
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    placed = placements if placements is not None else pool_placements(pg, all_gaps)
+    prepared = _prepared(pg, diagnosis, settings, today, prepared)
+    table, placed = prepared.table, prepared.placements
+    home = _home(pg)
     rows = pg.companies.filter(pl.col("id") == company_id)
     scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
     ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]
@@ -133,16 +181,17 @@ def rank(
     today: date | None = None,
     per_gap: int | None = None,
     focus: str | None = None,
-    placements: Placements | None = None,
+    prepared: Prepared | None = None,
 ) -> list[Prospect]:
     """Rank the outside companies that fill the district's gaps; best first, ties by id.
 
     ``today`` ages the signals (default: the data's as-of date); ``per_gap`` keeps only the
     best few per primary gap (None: every candidate, the flat order). ``focus`` (a company id)
     keeps just that company's prospect, with its rank among all: what ``explain``
-    shows, without the reasons of every other candidate. ``placements`` (``placement.pool_placements``
-    of the unfiltered gaps) saves recomputing them when one command ranks several lists.
+    shows, without the reasons of every other candidate. ``prepared`` (``prepare`` of the same
+    tables, diagnosis and settings) saves working the channels and lists out again when one
+    command ranks several lists.
     """
     settings = settings or RankSettings()
     flt = flt or RankFilter()
-    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus, placements)
+    return _rank_pool(pg, diagnosis, settings, flt, top, today, per_gap, focus, prepared)

@@ -355,11 +355,9 @@ def rank_command(
     本区不能承接其生产的企业、经子公司对接的集团和本市企业另列为配套对接、集团渠道、本市协作。"""
     from chainkg.analysis import filters
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.placement import pool_placements
-    from chainkg.analysis.prospects import KIND_LABELS, Prospect, RankFilter
+    from chainkg.analysis.prospects import KIND_LABELS, Prospect
     from chainkg.analysis.ranking import as_of as signals_day
-    from chainkg.analysis.ranking import gap_segments
-    from chainkg.analysis.shortlist import rank
+    from chainkg.analysis.shortlist import prepare, rank
     from chainkg.graph.taxonomy import data_as_of_text
     from chainkg.output import views
 
@@ -387,10 +385,10 @@ def rank_command(
         diagnosis = diagnose(session.pool, session.scoring.diagnosis)
         kinds = filters.resolve(kind, filters.make_choices("--kind", KIND_LABELS.items())) or ["target", "deepen"]
         targets = flt.model_copy(update={"kinds": kinds, "exclude_partners": exclude_partners})
-        # Which list each firm goes in depends on the unfiltered gaps only: worked out once for every list.
-        placed = pool_placements(session.pool, gap_segments(diagnosis, RankFilter()))
+        # The channels and which list each firm goes in do not depend on the filter: worked out once.
+        prepared = prepare(session.pool, diagnosis, settings, _as_of(as_of))
         prospects = rank(session.pool, diagnosis, settings, targets, top or None, _as_of(as_of),
-                         None if flat else per_gap or settings.per_gap, placements=placed)
+                         None if flat else per_gap or settings.per_gap, prepared=prepared)
         day = signals_day(session.pool.taxonomy, _as_of(as_of))
         checked = data_as_of_text(session.pool.taxonomy.graph.get("data_as_of"))
         heading = "、".join(KIND_LABELS[k] for k in kinds) if kind else "招商目标"
@@ -401,7 +399,7 @@ def rank_command(
             (["platform"], platforms), (["supply", "group"], partners), (["same_city"], same_city))
             if count and not set(group) & set(kinds)]
         lists = [rank(session.pool, diagnosis, settings, flt.model_copy(update={"kinds": group}), count,
-                      _as_of(as_of), placements=placed) for group, count in apart]
+                      _as_of(as_of), prepared=prepared) for group, count in apart]
         shown = [p for listed in lists for p in listed]
         names = session.names()
     if fmt is Format.json:
@@ -425,12 +423,10 @@ def explain(company: Annotated[str, typer.Argument(
             data: DataOpt = None, fmt: FormatOpt = Format.table, as_of: AsOfOpt = None) -> None:
     """解释一家企业的得分：每个维度的分值、权重和依据，填补的缺口，到本地企业和伙伴的关系路径及用法。"""
     from chainkg.analysis.diagnosis import diagnose
-    from chainkg.analysis.placement import pool_placements
     from chainkg.analysis.prospects import COMPONENT_LABELS, RankFilter
-    from chainkg.analysis.ranking import gap_segments
     from chainkg.analysis.reasons import channel_usage, relation_lines
     from chainkg.analysis.shortlist import explain as explanation
-    from chainkg.analysis.shortlist import rank
+    from chainkg.analysis.shortlist import prepare, rank
     from chainkg.output import views
 
     session = open_session(data, _as_of(as_of))
@@ -438,13 +434,13 @@ def explain(company: Annotated[str, typer.Argument(
     settings = session.scoring.rank
     diagnosis = diagnose(session.pool, session.scoring.diagnosis)
     today = _as_of(as_of)
-    # The explanation and the firm's place in its list read the same placements: worked out once.
-    placed = pool_placements(session.pool, gap_segments(diagnosis, RankFilter()))
-    found = explanation(session.pool, company, diagnosis, settings, today, placed)
+    # The explanation and the firm's place in its list read the same channels and lists: worked out once.
+    prepared = prepare(session.pool, diagnosis, settings, today)
+    found = explanation(session.pool, company, diagnosis, settings, today, prepared)
     firm, components, kind = found.evidence.company, found.components, found.placement.kind
     same_kind = RankFilter(kinds=["target", "deepen"] if kind in ("target", "deepen") else [kind])
     prospect = next(iter(rank(session.pool, diagnosis, settings, same_kind, today=today, focus=company,
-                              placements=placed)), None)
+                              prepared=prepared)), None)
     channel, relations = found.evidence.channel, relation_lines(found.evidence)
     if fmt is Format.csv:
         print_csv(["企业id", "企业", "维度", "得分", "权重", "加权", "依据"],

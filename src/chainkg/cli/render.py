@@ -160,10 +160,8 @@ def report_command(
 ) -> None:
     """生成向领导汇报的报告：一页摘要、年度目标完成情况、分链招商目标与项目、平台与渠道、配套对接与本市协作、产业链图谱。"""
     from chainkg.analysis import filters
-    from chainkg.analysis.placement import pool_placements
     from chainkg.analysis.prospects import RankFilter
-    from chainkg.analysis.ranking import gap_segments
-    from chainkg.analysis.shortlist import rank
+    from chainkg.analysis.shortlist import prepare, rank
     from chainkg.graph.taxonomy import nodes_of
     from chainkg.output.export import check_output
     from chainkg.output.maps import chain_maps
@@ -192,12 +190,12 @@ def report_command(
         scope = "、".join([field_names[f] for f in fields or []] + [names[c] for c in chains or []])
     # The target list of `chainkg rank` (issue #11): no university, institute or fund, best few per gap.
     targets = RankFilter(kinds=["target", "deepen"], chains=chain_ids)
-    placed = pool_placements(pg, gap_segments(diagnosis, RankFilter()))  # once for the three lists
-    prospects = rank(pg, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap, placements=placed)
+    prepared = prepare(pg, diagnosis, scoring.rank)  # once for the three lists
+    prospects = rank(pg, diagnosis, scoring.rank, targets, top, per_gap=scoring.rank.per_gap, prepared=prepared)
     platforms = rank(pg, diagnosis, scoring.rank, RankFilter(kinds=["platform"], chains=chain_ids), 10,
-                     placements=placed)
+                     prepared=prepared)
     apart = rank(pg, diagnosis, scoring.rank, RankFilter(kinds=["supply", "group", "same_city"], chains=chain_ids), 10,
-                 placements=placed)
+                 prepared=prepared)
     result = build_report(dataset, pg, diagnosis, prospects, day, gaps or None, platforms, chain_ids, scope, apart)
     maps = {}
     if font is not None:

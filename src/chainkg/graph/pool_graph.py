@@ -26,7 +26,7 @@ from chainkg.model.records import PROJECT_STAGES, DataSet
 
 __all__ = ["PoolGraph", "SegmentPresence", "graph_stats", "pool_graph", "segment_presence"]
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class PoolGraph:
     """A taxonomy graph and the company tables of one data set (see the module docstring).
 

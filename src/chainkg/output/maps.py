@@ -15,10 +15,8 @@ import polars as pl
 from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
-from chainkg.analysis.placement import pool_placements
 from chainkg.analysis.prospects import Prospect, RankFilter
-from chainkg.analysis.ranking import gap_segments
-from chainkg.analysis.shortlist import rank
+from chainkg.analysis.shortlist import prepare, rank
 from chainkg.analysis.whatif import WhatIf, what_if
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id, nodes_of
@@ -230,12 +228,12 @@ def chain_maps(
     if vision_top is None:
         return [chain_map(pg, diagnosis, cid, as_of) for cid in chain_ids]
     maps = []
-    placed = pool_placements(pg, gap_segments(diagnosis, RankFilter()))  # once for every chain's list
+    prepared = prepare(pg, diagnosis, scoring.rank)  # once for every chain's list
     for cid in chain_ids:
         _require_chain(pg.taxonomy, cid)
         # Investment targets only (issue #11): platforms and channels do not land as firms.
         targets = RankFilter(chains=[cid], kinds=["target", "deepen"])
-        prospects = rank(pg, diagnosis, scoring.rank, targets, vision_top, placements=placed)
+        prospects = rank(pg, diagnosis, scoring.rank, targets, vision_top, prepared=prepared)
         landing = what_if(pg, [p.company_id for p in prospects], scoring.diagnosis)
         maps.append(vision_map(pg, diagnosis, cid, as_of, prospects, landing))
     return maps
