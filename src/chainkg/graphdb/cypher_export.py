@@ -63,7 +63,7 @@ def export_statements(nodes: list[NodeGroup], rels: list[RelGroup]) -> Iterator[
     """The script's lines: comments, the schema, one MERGE per node, one per relationship.
 
     ``nodes`` and ``rels`` are the push's write groups (``chainkg.graphdb.groups.pool_groups``
-    or ``chainkg.graphdb.push.graph_groups``): the script writes what a push writes.
+    or ``chainkg.graphdb.push.dataset_groups``): the script writes what a push writes.
     """
     yield "// chainkg graph export: paste into Neo4j Browser or run with cypher-shell -f FILE"
     yield "// Re-runnable: every node and relationship is merged on its id / ends and type."
