@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from chainkg.files import atomic_write
 from chainkg.graphdb.push import EXTRA_LABELS, NodeGroup, RelGroup, node_query, rel_query
 from chainkg.graphdb.queries import schema_statements
-from chainkg.output.export import atomic_write
 
 __all__ = ["cypher_literal", "cypher_name", "export_statements", "write_cypher_script"]
 
