@@ -11,7 +11,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "chainkg"
 
 
-def _imports(path: Path) -> set[str]:
+def chainkg_imports(path: Path) -> set[str]:
     """Every chainkg module a file imports, at any level (inside functions and TYPE_CHECKING too)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -23,14 +23,14 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def _module(path: Path) -> str:
+def module_name(path: Path) -> str:
     parts = path.relative_to(SRC.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _graph() -> dict[str, set[str]]:
-    files = {_module(p): p for p in SRC.rglob("*.py")}
-    return {name: {m for m in _imports(path) if m in files and m != name} for name, path in files.items()}
+    files = {module_name(p): p for p in SRC.rglob("*.py")}
+    return {name: {m for m in chainkg_imports(path) if m in files and m != name} for name, path in files.items()}
 
 
 def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
@@ -73,7 +73,7 @@ def test_result_models_and_labels_import_no_ranking_logic() -> None:
 
 @pytest.mark.parametrize("name", ON_THE_TABLES)
 def test_command_modules_do_not_build_the_company_graph(name: str) -> None:
-    imported = _imports(SRC / f"{name}.py")
+    imported = chainkg_imports(SRC / f"{name}.py")
     assert "chainkg.graph.taxonomy.build_graph" not in imported
 
 
