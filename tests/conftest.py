@@ -15,6 +15,7 @@ import pytest
 
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
+from chainkg.model.records import DataSet
 from oracle import build_graph
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -29,6 +30,11 @@ def tiny_dir() -> Path:
 @pytest.fixture
 def tiny_graph() -> nx.MultiDiGraph:
     return build_graph(load_valid(TINY)[0])
+
+
+@pytest.fixture
+def tiny_data() -> DataSet:
+    return load_valid(TINY)[0]
 
 
 @pytest.fixture

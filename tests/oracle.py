@@ -16,7 +16,7 @@ import networkx as nx
 import polars as pl
 
 from chainkg.analysis.components import capability_component, geography_component
-from chainkg.analysis.diagnosis import SegmentDiagnosis
+from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.analysis.diagnosis import diagnose as pool_diagnose
 from chainkg.analysis.evidence import Evidence, Relation
 from chainkg.analysis.placement import (
@@ -42,6 +42,8 @@ from chainkg.analysis.shortlist import headline_with_group
 from chainkg.analysis.shortlist import rank as pool_rank
 from chainkg.graph.pool_graph import PoolGraph, segment_enum
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, build_taxonomy, node_id, nodes_of, record_props
+from chainkg.graphdb.push import NodeGroup, RelGroup
+from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS
 from chainkg.model.records import PROJECT_STAGES, DataSet
 from chainkg.model.scoring import DiagnosisSettings, RankSettings
 
@@ -123,6 +125,50 @@ def build_graph(data: DataSet) -> nx.MultiDiGraph:
         if project.company_id:
             g.add_edge(node_id("Project", project.id), node_id("Company", project.company_id), key="BY", type="BY")
     return g
+
+
+def _props(attrs: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
+    """Neo4j properties: None omitted, tuples as lists, our bookkeeping keys dropped."""
+    return {k: list(v) if isinstance(v, tuple | list) else v
+            for k, v in attrs.items() if v is not None and k not in drop}
+
+
+def graph_groups(
+    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
+) -> tuple[list[NodeGroup], list[RelGroup]]:
+    """The full graph as the push's write groups (formerly chainkg.graphdb.push.graph_groups).
+
+    What ``chainkg.graphdb.push.dataset_groups`` must write: segments get ``status``,
+    ``status_label``, ``severity``, ``strength``; ranked companies ``score`` and ``rank``;
+    every company keeps ``is_local`` and ``is_partner``. Pushed with ``push_groups``, it is
+    the server's reference contents.
+    """
+    by_segment = {d.segment_id: d for d in diagnosis}
+    by_company = {p.company_id: p for p in prospects}
+    nodes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for _key, attrs in sorted(g.nodes(data=True), key=lambda item: str(item[0])):
+        label = attrs["label"]
+        props = _props(attrs, ("label",))
+        extra: str | None = None
+        if label == "Segment" and attrs["id"] in by_segment:
+            d = by_segment[attrs["id"]]
+            props.update(status=d.status, status_label=STATUS_LABELS[d.status],
+                         severity=d.severity, strength=d.strength)
+            extra = STATUS_NODE_LABELS[d.status]
+        elif label == "Company":
+            p = by_company.get(attrs["id"])
+            if p is not None:
+                props.update(score=p.score, rank=p.rank)
+            extra = LOCAL_LABEL if attrs.get("is_local") else None
+        nodes.setdefault((label, extra), []).append({"id": attrs["id"], "props": props})
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for u, v, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
+        su, sv = g.nodes[u], g.nodes[v]
+        rkey = (key, su["label"], sv["label"])
+        rels.setdefault(rkey, []).append({"source": su["id"], "target": sv["id"],
+                                          "props": _props(attrs, ("type",))})
+    return ([NodeGroup(*key, rows=rows) for key, rows in nodes.items()],
+            [RelGroup(*key, rows=rows) for key, rows in rels.items()])
 
 
 def pool_of(g: nx.MultiDiGraph) -> PoolGraph:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from chainkg.dataset.load import load_valid
-from chainkg.model.errors import ConfigError, OutputError, OutputExistsError
-from chainkg.output.export import atomic_write, export_prospects, spreadsheet_cell
+from chainkg.model.errors import ConfigError, OutputExistsError
+from chainkg.output.export import export_prospects, spreadsheet_cell
 from oracle import build_graph, diagnose, rank
 
 
@@ -73,18 +72,6 @@ def test_existing_file_is_kept_without_force(tiny_graph: nx.MultiDiGraph, tmp_pa
     assert path.read_text(encoding="utf-8-sig").startswith("排名")
 
 
-def test_a_crash_while_writing_leaves_no_file(tmp_path: Path) -> None:
-    path = tmp_path / "p.csv"
-
-    def crash(tmp: Path) -> None:
-        tmp.write_text("half", encoding="utf-8")
-        raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError):
-        atomic_write(path, crash)
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_unknown_suffix(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"不支持的文件类型「\.txt」"):
         _export(tiny_graph, tmp_path / "p.txt")
@@ -121,34 +108,6 @@ def test_temp_files_of_a_killed_run_are_removed_by_the_next_one(
     _export(tiny_graph, tmp_path / "k.xlsx")
     assert not stale.exists() and alive.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "k.xlsx"]
-
-
-def test_kill_9_during_export_then_next_run_leaves_no_temp_file(tmp_path: Path) -> None:
-    code = ("import sys, time\n"
-            "from pathlib import Path\n"
-            "from chainkg.output.export import atomic_write\n"
-            "def write(tmp):\n"
-            "    tmp.write_text('half')\n"
-            "    print('writing', flush=True)\n"
-            "    time.sleep(60)\n"
-            "atomic_write(Path(sys.argv[1]), write)\n")
-    with subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "k.csv")], stdout=subprocess.PIPE) as proc:
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == b"writing\n"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert len(list(tmp_path.glob(".k.csv.*.chainkg.tmp"))) == 1
-    atomic_write(tmp_path / "k.csv", lambda tmp: tmp.write_text("whole"))
-    assert [p.name for p in tmp_path.iterdir()] == ["k.csv"]
-    assert (tmp_path / "k.csv").read_text() == "whole"
-
-
-def test_write_errors_are_output_errors(tmp_path: Path) -> None:
-    (tmp_path / "d.csv").mkdir()
-    with pytest.raises(OutputError, match=r"d.csv 是一个目录，不能作为输出文件"):
-        atomic_write(tmp_path / "d.csv", lambda tmp: None, force=True)
-    with pytest.raises(OutputError, match=r"^无法写入 /proc/x.csv："):
-        atomic_write(Path("/proc/x.csv"), lambda tmp: None)
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -29,7 +29,6 @@ from chainkg.graphdb.push import (
     RelGroup,
     block_rounds,
     dataset_groups,
-    graph_groups,
     node_query,
     push_groups,
     rel_query,
@@ -37,7 +36,8 @@ from chainkg.graphdb.push import (
 )
 from chainkg.graphdb.queries import param_example, param_label, param_range, schema_statements
 from chainkg.model.errors import Neo4jError, NotFoundError, OutputExistsError
-from oracle import build_graph, diagnose, rank
+from chainkg.model.records import DataSet
+from oracle import build_graph, diagnose, graph_groups, rank
 
 
 class RecordingRunner:
@@ -59,10 +59,10 @@ class RecordingRunner:
         return [{"n": 0}]
 
 
-def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph) -> None:
+def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph, tiny_data: DataSet) -> None:
     runner = RecordingRunner()
     diagnosis = diagnose(tiny_graph)
-    push(runner, tiny_graph, diagnosis, rank(tiny_graph, diagnosis), batch_size=5)
+    push(runner, tiny_data, diagnosis, rank(tiny_graph, diagnosis), batch_size=5)
     schema = [q for kind, q, p in runner.calls if kind == "write" and "rows" not in p]
     data = [(q, p["rows"]) for kind, q, p in runner.calls if kind == "write" and "rows" in p]
     assert len(schema) == len(schema_statements()) == 12
@@ -74,10 +74,10 @@ def test_push_batches_parameterised_merges(tiny_graph: nx.MultiDiGraph) -> None:
     assert nodes_first == sorted(nodes_first, reverse=True)
 
 
-def test_node_rows_carry_analysis_and_omit_none(tiny_graph: nx.MultiDiGraph) -> None:
+def test_node_rows_carry_analysis_and_omit_none(tiny_graph: nx.MultiDiGraph, tiny_data: DataSet) -> None:
     runner = RecordingRunner()
     diagnosis = diagnose(tiny_graph)
-    push(runner, tiny_graph, diagnosis, rank(tiny_graph, diagnosis), batch_size=100)
+    push(runner, tiny_data, diagnosis, rank(tiny_graph, diagnosis), batch_size=100)
     rows = {r["id"]: (q, r["props"]) for _k, q, p in runner.calls for r in p.get("rows", []) if "id" in r}
     query, segment = rows["robot-auto"]
     assert "SET n:Weak" in query and segment["status"] == "weak" and segment["severity"] == 0.2703
@@ -96,7 +96,7 @@ def test_queries_use_whitelisted_names_only() -> None:
     with pytest.raises(ValueError):
         node_query("Segment", "Local")
     with pytest.raises(Neo4jError, match="批大小必须至少为 1"):
-        push(RecordingRunner(), nx.MultiDiGraph(), [], [], batch_size=0)
+        push(RecordingRunner(), load_valid(TINY)[0], [], [], batch_size=0)
 
 
 @pytest.mark.parametrize(("value", "literal"), [
@@ -122,9 +122,9 @@ def test_cypher_literal_refuses_what_cypher_cannot_hold() -> None:
     assert cypher_name("we`ird") == "`we``ird`"
 
 
-def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph) -> None:
+def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph, tiny_data: DataSet) -> None:
     diagnosis = diagnose(tiny_graph)
-    lines = list(export_statements(*graph_groups(tiny_graph, diagnosis, rank(tiny_graph, diagnosis))))
+    lines = list(export_statements(*dataset_groups(tiny_data, diagnosis, rank(tiny_graph, diagnosis))))
     statements = [line for line in lines if not line.startswith("//")]
     assert len(statements) == 12 + 28 + 44
     assert all(s.endswith(";") and "\n" not in s and "$" not in s.split("{", 1)[0] for s in statements)
@@ -132,9 +132,9 @@ def test_export_statements_one_per_line(tiny_graph: nx.MultiDiGraph) -> None:
                for s in statements)
 
 
-def test_write_cypher_script_refuses_overwrite(tiny_graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_write_cypher_script_refuses_overwrite(tiny_data: DataSet, tmp_path: Path) -> None:
     target = tmp_path / "g.cypher"
-    groups = graph_groups(tiny_graph, [], [])
+    groups = dataset_groups(tiny_data, [], [])
     assert write_cypher_script(target, *groups) == 12 + 28 + 44
     with pytest.raises(OutputExistsError, match="文件已存在"):
         write_cypher_script(target, *groups)
@@ -204,9 +204,9 @@ def test_dataset_groups_equal_graph_groups(data: Path) -> None:
     assert sum(len(r.rows) for r in from_data[1]) == g.number_of_edges()
 
 
-def test_push_prune_and_wipe_delete_in_server_side_batches(tiny_graph: nx.MultiDiGraph) -> None:
+def test_push_prune_and_wipe_delete_in_server_side_batches(tiny_data: DataSet) -> None:
     runner = RecordingRunner()
-    push(runner, tiny_graph, [], [], batch_size=5, prune_stale=True)
+    push(runner, tiny_data, [], [], batch_size=5, prune_stale=True)
     tokens = {p["push"] for kind, _q, p in runner.calls if kind == "write" and "rows" in p}
     assert len(tokens) == 1 and len(tokens.pop()) == 32
     batched = [(q, p) for kind, q, p in runner.calls if kind == "batched"]
@@ -287,9 +287,9 @@ def test_block_rounds_never_give_two_writers_the_same_block(workers: int) -> Non
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_concurrent_push_writes_every_row_once_nodes_first(tiny_graph: nx.MultiDiGraph, workers: int) -> None:
+def test_concurrent_push_writes_every_row_once_nodes_first(tiny_data: DataSet, workers: int) -> None:
     runner = RecordingRunner()
-    nodes, rels = graph_groups(tiny_graph, [], [])
+    nodes, rels = dataset_groups(tiny_data, [], [])
     done: list[int] = []
     push_groups(runner, nodes, rels, batch_size=3, progress=lambda d, _t: done.append(d), workers=workers)
     data = [(q, p["rows"]) for kind, q, p in runner.calls if kind == "write" and "rows" in p]

@@ -11,7 +11,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "chainkg"
 
 
-def _imports(path: Path) -> set[str]:
+def chainkg_imports(path: Path) -> set[str]:
     """Every chainkg module a file imports, at any level (inside functions and TYPE_CHECKING too)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -23,14 +23,14 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def _module(path: Path) -> str:
+def module_name(path: Path) -> str:
     parts = path.relative_to(SRC.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _graph() -> dict[str, set[str]]:
-    files = {_module(p): p for p in SRC.rglob("*.py")}
-    return {name: {m for m in _imports(path) if m in files and m != name} for name, path in files.items()}
+    files = {module_name(p): p for p in SRC.rglob("*.py")}
+    return {name: {m for m in chainkg_imports(path) if m in files and m != name} for name, path in files.items()}
 
 
 def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
@@ -73,7 +73,7 @@ def test_result_models_and_labels_import_no_ranking_logic() -> None:
 
 @pytest.mark.parametrize("name", ON_THE_TABLES)
 def test_command_modules_do_not_build_the_company_graph(name: str) -> None:
-    imported = _imports(SRC / f"{name}.py")
+    imported = chainkg_imports(SRC / f"{name}.py")
     assert "chainkg.graph.taxonomy.build_graph" not in imported
 
 
@@ -177,3 +177,45 @@ def test_no_module_adds_company_nodes_to_a_networkx_graph() -> None:
     assert not hasattr(taxonomy, "build_graph") and "build_graph" not in chainkg.__all__
     # The check itself sees such a call: the oracle makes one.
     assert _company_node_calls(Path(__file__).with_name("oracle.py"))
+
+
+_GRAPH_TYPES = ("nx.MultiDiGraph", "nx.DiGraph", "nx.Graph", "nx.MultiGraph", "networkx.MultiDiGraph")
+
+
+def _takes_a_graph(arg: ast.arg) -> bool:
+    return arg.annotation is not None and any(t in ast.unparse(arg.annotation) for t in _GRAPH_TYPES)
+
+
+def _company_graph_functions(path: Path) -> list[str]:
+    """Functions that take a networkx graph and either look for Company nodes in it (any use of the
+    label "Company" besides ``node_id("Company", id)``, which only names a key), or take the graph
+    as one of several kinds (``nx.MultiDiGraph | DataSet``: a company graph beside the tables)."""
+    found = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        graphs = [a for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs] if _takes_a_graph(a)]
+        if not graphs:
+            continue
+        kinds = {k.strip() for a in graphs for k in ast.unparse(a.annotation or ast.Constant("")).split("|")}
+        if kinds - {*_GRAPH_TYPES, "None"}:
+            found.append(f"{fn.name}:{fn.lineno} takes a graph or something else")
+        keys = {id(n.args[0]) for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                and n.func.id == "node_id" and n.args}
+        company = [n.lineno for n in ast.walk(fn)
+                   if isinstance(n, ast.Constant) and n.value == "Company" and id(n) not in keys]
+        if company:
+            found.append(f"{fn.name}:{fn.lineno} reads Company nodes of its graph (line {company[0]})")
+    return found
+
+
+def test_no_function_takes_or_reads_a_company_graph() -> None:
+    """A networkx graph in src/ is the chain taxonomy: no function passed one looks for companies in it
+    (they are the PoolGraph's and the DataSet's rows) or accepts one in place of the tables."""
+    found = {str(p.relative_to(SRC)): fns for p in sorted(SRC.rglob("*.py")) if (fns := _company_graph_functions(p))}
+    assert found == {}
+    # The check sees both: the oracle writes the push groups from its company graph, and
+    # diagnoses either that graph or the pool.
+    oracle = _company_graph_functions(Path(__file__).with_name("oracle.py"))
+    assert any(f.startswith("graph_groups:") and "reads Company nodes" in f for f in oracle)
+    assert any(f.startswith("diagnose:") and "something else" in f for f in oracle)

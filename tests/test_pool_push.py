@@ -20,10 +20,10 @@ from chainkg.graph.pool_graph import pool_graph
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.cypher_export import export_statements
 from chainkg.graphdb.groups import pool_groups
-from chainkg.graphdb.push import NodeGroup, RelGroup, dataset_groups, graph_groups
+from chainkg.graphdb.push import NodeGroup, RelGroup, dataset_groups
 from chainkg.graphdb.rows import FrameRows
 from conftest import BUNDLED, TINY, Edit, synthetic_data
-from oracle import build_graph, diagnose, rank
+from oracle import build_graph, diagnose, graph_groups, rank
 from test_bad_data import CASES, CORPUS, build
 
 Groups = tuple[list[NodeGroup], list[RelGroup]]

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from chainkg.analysis.targets import assess, elapsed_share, kind_of
+from chainkg.analysis.targets import assess, elapsed_share
 from chainkg.cli.main import app
 from chainkg.dataset.load import default_data_dir, load_dataset, load_valid
 from chainkg.model.records import Target
+from chainkg.model.target_kinds import kind_of
 from conftest import Edit
 
 MAR31, JUN15, JUN30, SEP30, OCT31, DEC31 = (date(2022, 3, 31), date(2022, 6, 15), date(2022, 6, 30),

@@ -10,6 +10,7 @@ import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import networkx as nx
 import pytest
@@ -55,22 +56,30 @@ def runner(server: Neo4jRunner) -> Neo4jRunner:
     return server
 
 
-Analysed = tuple[nx.MultiDiGraph, list[SegmentDiagnosis], list[Prospect], Scoring]
+class Analysed(NamedTuple):
+    """A data set with the oracle's analysis of it: ``push(runner, *analysed[:3])`` pushes it."""
+
+    data: DataSet
+    diagnosis: list[SegmentDiagnosis]
+    prospects: list[Prospect]
+    scoring: Scoring
+    graph: nx.MultiDiGraph  # the oracle's full graph of ``data`` (tests/oracle.py build_graph)
 
 
 def analyse(path: Path) -> Analysed:
-    g = build_graph(load_valid(path)[0])
+    data = load_valid(path)[0]
+    g = build_graph(data)
     # The server ranks with the five base components (README "Back-end parity"): compare it
     # with the embedded ranking under the same settings, the ranking before issue #11.
     scoring = load_scoring(path).model_copy(update={"rank": LEGACY_RANK})
     diagnosis = diagnose(g, scoring.diagnosis)
-    return g, diagnosis, rank(g, diagnosis, scoring.rank), scoring
+    return Analysed(data, diagnosis, rank(g, diagnosis, scoring.rank), scoring, g)
 
 
 @pytest.fixture
 def pushed_tiny(runner: Neo4jRunner, tiny_dir: Path) -> Analysed:
     analysed = analyse(tiny_dir)
-    push(runner, *analysed[:3])
+    assert push(runner, *analysed[:3]) == counts_of(analysed.data)
     return analysed
 
 

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.mark.parametrize("data", [TINY, BUNDLED], ids=["tiny", "bundled"])
 def test_backend_parity(runner: Neo4jRunner, data: Path) -> None:
-    g, diagnosis, prospects, scoring = analyse(data)
-    push(runner, g, diagnosis, prospects)
+    dataset, diagnosis, prospects, scoring, _g = analyse(data)
+    push(runner, dataset, diagnosis, prospects)
     on_server = diagnose_on_server(runner, scoring.diagnosis)
     assert [d.model_dump() for d in on_server] == [d.model_dump() for d in diagnosis]
     ranked = rank_on_server(runner, on_server, scoring.rank)
@@ -70,7 +70,7 @@ def test_server_top_n_equals_the_embedded_with_weights_that_do_not_sum_to_one(ru
 
 
 def test_backend_filters_match(pushed_tiny: tuple, runner: Neo4jRunner) -> None:  # type: ignore[type-arg]
-    g, diagnosis, _prospects, scoring = pushed_tiny
+    _data, diagnosis, _prospects, scoring, g = pushed_tiny
     flt = RankFilter(segments=["robot-parts"], provinces=["江苏省", "湖北省"], include_pipeline=True)
     local = rank(g, diagnosis, scoring.rank, flt, top=1)
     remote = rank_on_server(runner, diagnose_on_server(runner, scoring.diagnosis), scoring.rank, flt, top=1)

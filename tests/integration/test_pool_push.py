@@ -3,7 +3,8 @@
 The command now diagnoses and scores on the company tables and writes the company rows
 batch by batch from them (chainkg.graphdb.groups); here its result on the real server is
 compared, node by node and relationship by relationship with every property, with a push
-of ``build_graph``'s graph ranked by ``shortlist.rank`` (what the command pushed before).
+of ``build_graph``'s graph ranked by ``shortlist.rank`` (what the command pushed before), written from
+the oracle's ``graph_groups``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typer.testing import CliRunner
 from chainkg.cli.main import app
 from chainkg.cli.neo4j import neo4j_app
 from chainkg.dataset.load import load_scoring, load_valid
-from chainkg.graphdb import Neo4jRunner, push, server_counts, wipe
+from chainkg.graphdb import Neo4jRunner, push_groups, server_counts, wipe
 from conftest import BUNDLED, synthetic_data
-from oracle import build_graph, diagnose, rank
+from oracle import build_graph, diagnose, graph_groups, rank
 from test_bad_data import CASES, CORPUS, build
 
 pytestmark = pytest.mark.neo4j
@@ -55,7 +56,8 @@ def test_cli_push_equals_the_graph_push(runner: Neo4jRunner, synthetic: Path, wh
     scoring = load_scoring(data)
     g = build_graph(dataset)
     diagnosis = diagnose(g, scoring.diagnosis)
-    assert push(runner, g, diagnosis, rank(g, diagnosis, scoring.rank)) == new_counts
+    # The oracle's groups of its graph, written by the same push_groups.
+    assert push_groups(runner, *graph_groups(g, diagnosis, rank(g, diagnosis, scoring.rank))) == new_counts
     old = _snapshot(runner)
     assert new == old
     assert len(new[0]) == g.number_of_nodes() and len(new[1]) == g.number_of_edges()

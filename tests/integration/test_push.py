@@ -5,32 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.integration.conftest import analyse
+from tests.integration.conftest import analyse, counts_of
 from typer.testing import CliRunner
 
 from chainkg.cli.neo4j import neo4j_app
+from chainkg.dataset.load import load_valid
 from chainkg.graphdb import Neo4jRunner, connect, push, server_counts, settings_from
 from chainkg.model.errors import Neo4jError
-from oracle import graph_stats  # the networkx count: what a push of build_graph's graph writes
 
 pytestmark = pytest.mark.neo4j
 
 
 def expected(path: Path) -> dict[str, dict[str, int]]:
-    stats = graph_stats(analyse(path)[0])
-    return {"nodes": stats["nodes"], "relationships": stats["relationships"]}
+    """The oracle's counts: graph_stats of build_graph's graph."""
+    return counts_of(load_valid(path)[0])
 
 
 def test_push_writes_exact_counts_and_repush_is_idempotent(runner: Neo4jRunner, tiny_dir: Path) -> None:
-    g, diagnosis, prospects, _ = analyse(tiny_dir)
-    first = push(runner, g, diagnosis, prospects, batch_size=4)
+    data, diagnosis, prospects, _, _ = analyse(tiny_dir)
+    first = push(runner, data, diagnosis, prospects, batch_size=4)
     assert first == expected(tiny_dir)
     assert first["nodes"]["Company"] == 11 and sum(first["relationships"].values()) == 44
-    assert push(runner, g, diagnosis, prospects) == first
+    assert push(runner, data, diagnosis, prospects) == first
 
 
 def test_push_killed_half_way_converges_when_run_again(runner: Neo4jRunner, tiny_dir: Path) -> None:
-    g, diagnosis, prospects, _ = analyse(tiny_dir)
+    data, diagnosis, prospects, _, _ = analyse(tiny_dir)
     calls: list[int] = []
 
     def crash_after_three_batches(done: int, total: int) -> None:
@@ -40,10 +40,10 @@ def test_push_killed_half_way_converges_when_run_again(runner: Neo4jRunner, tiny
 
     with pytest.raises(KeyboardInterrupt):
         # One writer: the batches commit in order, so exactly three are on the server.
-        push(runner, g, diagnosis, prospects, batch_size=2, progress=crash_after_three_batches, workers=1)
+        push(runner, data, diagnosis, prospects, batch_size=2, progress=crash_after_three_batches, workers=1)
     partial = server_counts(runner)
     assert sum(partial["nodes"].values()) == 6 and partial["relationships"] == {}
-    assert push(runner, g, diagnosis, prospects, batch_size=2) == expected(tiny_dir)
+    assert push(runner, data, diagnosis, prospects, batch_size=2) == expected(tiny_dir)
 
 
 def test_push_sets_analysis_properties_and_status_labels(pushed_tiny: object, runner: Neo4jRunner) -> None:

@@ -22,8 +22,9 @@ share                     like a point level, in 个百分点: from the baseline
 The baseline of a ``ytd`` or ``cumulative`` target (last year's total) is context, not the start:
 progress always runs from 0. An empty ``kind`` is read from the unit when that is unambiguous
 (个/家/人/万人… → count, 亿元/万元/元 → level; % may be a growth rate or a share, so it stays
-empty); a target whose kind, or whose level/count period, is still unknown is only compared with
-its value — no ratio and no time check, rather than a guessed one.
+empty: chainkg.model.target_kinds, which the data checks share); a target whose kind, or whose
+level/count period, is still unknown is only compared with its value — no ratio and no time
+check, rather than a guessed one.
 
 Time elapsed counts months: a month-end date completes its month, another date counts the days
 of its month so far; 30 June is half a year (时间过半).
@@ -68,6 +69,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from chainkg.model.records import Target
+from chainkg.model.target_kinds import kind_of, period_start
 
 __all__ = [
     "COMPARISON_LABELS",
@@ -78,8 +80,6 @@ __all__ = [
     "TargetStatus",
     "assess",
     "elapsed_share",
-    "kind_of",
-    "period_start",
 ]
 
 TargetStatus = Literal["reached", "on_track", "half_lagging", "lagging", "open", "behind", "no_data"]
@@ -91,9 +91,6 @@ COMPARISON_LABELS = {">=": "不低于", "<=": "不高于", "=": "达到"}
 KIND_LABELS = {"level": "总量", "count": "个数", "growth": "增速", "share": "比重"}
 PERIOD_LABELS = {"point": "时点", "ytd": "年内累计", "cumulative": "多年累计"}
 
-# Units that say what a target counts; % is left out: a growth rate or a share.
-_COUNT_UNITS = frozenset({"个", "家", "项", "人", "万人", "户", "件", "座", "所", "套"})
-_AMOUNT_UNITS = frozenset({"亿元", "万元", "元", "万美元", "亿美元"})
 _RUNNING = ("ytd", "cumulative")
 
 
@@ -116,40 +113,6 @@ class Assessment(BaseModel):
     def progress_shown(self) -> float | None:
         """Completion clamped to 0–100 % for display; ``progress`` keeps the raw value."""
         return None if self.progress is None else min(max(self.progress, 0.0), 1.0)
-
-
-def kind_of(target: Target) -> tuple[str | None, bool]:
-    """The target's kind and whether it was read from the unit.
-
-    >>> t = Target(id="t", name="t", metric="m", value=4, unit="个", source="s")
-    >>> kind_of(t), kind_of(t.model_copy(update={"unit": "%"})), kind_of(t.model_copy(update={"kind": "share"}))
-    (('count', True), (None, False), ('share', False))
-    """
-    if target.kind is not None:
-        return target.kind, False
-    if target.unit in _COUNT_UNITS:
-        return "count", True
-    if target.unit in _AMOUNT_UNITS:
-        return "level", True
-    return None, False
-
-
-def period_start(target: Target) -> int | None:
-    """The first year of the period over which the target's actual runs, if it has one.
-
-    ytd: the target's year; cumulative: the year after ``baseline_year``; point with a
-    baseline: likewise the year after ``baseline_year``; None where no pace applies.
-    """
-    kind, _ = kind_of(target)
-    if target.year is None or kind is None:
-        return None
-    if kind in ("level", "count") and target.period == "ytd":
-        return target.year
-    pace_from_baseline = (kind == "share" or (kind in ("level", "count") and target.period == "point")) \
-        and target.baseline is not None
-    if (target.period == "cumulative" and kind in ("level", "count")) or pace_from_baseline:
-        return None if target.baseline_year is None else target.baseline_year + 1
-    return None
 
 
 def elapsed_share(first_year: int, last_year: int, as_of: date) -> float:

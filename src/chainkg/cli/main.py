@@ -522,7 +522,8 @@ def export_prospects_command(
     """导出招商目标清单（XLSX 另含「链条诊断」工作表）。"""
     from chainkg.analysis.diagnosis import diagnose
     from chainkg.analysis.shortlist import rank
-    from chainkg.output.export import FORMATS, check_output, export_prospects
+    from chainkg.files import check_output
+    from chainkg.output.export import FORMATS, export_prospects
 
     day = _as_of(as_of)
     check_output(output, FORMATS, force)  # before the data is loaded and ranked

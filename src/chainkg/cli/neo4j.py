@@ -182,7 +182,7 @@ def export_cypher_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
 ) -> None:
     """把图谱导出为不带参数的 .cypher 脚本（可粘贴到 Browser 或用 cypher-shell 运行）。"""
-    from chainkg.output.export import check_output
+    from chainkg.files import check_output
 
     check_output(output, None, force)  # before the graph is built
     analysed = _analyse(data)

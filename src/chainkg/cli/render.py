@@ -82,7 +82,7 @@ def map_command(
         raise ConfigError("--all 画全景图（各链的状态环节数），没有远景图；各链的远景图请用 "
                           "--field 领域 --vision 或 产业链 --vision")
     from chainkg.analysis import filters
-    from chainkg.output.export import check_output
+    from chainkg.files import check_output
     from chainkg.output.maps import chain_maps, chains_of_field, overview
     from chainkg.output.render_map import (
         MAP_FORMATS,
@@ -162,8 +162,8 @@ def report_command(
     from chainkg.analysis import filters
     from chainkg.analysis.prospects import RankFilter
     from chainkg.analysis.shortlist import prepare, rank
+    from chainkg.files import check_output
     from chainkg.graph.taxonomy import nodes_of
-    from chainkg.output.export import check_output
     from chainkg.output.maps import chain_maps
     from chainkg.output.report import build_report
     from chainkg.output.report_render import PAPERS, REPORT_FORMATS, report_maps, report_tools, write_report

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from chainkg.analysis.targets import kind_of, period_start
 from chainkg.model.issues import DataIssue, Level
+from chainkg.model.target_kinds import kind_of, period_start
 
 if TYPE_CHECKING:
     from chainkg.model.records import DataSet, Target
@@ -218,7 +218,7 @@ def _check_region(
 
 
 def _target_problems(target: Target, i: int, region_lines: dict[str, int]) -> list[DataIssue]:
-    """A target's kind, period and years must fit together (the maths: chainkg.analysis.targets)."""
+    """A target's kind, period and years must fit together (the rules: chainkg.model.target_kinds)."""
     problems: list[tuple[str, str]] = []
     kind, _inferred = kind_of(target)
     if target.period is not None and kind in ("growth", "share"):

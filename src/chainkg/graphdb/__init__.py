@@ -18,7 +18,7 @@ from chainkg.graphdb.backend import diagnose_on_server, rank_on_server
 from chainkg.graphdb.bulk import write_import_files
 from chainkg.graphdb.connection import ConnectionSettings, Neo4jRunner, QueryRunner, connect, settings_from
 from chainkg.graphdb.cypher_export import cypher_literal, export_statements, write_cypher_script
-from chainkg.graphdb.push import dataset_groups, graph_groups, prune, push, push_groups, server_counts, wipe
+from chainkg.graphdb.push import dataset_groups, prune, push, push_groups, server_counts, wipe
 from chainkg.graphdb.queries import NamedQuery, cypher_dir, list_queries, load_query, run_named
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "dataset_groups",
     "diagnose_on_server",
     "export_statements",
-    "graph_groups",
     "list_queries",
     "load_query",
     "prune",

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from chainkg.files import atomic_write
 from chainkg.graphdb.push import EXTRA_LABELS, NodeGroup, RelGroup, node_query, rel_query
 from chainkg.graphdb.queries import schema_statements
-from chainkg.output.export import atomic_write
 
 __all__ = ["cypher_literal", "cypher_name", "export_statements", "write_cypher_script"]
 
@@ -63,7 +63,7 @@ def export_statements(nodes: list[NodeGroup], rels: list[RelGroup]) -> Iterator[
     """The script's lines: comments, the schema, one MERGE per node, one per relationship.
 
     ``nodes`` and ``rels`` are the push's write groups (``chainkg.graphdb.groups.pool_groups``
-    or ``chainkg.graphdb.push.graph_groups``): the script writes what a push writes.
+    or ``chainkg.graphdb.push.dataset_groups``): the script writes what a push writes.
     """
     yield "// chainkg graph export: paste into Neo4j Browser or run with cypher-shell -f FILE"
     yield "// Re-runnable: every node and relationship is merged on its id / ends and type."

@@ -36,9 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
-from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.prospects import Prospect
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, LABELS
 from chainkg.graphdb.connection import QueryRunner
@@ -57,7 +55,6 @@ __all__ = [
     "RelGroup",
     "block_rounds",
     "dataset_groups",
-    "graph_groups",
     "group_nodes",
     "group_rels",
     "node_query",
@@ -160,55 +157,15 @@ def rel_query(rel_type: str, source: str, target: str) -> str:
     ])
 
 
-def _props(attrs: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
-    """Neo4j properties: None omitted, tuples as lists, our bookkeeping keys dropped."""
-    return {k: list(v) if isinstance(v, tuple | list) else v
-            for k, v in attrs.items() if v is not None and k not in drop}
-
-
-def graph_groups(
-    g: nx.MultiDiGraph, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
-) -> tuple[list[NodeGroup], list[RelGroup]]:
-    """The graph as write groups, with the analysis results added as node properties.
-
-    Segments get ``status``, ``status_label``, ``severity``, ``strength``; ranked companies
-    ``score`` and ``rank``; every company keeps ``is_local`` and ``is_partner``.
-    """
-    by_segment = {d.segment_id: d for d in diagnosis}
-    by_company = {p.company_id: p for p in prospects}
-    nodes: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-    for _key, attrs in sorted(g.nodes(data=True), key=lambda item: str(item[0])):
-        label = attrs["label"]
-        props = _props(attrs, ("label",))
-        extra: str | None = None
-        if label == "Segment" and attrs["id"] in by_segment:
-            d = by_segment[attrs["id"]]
-            props.update(status=d.status, status_label=STATUS_LABELS[d.status],
-                         severity=d.severity, strength=d.strength)
-            extra = STATUS_NODE_LABELS[d.status]
-        elif label == "Company":
-            p = by_company.get(attrs["id"])
-            if p is not None:
-                props.update(score=p.score, rank=p.rank)
-            extra = LOCAL_LABEL if attrs.get("is_local") else None
-        nodes.setdefault((label, extra), []).append({"id": attrs["id"], "props": props})
-    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for u, v, key, attrs in sorted(g.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
-        su, sv = g.nodes[u], g.nodes[v]
-        rkey = (key, su["label"], sv["label"])
-        rels.setdefault(rkey, []).append({"source": su["id"], "target": sv["id"],
-                                          "props": _props(attrs, ("type",))})
-    return ([NodeGroup(*key, rows=rows) for key, rows in nodes.items()],
-            [RelGroup(*key, rows=rows) for key, rows in rels.items()])
-
-
 def dataset_groups(
     data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
 ) -> tuple[list[NodeGroup], list[RelGroup]]:
-    """The write groups of a validated data set: as ``graph_groups(oracle.build_graph(data), …)``, without the graph.
+    """The write groups of a validated data set, with the analysis results added as node properties.
 
-    A relationship given twice (same ends and type) is written once, the later row winning,
-    as the graph keeps it.
+    Segments get ``status``, ``status_label``, ``severity``, ``strength``; ranked companies
+    ``score`` and ``rank``; every company keeps ``is_local`` and ``is_partner``. A
+    relationship given twice (same ends and type) is written once, the later row winning.
+    (tests/oracle.py ``graph_groups`` writes the same groups from its all-networkx graph.)
     """
     node_rows, rel_rows = dataset_rows(data, diagnosis, prospects)
     return group_nodes(node_rows), group_rels(rel_rows)
@@ -389,20 +346,16 @@ class _Writers:
 
 
 def push(
-    runner: QueryRunner, source: nx.MultiDiGraph | DataSet, diagnosis: list[SegmentDiagnosis],
-    prospects: list[Prospect], batch_size: int = 10000, progress: Progress | None = None,
-    prune_stale: bool = False, workers: int = WORKERS,
+    runner: QueryRunner, data: DataSet, diagnosis: list[SegmentDiagnosis], prospects: list[Prospect],
+    batch_size: int = 10000, progress: Progress | None = None, prune_stale: bool = False, workers: int = WORKERS,
 ) -> dict[str, dict[str, int]]:
-    """Push a graph or a validated data set (the rows are the same); return server counts.
+    """Push a validated data set with its analysis results; return the server counts.
 
     ``progress(done, total)`` is called after each batch (rows written so far, all rows).
-    With ``prune_stale`` the chainkg nodes and relationships that are not in ``source``
+    With ``prune_stale`` the chainkg nodes and relationships that are not in ``data``
     are deleted afterwards, so the server holds exactly the data set.
     """
-    if isinstance(source, DataSet):
-        node_groups, rel_groups = dataset_groups(source, diagnosis, prospects)
-    else:
-        node_groups, rel_groups = graph_groups(source, diagnosis, prospects)
+    node_groups, rel_groups = dataset_groups(data, diagnosis, prospects)
     return push_groups(runner, node_groups, rel_groups, batch_size, progress, prune_stale, workers=workers)
 
 

@@ -5,8 +5,8 @@ scale) come from its polars tables as ``FrameRows``: a sequence that makes the r
 a slice only when that slice is asked for, so a push holds one batch of dicts at a time
 (``company_parts`` and the ``*_frame`` functions; chainkg.graphdb.groups puts them together).
 
-``dataset_groups`` gives exactly what ``chainkg.graphdb.push.graph_groups`` gives for
-``build_graph(data)`` of tests/oracle.py (same labels, types, ids and properties; a test keeps them equal),
+``dataset_groups`` gives exactly what tests/oracle.py's ``graph_groups`` gives for its
+``build_graph(data)`` (same labels, types, ids and properties; a test keeps them equal),
 without building the networkx graph: at a million companies that graph costs a minute and
 gigabytes, while these rows are one pass over each record list. Each ``_*_rows`` function
 reads one part of the data set, so the company part can be swapped for a columnar table

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from chainkg.dataset.readers import header_mapped, parse_csv, read_text
+from chainkg.files import atomic_write
 from chainkg.model.errors import DataError
 from chainkg.model.issues import DataIssue
 from chainkg.model.records import SIGNAL_KINDS, Signal
@@ -125,8 +126,6 @@ def import_signals(data_dir: Path, path: Path, data: DataSet, dry_run: bool = Fa
 
 def _append(target: Path, signals: list[Signal]) -> None:
     """Append rows (writing the header first when the file is new) in one atomic replace."""
-    from chainkg.output.export import atomic_write
-
     old = (read_text(target, []) or "") if target.exists() else ""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -1,1 +1,1 @@
-"""The data contract: records (pydantic), the company tables, settings and errors."""
+"""The data contract: records (pydantic), the company tables, settings, errors and what a target's kind means."""

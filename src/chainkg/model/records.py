@@ -67,7 +67,8 @@ ProjectStage = Literal[
     "lead", "contacted", "negotiating", "signed", "under_construction", "operating"
 ]
 Comparison = Literal[">=", "<=", "="]
-# What a target's number measures and how it accumulates (chainkg.analysis.targets does the maths).
+# What a target's number measures and how it accumulates (chainkg.model.target_kinds reads them,
+# chainkg.analysis.targets does the maths).
 TargetKind = Literal["level", "count", "growth", "share"]
 TargetPeriod = Literal["point", "ytd", "cumulative"]
 

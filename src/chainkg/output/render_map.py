@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
+from chainkg.files import atomic_write, output_suffix
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import nodes_of
 from chainkg.model.errors import ConfigError
-from chainkg.output.export import atomic_write, output_suffix
 from chainkg.output.fonts import BUNDLED_FAMILY, bundled_font, font_env, font_face_css, install_command
 from chainkg.output.maps import STAGE_NAMES, ChainMap, MapBox, Overview, chain_map
 from chainkg.output.palette import STATUS_BORDERS, STATUS_COLOURS, TARGET_COLOUR

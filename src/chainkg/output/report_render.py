@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
+from chainkg.files import atomic_write, output_suffix
 from chainkg.graph.pool_graph import PoolGraph
-from chainkg.output.export import atomic_write, output_suffix
 from chainkg.output.fonts import BUNDLED_FAMILY
 from chainkg.output.maps import STAGE_NAMES, ChainMap, chain_map, overview
 from chainkg.output.palette import STATUS_COLOURS

@@ -98,22 +98,20 @@ def listing_table(kind: str, headers: list[str], rows: list[list[Any]]) -> Table
 
 
 def chain_tree(
-    g: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis], names: dict[str, str] | None = None,
+    taxonomy: nx.MultiDiGraph, chain_id: str, diagnosis: list[SegmentDiagnosis], names: dict[str, str],
 ) -> Tree:
     """The chain as stage → segment → sub-segments, with local firms and outside counts.
 
-    ``g`` needs the taxonomy only when ``names`` (company id → name) is given, else its companies.
+    ``names`` maps company id → name (the companies are the pool's rows, not graph nodes).
     """
-    chain = g.nodes[node_id("Chain", chain_id)]
+    chain = taxonomy.nodes[node_id("Chain", chain_id)]
     status = {d.segment_id: d for d in diagnosis}
     children: dict[str | None, list[str]] = defaultdict(list)
-    for _k, a in nodes_of(g, "Segment"):
+    for _k, a in nodes_of(taxonomy, "Segment"):
         if a["chain"] == chain_id:
             children[a.get("parent")].append(a["id"])
     tree = Tree(f"[bold]{chain['name']}[/]（{chain_id}，优先级 {chain['priority']}"
                 f"{'，风口' if chain['fengkou'] else ''}）")
-    if names is None:
-        names = {a["id"]: a["name"] for _k, a in nodes_of(g, "Company")}
 
     def add(branch: Tree, seg_id: str) -> None:
         d = status[seg_id]
