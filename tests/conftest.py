@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,9 @@ from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.model.records import DataSet
 from oracle import build_graph
+
+# The tests never read or write the user's cache of large pools (chainkg.dataset.pool_cache).
+os.environ["CHAINKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="chainkg-test-cache-")
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BUNDLED = Path(__file__).resolve().parents[1] / "graph_data"

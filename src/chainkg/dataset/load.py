@@ -24,10 +24,12 @@ from chainkg.dataset.hygiene import (
     normalize_row,
     pool_hygiene,
 )
+from chainkg.dataset.pool_cache import PoolCache
 from chainkg.dataset.pool_checks import check_pool, read_pool
 from chainkg.dataset.readers import LineDict, YamlDoc, iter_list, line_of, read_csv, read_yaml
 from chainkg.model.errors import ConfigError, DataError
 from chainkg.model.issues import DataIssue, summarise_follow_on
+from chainkg.model.pool import CompanyPool
 from chainkg.model.records import (
     AnchorNeed,
     Chain,
@@ -264,9 +266,18 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
         region = _parse(Region, region_doc.data, region_doc.name,
                         lambda loc: _yaml_line(region_doc.data, loc), issues)
 
-    # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.dataset.pool_checks.
-    pool = read_pool(data_dir, LIST_COLUMNS, _csv_row, issues, lines.unparsed_ids)
-    pool = normalize_pool_places(pool, issues)
+    # companies.csv, company_segments.csv, relations.csv: columnar, see chainkg.dataset.pool_checks;
+    # a large pool is read back from the cache when its files have not changed (chainkg.dataset.pool_cache).
+    def read() -> tuple[CompanyPool, list[DataIssue], set[str]]:
+        found: list[DataIssue] = []
+        failed: set[str] = set()
+        pool = normalize_pool_places(read_pool(data_dir, LIST_COLUMNS, _csv_row, found, failed), found)
+        return pool, found, failed
+
+    cache = PoolCache(data_dir)
+    pool, pool_issues, failed = cache.pool(read)
+    issues.extend(pool_issues)
+    lines.unparsed_ids |= failed
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
     progress: list[Progress] = []
@@ -290,7 +301,9 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))
-    issues.extend(check_pool(pool, {s.id for s in segments}, lines.unparsed_ids))
+    segment_ids = {s.id for s in segments}
+    inputs = "|".join(sorted(segment_ids)) + "||" + "|".join(sorted(lines.unparsed_ids))
+    issues.extend(cache.checks(inputs, lambda: check_pool(pool, segment_ids, lines.unparsed_ids)))
     issues.extend(pool_hygiene(pool, region, _known_tags(data_dir)))
     return dataset, summarise_follow_on(_sorted(issues))
 

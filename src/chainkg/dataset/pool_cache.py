@@ -1,0 +1,153 @@
+"""The validated company tables of a data directory, kept between runs (a cache, never the truth).
+
+Reading and checking a million-row export takes seconds on every command; its result depends
+only on the bytes of companies.csv, company_segments.csv and relations.csv and on the code that
+reads them. So after a read of large files the typed tables, the issues found on the way and
+the ids of the rows that failed are written to ``<cache>/pool/<data directory's hash>/`` under a
+key: the SHA-1 of those bytes and of the source files of the reading code. The issues of the
+table checks are kept beside them (``PoolCache.checks``), keyed also by what else the checks
+read (the segment ids, the rows that failed in other files). The next command that finds the
+same key reads the tables back instead of parsing them (Parquet, LZ4: a quarter of the CSVs'
+size); any change to a file or to the code gives another key, and the entry is replaced.
+
+- Only files of ``MIN_BYTES`` together or more are cached: smaller ones read in well under a second.
+- The cache lives in ``$CHAINKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainkg``, else ``~/.cache/chainkg``;
+  ``CHAINKG_POOL_CACHE=0`` turns it off. It holds one entry per data directory.
+- It is written whole or not at all (a temporary directory renamed into place); a cache that
+  cannot be read or written is ignored (the tables are then read from the files, as without it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+import chainkg
+from chainkg.model.issues import DataIssue
+from chainkg.model.pool import CompanyPool
+from chainkg.model.records import pool_files
+
+__all__ = ["MIN_BYTES", "PoolCache", "cache_root"]
+
+MIN_BYTES = 32 * 1024 * 1024  # about 70k companies with their links and relations
+FORMAT = "chainkg pool cache 1"
+TABLES = ("companies", "company_segments", "relations")
+# The code whose output is cached: a change to any of these files makes every entry stale.
+_READERS = ("dataset/pool_checks.py", "dataset/hygiene.py", "dataset/load.py", "dataset/readers.py",
+            "dataset/normalize.py", "dataset/uscc.py", "model/pool.py", "model/records.py", "model/issues.py")
+
+Read = tuple[CompanyPool, list[DataIssue], set[str]]
+
+
+def cache_root() -> Path | None:
+    """Where the cache lives (None: turned off)."""
+    if os.environ.get("CHAINKG_POOL_CACHE", "").strip() in ("0", "off", "false", "no"):
+        return None
+    if explicit := os.environ.get("CHAINKG_CACHE_DIR"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chainkg"
+
+
+class PoolCache:
+    """The cache entry of one data directory (inactive when turned off or the files are small)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        root = cache_root()
+        paths = [data_dir / file for file, _model in pool_files().values()]
+        size = sum(p.stat().st_size for p in paths if p.is_file())
+        self.active = root is not None and size >= MIN_BYTES
+        self.entry = (root or Path()) / "pool" / hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()
+        self.key = _key(paths) if self.active else ""
+
+    def pool(self, read: Callable[[], Read]) -> Read:
+        """``read()`` (the pool, its issues, the ids of its failed rows), or the same from the cache."""
+        if not self.active:
+            return read()
+        found = _load(self.entry, self.key)
+        if found is not None:
+            return found
+        pool, issues, unparsed = read()
+        _store(self.entry, self.key, pool, issues, unparsed)
+        return pool, issues, unparsed
+
+    def checks(self, inputs: str, check: Callable[[], list[DataIssue]]) -> list[DataIssue]:
+        """``check()`` of the cached pool and ``inputs`` (what else the checks read, as text), or the
+        issues it gave last time for the same pool and inputs."""
+        if not self.active:
+            return check()
+        token = hashlib.sha1(f"{self.key}|{inputs}".encode(), usedforsecurity=False).hexdigest()
+        path = self.entry / "checks.json"
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("token") == token:
+                return [DataIssue.model_validate(i) for i in saved["issues"]]
+        except (OSError, ValueError, KeyError):
+            pass
+        issues = check()
+        try:
+            if json.loads((self.entry / "meta.json").read_text(encoding="utf-8")).get("key") == self.key:
+                staging = path.with_name(f".checks.{os.getpid()}.json")
+                staging.write_text(json.dumps({"token": token, "issues": [i.model_dump(mode="json") for i in issues]},
+                                              ensure_ascii=False), encoding="utf-8")
+                os.replace(staging, path)
+        except (OSError, ValueError):
+            pass
+        return issues
+
+
+def _key(paths: list[Path]) -> str:
+    digest = hashlib.sha1(f"{FORMAT}|{chainkg.__version__}|{pl.__version__}".encode(), usedforsecurity=False)
+    package = Path(chainkg.__file__).parent
+    for name in _READERS:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        if path.is_file():
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 22), b""):
+                    digest.update(block)
+        digest.update(b"\0end\0")
+    return digest.hexdigest()
+
+
+def _load(entry: Path, key: str) -> Read | None:
+    """The cached read under ``key``, or None (no entry, another key, or an unreadable one)."""
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("key") != key:
+            return None
+        tables = {t: pl.read_parquet(entry / f"{t}.parquet") for t in TABLES}
+        issues = [DataIssue.model_validate(i) for i in meta["issues"]]
+        return CompanyPool(**tables), issues, set(meta["unparsed"])
+    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        return None
+
+
+def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], unparsed: set[str]) -> None:
+    """Write the entry whole (a temporary directory renamed into place), or leave none."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
+        try:
+            for table in TABLES:
+                getattr(pool, table).write_parquet(staging / f"{table}.parquet", compression="lz4")
+            meta = {"key": key, "issues": [i.model_dump(mode="json") for i in issues], "unparsed": sorted(unparsed)}
+            (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            old = entry.with_name(f".{entry.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            if entry.exists():
+                entry.rename(old)
+            staging.rename(entry)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError:
+        return  # a cache that cannot be written is only a slower next run
