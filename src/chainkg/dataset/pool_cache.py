@@ -124,7 +124,8 @@ def _load(entry: Path, key: str) -> Read | None:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         if meta.get("key") != key:
             return None
-        tables = {t: pl.read_parquet(entry / f"{t}.parquet") for t in TABLES}
+        # one chunk per column, as a read of the files gives: gathers and scatters stay fast
+        tables = {t: pl.read_parquet(entry / f"{t}.parquet").rechunk() for t in TABLES}
         issues = [DataIssue.model_validate(i) for i in meta["issues"]]
         return CompanyPool(**tables), issues, set(meta["unparsed"])
     except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
