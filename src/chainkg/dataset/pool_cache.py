@@ -40,7 +40,8 @@ MIN_BYTES = 32 * 1024 * 1024  # about 70k companies with their links and relatio
 FORMAT = "chainkg pool cache 1"
 TABLES = ("companies", "company_segments", "relations")
 # The code whose output is cached: a change to any of these files makes every entry stale.
-_READERS = ("dataset/pool_checks.py", "dataset/hygiene.py", "dataset/load.py", "dataset/readers.py",
+_READERS = ("dataset/pool_cache.py", "dataset/pool_checks.py", "dataset/hygiene.py", "dataset/load.py",
+            "dataset/readers.py",
             "dataset/normalize.py", "dataset/uscc.py", "model/pool.py", "model/records.py", "model/issues.py")
 
 Read = tuple[CompanyPool, list[DataIssue], set[str]]
@@ -124,7 +125,7 @@ def _load(entry: Path, key: str) -> Read | None:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         if meta.get("key") != key:
             return None
-        # one chunk per column, as a read of the files gives: gathers and scatters stay fast
+        # (rechunk: a no-op for the one row group written; gathers on many chunks are slow)
         tables = {t: pl.read_parquet(entry / f"{t}.parquet").rechunk() for t in TABLES}
         issues = [DataIssue.model_validate(i) for i in meta["issues"]]
         return CompanyPool(**tables), issues, set(meta["unparsed"])
@@ -139,7 +140,10 @@ def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], un
         staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
         try:
             for table in TABLES:
-                getattr(pool, table).write_parquet(staging / f"{table}.parquet", compression="lz4")
+                frame = getattr(pool, table)
+                # One row group: read back as one chunk per column, as a read of the files gives.
+                frame.write_parquet(staging / f"{table}.parquet", compression="lz4",
+                                    row_group_size=max(frame.height, 1))
             meta = {"key": key, "issues": [i.model_dump(mode="json") for i in issues], "unparsed": sorted(unparsed)}
             (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             old = entry.with_name(f".{entry.name}.old")
