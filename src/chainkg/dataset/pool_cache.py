@@ -127,6 +127,9 @@ def _load(entry: Path, key: str) -> Read | None:
             return None
         # (rechunk: a no-op for the one row group written; gathers on many chunks are slow)
         tables = {t: pl.read_parquet(entry / f"{t}.parquet").rechunk() for t in TABLES}
+        # Parquet does not keep polars' sorted flags (idx, line …); joins and gathers use them.
+        tables = {t: frame.with_columns(pl.col(c).set_sorted() for c in meta["sorted"][t])
+                  for t, frame in tables.items()}
         issues = [DataIssue.model_validate(i) for i in meta["issues"]]
         return CompanyPool(**tables), issues, set(meta["unparsed"])
     except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
@@ -144,7 +147,10 @@ def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], un
                 # One row group: read back as one chunk per column, as a read of the files gives.
                 frame.write_parquet(staging / f"{table}.parquet", compression="lz4",
                                     row_group_size=max(frame.height, 1))
-            meta = {"key": key, "issues": [i.model_dump(mode="json") for i in issues], "unparsed": sorted(unparsed)}
+            sorted_columns = {t: [c for c, column in getattr(pool, t).to_dict().items() if column.flags["SORTED_ASC"]]
+                              for t in TABLES}
+            meta = {"key": key, "issues": [i.model_dump(mode="json") for i in issues], "unparsed": sorted(unparsed),
+                    "sorted": sorted_columns}
             (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             old = entry.with_name(f".{entry.name}.old")
             shutil.rmtree(old, ignore_errors=True)
