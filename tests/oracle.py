@@ -34,6 +34,7 @@ from chainkg.analysis.reasons import component_reasons, connects_of
 from chainkg.analysis.shortlist import headline_with_group
 from chainkg.analysis.shortlist import rank as pool_rank
 from chainkg.graph.pool_graph import PoolGraph, segment_enum
+from chainkg.graph.pool_graph import pool_graph as pool_graph_of
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, build_taxonomy, node_id, nodes_of, record_props
 from chainkg.model.records import PROJECT_STAGES, DataSet
 from chainkg.model.scoring import DiagnosisSettings, RankSettings
@@ -421,3 +422,52 @@ def rank(g: nx.MultiDiGraph | PoolGraph, diagnosis: list[SegmentDiagnosis], sett
             "rank": i, "headline": headline_with_group(p, ctx, group),
             "connects": connects_of(graph_evidence(g, key, ctx.channels)) if p.kind == "platform" else []}))
     return shown
+
+
+def straightforward_backtest(data: DataSet, scoring: Any, today: date | None = None) -> Any:
+    """The engaged back-test as chainkg.analysis.backtest first computed it: for every engaged firm its
+    engagement removed, the diagnosis made again and every candidate scored again under both
+    settings (chainkg.analysis.leave_one_out must give exactly this report)."""
+    from chainkg.analysis.backtest import (
+        METHOD_LABELS,
+        BacktestCase,
+        BacktestReport,
+        engaged_companies,
+        make_case,
+        summaries,
+    )
+    from chainkg.analysis.backtest import without_engagement as pool_without_engagement
+
+    per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
+    engaged = engaged_companies(data)
+    full = pool_graph_of(data)
+    names = full.company_names(list(engaged))
+    for company_id, stage in engaged.items():
+        positions = straightforward_positions(pool_without_engagement(full, company_id), company_id, scoring, today)
+        for method, (position, candidates) in positions.items():
+            per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
+    return BacktestReport(engaged=len(engaged), methods=summaries(per_method))
+
+
+def straightforward_positions(pg: PoolGraph, company_id: str, scoring: Any,
+                              today: date | None = None) -> dict[str, tuple[float | None, int]]:
+    """Where a firm stands under every back-test method, every candidate of ``pg`` scored (exact_scores)."""
+    from chainkg.analysis.pool_rank import exact_scores
+    from chainkg.model.scoring import LEGACY_RANK
+
+    diagnosis = pool_diagnose(pg, scoring.diagnosis)
+    current = exact_scores(pg, diagnosis, scoring.rank, today, also=("capability",))
+    legacy = exact_scores(pg, diagnosis, LEGACY_RANK, today)
+
+    def position(scores: pl.DataFrame, column: str) -> float | None:
+        found = scores.filter(pl.col("id") == company_id).get_column(column)
+        if found.len() == 0:
+            return None
+        values = scores.get_column(column)
+        return int((values > found[0]).sum()) + (int((values == found[0]).sum()) + 1) / 2
+
+    n = current.height
+    score = position(current, "score")
+    return {"ranking": (score, n), "legacy": (position(legacy, "score"), legacy.height),
+            "capability": (position(current, "capability"), n),
+            "random": ((n + 1) / 2 if score is not None else None, n)}
