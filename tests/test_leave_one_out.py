@@ -18,9 +18,10 @@ import polars as pl
 import pytest
 
 from chainkg.analysis import leave_one_out as loo
-from chainkg.analysis.backtest import backtest, engaged_companies, without_engagement
+from chainkg.analysis.backtest import backtest, engaged_companies, replay, without_engagement
 from chainkg.analysis.diagnosis import diagnose
 from chainkg.analysis.leave_one_out import leave_one_out
+from chainkg.analysis.shortlist import rank
 from chainkg.dataset.load import load_scoring, load_valid
 from chainkg.graph.pool_graph import pool_graph
 from chainkg.model.records import (
@@ -168,3 +169,22 @@ def test_a_case_the_unchanged_copy_does_not_reproduce_is_recomputed_in_full(
     assert leave_one_out(pg, diagnose(pg, scoring.diagnosis), {"current": scoring.rank, "legacy": LEGACY_RANK},
                          list(engaged_companies(data))) == [None, None]
     assert backtest(data, scoring) == expected
+
+
+def test_the_replayed_row_is_what_rank_focus_gives() -> None:
+    """replay's prospect (chainkg.analysis.focus: the firm's own evidence and placement only) equals
+    rank(…, focus=…), which places and scores every firm: platforms, groups, same-city firms, partners."""
+    data = entangled(load_valid(BUNDLED)[0], 4, companies=250, relations=1000)
+    scoring, day = load_scoring(BUNDLED), date(2024, 6, 30)
+    pg = pool_graph(data)
+    outside = pg.companies.filter(~pl.col("is_local")).get_column("id").to_list()
+    groups = pg.relations.filter(pl.col("type") == "SUBSIDIARY_OF").get_column("to_id").unique().sort().to_list()
+    kinds = set()
+    for company_id in [*engaged_companies(data), *random.Random(4).sample(outside, 15), *groups[:10]]:
+        before = without_engagement(pg, company_id)
+        result = replay(before, company_id, scoring, day)
+        shown = rank(before, diagnose(before, scoring.diagnosis), scoring.rank, today=day, focus=company_id)
+        assert result.prospect == next(iter(shown), None), company_id
+        assert result.positions == straightforward_positions(before, company_id, scoring, day)
+        kinds |= {p.kind for p in shown}
+    assert {"target", "platform", "same_city", "group"} <= kinds

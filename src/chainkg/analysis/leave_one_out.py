@@ -41,6 +41,8 @@ __all__ = ["METHODS", "Positions", "leave_one_out"]
 # method → (the settings it ranks with, the column it orders by); "random" follows from "ranking".
 METHODS = {"ranking": ("current", "score"), "legacy": ("legacy", "score"), "capability": ("current", "capability")}
 Positions = dict[str, tuple[float | None, int]]  # method → (position, number of candidates)
+Values = dict[str, float] | None  # VALUES of a row as a candidate; None: no candidate
+Changes = dict[int, tuple[Values, Values]]  # company row → its values on the full data, on the case's
 VALUES = ("score", "capability")
 
 
@@ -77,8 +79,7 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     # check below covers their own rows; only the candidates count for positions.
     landed = gap_candidates(pg, list(all_gaps), RankFilter(include_pipeline=True)).filter(
         pl.col("idx").is_in(xs.get_column("x").implode()))
-    landed = landed.filter(~pl.col("idx").is_in(candidates.join(landed.select("idx"), on="idx")
-                                                 .get_column("idx").implode()))
+    landed = landed.join(candidates.select("idx"), on="idx", how="anti")
     scored = pl.concat([candidates.with_columns(pl.lit(True).alias("candidate")),
                         landed.with_columns(pl.lit(False).alias("candidate"))])
     for name, rank_settings in settings.items():
@@ -205,8 +206,7 @@ def _spread(reached: pl.DataFrame, steps: pl.DataFrame, max_hops: int) -> pl.Dat
 
 def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFrame,
               all_gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis], home: str,
-              today: date | None) -> tuple[dict[int, dict[int, tuple[dict[str, float] | None, dict[str, float] | None]]],
-                                          set[int]]:
+              today: date | None) -> tuple[dict[int, Changes], set[int]]:
     """case → orig → (its values as a candidate on the full data, on the case's data; None: no
     candidate there), and the cases whose copy on the full data reproduces the full scores.
 
@@ -264,7 +264,7 @@ def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFr
                    on="orig", how="left"))
     bad = check.filter(pl.any_horizontal(c(v).ne_missing(c(f"full_{v}")) for v in VALUES)).get_column("case")
     good = set(rows.get_column("case").unique().to_list()) - set(bad.to_list())
-    found: dict[int, dict[int, tuple[dict[str, float] | None, dict[str, float] | None]]] = {}
+    found: dict[int, Changes] = {}
     for block, case, orig, in_full, *numbers in values.select("block", "case", "orig", "in_full",
                                                                *VALUES).iter_rows():
         counted = numbers[0] is not None and (block % 2 == 1 or in_full)
@@ -274,8 +274,7 @@ def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFr
     return found, good
 
 
-def _position(full: _Full, changes: dict[int, tuple[dict[str, float] | None, dict[str, float] | None]],
-              x: int, column: str) -> tuple[float | None, int]:
+def _position(full: _Full, changes: Changes, x: int, column: str) -> tuple[float | None, int]:
     """X's 1-based position by ``column`` (the middle of a tie) and the number of candidates on the
     case's data: the full data's sorted values with the case's rows (orig → before, after) swapped."""
     ordered = full.ordered[column]
