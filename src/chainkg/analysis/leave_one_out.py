@@ -77,15 +77,14 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     found: dict[int, Positions] = {case: {} for case in ok}
     # The firms a case is about are scored on the full data too, landed or not, so that the
     # check below covers their own rows; only the candidates count for positions.
-    landed = gap_candidates(pg, list(all_gaps), RankFilter(include_pipeline=True)).filter(
-        pl.col("idx").is_in(xs.get_column("x").implode()))
-    landed = landed.join(candidates.select("idx"), on="idx", how="anti")
-    scored = pl.concat([candidates.with_columns(pl.lit(True).alias("candidate")),
-                        landed.with_columns(pl.lit(False).alias("candidate"))])
+    landed = gap_candidates(_only(pg, xs.get_column("x")), list(all_gaps), RankFilter(include_pipeline=True))
+    landed = pg.companies[landed.get_column("orig")].join(candidates.select("idx"), on="idx", how="anti")
+    landed_rows = landed.get_column("idx").implode()
     for name, rank_settings in settings.items():
         table = channel_table(pg, rank_settings.max_hops, rank_settings.channels)
-        scores = candidate_scores(pg, scored.drop("candidate"), all_gaps, status, table, home, rank_settings, None,
-                                  today).select("idx", *VALUES).with_columns(scored.get_column("candidate"))
+        scores = candidate_scores(pg, pl.concat([candidates, landed]), all_gaps, status, table, home, rank_settings,
+                                  None, today)
+        scores = scores.select("idx", *VALUES, (~pl.col("idx").is_in(landed_rows)).alias("candidate"))
         hops = pl.repeat(None, pg.companies.height, dtype=pl.Int64, eager=True).scatter(
             table.get_column("node"), table.get_column("hops"))
         counted = scores.filter(pl.col("candidate"))
@@ -290,3 +289,13 @@ def _position(full: _Full, changes: Changes, x: int, column: str) -> tuple[float
     tied = right - int(ordered.search_sorted(mine, side="left")) + sum(v == mine for v in new) - sum(
         v == mine for v in old)
     return above + (tied + 1) / 2, n
+
+
+def _only(pg: PoolGraph, rows: pl.Series) -> PoolGraph:
+    """These companies alone (no relations), with their segment rows; ``orig`` keeps their row in ``pg``."""
+    rows = rows.unique().sort()
+    new = pl.DataFrame({"orig": rows}).with_row_index("idx")
+    companies = pg.companies[rows].drop("idx").with_columns(new.get_column("idx"), new.get_column("orig"))
+    links = (pg.company_segments.join(new, left_on="company_idx", right_on="orig", maintain_order="left")
+             .with_columns(pl.col("idx").alias("company_idx")).select(pg.company_segments.columns))
+    return PoolGraph(pg.taxonomy, companies, links, pg.relations.clear(), {})
