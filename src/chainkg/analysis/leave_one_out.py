@@ -78,7 +78,8 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     # The firms a case is about are scored on the full data too, landed or not, so that the
     # check below covers their own rows; only the candidates count for positions.
     landed = gap_candidates(_only(pg, xs.get_column("x")), list(all_gaps), RankFilter(include_pipeline=True))
-    landed = pg.companies[landed.get_column("orig")].join(candidates.select("idx"), on="idx", how="anti")
+    landed = pg.companies[landed.get_column("orig")]
+    landed = landed.join(_at(candidates, ("idx",), landed.get_column("idx")).select("idx"), on="idx", how="anti")
     landed_rows = landed.get_column("idx").implode()
     for name, rank_settings in settings.items():
         table = channel_table(pg, rank_settings.max_hops, rank_settings.channels)
@@ -132,14 +133,15 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
     frontier = xs.filter(hops.gather(xs.get_column("x")).is_not_null()).select("case", c("x").alias("node"))
     reached = xs.select("case", c("x").alias("node"))
     for _level in range(max_hops):
-        step = frontier.join(full.steps, left_on="node", right_on="a")
+        step = frontier.join(_at(full.steps, ("a",), frontier.get_column("node")), left_on="node", right_on="a")
         step = step.filter(hops.gather(step.get_column("b")) == hops.gather(step.get_column("node")) + 1)
         frontier = step.select("case", c("b").alias("node")).unique().join(reached, on=["case", "node"], how="anti")
         if frontier.height == 0:
             break
         reached = pl.concat([reached, frontier])
     # The relations at X: its seed ones go; the others stay, usable as channels as X, no anchor now, allows.
-    rel = pg.relations.with_row_index("rel").select("rel", "from_idx", "to_idx", "type", "source")
+    rel = _at(pg.relations.with_row_index("rel"), ("from_idx", "to_idx"), xs.get_column("x")).select(
+        "rel", "from_idx", "to_idx", "type", "source")
     at_x = pl.concat([
         xs.join(rel, left_on="x", right_on="from_idx").select("case", "x", "rel", "type", "source",
                                                               c("to_idx").alias("other")),
@@ -153,7 +155,8 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
         x_anchor = pg.companies.get_column("is_local").gather(kept.get_column("x"))
         kept = kept.filter(_way_in(kept.get_column("type"), x_anchor | anchor.gather(kept.get_column("other"))))
     inside = reached.with_columns(pl.lit(True).alias("inside"))
-    steps = (reached.join(xs, on="case").join(full.steps, left_on="node", right_on="a")
+    steps = (reached.join(xs, on="case").join(_at(full.steps, ("a",), reached.get_column("node")),
+                                              left_on="node", right_on="a")
              .filter((c("node") != c("x")) & (c("b") != c("x"))).select("case", "node", "b"))
     steps = pl.concat([
         steps,
@@ -215,10 +218,11 @@ def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFr
     blocks = pl.concat([
         rows.with_columns((c("case") * 2).alias("block"), hops=full.hops.gather(rows.get_column("orig"))),
         rows.with_columns((c("case") * 2 + 1).alias("block")),
-    ]).with_columns(c("block").cast(pl.UInt32)).join(
-        full.scores.select(c("idx").alias("orig"), c("candidate").alias("in_full")), on="orig", how="left",
-        maintain_order="left")
-    rel = pg.relations.with_row_index("rel")
+    ]).with_columns(c("block").cast(pl.UInt32))
+    full_rows = _at(full.scores, ("idx",), blocks.get_column("orig")).rename({"idx": "orig"})
+    blocks = blocks.join(full_rows.select("orig", c("candidate").alias("in_full")), on="orig", how="left",
+                         maintain_order="left")
+    rel = _at(pg.relations.with_row_index("rel"), ("from_idx", "to_idx"), blocks.get_column("orig"))
     # Every relation at a row (minus, in the case's block, the ones the case drops), and the company at its other end.
     touching = pl.concat([
         blocks.join(rel.select("rel", "from_idx"), left_on="orig", right_on="from_idx").select("block", "case", "rel"),
@@ -241,7 +245,7 @@ def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFr
                  .sort("block", "rel")
                  .with_columns(c("from_new").alias("from_idx"), c("to_new").alias("to_idx"))
                  .select(pg.relations.columns))
-    links = (pg.company_segments.with_row_index("link")
+    links = (_at(pg.company_segments.with_row_index("link"), ("company_idx",), blocks.get_column("orig"))
              .join(blocks.select("block", "orig"), left_on="company_idx", right_on="orig")
              .join(new_of, left_on=["block", "company_idx"], right_on=["block", "orig"])
              .sort("block", "link").with_columns(c("new").alias("company_idx")).select(pg.company_segments.columns))
@@ -259,8 +263,7 @@ def _rescored(pg: PoolGraph, full: _Full, rows: pl.DataFrame, removed: pl.DataFr
     values = placed.join(scored.select(c("idx").alias("new"), *VALUES), on="new", how="left")
     # The full-data copy must give the full scores, row for row (a candidate there or not).
     check = (values.filter(c("block") % 2 == 0).select("case", "orig", *VALUES)
-             .join(full.scores.drop("candidate").rename({"idx": "orig"} | {v: f"full_{v}" for v in VALUES}),
-                   on="orig", how="left"))
+             .join(full_rows.drop("candidate").rename({v: f"full_{v}" for v in VALUES}), on="orig", how="left"))
     bad = check.filter(pl.any_horizontal(c(v).ne_missing(c(f"full_{v}")) for v in VALUES)).get_column("case")
     good = set(rows.get_column("case").unique().to_list()) - set(bad.to_list())
     found: dict[int, Changes] = {}
@@ -296,6 +299,14 @@ def _only(pg: PoolGraph, rows: pl.Series) -> PoolGraph:
     rows = rows.unique().sort()
     new = pl.DataFrame({"orig": rows}).with_row_index("idx")
     companies = pg.companies[rows].drop("idx").with_columns(new.get_column("idx"), new.get_column("orig"))
-    links = (pg.company_segments.join(new, left_on="company_idx", right_on="orig", maintain_order="left")
+    links = (_at(pg.company_segments, ("company_idx",), rows)
+             .join(new, left_on="company_idx", right_on="orig", maintain_order="left")
              .with_columns(pl.col("idx").alias("company_idx")).select(pg.company_segments.columns))
     return PoolGraph(pg.taxonomy, companies, links, pg.relations.clear(), {})
+
+
+def _at(table: pl.DataFrame, columns: tuple[str, ...], rows: pl.Series) -> pl.DataFrame:
+    """The rows of a large table whose ``columns`` hold one of a few company ``rows``: one filter
+    pass, so that the joins after it are small."""
+    wanted = rows.unique().implode()
+    return table.filter(pl.any_horizontal(pl.col(name).is_in(wanted) for name in columns))
