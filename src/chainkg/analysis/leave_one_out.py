@@ -24,6 +24,7 @@ middle of a tie, as ``backtest.replay`` counts it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -79,25 +80,23 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     # check below covers their own rows; only the candidates count for positions.
     landed = gap_candidates(_only(pg, xs.get_column("x")), list(all_gaps), RankFilter(include_pipeline=True))
     landed = pg.companies[landed.get_column("orig")]
-    landed = landed.join(_at(candidates, ("idx",), landed.get_column("idx")).select("idx"), on="idx", how="anti")
-    landed_rows = landed.get_column("idx").implode()
-    for name, rank_settings in settings.items():
-        table = channel_table(pg, rank_settings.max_hops, rank_settings.channels)
-        scores = candidate_scores(pg, pl.concat([candidates, landed]), all_gaps, status, table, home, rank_settings,
-                                  None, today)
-        scores = scores.select("idx", *VALUES, (~pl.col("idx").is_in(landed_rows)).alias("candidate"))
-        hops = pl.repeat(None, pg.companies.height, dtype=pl.Int64, eager=True).scatter(
-            table.get_column("node"), table.get_column("hops"))
-        counted = scores.filter(pl.col("candidate"))
-        full = _Full(rank_settings, scores, hops, _steps(pg, rank_settings.channels),
-                     {v: counted.get_column(v).sort() for v in VALUES})
+    scored = pl.concat([candidates, landed.join(_at(candidates, ("idx",), landed.get_column("idx")).select("idx"),
+                                                on="idx", how="anti")])
+
+    def ranked_with(name: str) -> tuple[dict[int, Positions], set[int]]:
+        """The methods ranked with one settings: case → method → position, and the cases vouched for."""
+        full = _full(pg, scored, candidates.height, settings[name], all_gaps, status, home, today)
         rows, removed = _affected(pg, full, xs)
         values, good = _rescored(pg, full, rows, removed, all_gaps, status, home, today)
-        ok &= good
-        for method, (wanted, column) in METHODS.items():
-            if wanted == name:
-                for case in ok:
-                    found[case][method] = _position(full, values.get(case, {}), x_of[case], column)
+        return {case: {method: _position(full, values.get(case, {}), x_of[case], column)
+                       for method, (wanted, column) in METHODS.items() if wanted == name} for case in good}, good
+
+    # The two settings share nothing but the inputs: on two threads (polars runs outside the GIL).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for found_here, good in pool.map(ranked_with, list(settings)):
+            ok &= good
+            for case in ok:
+                found[case].update(found_here[case])
     results: list[Positions | None] = [None] * len(company_ids)
     for case in ok:
         positions = found[case]
@@ -106,6 +105,22 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
         positions["random"] = ((n + 1) / 2 if score is not None else None, n)
         results[case] = positions
     return results
+
+
+def _full(pg: PoolGraph, scored: pl.DataFrame, candidates: int, settings: RankSettings,
+          all_gaps: dict[str, SegmentDiagnosis], status: dict[str, SegmentDiagnosis], home: str,
+          today: date | None) -> _Full:
+    """The full data's ranking under ``settings``: ``scored`` is the candidates (its first rows) and the
+    cases' landed firms."""
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    landed = scored.get_column("idx").slice(candidates).implode()
+    scores = candidate_scores(pg, scored, all_gaps, status, table, home, settings, None, today).select(
+        "idx", *VALUES, (~pl.col("idx").is_in(landed)).alias("candidate"))
+    hops = pl.repeat(None, pg.companies.height, dtype=pl.Int64, eager=True).scatter(
+        table.get_column("node"), table.get_column("hops"))
+    counted = scores.filter(pl.col("candidate"))
+    return _Full(settings, scores, hops, _steps(pg, settings.channels),
+                 {v: counted.get_column(v).sort() for v in VALUES})
 
 
 def _way_in(types: pl.Series | pl.Expr, next_to_anchor: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
