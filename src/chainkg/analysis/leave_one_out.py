@@ -54,7 +54,6 @@ class _Full:
     settings: RankSettings
     scores: pl.DataFrame  # idx, score, capability, candidate: every candidate and the cases' landed firms
     hops: pl.Series  # by company row; null beyond max_hops
-    steps: pl.DataFrame  # a, b (company rows): the relations a channel may use, both ways
     ordered: dict[str, pl.Series]  # value column → the candidates' values sorted ascending
 
 
@@ -119,7 +118,7 @@ def _full(pg: PoolGraph, scored: pl.DataFrame, candidates: int, settings: RankSe
     hops = pl.repeat(None, pg.companies.height, dtype=pl.Int64, eager=True).scatter(
         table.get_column("node"), table.get_column("hops"))
     counted = scores.filter(pl.col("candidate"))
-    return _Full(settings, scores, hops, _steps(pg, settings.channels),
+    return _Full(settings, scores, hops,
                  {v: counted.get_column(v).sort() for v in VALUES})
 
 
@@ -128,15 +127,17 @@ def _way_in(types: pl.Series | pl.Expr, next_to_anchor: pl.Series | pl.Expr) -> 
     return types.is_in(list(WAY_IN_TYPES)) | (types.is_in(list(SUPPLY_TYPES)) & next_to_anchor)
 
 
-def _steps(pg: PoolGraph, mode: str) -> pl.DataFrame:
-    """a, b (company rows), both ways: the relations ``pool_rank.channel_table`` walks in ``mode``."""
-    relations = pg.relations
+def _steps(pg: PoolGraph, mode: str, rows: pl.Series) -> pl.DataFrame:
+    """a, b (company rows, a one of ``rows``): the relations ``pool_rank.channel_table`` walks in ``mode``
+    (every one, or with ``way_in`` a supplier/customer link only next to a local firm or partner)."""
+    relations = _at(pg.relations, ("from_idx", "to_idx"), rows)
     if mode == "way_in":
         anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
         next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
         relations = relations.filter(_way_in(relations.get_column("type"), next_to_anchor))
     one_way = relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"))
-    return pl.concat([one_way, one_way.select(pl.col("b").alias("a"), pl.col("a").alias("b"))])
+    both = pl.concat([one_way, one_way.select(pl.col("b").alias("a"), pl.col("a").alias("b"))])
+    return both.filter(pl.col("a").is_in(rows.unique().implode()))
 
 
 def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -148,7 +149,8 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
     frontier = xs.filter(hops.gather(xs.get_column("x")).is_not_null()).select("case", c("x").alias("node"))
     reached = xs.select("case", c("x").alias("node"))
     for _level in range(max_hops):
-        step = frontier.join(_at(full.steps, ("a",), frontier.get_column("node")), left_on="node", right_on="a")
+        step = frontier.join(_steps(pg, full.settings.channels, frontier.get_column("node")),
+                             left_on="node", right_on="a")
         step = step.filter(hops.gather(step.get_column("b")) == hops.gather(step.get_column("node")) + 1)
         frontier = step.select("case", c("b").alias("node")).unique().join(reached, on=["case", "node"], how="anti")
         if frontier.height == 0:
@@ -170,7 +172,7 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
         x_anchor = pg.companies.get_column("is_local").gather(kept.get_column("x"))
         kept = kept.filter(_way_in(kept.get_column("type"), x_anchor | anchor.gather(kept.get_column("other"))))
     inside = reached.with_columns(pl.lit(True).alias("inside"))
-    steps = (reached.join(xs, on="case").join(_at(full.steps, ("a",), reached.get_column("node")),
+    steps = (reached.join(xs, on="case").join(_steps(pg, full.settings.channels, reached.get_column("node")),
                                               left_on="node", right_on="a")
              .filter((c("node") != c("x")) & (c("b") != c("x"))).select("case", "node", "b"))
     steps = pl.concat([
