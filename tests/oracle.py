@@ -471,3 +471,39 @@ def straightforward_positions(pg: PoolGraph, company_id: str, scoring: Any,
     return {"ranking": (score, n), "legacy": (position(legacy, "score"), legacy.height),
             "capability": (position(current, "capability"), n),
             "random": ((n + 1) / 2 if score is not None else None, n)}
+
+
+def as_of_records(data: DataSet, day: date) -> DataSet:
+    """chainkg.analysis.as_of.as_of_data as it was first written, record by record (the tables' version
+    must give the same records)."""
+    from chainkg.analysis.as_of import known_by
+    from chainkg.model.records import Company
+
+    def listed_then(company: Company) -> Company:
+        if len(company.listed_since) != len(company.listed):
+            return company
+        kept = [(code, since) for code, since in zip(company.listed, company.listed_since, strict=True)
+                if date.fromisoformat(since) <= day]
+        if len(kept) == len(company.listed):
+            return company
+        return company.model_copy(update={"listed": tuple(c for c, _ in kept),
+                                          "listed_since": tuple(s for _, s in kept)})
+
+    unborn = {c.id for c in data.companies if c.founded is not None and date.fromisoformat(c.founded) > day}
+    companies = tuple(listed_then(c) for c in data.companies if c.id not in unborn)
+    region = data.region.model_copy(update={
+        "partners": tuple(p for p in data.region.partners if p.company not in unborn and known_by(p.year, day)),
+        "as_of": min(data.region.as_of, day) if data.region.as_of else None,
+    })
+    update: dict[str, object] = {
+        "region": region,
+        "relations": tuple(r for r in data.relations if known_by(r.since, day) and not {r.from_id, r.to_id} & unborn),
+        "signals": tuple(s for s in data.signals if s.date <= day and s.company not in unborn),
+        "projects": tuple(p for p in data.projects if known_by(p.year, day) and p.company_id not in unborn),
+        "progress": tuple(p for p in data.progress if p.as_of <= day),
+        "anchor_needs": tuple(n for n in data.anchor_needs if n.company not in unborn),
+    }
+    if unborn or any(a is not b for a, b in zip(companies, data.companies, strict=False)):
+        update["companies"] = companies
+        update["company_segments"] = tuple(s for s in data.company_segments if s.company_id not in unborn)
+    return data.model_copy(update=update)
