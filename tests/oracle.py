@@ -507,3 +507,63 @@ def as_of_records(data: DataSet, day: date) -> DataSet:
         update["companies"] = companies
         update["company_segments"] = tuple(s for s in data.company_segments if s.company_id not in unborn)
     return data.model_copy(update=update)
+
+
+def straightforward_landings(data: DataSet, scoring: Any, landings: list[Any]) -> Any:
+    """``chainkg evaluate --landings`` as first written: per landing the records as of the day before
+    (as_of_records), its engagement removed, every candidate scored and rank(…, focus=…) for its row."""
+    from chainkg.analysis.backtest import (
+        METHOD_LABELS,
+        BacktestCase,
+        BacktestReport,
+        LandingCounts,
+        LandingInfo,
+        make_case,
+        summaries,
+    )
+    from chainkg.analysis.backtest import without_engagement as pool_without_engagement
+
+    names = {c.id: c.name for c in data.companies}
+    parents = {s.id: s.parent for s in data.segments}
+    per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
+    counts = LandingCounts()
+    for landing in landings:
+        cid, prospect = landing.company_id, None
+        positions: dict[str, tuple[float | None, int]] = {m: (None, 0) for m in METHOD_LABELS}
+        if cid is None:
+            status = "not_in_data"
+        elif data.is_local(next(c for c in data.companies if c.id == cid)):
+            status = "local"
+        else:
+            then = as_of_records(data, landing.replayed)
+            if all(c.id != cid for c in then.companies):
+                status = "unborn"
+            else:
+                pg = pool_without_engagement(pool_graph_of(then), cid)
+                positions = straightforward_positions(pg, cid, scoring, landing.replayed)
+                shown = pool_rank(pg, pool_diagnose(pg, scoring.diagnosis), scoring.rank, today=landing.replayed,
+                                  focus=cid) if positions["ranking"][0] is not None else []
+                prospect = next(iter(shown), None)
+                status = "ranked" if prospect is not None else "no_gap"
+
+        def fills(segment_id: str, filled: list[str]) -> bool:
+            for node in filled:
+                here: str | None = node
+                while here is not None:
+                    if here == segment_id:
+                        return True
+                    here = parents.get(here)
+            return False
+
+        info = LandingInfo.model_validate(landing.model_dump(exclude={"company_id"}) | {
+            "status": status, "intent": None if prospect is None else prospect.components["intent"],
+            "segment_filled": (None if prospect is None or landing.segment_id is None
+                               else fills(landing.segment_id, prospect.fills))})
+        setattr(counts, status, getattr(counts, status) + 1)
+        counts.with_intent += bool(info.intent)
+        counts.segment_given += info.segment_filled is not None
+        counts.segment_filled += info.segment_filled is True
+        for method, (position, candidates) in positions.items():
+            case = make_case(cid or "", names.get(cid or "", landing.firm), "", position, candidates)
+            per_method[method].append(case.model_copy(update={"landing": info}))
+    return BacktestReport(engaged=len(landings), methods=summaries(per_method), landings=counts)

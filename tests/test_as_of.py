@@ -140,15 +140,16 @@ def test_as_of_help_says_undated_facts_stay() -> None:
     assert "没有日期的事实保留" in result.stdout
 
 
-def _dated(seed: int):  # type: ignore[no-untyped-def]
-    """The bundled data with seeded dates on every kind of fact as_of_data reads: founding days,
-    listing days (some codes without, some lists that do not pair up), relation and partner years."""
+def _dated(seed: int, data=None):  # type: ignore[no-untyped-def]
+    """The data (default: the bundled data) with seeded dates on every kind of fact as_of_data reads:
+    founding days, listing days (some codes without, some lists that do not pair up), relation and
+    partner years."""
     import random
 
     from conftest import BUNDLED
 
     rng = random.Random(seed)
-    data = load_valid(BUNDLED)[0]
+    data = load_valid(BUNDLED)[0] if data is None else data
     days = ["2019-03-01", "2021-12-31", "2022-12-31", "2023-01-01", "2023-06-30", "2024-02-29", "2025-12-31"]
     companies = []
     for i, company in enumerate(data.companies):
