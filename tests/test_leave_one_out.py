@@ -187,3 +187,12 @@ def test_the_replayed_row_is_what_rank_focus_gives() -> None:
         assert result.positions == straightforward_positions(before, company_id, scoring, day)
         kinds |= {p.kind for p in shown}
     assert {"target", "platform", "same_city", "group"} <= kinds
+
+
+def test_an_unknown_or_local_firm_is_left_to_the_full_recomputation(tiny_dir: Path) -> None:
+    data, scoring = load_valid(tiny_dir)[0], load_scoring(tiny_dir)
+    pg = pool_graph(data)
+    found = leave_one_out(pg, diagnose(pg, scoring.diagnosis), {"current": scoring.rank, "legacy": LEGACY_RANK},
+                          ["no-such-firm", "loc-anchor", "out-fab"])
+    assert found[:2] == [None, None]
+    assert found[2] == straightforward_positions(without_engagement(pg, "out-fab"), "out-fab", scoring)

@@ -59,8 +59,9 @@ class _Full:
 
 def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: dict[str, RankSettings],
                   company_ids: Sequence[str], today: date | None = None) -> list[Positions | None]:
-    """Per company (of ``pg``'s outside firms), its positions under every method (METHODS and "random")
-    on ``pg`` without its engagement; None where the fast path cannot vouch for the result.
+    """Per company, its positions under every method (METHODS and "random") on ``pg`` without its
+    engagement; None where the fast path cannot vouch for the result (a local firm, an unknown id, a
+    case whose unchanged copy does not reproduce the full scores).
 
     ``settings``: the "current" and the "legacy" ranking settings; ``diagnosis``: ``pg``'s own.
     """
@@ -69,8 +70,9 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     candidates = gap_candidates(pg, list(all_gaps), RankFilter())
     xs = (pl.DataFrame({"id": list(company_ids)}, schema={"id": pl.String}).with_row_index("case")
-          .join(pg.companies.select("id", "idx"), on="id", how="left", maintain_order="left")
-          .select("case", pl.col("idx").alias("x")))
+          .join(pg.companies.filter(~pl.col("is_local")).select("id", "idx"), on="id", how="left",
+                maintain_order="left")
+          .select("case", pl.col("idx").alias("x")))  # a local firm stays an anchor: not what the reasoning covers
     ok = set(xs.filter(pl.col("x").is_not_null()).get_column("case").to_list())
     xs = xs.filter(pl.col("x").is_not_null())
     x_of = dict(xs.iter_rows())
