@@ -7,7 +7,8 @@ and its pipeline stage gone) leaves every other firm's score alone except throug
 - the diagnosis: it reads partners only for ``partner_companies``, which no score reads (status,
   severity and so the gaps depend on local firms alone), so the full data's diagnosis serves;
 - the channels: hops from the local firms and partners (``pool_rank.channel_table``). Every
-  relation removed touches X and X is the only anchor removed, so only firms whose shortest
+  step removed touches X (its seed relations; with ``way_in``, its supplier links once it is no
+  partner) and X is the only anchor removed, so only firms whose shortest
   channels run through X can lose hops: X's descendants in the BFS's level graph (steps from
   level h to h + 1, up to ``max_hops``). Their new hops start from their neighbours outside that
   set, whose hops stay, and spread inside it;
@@ -72,7 +73,7 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     xs = (pl.DataFrame({"id": list(company_ids)}, schema={"id": pl.String}).with_row_index("case")
           .join(pg.companies.filter(~pl.col("is_local")).select("id", "idx"), on="id", how="left",
                 maintain_order="left")
-          .select("case", pl.col("idx").alias("x")))  # a local firm stays an anchor: not what the reasoning covers
+          .select("case", pl.col("idx").alias("x")))  # a local firm would stay an anchor: not covered here
     ok = set(xs.filter(pl.col("x").is_not_null()).get_column("case").to_list())
     xs = xs.filter(pl.col("x").is_not_null())
     x_of = dict(xs.iter_rows())
@@ -120,8 +121,7 @@ def _full(pg: PoolGraph, scored: pl.DataFrame, candidates: int, settings: RankSe
     hops = pl.repeat(None, pg.companies.height, dtype=pl.Int64, eager=True).scatter(
         table.get_column("node"), table.get_column("hops"))
     counted = scores.filter(pl.col("candidate"))
-    return _Full(settings, scores, hops,
-                 {v: counted.get_column(v).sort() for v in VALUES})
+    return _Full(settings, scores, hops, {v: counted.get_column(v).sort() for v in VALUES})
 
 
 def _way_in(types: pl.Series | pl.Expr, next_to_anchor: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
@@ -158,7 +158,8 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
         if frontier.height == 0:
             break
         reached = pl.concat([reached, frontier])
-    # The relations at X: its seed ones go; the others stay, usable as channels as X, no anchor now, allows.
+    # The relations at X: its seed ones go; the others stay, and are channel steps by the rule with X
+    # no partner any more (a supplier link of X only next to a local firm or partner at its other end).
     rel = _at(pg.relations.with_row_index("rel"), ("from_idx", "to_idx"), xs.get_column("x")).select(
         "rel", "from_idx", "to_idx", "type", "source")
     at_x = pl.concat([
