@@ -41,6 +41,7 @@ from chainkg.analysis.reasons import component_reasons, connects_of
 from chainkg.analysis.shortlist import headline_with_group
 from chainkg.analysis.shortlist import rank as pool_rank
 from chainkg.graph.pool_graph import PoolGraph, segment_enum
+from chainkg.graph.pool_graph import pool_graph as pool_graph_of
 from chainkg.graph.taxonomy import COMPANY_RELATION_TYPES, build_taxonomy, node_id, nodes_of, record_props
 from chainkg.graphdb.push import NodeGroup, RelGroup
 from chainkg.graphdb.rows import LOCAL_LABEL, STATUS_NODE_LABELS
@@ -568,3 +569,148 @@ def rank(g: nx.MultiDiGraph | PoolGraph, diagnosis: list[SegmentDiagnosis], sett
             "rank": i, "headline": headline_with_group(p, ctx, group),
             "connects": connects_of(graph_evidence(g, key, ctx.channels)) if p.kind == "platform" else []}))
     return shown
+
+
+def straightforward_backtest(data: DataSet, scoring: Any, today: date | None = None) -> Any:
+    """The engaged back-test as chainkg.analysis.backtest first computed it: for every engaged firm its
+    engagement removed, the diagnosis made again and every candidate scored again under both
+    settings (chainkg.analysis.leave_one_out must give exactly this report)."""
+    from chainkg.analysis.backtest import (
+        METHOD_LABELS,
+        BacktestCase,
+        BacktestReport,
+        engaged_companies,
+        make_case,
+        summaries,
+    )
+    from chainkg.analysis.backtest import without_engagement as pool_without_engagement
+
+    per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
+    engaged = engaged_companies(data)
+    full = pool_graph_of(data)
+    names = full.company_names(list(engaged))
+    for company_id, stage in engaged.items():
+        positions = straightforward_positions(pool_without_engagement(full, company_id), company_id, scoring, today)
+        for method, (position, candidates) in positions.items():
+            per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
+    return BacktestReport(engaged=len(engaged), methods=summaries(per_method))
+
+
+def straightforward_positions(pg: PoolGraph, company_id: str, scoring: Any,
+                              today: date | None = None) -> dict[str, tuple[float | None, int]]:
+    """Where a firm stands under every back-test method, every candidate of ``pg`` scored (exact_scores)."""
+    from chainkg.analysis.pool_rank import exact_scores
+    from chainkg.model.scoring import LEGACY_RANK
+
+    diagnosis = pool_diagnose(pg, scoring.diagnosis)
+    current = exact_scores(pg, diagnosis, scoring.rank, today, also=("capability",))
+    legacy = exact_scores(pg, diagnosis, LEGACY_RANK, today)
+
+    def position(scores: pl.DataFrame, column: str) -> float | None:
+        found = scores.filter(pl.col("id") == company_id).get_column(column)
+        if found.len() == 0:
+            return None
+        values = scores.get_column(column)
+        return int((values > found[0]).sum()) + (int((values == found[0]).sum()) + 1) / 2
+
+    n = current.height
+    score = position(current, "score")
+    return {"ranking": (score, n), "legacy": (position(legacy, "score"), legacy.height),
+            "capability": (position(current, "capability"), n),
+            "random": ((n + 1) / 2 if score is not None else None, n)}
+
+
+def as_of_records(data: DataSet, day: date) -> DataSet:
+    """chainkg.analysis.as_of.as_of_data as it was first written, record by record (the tables' version
+    must give the same records)."""
+    from chainkg.analysis.as_of import known_by
+    from chainkg.model.records import Company
+
+    def listed_then(company: Company) -> Company:
+        if len(company.listed_since) != len(company.listed):
+            return company
+        kept = [(code, since) for code, since in zip(company.listed, company.listed_since, strict=True)
+                if date.fromisoformat(since) <= day]
+        if len(kept) == len(company.listed):
+            return company
+        return company.model_copy(update={"listed": tuple(c for c, _ in kept),
+                                          "listed_since": tuple(s for _, s in kept)})
+
+    unborn = {c.id for c in data.companies if c.founded is not None and date.fromisoformat(c.founded) > day}
+    companies = tuple(listed_then(c) for c in data.companies if c.id not in unborn)
+    region = data.region.model_copy(update={
+        "partners": tuple(p for p in data.region.partners if p.company not in unborn and known_by(p.year, day)),
+        "as_of": min(data.region.as_of, day) if data.region.as_of else None,
+    })
+    update: dict[str, object] = {
+        "region": region,
+        "relations": tuple(r for r in data.relations if known_by(r.since, day) and not {r.from_id, r.to_id} & unborn),
+        "signals": tuple(s for s in data.signals if s.date <= day and s.company not in unborn),
+        "projects": tuple(p for p in data.projects if known_by(p.year, day) and p.company_id not in unborn),
+        "progress": tuple(p for p in data.progress if p.as_of <= day),
+        "anchor_needs": tuple(n for n in data.anchor_needs if n.company not in unborn),
+    }
+    if unborn or any(a is not b for a, b in zip(companies, data.companies, strict=False)):
+        update["companies"] = companies
+        update["company_segments"] = tuple(s for s in data.company_segments if s.company_id not in unborn)
+    return data.model_copy(update=update)
+
+
+def straightforward_landings(data: DataSet, scoring: Any, landings: list[Any]) -> Any:
+    """``chainkg evaluate --landings`` as first written: per landing the records as of the day before
+    (as_of_records), its engagement removed, every candidate scored and rank(…, focus=…) for its row."""
+    from chainkg.analysis.backtest import (
+        METHOD_LABELS,
+        BacktestCase,
+        BacktestReport,
+        LandingCounts,
+        LandingInfo,
+        make_case,
+        summaries,
+    )
+    from chainkg.analysis.backtest import without_engagement as pool_without_engagement
+
+    names = {c.id: c.name for c in data.companies}
+    parents = {s.id: s.parent for s in data.segments}
+    per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
+    counts = LandingCounts()
+    for landing in landings:
+        cid, prospect = landing.company_id, None
+        positions: dict[str, tuple[float | None, int]] = {m: (None, 0) for m in METHOD_LABELS}
+        if cid is None:
+            status = "not_in_data"
+        elif data.is_local(next(c for c in data.companies if c.id == cid)):
+            status = "local"
+        else:
+            then = as_of_records(data, landing.replayed)
+            if all(c.id != cid for c in then.companies):
+                status = "unborn"
+            else:
+                pg = pool_without_engagement(pool_graph_of(then), cid)
+                positions = straightforward_positions(pg, cid, scoring, landing.replayed)
+                shown = pool_rank(pg, pool_diagnose(pg, scoring.diagnosis), scoring.rank, today=landing.replayed,
+                                  focus=cid) if positions["ranking"][0] is not None else []
+                prospect = next(iter(shown), None)
+                status = "ranked" if prospect is not None else "no_gap"
+
+        def fills(segment_id: str, filled: list[str]) -> bool:
+            for node in filled:
+                here: str | None = node
+                while here is not None:
+                    if here == segment_id:
+                        return True
+                    here = parents.get(here)
+            return False
+
+        info = LandingInfo.model_validate(landing.model_dump(exclude={"company_id"}) | {
+            "status": status, "intent": None if prospect is None else prospect.components["intent"],
+            "segment_filled": (None if prospect is None or landing.segment_id is None
+                               else fills(landing.segment_id, prospect.fills))})
+        setattr(counts, status, getattr(counts, status) + 1)
+        counts.with_intent += bool(info.intent)
+        counts.segment_given += info.segment_filled is not None
+        counts.segment_filled += info.segment_filled is True
+        for method, (position, candidates) in positions.items():
+            case = make_case(cid or "", names.get(cid or "", landing.firm), "", position, candidates)
+            per_method[method].append(case.model_copy(update={"landing": info}))
+    return BacktestReport(engaged=len(landings), methods=summaries(per_method), landings=counts)

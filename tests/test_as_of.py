@@ -138,3 +138,48 @@ def test_as_of_is_refused_on_the_server_backend(tiny_dir: Path) -> None:
 def test_as_of_help_says_undated_facts_stay() -> None:
     result = runner.invoke(app, ["rank", "--help"], terminal_width=200)
     assert "没有日期的事实保留" in result.stdout
+
+
+def _dated(seed: int, data=None):  # type: ignore[no-untyped-def]
+    """The data (default: the bundled data) with seeded dates on every kind of fact as_of_data reads:
+    founding days, listing days (some codes without, some lists that do not pair up), relation and
+    partner years."""
+    import random
+
+    from conftest import BUNDLED
+
+    rng = random.Random(seed)
+    data = load_valid(BUNDLED)[0] if data is None else data
+    days = ["2019-03-01", "2021-12-31", "2022-12-31", "2023-01-01", "2023-06-30", "2024-02-29", "2025-12-31"]
+    companies = []
+    for i, company in enumerate(data.companies):
+        update: dict[str, object] = {}
+        if rng.random() < 0.3:
+            update["founded"] = rng.choice(days)
+        if rng.random() < 0.3:
+            codes = tuple(f"SZ:{300000 + i * 3 + k:06d}" for k in range(rng.randint(1, 3)))
+            update["listed"] = codes
+            update["listed_since"] = tuple(rng.choice(days) for _ in codes[: len(codes) - (rng.random() < 0.2)])
+        companies.append(company.model_copy(update=update))
+    relations = tuple(r.model_copy(update={"since": rng.choice((None, 2020, 2022, 2023, 2024))})
+                      for r in data.relations)
+    partners = tuple(p.model_copy(update={"year": rng.choice((None, 2022, 2023, 2024))}) for p in data.region.partners)
+    return data.model_copy(update={"companies": tuple(companies), "relations": relations,
+                                   "region": data.region.model_copy(update={"partners": partners})})
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_tables_filtered_give_the_records_filtered_one_by_one(seed: int) -> None:
+    from oracle import as_of_records
+
+    data = _dated(seed)
+    for day in (date(2021, 6, 30), date(2022, 12, 31), date(2023, 6, 30), date(2024, 12, 31)):
+        expected, found = as_of_records(data, day), as_of_data(data, day)
+        for table in ("companies", "company_segments", "relations"):
+            assert getattr(found, table) == getattr(expected, table), (day, table)
+        assert found.model_dump(exclude={"pool"}) == expected.model_dump(exclude={"pool"}), day
+        # What the dates are for happens: firms not yet founded, codes not yet listed, relations not yet known.
+        assert len(found.companies) < len(data.companies) and len(found.relations) < len(data.relations)
+        listed = {c.id: c.listed for c in data.companies}
+        assert any(c.listed != listed[c.id] for c in found.companies)
+        assert diagnose(pool_graph(found)) == diagnose(pool_graph(expected))

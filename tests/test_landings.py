@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -225,3 +225,34 @@ def test_readme_landings_prose_quotes_the_measured_places_and_counts() -> None:
               f"{sum(1 for c in data.companies if c.listed_since)} companies `listed_since` and "
               f"{'none' if not any(c.founded for c in data.companies) else 'some'} `founded`")
     assert counts in text
+
+
+def test_landings_on_dated_entangled_data_equal_the_record_by_record_replay() -> None:
+    """Statuses, positions, intent and filled segments of landings on many days (interleaved, some
+    the same day, firms unborn then, local, engaged partners with seed relations) equal the replay
+    as first written: records filtered one by one, every candidate and rank(…, focus=…) per landing."""
+    import random
+
+    from chainkg.analysis.landings import Landing
+    from conftest import BUNDLED
+    from oracle import straightforward_landings
+    from test_as_of import _dated
+    from test_leave_one_out import entangled
+
+    data = _dated(3, entangled(load_valid(BUNDLED)[0], 6, companies=200, relations=800))
+    scoring = load_scoring(BUNDLED)
+    rng = random.Random(6)
+    local = next(c.id for c in data.companies if data.is_local(c))
+    firms = [*rng.sample([c.id for c in data.companies if not data.is_local(c)], 14), "no-such-firm", local]
+    days = [date(2022, 1, 1), date(2023, 7, 1), date(2024, 1, 1), date(2026, 1, 1)]
+    segments = [s.id for s in data.segments]
+    own = {link.company_id: link.segment_id for link in data.company_segments}
+    landings = [Landing(line=i + 2, firm=firm, date=day.isoformat(), replayed=day - timedelta(days=1), status="",
+                        segment_id=rng.choice((None, own.get(firm), rng.choice(segments))), source="test",
+                        company_id=firm if firm != "no-such-firm" else None)
+                for i, (firm, day) in enumerate((f, rng.choice(days)) for f in firms + firms[:5])]
+    found = landings_backtest(data, scoring, landings)
+    assert found == straightforward_landings(data, scoring, landings)
+    counts = found.landings
+    assert counts is not None and counts.unborn and counts.ranked and counts.local and counts.not_in_data
+    assert 0 < counts.segment_filled < counts.segment_given

@@ -32,9 +32,9 @@ import polars as pl
 from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.pool_rank import exact_scores
+from chainkg.analysis.focus import focus_prospect, scored
+from chainkg.analysis.leave_one_out import leave_one_out
 from chainkg.analysis.prospects import Prospect
-from chainkg.analysis.shortlist import rank
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.model.records import PROJECT_STAGES, DataSet
 from chainkg.model.scoring import LEGACY_RANK, Scoring
@@ -204,24 +204,30 @@ class Replay(BaseModel):
 
 
 def replay(pg: PoolGraph, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
-    """Where the company stands under every method on the tables as given."""
+    """Where the company stands under every method on the tables as given, and its row of the ranking."""
     diagnosis = diagnose(pg, scoring.diagnosis)
+    table, current = scored(pg, diagnosis, scoring.rank, today)
+    positions = _positions(current, scored(pg, diagnosis, LEGACY_RANK, today)[1], company_id)
+    # The firm's own row (its intent and fills), from the scores: only its reasons are added.
+    return Replay(positions=positions,
+                  prospect=focus_prospect(pg, diagnosis, scoring.rank, company_id, table, current, today))
+
+
+def _positions(current: pl.DataFrame, legacy: pl.DataFrame, company_id: str) -> dict[str, tuple[float | None, int]]:
+    """Where the company stands under every method among every candidate (``focus.scored``'s scores
+    under the current and the legacy settings)."""
     # Landed firms are left out, as in daily use; every kind of counterpart (targets,
     # partners, platforms) in one flat order, so a platform the district engaged counts too.
     # Positions compare scores only: the columns of every candidate, no reasons.
-    prospects = exact_scores(pg, diagnosis, scoring.rank, today, also=("capability",))
-    legacy = exact_scores(pg, diagnosis, LEGACY_RANK, today)
-    n = prospects.height
-    score = _position(prospects, company_id, "score")
-    # The firm's own row (its intent and fills), only when it is ranked at all.
-    shown = rank(pg, diagnosis, scoring.rank, today=today, focus=company_id) if score is not None else []
-    return Replay(positions={
+    n = current.height
+    score = _position(current, company_id, "score")
+    return {
         "ranking": (score, n),
         "legacy": (_position(legacy, company_id, "score"), legacy.height),
-        "capability": (_position(prospects, company_id, "capability"), n),
+        "capability": (_position(current, company_id, "capability"), n),
         # A uniformly random order puts a firm at (N + 1) / 2 on average.
         "random": ((n + 1) / 2 if score is not None else None, n),
-    }, prospect=next(iter(shown), None))
+    }
 
 
 def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
@@ -230,13 +236,20 @@ def summaries(per_method: dict[str, list[BacktestCase]]) -> list[MethodResult]:
 
 
 def backtest(data: DataSet, scoring: Scoring, today: date | None = None) -> BacktestReport:
-    """Leave-one-out back-test of the ranking and the two baselines (see the module docstring)."""
+    """Leave-one-out back-test of the ranking and the two baselines (see the module docstring).
+
+    Every candidate is scored once; each firm's case then scores only the rows its engagement
+    changes (chainkg.analysis.leave_one_out), or, where that cannot vouch for its result, all again.
+    """
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     engaged = engaged_companies(data)
     full = pool_graph(data)
     names = full.company_names(list(engaged))
-    for company_id, stage in engaged.items():
-        positions = replay(without_engagement(full, company_id), company_id, scoring, today).positions
-        for method, (position, candidates) in positions.items():
+    diagnosis = diagnose(full, scoring.diagnosis)
+    fast = leave_one_out(full, diagnosis, {"current": scoring.rank, "legacy": LEGACY_RANK}, list(engaged), today)
+    for (company_id, stage), found in zip(engaged.items(), fast, strict=True):
+        if found is None:
+            found = replay(without_engagement(full, company_id), company_id, scoring, today).positions
+        for method, (position, candidates) in found.items():
             per_method[method].append(make_case(company_id, names[company_id], stage, position, candidates))
     return BacktestReport(engaged=len(engaged), methods=summaries(per_method))

@@ -17,8 +17,12 @@ that day is a miss reported as 未对应缺口.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
+
+import polars as pl
 
 from chainkg.analysis.as_of import as_of_data
 from chainkg.analysis.backtest import (
@@ -35,7 +39,7 @@ from chainkg.analysis.backtest import (
 )
 from chainkg.analysis.filters import company_by_key
 from chainkg.dataset.readers import HEADER_ONLY, header_mapped, parse_csv, read_text
-from chainkg.graph.pool_graph import pool_graph
+from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.model.errors import DataError, NotFoundError
 from chainkg.model.issues import DataIssue
 from chainkg.model.records import DataSet
@@ -116,19 +120,20 @@ def read_landings(path: Path, data: DataSet) -> list[Landing]:
     return landings
 
 
-def _replay(data: DataSet, landing: Landing, scoring: Scoring) -> tuple[str, Replay]:
-    """The landing's status and the firm's replay on the day before it."""
+def _replay(landing: Landing, local: set[str], then: Callable[[date], PoolGraph],
+            scoring: Scoring) -> tuple[str, Replay]:
+    """The landing's status and the firm's replay on the day before it (``then``: the tables as of a day)."""
     missed = Replay(positions={m: (None, 0) for m in METHOD_LABELS}, prospect=None)
     cid = landing.company_id
     if cid is None:
         return "not_in_data", missed
-    if data.is_local(next(c for c in data.companies if c.id == cid)):
+    if cid in local:
         return "local", missed
-    then = as_of_data(data, landing.replayed)
-    if all(c.id != cid for c in then.companies):
+    pg = then(landing.replayed)
+    if pg.companies.filter(pl.col("id") == cid).height == 0:
         return "unborn", missed
     # Both only drop records (as_of_data by date, without_engagement the firm's own): in either order.
-    result = replay(without_engagement(pool_graph(then), cid), cid, scoring, landing.replayed)
+    result = replay(without_engagement(pg, cid), cid, scoring, landing.replayed)
     return ("ranked" if result.prospect is not None else "no_gap"), result
 
 
@@ -145,12 +150,19 @@ def _fills(segment_id: str, fills: list[str], parents: dict[str, str | None]) ->
 
 def landings_backtest(data: DataSet, scoring: Scoring, landings: list[Landing]) -> BacktestReport:
     """Every landing replayed and scored under every method (see the module docstring)."""
-    names = {c.id: c.name for c in data.companies}
+    firms = [landing.company_id for landing in landings if landing.company_id is not None]
+    companies = data.pool.companies.with_columns(data.pool.local_mask(data.region)).filter(pl.col("id").is_in(firms))
+    names = dict(companies.select("id", "name").iter_rows())
+    local = set(companies.filter(pl.col("is_local")).get_column("id").to_list())
     parents = {s.id: s.parent for s in data.segments}
     per_method: dict[str, list[BacktestCase]] = {m: [] for m in METHOD_LABELS}
     counts = LandingCounts()
-    for landing in landings:
-        status, result = _replay(data, landing, scoring)
+    # Landings of the same day replay the same tables: made once a day, one day's tables held at a time.
+    then = lru_cache(maxsize=1)(lambda day: pool_graph(as_of_data(data, day)))
+    replays = {i: _replay(landings[i], local, then, scoring)
+               for i in sorted(range(len(landings)), key=lambda i: landings[i].replayed)}
+    for i, landing in enumerate(landings):
+        status, result = replays[i]
         prospect = result.prospect
         info = LandingInfo.model_validate(landing.model_dump(exclude={"company_id"}) | {
             "status": status,
