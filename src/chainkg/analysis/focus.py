@@ -18,10 +18,9 @@ from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import evidence_of
 from chainkg.analysis.placement import Placement, company_kind, pool_placements
 from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
-from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
-from chainkg.analysis.ranking import gap_segments, points_of, tier_of
-from chainkg.analysis.reasons import component_reasons, connects_of
-from chainkg.analysis.shortlist import headline_with_group, shown_context
+from chainkg.analysis.prospects import Prospect, RankFilter
+from chainkg.analysis.ranking import gap_segments
+from chainkg.analysis.shortlist import prospect_of, shown_context
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
@@ -58,28 +57,10 @@ def focus_prospect(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: R
     home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
     placed = pool_placements(_around(pg, row["idx"]), all_gaps)
     evidence = evidence_of(pg, found.get_column("idx"), table, settings.channels)
-    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today, placed)
+    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today)
     ctx = replace(ctx, channels={node_id("Company", k): e.channel for k, e in evidence.items() if e.channel})
     ev = evidence[company_id]
-    company = ev.company
-    stage = pg.stages.get(company_id)
-    weights: dict[str, float] = settings.weights.model_dump()
-    why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)
-    details = {n: Component(value=row[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
-    reasons = [r for d in details.values() for r in d.reasons]
-    if stage:
-        reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
-    points = points_of(row["total"], settings)
-    where = placed.get(company_id) or Placement(company_kind(company))
-    prospect = Prospect(
-        rank=place, company_id=company_id, company=company["name"], province=company["province"],
-        city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
-        reasons=reasons, pipeline_stage=stage, details=details, points=points,
-        tier=tier_of(points, settings.tiers), kind=where.kind, kind_reason=where.reason,
-        primary_gap=row["primary_gap"])
-    return prospect.model_copy(update={
-        "headline": headline_with_group(prospect, ctx, where.group),
-        "connects": connects_of(ev) if prospect.kind == "platform" else []})
+    return prospect_of(pg, row, ev, ctx, settings, place, placed.get(company_id) or Placement(company_kind(ev.company)))
 
 
 def _around(pg: PoolGraph, idx: int) -> PoolGraph:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import polars as pl
 
@@ -24,7 +25,8 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "rank", "shown_context"]
+__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "prospect_of", "rank",
+           "shown_context"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,29 +102,33 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     evidence = evidence_of(pg, order.get_column("idx"), table, settings.channels)
     shown_places = placed.of(order.get_column("id").to_list())  # reasons only for the firms shown
     ctx = replace(ctx, channels={node_id("Company", c): e.channel for c, e in evidence.items() if e.channel})
+    return [prospect_of(pg, row, evidence[row["id"]], ctx, settings, row["place"],
+                        shown_places.get(row["id"]) or Placement(company_kind(evidence[row["id"]].company)))
+            for row in order.iter_rows(named=True)]
+
+
+def prospect_of(pg: PoolGraph, row: dict[str, Any], ev: Evidence, ctx: RankContext, settings: RankSettings,
+                place: int, placement: Placement) -> Prospect:
+    """One shown firm's prospect: its values from its row of ``candidate_scores``, its reasons from
+    its evidence, at ``place`` in its list."""
+    company = ev.company
+    stage = pg.stages.get(row["id"])
     weights: dict[str, float] = settings.weights.model_dump()
-    shown = []
-    for row in order.iter_rows(named=True):
-        ev = evidence[row["id"]]
-        company = ev.company
-        stage = pg.stages.get(row["id"])
-        why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)  # the reasons of the shown firm
-        details = {n: Component(value=row[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
-        reasons = [r for c in details.values() for r in c.reasons]
-        if stage:
-            reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
-        points = points_of(row["total"], settings)
-        place = shown_places.get(row["id"]) or Placement(company_kind(company))
-        prospect = Prospect(
-            rank=row["place"], company_id=row["id"], company=company["name"], province=company["province"],
-            city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
-            reasons=reasons, pipeline_stage=stage, details=details, points=points,
-            tier=tier_of(points, settings.tiers), kind=place.kind, kind_reason=place.reason,
-            primary_gap=row["primary_gap"])
-        shown.append(prospect.model_copy(update={
-            "headline": headline_with_group(prospect, ctx, place.group),
-            "connects": connects_of(ev) if prospect.kind == "platform" else []}))
-    return shown
+    why, fills = component_reasons(ev, ctx, pg.taxonomy, settings)
+    details = {n: Component(value=row[n], weight=weights[n], reasons=why[n]) for n in SHORTLIST_COMPONENTS}
+    reasons = [r for c in details.values() for r in c.reasons]
+    if stage:
+        reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
+    points = points_of(row["total"], settings)
+    prospect = Prospect(
+        rank=place, company_id=row["id"], company=company["name"], province=company["province"],
+        city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
+        reasons=reasons, pipeline_stage=stage, details=details, points=points,
+        tier=tier_of(points, settings.tiers), kind=placement.kind, kind_reason=placement.reason,
+        primary_gap=row["primary_gap"])
+    return prospect.model_copy(update={
+        "headline": headline_with_group(prospect, ctx, placement.group),
+        "connects": connects_of(ev) if prospect.kind == "platform" else []})
 
 
 def shown_context(pg: PoolGraph, status: dict[str, SegmentDiagnosis], gaps: dict[str, SegmentDiagnosis],
