@@ -87,11 +87,11 @@ class LandingInfo(BaseModel):
 class LandingCounts(BaseModel):
     """How many landings of a file are ranked, and why the others are not (chainkg.analysis.landings)."""
 
-    ranked: int = 0
-    not_in_data: int = 0
-    local: int = 0
-    unborn: int = 0
-    no_gap: int = 0
+    ranked: int = 0  # a candidate on the replay day
+    not_in_data: int = 0  # no company of the data by that name
+    local: int = 0  # already a local firm on the replay day
+    unborn: int = 0  # founded after the replay day
+    no_gap: int = 0  # it filled no gap on the replay day
     with_intent: int = 0  # ranked with a 近期动向 above zero on the replay day
     segment_given: int = 0  # ranked, with a segment in the file
     segment_filled: int = 0  # … that the firm fills as a gap on the replay day

@@ -32,8 +32,8 @@ from datetime import date
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
-from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
-from chainkg.analysis.prospects import SUPPLY_TYPES, WAY_IN_TYPES, RankFilter
+from chainkg.analysis.pool_rank import candidate_scores, channel_relations, channel_table, gap_candidates, way_in_mask
+from chainkg.analysis.prospects import RankFilter
 from chainkg.analysis.ranking import gap_segments
 from chainkg.graph.pool_graph import PoolGraph
 from chainkg.model.scoring import RankSettings
@@ -124,19 +124,10 @@ def _full(pg: PoolGraph, scored: pl.DataFrame, candidates: int, settings: RankSe
     return _Full(settings, scores, hops, {v: counted.get_column(v).sort() for v in VALUES})
 
 
-def _way_in(types: pl.Series | pl.Expr, next_to_anchor: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
-    """``ranking.way_in`` over columns: any ownership/partnership link, supply only next to an anchor."""
-    return types.is_in(list(WAY_IN_TYPES)) | (types.is_in(list(SUPPLY_TYPES)) & next_to_anchor)
-
-
 def _steps(pg: PoolGraph, mode: str, rows: pl.Series) -> pl.DataFrame:
     """a, b (company rows, a one of ``rows``): the relations ``pool_rank.channel_table`` walks in ``mode``
     (every one, or with ``way_in`` a supplier/customer link only next to a local firm or partner)."""
-    relations = _at(pg.relations, ("from_idx", "to_idx"), rows)
-    if mode == "way_in":
-        anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
-        next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
-        relations = relations.filter(_way_in(relations.get_column("type"), next_to_anchor))
+    relations = channel_relations(pg, mode, _at(pg.relations, ("from_idx", "to_idx"), rows))
     one_way = relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b"))
     both = pl.concat([one_way, one_way.select(pl.col("b").alias("a"), pl.col("a").alias("b"))])
     return both.filter(pl.col("a").is_in(rows.unique().implode()))
@@ -173,7 +164,7 @@ def _affected(pg: PoolGraph, full: _Full, xs: pl.DataFrame) -> tuple[pl.DataFram
     if full.settings.channels == "way_in":
         anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
         x_anchor = pg.companies.get_column("is_local").gather(kept.get_column("x"))
-        kept = kept.filter(_way_in(kept.get_column("type"), x_anchor | anchor.gather(kept.get_column("other"))))
+        kept = kept.filter(way_in_mask(kept.get_column("type"), x_anchor | anchor.gather(kept.get_column("other"))))
     inside = reached.with_columns(pl.lit(True).alias("inside"))
     steps = (reached.join(xs, on="case").join(_steps(pg, full.settings.channels, reached.get_column("node")),
                                               left_on="node", right_on="a")

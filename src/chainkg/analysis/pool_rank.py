@@ -39,8 +39,8 @@ from chainkg.model.scoring import RankSettings
 if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
 
-__all__ = ["candidate_mask", "candidate_scores", "channel_table", "components", "exact_scores", "gap_candidates",
-           "margin", "round4", "shown_channels"]
+__all__ = ["candidate_mask", "candidate_scores", "channel_relations", "channel_table", "components", "exact_scores",
+           "gap_candidates", "margin", "round4", "shown_channels", "way_in_mask"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -102,7 +102,7 @@ def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.Data
     by (its discoverer's place, its own id). Companies are their row numbers (``idx``). The
     relation type of a step is looked up only for the paths shown (``shown_channels``).
     """
-    relations = _channel_relations(pg, mode).select("from_idx", "to_idx")
+    relations = channel_relations(pg, mode).select("from_idx", "to_idx")
     both = pl.concat([
         relations.select(pl.col("from_idx").alias("a"), pl.col("to_idx").alias("b")),
         relations.select(pl.col("to_idx").alias("a"), pl.col("from_idx").alias("b")),
@@ -134,17 +134,20 @@ def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.Data
     return pl.concat(levels)
 
 
-def _channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None = None) -> pl.DataFrame:
+def channel_relations(pg: PoolGraph, mode: str, relations: pl.DataFrame | None = None) -> pl.DataFrame:
     """The relations (default: all) a channel may use: all (``any``) or the ways in (``ranking.way_in``)."""
     relations = pg.relations if relations is None else relations
     if mode != "way_in":
         return relations
-    # A supplier/customer link counts only next to a local firm or partner.
     anchor = pg.companies.get_column("is_local") | pg.companies.get_column("is_partner")
     next_to_anchor = anchor.gather(relations.get_column("from_idx")) | anchor.gather(relations.get_column("to_idx"))
-    return relations.with_columns(next_to_anchor.alias("next_to_anchor")).filter(
-        pl.col("type").is_in(list(WAY_IN_TYPES))
-        | (pl.col("type").is_in(list(SUPPLY_TYPES)) & pl.col("next_to_anchor"))).drop("next_to_anchor")
+    return relations.filter(way_in_mask(relations.get_column("type"), next_to_anchor))
+
+
+def way_in_mask(types: pl.Series, next_to_anchor: pl.Series) -> pl.Series:
+    """``ranking.way_in`` over columns: any ownership/partnership link; a supplier/customer link only
+    next to a local firm or partner."""
+    return types.is_in(list(WAY_IN_TYPES)) | (types.is_in(list(SUPPLY_TYPES)) & next_to_anchor)
 
 
 Column = TypeVar("Column", pl.Expr, pl.Series)
@@ -405,7 +408,7 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in
         return {}
     pairs = pl.DataFrame(steps, schema={"node": pl.UInt32, "previous": pl.UInt32}, orient="row")
     ends = pl.concat([pairs.get_column("node"), pairs.get_column("previous")]).unique()
-    rel = _channel_relations(pg, mode, pg.relations.filter(
+    rel = channel_relations(pg, mode, pg.relations.filter(
         pl.col("from_idx").is_in(ends.implode()) & pl.col("to_idx").is_in(ends.implode()))
     ).select("from_idx", "to_idx", "type")
     matched = pl.concat([
