@@ -285,14 +285,18 @@ def components(pg: PoolGraph, candidates: pl.DataFrame, gaps: dict[str, SegmentD
 
     # Per-company results land in full-length columns by row number, then a gather: no joins.
     rows = candidates.get_column("idx")
+    intent = _intent(pg, settings, as_of(pg.taxonomy, today))
+    intent = intent.join(pg.companies.select("id", c("idx").alias("company_idx")), on="id")
+    place, is_subsidiary = _footprint(pg, home, settings)
     table = candidates.with_columns(
         hops.gather(rows).alias("hops"),
         _by_row(n, gap_fit, "gap_fit").gather(rows).alias("gap_fit"),
         _by_row(n, relation, "relation").gather(rows).alias("relation"),
-        _by_row(n, feed, "weight").gather(rows).alias("weight"))
-    table = (table.join(_intent(pg, settings, as_of(pg.taxonomy, today)), on="id", how="left")
-             .join(_footprint(pg, candidates, home, settings), on="idx", how="left")
-             .join(primary, left_on="idx", right_on="company_idx", how="left"))
+        _by_row(n, feed, "weight").gather(rows).alias("weight"),
+        _by_row(n, intent, "intent").gather(rows).alias("intent"),
+        place.gather(rows).alias("place"),
+        is_subsidiary.gather(rows).alias("is_subsidiary"),
+        _by_row(n, primary, "primary_gap", pl.String).gather(rows).alias("primary_gap"))
     feed_pull = 1.0 - 0.5 ** c("weight").fill_null(0.0)
     chain_pull = 1.0 - (1.0 - c("relation").fill_null(0.0)) * (1.0 - feed_pull)
     return table.select("idx", "id", "primary_gap", c("gap_fit").fill_null(0.0).alias("gap_fit"),
@@ -313,23 +317,25 @@ def _intent(pg: PoolGraph, settings: RankSettings, today: date) -> pl.DataFrame:
     return (frame.filter(age >= 0).group_by("id").agg((1.0 - (1.0 - value).product()).alias("intent")))
 
 
-def _footprint(pg: PoolGraph, candidates: pl.DataFrame, home: str, settings: RankSettings) -> pl.DataFrame:
-    """idx, place (2 = a seat/subsidiary/investee in the province, 1 = in a neighbour), is_subsidiary."""
+def _footprint(pg: PoolGraph, home: str, settings: RankSettings) -> tuple[pl.Series, pl.Series]:
+    """Per company row: place (2 = itself, a subsidiary or an investee in the province, 1 = in a
+    neighbour province, else 0) and whether it is a subsidiary."""
     c = pl.col
-    province = pg.companies.get_column("province")
+    n = pg.companies.height
+    neighbours = list(settings.geography.neighbours)
+    own = pg.companies.select(pl.when(c("province") == home).then(2).when(c("province").is_in(neighbours)).then(1)
+                              .otherwise(0).cast(pl.Int8).alias("place")).to_series()
     rel = pg.relations.select("from_idx", "to_idx", "type")
     subs = rel.filter(c("type") == "SUBSIDIARY_OF")
     invests = rel.filter(c("type") == "INVESTS_IN")
-    places = pl.concat([
-        candidates.select(c("idx"), c("province")),
-        subs.select(c("to_idx").alias("idx"), province.gather(subs.get_column("from_idx")).alias("province")),
-        invests.select(c("from_idx").alias("idx"), province.gather(invests.get_column("to_idx")).alias("province")),
-    ])
-    neighbours = list(settings.geography.neighbours)
-    level = (pl.when(c("province") == home).then(2).when(c("province").is_in(neighbours)).then(1).otherwise(0))
-    best = places.with_columns(level.alias("place")).group_by("idx").agg(c("place").max())
-    parents = subs.select(c("from_idx").alias("idx")).unique().with_columns(pl.lit(True).alias("is_subsidiary"))
-    return best.join(parents, on="idx", how="left").with_columns(c("is_subsidiary").fill_null(False))
+    # A group takes its subsidiaries' places, an investor its investees'.
+    reached = pl.concat([
+        subs.select(c("to_idx").alias("company_idx"), own.gather(subs.get_column("from_idx")).alias("place")),
+        invests.select(c("from_idx").alias("company_idx"), own.gather(invests.get_column("to_idx")).alias("place")),
+    ]).group_by("company_idx").agg(c("place").max())
+    place = pl.max_horizontal(own, _by_row(n, reached, "place", pl.Int8).fill_null(0))
+    is_subsidiary = pl.repeat(False, n, dtype=pl.Boolean, eager=True).scatter(subs.get_column("from_idx"), True)
+    return pl.select(place).to_series(), is_subsidiary
 
 
 def _attainability(settings: RankSettings) -> pl.Expr:
@@ -350,10 +356,11 @@ def _attainability(settings: RankSettings) -> pl.Expr:
     return pl.when(denominator > 0).then(numerator / denominator).otherwise(0.0)
 
 
-def _by_row(n: int, frame: pl.DataFrame, column: str) -> pl.Series:
-    """``frame[column]`` placed at row ``company_idx`` of an n-long float column (null elsewhere)."""
-    return pl.repeat(None, n, dtype=pl.Float64, eager=True).scatter(
-        frame.get_column("company_idx"), frame.get_column(column).cast(pl.Float64))
+def _by_row(n: int, frame: pl.DataFrame, column: str, dtype: pl.DataType | type[pl.DataType] = pl.Float64
+            ) -> pl.Series:
+    """``frame[column]`` placed at row ``company_idx`` of an n-long column (null elsewhere)."""
+    return pl.repeat(None, n, dtype=dtype, eager=True).scatter(
+        frame.get_column("company_idx"), frame.get_column(column).cast(dtype))
 
 
 def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:

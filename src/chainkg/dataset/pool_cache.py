@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -66,15 +67,20 @@ class PoolCache:
         size = sum(p.stat().st_size for p in paths if p.is_file())
         self.active = root is not None and size >= MIN_BYTES
         self.entry = (root or Path()) / "pool" / hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()
-        self.key = _key(paths) if self.active else ""
+        self.paths = paths
+        self.key = ""  # set by ``pool``
 
     def pool(self, read: Callable[[], Read]) -> Read:
         """``read()`` (the pool, its issues, the ids of its failed rows), or the same from the cache."""
         if not self.active:
             return read()
-        found = _load(self.entry, self.key)
-        if found is not None:
-            return found
+        # The entry is read while the files are hashed (both release the GIL), and used only if the keys match.
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            reading = worker.submit(_load, self.entry)
+            self.key = _key(self.paths)
+            found = reading.result()
+        if found is not None and found[0] == self.key:
+            return found[1]
         pool, issues, unparsed = read()
         _store(self.entry, self.key, pool, issues, unparsed)
         return pool, issues, unparsed
@@ -119,19 +125,17 @@ def _key(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _load(entry: Path, key: str) -> Read | None:
-    """The cached read under ``key``, or None (no entry, another key, or an unreadable one)."""
+def _load(entry: Path) -> tuple[str, Read] | None:
+    """The entry's key and cached read, or None (no entry, or an unreadable one)."""
     try:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("key") != key:
-            return None
         # (rechunk: a no-op for the one row group written; gathers on many chunks are slow)
         tables = {t: pl.read_parquet(entry / f"{t}.parquet").rechunk() for t in TABLES}
         # Parquet does not keep polars' sorted flags (idx, line …); joins and gathers use them.
         tables = {t: frame.with_columns(pl.col(c).set_sorted() for c in meta["sorted"][t])
                   for t, frame in tables.items()}
         issues = [DataIssue.model_validate(i) for i in meta["issues"]]
-        return CompanyPool(**tables), issues, set(meta["unparsed"])
+        return str(meta["key"]), (CompanyPool(**tables), issues, set(meta["unparsed"]))
     except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
         return None
 

@@ -235,7 +235,9 @@ class CompanyPool:
         import polars as pl
 
         wanted = pl.Series("id", sorted(set(ids)), dtype=pl.String)
-        return set(wanted.filter(wanted.is_in(self.companies.get_column("id").implode())).to_list())
+        # The few wanted ids are hashed, the million company ids only scanned.
+        known = self.companies.get_column("id")
+        return set(known.filter(known.is_in(wanted.implode())).to_list())
 
     def local_mask(self, region: Place) -> pl.Series:
         """``DataSet.is_local`` for every company row, vectorised (the same rule, see the test)."""
