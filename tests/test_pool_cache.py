@@ -118,3 +118,46 @@ def test_small_pools_are_not_cached(tmp_path: Path, data: Path, monkeypatch: pyt
     monkeypatch.setenv("CHAINKG_CACHE_DIR", str(tmp_path / "cache"))
     loaded(data)
     assert not (tmp_path / "cache").exists()
+
+
+def test_settled_files_are_not_hashed_again_but_any_write_is_seen(cache: Path, data: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files untouched since they were hashed are trusted by their stats (git's rule); a write moves
+    ctime even when size and mtime are put back, and the files are then hashed again."""
+    import os
+
+    monkeypatch.setattr(pool_cache, "SETTLE_NS", -10**12)  # the test's fresh files count as long settled
+    expected = loaded(data)
+    loaded(data)  # the stats are recorded
+
+    def no_hashing(*_args: object) -> str:
+        raise AssertionError("hashed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(pool_cache, "_key", no_hashing)
+        warm = loaded(data)
+    assert same(expected[0], warm[0]) and expected[1] == warm[1]
+    path = data / "companies.csv"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("外地企业", "外省企业"), encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the mtime put back
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    tables, _issues = loaded(data)
+    assert "外省企业" in tables["companies"].get_column("name").to_list()  # type: ignore[attr-defined]
+
+
+def test_files_changed_just_before_hashing_are_hashed_every_time(cache: Path, data: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded(data)
+    loaded(data)
+    calls = []
+    real = pool_cache._key
+
+    def counted(*args: object) -> str:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool_cache, "_key", counted)
+    loaded(data)  # the files were written a moment before they were hashed: not settled
+    assert calls

@@ -8,7 +8,9 @@ key: the SHA-1 of those bytes and of the source files of the reading code. The i
 table checks are kept beside them (``PoolCache.checks``), keyed also by what else the checks
 read (the segment ids, the rows that failed in other files). The next command that finds the
 same key reads the tables back instead of parsing them (Parquet, LZ4: a quarter of the CSVs'
-size); any change to a file or to the code gives another key, and the entry is replaced.
+size); any change to a file or to the code gives another key, and the entry is replaced. Files
+whose size, mtime, ctime and inode are those recorded when they were last hashed, and which
+were last changed well before that, are not hashed again (git's rule for its index).
 
 - Only files of ``MIN_BYTES`` together or more are cached: smaller ones read in well under a second.
 - The cache lives in ``$CHAINKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/chainkg``, else ``~/.cache/chainkg``;
@@ -24,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,6 +41,7 @@ from chainkg.model.records import pool_files
 __all__ = ["MIN_BYTES", "PoolCache", "cache_root"]
 
 MIN_BYTES = 32 * 1024 * 1024  # about 70k companies with their links and relations
+SETTLE_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamps (FAT's are 2 s)
 FORMAT = "chainkg pool cache 1"
 TABLES = ("companies", "company_segments", "relations")
 # The code whose output is cached: a change to any of these files makes every entry stale.
@@ -74,15 +78,24 @@ class PoolCache:
         """``read()`` (the pool, its issues, the ids of its failed rows), or the same from the cache."""
         if not self.active:
             return read()
-        # The entry is read while the files are hashed (both release the GIL), and used only if the keys match.
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            reading = worker.submit(_load, self.entry)
-            self.key = _key(self.paths)
-            found = reading.result()
+        code = _code_key()
+        stats = _stats(self.paths)
+        hashed_at = time.time_ns()
+        if (settled := _settled(self.entry, code, stats)) is not None:
+            self.key = settled  # the files have not been touched since they were hashed
+            found = _load(self.entry)
+        else:
+            # The entry is read while the files are hashed (both release the GIL); used only if the keys match.
+            with ThreadPoolExecutor(max_workers=1) as worker:
+                reading = worker.submit(_load, self.entry)
+                self.key = _key(code, self.paths)
+                found = reading.result()
         if found is not None and found[0] == self.key:
+            if settled is None:
+                _restamp(self.entry, code, stats, hashed_at)
             return found[1]
         pool, issues, unparsed = read()
-        _store(self.entry, self.key, pool, issues, unparsed)
+        _store(self.entry, self.key, pool, issues, unparsed, {"code": code, "stats": stats, "hashed_at": hashed_at})
         return pool, issues, unparsed
 
     def checks(self, inputs: str, check: Callable[[], list[DataIssue]]) -> list[DataIssue]:
@@ -110,11 +123,63 @@ class PoolCache:
         return issues
 
 
-def _key(paths: list[Path]) -> str:
+def _code_key() -> str:
+    """The versions and the reading code's source, hashed (a few files: cheap)."""
     digest = hashlib.sha1(f"{FORMAT}|{chainkg.__version__}|{pl.__version__}".encode(), usedforsecurity=False)
     package = Path(chainkg.__file__).parent
     for name in _READERS:
         digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _stats(paths: list[Path]) -> list[list[int] | None]:
+    """Each file's size, mtime, ctime and inode (None: no file)."""
+    found: list[list[int] | None] = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        found.append([st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return found
+
+
+def _settled(entry: Path, code: str, stats: list[list[int] | None]) -> str | None:
+    """The entry's key when the files are provably the ones it hashed, else None (then hash them).
+
+    As git trusts its index: the same size, mtime, ctime and inode as when hashed, and every ctime
+    at least ``SETTLE_NS`` older than the hashing started, so that no write within the file
+    system's timestamp resolution can hide behind equal stamps (a write always moves ctime, which
+    no program can set back).
+    """
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("code") != code or meta.get("stats") != stats:
+            return None
+        limit = int(meta["hashed_at"]) - SETTLE_NS
+        if any(st is not None and st[2] >= limit for st in stats):
+            return None
+        return str(meta["key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _restamp(entry: Path, code: str, stats: list[list[int] | None], hashed_at: int) -> None:
+    """Record the stats of files just hashed and found unchanged, so the next run can skip hashing."""
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        meta.update(code=code, stats=stats, hashed_at=hashed_at)
+        staging = entry / f".meta.{os.getpid()}.json"
+        staging.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(staging, entry / "meta.json")
+    except (OSError, ValueError):
+        return
+
+
+def _key(code: str, paths: list[Path]) -> str:
+    """The entry's key: the reading code's and the files' bytes, hashed."""
+    digest = hashlib.sha1(code.encode(), usedforsecurity=False)
     for path in paths:
         digest.update(path.name.encode() + b"\0")
         if path.is_file():
@@ -140,7 +205,8 @@ def _load(entry: Path) -> tuple[str, Read] | None:
         return None
 
 
-def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], unparsed: set[str]) -> None:
+def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], unparsed: set[str],
+           stamp: dict[str, object]) -> None:
     """Write the entry whole (a temporary directory renamed into place), or leave none."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +220,7 @@ def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], un
             sorted_columns = {t: [c for c, column in getattr(pool, t).to_dict().items() if column.flags["SORTED_ASC"]]
                               for t in TABLES}
             meta = {"key": key, "issues": [i.model_dump(mode="json") for i in issues], "unparsed": sorted(unparsed),
-                    "sorted": sorted_columns}
+                    "sorted": sorted_columns, **stamp}
             (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             old = entry.with_name(f".{entry.name}.old")
             shutil.rmtree(old, ignore_errors=True)
