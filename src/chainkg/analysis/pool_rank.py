@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
 
 __all__ = ["candidate_mask", "candidate_scores", "channel_relations", "channel_table", "components", "exact_scores",
-           "gap_candidates", "margin", "round4", "shown_channels", "way_in_mask"]
+           "gap_candidates", "margin", "outside_linked", "round4", "shown_channels", "way_in_mask"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -75,12 +75,12 @@ def gap_candidates(pg: PoolGraph, gaps: list[str], flt: RankFilter,
     return pg.companies.filter(candidate_mask(pg, gaps, flt, placed))
 
 
-def candidate_mask(pg: PoolGraph, gaps: list[str], flt: RankFilter, placed: Placements | None = None) -> pl.Series:
-    """``gap_candidates`` as one flag per row of the companies table."""
+def candidate_mask(pg: PoolGraph, gaps: list[str], flt: RankFilter, placed: Placements | None = None,
+                   linked: pl.Series | None = None) -> pl.Series:
+    """``gap_candidates`` as one flag per row of the companies table (``linked``: ``outside_linked``
+    of the same gaps, when the caller has it)."""
     companies = pg.companies
-    wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
-    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
-    mask = _flags(companies.height).scatter(linked, True) & ~companies.get_column("is_local")
+    mask = outside_linked(pg, gaps) if linked is None else linked
     if not flt.include_pipeline:
         landed = [c for c, stage in pg.stages.items() if stage in LANDED_STAGES]
         mask = mask & ~companies.get_column("id").is_in(landed)
@@ -92,6 +92,13 @@ def candidate_mask(pg: PoolGraph, gaps: list[str], flt: RankFilter, placed: Plac
     if placed is not None and flt.exclude_partners:
         mask = mask & ~placed.in_lists(["deepen"])
     return mask
+
+
+def outside_linked(pg: PoolGraph, gaps: list[str]) -> pl.Series:
+    """One flag per company row: an outside company linked to one of these gap segments."""
+    wanted = pl.Series(gaps, dtype=pg.company_segments.schema["segment"])
+    linked = pg.company_segments.filter(pl.col("segment").is_in(wanted.implode())).get_column("company_idx")
+    return _flags(pg.companies.height).scatter(linked, True) & ~pg.companies.get_column("is_local")
 
 
 def channel_table(pg: PoolGraph, max_hops: int, mode: str = "way_in") -> pl.DataFrame:

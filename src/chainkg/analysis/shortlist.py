@@ -17,7 +17,7 @@ import polars as pl
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import Evidence, evidence_of
 from chainkg.analysis.placement import Placement, Placements, company_kind, pool_placements
-from chainkg.analysis.pool_rank import candidate_mask, candidate_scores, channel_table, gap_candidates
+from chainkg.analysis.pool_rank import candidate_mask, candidate_scores, channel_table, outside_linked
 from chainkg.analysis.prospects import SHORTLIST_COMPONENTS, STAGE_LABELS, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import RankContext, as_of, feed_edges, gap_segments, points_of, tier_of
 from chainkg.analysis.reasons import component_reasons, connects_of, headline
@@ -44,10 +44,15 @@ class Prepared:
     placements: Placements
 
     @cached_property
+    def linked(self) -> pl.Series:
+        """``pool_rank.outside_linked`` of every gap: the candidates of the unfiltered ranking, as row flags."""
+        return outside_linked(self.pg, list(gap_segments(self.diagnosis, RankFilter())))
+
+    @cached_property
     def scores(self) -> pl.DataFrame:
         """``candidate_scores`` of every outside firm linked to a gap (the unfiltered ranking)."""
         all_gaps = gap_segments(self.diagnosis, RankFilter())
-        candidates = gap_candidates(self.pg, list(all_gaps), RankFilter(include_pipeline=True))
+        candidates = self.pg.companies.filter(self.linked)
         return candidate_scores(self.pg, candidates, all_gaps, {d.segment_id: d for d in self.diagnosis},
                                 self.table, _home(self.pg), self.settings, all_gaps, self.today)
 
@@ -84,8 +89,9 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     prepared = _prepared(pg, diagnosis, settings, today, prepared)
     table, placed = prepared.table, prepared.placements
     home = _home(pg)
-    chosen = candidate_mask(pg, list(gaps), flt, placed)
-    if gaps.keys() == all_gaps.keys():  # the primary gap is among all gaps too: the shared scores hold
+    shared = gaps.keys() == all_gaps.keys()  # the primary gap is among all gaps too: the shared scores hold
+    chosen = candidate_mask(pg, list(gaps), flt, placed, prepared.linked if shared else None)
+    if shared:
         scored = prepared.scores.filter(chosen.gather(prepared.scores.get_column("idx")))
     else:
         scored = candidate_scores(pg, pg.companies.filter(chosen), all_gaps, status, table, home, settings, gaps,
