@@ -20,11 +20,11 @@ from chainkg.analysis.diagnosis import STATUS_LABELS, SegmentDiagnosis
 from chainkg.analysis.diagnosis import diagnose as pool_diagnose
 from chainkg.analysis.evidence import Evidence, Relation
 from chainkg.analysis.placement import (
-    HOSTING_LABELS,
     Placement,
     company_kind,
     segment_limits,
     segment_suppliers,
+    supply_reason,
 )
 from chainkg.analysis.prospects import LANDED_STAGES, STAGE_LABELS, Channel, Component, Prospect, RankFilter
 from chainkg.analysis.ranking import (
@@ -269,7 +269,8 @@ def pipeline_stages(g: nx.MultiDiGraph) -> dict[str, str]:
 
 
 # The record-by-record placement rules, as chainkg had them before pool_placements was
-# written as column expressions: the reference the vectorised kinds and reasons are checked against.
+# written as column expressions: the reference the vectorised kinds and reasons are checked against
+# (the supply rule firm by firm is placement.supply_reason itself, which writes the shown reasons).
 def placements(
     companies: Mapping[str, Mapping[str, Any]],
     base: Mapping[str, str],
@@ -305,7 +306,7 @@ def placements(
                                     "（市外资金），列为本市协作", via)
         elif reason := _group_reason(cid, children.get(cid, []), companies, fills, names):
             placed[cid] = Placement("group", reason, via)
-        elif reason := _supply_reason(fills.get(cid, []), limits, suppliers, names):
+        elif reason := supply_reason(fills.get(cid, []), limits, suppliers, names):
             placed[cid] = Placement("supply", reason, via)
         else:
             placed[cid] = Placement(kind, "", via)
@@ -326,32 +327,6 @@ def _group_reason(cid: str, subs: list[str], companies: Mapping[str, Mapping[str
             return (f"其下属「{companies[sub]['name']}」同样填补「{'、'.join(names[s] for s in shared)}」："
                     "由承接单位对接，集团作为对接渠道")
     return ""
-
-
-def _supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
-                   suppliers: Mapping[str, frozenset[str]], names: Mapping[str, str]) -> str:
-    """Why a firm is a supply partner: no main-business gap the district can host; '' if it has one.
-
-    A hostable segment fed only by the firm's own unhostable ones is made out of that process
-    (an IDM's memory chips come only out of its fab): it does not count as hostable for the firm.
-    """
-    blocked = sorted(s for s, _r in fills if limits.get(s))
-    if not blocked:
-        return ""
-    def made_here(segment: str) -> bool:
-        fed = suppliers.get(segment, frozenset())
-        return not limits.get(segment) and not (fed and fed <= set(blocked))
-
-    if any(role == "core" and made_here(s) for s, role in fills):
-        return ""
-    by_limit: dict[str, list[str]] = defaultdict(list)
-    for s in blocked:
-        by_limit[limits[s]].append(names[s])
-    why = "；".join(f"「{'、'.join(segs)}」{HOSTING_LABELS[limit]}" for limit, segs in by_limit.items())
-    rest = sorted(s for s, _r in fills if not limits.get(s))
-    side = f"；其「{'、'.join(names[s] for s in rest)}」为非主营或出自上述工序" if rest else ""
-    return (f"本区不能承接其所补环节的生产：{why}{side}（依据的公开规定见各环节的 hosting_source）。"
-            "宜签采购、供货协议（配套对接、以商招商）")
 
 
 
