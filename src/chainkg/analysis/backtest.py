@@ -32,8 +32,9 @@ import polars as pl
 from pydantic import BaseModel
 
 from chainkg.analysis.diagnosis import diagnose
-from chainkg.analysis.focus import focus_prospect, scored
+from chainkg.analysis.focus import focus_prospect
 from chainkg.analysis.leave_one_out import leave_one_out
+from chainkg.analysis.pool_rank import unfiltered_scores
 from chainkg.analysis.prospects import Prospect
 from chainkg.graph.pool_graph import PoolGraph, pool_graph
 from chainkg.model.records import PROJECT_STAGES, DataSet
@@ -206,15 +207,15 @@ class Replay(BaseModel):
 def replay(pg: PoolGraph, company_id: str, scoring: Scoring, today: date | None = None) -> Replay:
     """Where the company stands under every method on the tables as given, and its row of the ranking."""
     diagnosis = diagnose(pg, scoring.diagnosis)
-    table, current = scored(pg, diagnosis, scoring.rank, today)
-    positions = _positions(current, scored(pg, diagnosis, LEGACY_RANK, today)[1], company_id)
+    table, current = unfiltered_scores(pg, diagnosis, scoring.rank, today)
+    positions = _positions(current, unfiltered_scores(pg, diagnosis, LEGACY_RANK, today)[1], company_id)
     # The firm's own row (its intent and fills), from the scores: only its reasons are added.
     return Replay(positions=positions,
                   prospect=focus_prospect(pg, diagnosis, scoring.rank, company_id, table, current, today))
 
 
 def _positions(current: pl.DataFrame, legacy: pl.DataFrame, company_id: str) -> dict[str, tuple[float | None, int]]:
-    """Where the company stands under every method among every candidate (``focus.scored``'s scores
+    """Where the company stands under every method among every candidate (``pool_rank.unfiltered_scores``' scores
     under the current and the legacy settings)."""
     # Landed firms are left out, as in daily use; every kind of counterpart (targets,
     # partners, platforms) in one flat order, so a platform the district engaged counts too.

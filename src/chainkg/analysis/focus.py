@@ -17,7 +17,6 @@ import polars as pl
 from chainkg.analysis.diagnosis import SegmentDiagnosis
 from chainkg.analysis.evidence import evidence_of
 from chainkg.analysis.placement import Placement, company_kind, pool_placements
-from chainkg.analysis.pool_rank import candidate_scores, channel_table, gap_candidates
 from chainkg.analysis.prospects import Prospect, RankFilter
 from chainkg.analysis.ranking import gap_segments
 from chainkg.analysis.shortlist import prospect_of, shown_context
@@ -25,25 +24,13 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["focus_prospect", "scored"]
-
-
-def scored(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
-           today: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The channel table and ``candidate_scores`` of every candidate of the unfiltered ranking (what
-    ``pool_rank.exact_scores`` orders)."""
-    all_gaps = gap_segments(diagnosis, RankFilter())
-    status = {d.segment_id: d for d in diagnosis}
-    table = channel_table(pg, settings.max_hops, settings.channels)
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    candidates = gap_candidates(pg, list(all_gaps), RankFilter())
-    return table, candidate_scores(pg, candidates, all_gaps, status, table, home, settings, None, today)
+__all__ = ["focus_prospect"]
 
 
 def focus_prospect(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, company_id: str,
                    table: pl.DataFrame, scores: pl.DataFrame, today: date | None = None) -> Prospect | None:
     """``rank(pg, diagnosis, settings, today=today, focus=company_id)``'s one prospect (None: not a
-    candidate), from ``scored``'s table and scores."""
+    candidate), from ``pool_rank.unfiltered_scores``' table and scores."""
     c = pl.col
     found = scores.filter(c("id") == company_id)
     if found.height == 0:
@@ -54,7 +41,7 @@ def focus_prospect(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: R
                               ).height
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    home = pg.home_province
     placed = pool_placements(_around(pg, row["idx"]), all_gaps)
     evidence = evidence_of(pg, found.get_column("idx"), table, settings.channels)
     ctx = shown_context(pg, status, all_gaps, all_gaps, home, today)

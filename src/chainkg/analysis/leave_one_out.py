@@ -68,7 +68,7 @@ def leave_one_out(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: di
     """
     all_gaps = gap_segments(diagnosis, RankFilter())
     status = {d.segment_id: d for d in diagnosis}
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
+    home = pg.home_province
     candidates = gap_candidates(pg, list(all_gaps), RankFilter())
     xs = (pl.DataFrame({"id": list(company_ids)}, schema={"id": pl.String}).with_row_index("case")
           .join(pg.companies.filter(~pl.col("is_local")).select("id", "idx"), on="id", how="left",

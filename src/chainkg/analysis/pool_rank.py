@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from chainkg.analysis.diagnosis import SegmentDiagnosis
 
 __all__ = ["candidate_mask", "candidate_scores", "channel_relations", "channel_table", "components", "exact_scores",
-           "gap_candidates", "margin", "outside_linked", "round4", "shown_channels", "way_in_mask"]
+           "gap_candidates", "margin", "outside_linked", "round4", "shown_channels", "unfiltered_scores", "way_in_mask"]
 
 # Half a unit of the 4th decimal: what rounding a value to 4 places changes at most.
 HALF_UNIT = 0.5e-4
@@ -432,18 +432,24 @@ def _step_kinds(pg: PoolGraph, steps: list[tuple[int, int]], mode: str = "way_in
     return {(node, previous): kind for node, previous, kind in matched.iter_rows()}
 
 
+def unfiltered_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
+                      today: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The channel table and ``candidate_scores`` of every candidate of the unfiltered ranking (landed
+    firms left out)."""
+    all_gaps = gap_segments(diagnosis, RankFilter())
+    status = {d.segment_id: d for d in diagnosis}
+    candidates = gap_candidates(pg, list(all_gaps), RankFilter())
+    table = channel_table(pg, settings.max_hops, settings.channels)
+    return table, candidate_scores(pg, candidates, all_gaps, status, table, pg.home_province, settings, None, today)
+
+
 def exact_scores(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
                  today: date | None = None, also: tuple[str, ...] = ()) -> pl.DataFrame:
     """idx, id, score, rank of EVERY candidate of the unfiltered ranking (what the Neo4j push stores
     on each company and the back-test compares), from ``candidate_scores``; ``also`` adds these
     components (rounded as shown) as columns after ``rank``. The rank is the position by (-score, id).
     """
-    all_gaps = gap_segments(diagnosis, RankFilter())
-    status = {d.segment_id: d for d in diagnosis}
-    candidates = gap_candidates(pg, list(all_gaps), RankFilter())
-    table = channel_table(pg, settings.max_hops, settings.channels)
-    home = str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-    scores = candidate_scores(pg, candidates, all_gaps, status, table, home, settings, None, today)
+    scores = unfiltered_scores(pg, diagnosis, settings, today)[1]
     return (scores.select("idx", "id", "score", *also).sort(pl.col("score").neg(), "id")
             .with_row_index("rank", offset=1)
             .select("idx", "id", "score", pl.col("rank").cast(pl.Int64), *also))

@@ -54,7 +54,7 @@ class Prepared:
         all_gaps = gap_segments(self.diagnosis, RankFilter())
         candidates = self.pg.companies.filter(self.linked)
         return candidate_scores(self.pg, candidates, all_gaps, {d.segment_id: d for d in self.diagnosis},
-                                self.table, _home(self.pg), self.settings, all_gaps, self.today)
+                                self.table, self.pg.home_province, self.settings, all_gaps, self.today)
 
 
 def prepare(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings,
@@ -74,10 +74,6 @@ def _prepared(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSe
     return prepared
 
 
-def _home(pg: PoolGraph) -> str:
-    return str(pg.taxonomy.nodes[pg.taxonomy.graph["region"]]["province"])
-
-
 def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankSettings, flt: RankFilter,
                top: int | None, today: date | None, per_gap: int | None, focus: str | None = None,
                prepared: Prepared | None = None) -> list[Prospect]:
@@ -88,7 +84,7 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     status = {d.segment_id: d for d in diagnosis}
     prepared = _prepared(pg, diagnosis, settings, today, prepared)
     table, placed = prepared.table, prepared.placements
-    home = _home(pg)
+    home = pg.home_province
     shared = gaps.keys() == all_gaps.keys()  # the primary gap is among all gaps too: the shared scores hold
     chosen = candidate_mask(pg, list(gaps), flt, placed, prepared.linked if shared else None)
     if shared:
@@ -164,7 +160,7 @@ def explain(pg: PoolGraph, company_id: str, diagnosis: list[SegmentDiagnosis], s
     status = {d.segment_id: d for d in diagnosis}
     prepared = _prepared(pg, diagnosis, settings, today, prepared)
     table, placed = prepared.table, prepared.placements
-    home = _home(pg)
+    home = pg.home_province
     rows = pg.companies.filter(pl.col("id") == company_id)
     scored = candidate_scores(pg, rows, all_gaps, status, table, home, settings, all_gaps, today).row(0, named=True)
     ev = evidence_of(pg, rows.get_column("idx"), table, settings.channels)[company_id]

@@ -44,6 +44,11 @@ class PoolGraph:
         return (f"PoolGraph({self.taxonomy.number_of_nodes()} taxonomy nodes, "
                 f"{self.companies.height} companies)")
 
+    @property
+    def home_province(self) -> str:
+        """The province of the district (region.yaml)."""
+        return str(self.taxonomy.nodes[self.taxonomy.graph["region"]]["province"])
+
     def landed(self, ids: list[str]) -> PoolGraph:
         """This pool with these companies counted as local (what ``whatif`` diagnoses)."""
         companies = self.companies.with_columns(pl.col("is_local") | pl.col("id").is_in(ids))
