@@ -9,19 +9,16 @@ tests/test_leave_one_out.py compares the row with ``rank(…, focus=…)``.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
 from chainkg.analysis.diagnosis import SegmentDiagnosis
-from chainkg.analysis.evidence import evidence_of
-from chainkg.analysis.placement import Placement, company_kind, pool_placements
+from chainkg.analysis.placement import pool_placements
 from chainkg.analysis.prospects import Prospect, RankFilter
 from chainkg.analysis.ranking import gap_segments
-from chainkg.analysis.shortlist import prospect_of, shown_context
+from chainkg.analysis.shortlist import shown_context, shown_prospects
 from chainkg.graph.pool_graph import PoolGraph
-from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
 __all__ = ["focus_prospect"]
@@ -40,14 +37,11 @@ def focus_prospect(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: R
     place = 1 + scores.filter((c("score") > row["score"]) | ((c("score") == row["score"]) & (c("id") < company_id))
                               ).height
     all_gaps = gap_segments(diagnosis, RankFilter())
-    status = {d.segment_id: d for d in diagnosis}
-    home = pg.home_province
+    ctx = shown_context(pg, {d.segment_id: d for d in diagnosis}, all_gaps, all_gaps, pg.home_province, today)
+    # Its list from the few records a placement reads (every outside firm's would cost a pass over the tables).
     placed = pool_placements(_around(pg, row["idx"]), all_gaps)
-    evidence = evidence_of(pg, found.get_column("idx"), table, settings.channels)
-    ctx = shown_context(pg, status, all_gaps, all_gaps, home, today)
-    ctx = replace(ctx, channels={node_id("Company", k): e.channel for k, e in evidence.items() if e.channel})
-    ev = evidence[company_id]
-    return prospect_of(pg, row, ev, ctx, settings, place, placed.get(company_id) or Placement(company_kind(ev.company)))
+    [prospect] = shown_prospects(pg, found.with_columns(pl.lit(place).alias("place")), ctx, table, settings, placed)
+    return prospect
 
 
 def _around(pg: PoolGraph, idx: int) -> PoolGraph:

@@ -25,8 +25,8 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "prospect_of", "rank",
-           "shown_context"]
+__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "rank",
+           "shown_context", "shown_prospects"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,19 +100,25 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     order = order.with_row_index("place", offset=1)
     if focus is not None:
         order = order.filter(pl.col("id") == focus)
-    ctx = shown_context(pg, status, gaps, all_gaps, home, today)
+    return shown_prospects(pg, order, shown_context(pg, status, gaps, all_gaps, home, today), table, settings, placed)
+
+
+def shown_prospects(pg: PoolGraph, order: pl.DataFrame, ctx: RankContext, table: pl.DataFrame,
+                    settings: RankSettings, placed: Placements) -> list[Prospect]:
+    """The prospects of the rows shown (``candidate_scores`` rows with their ``place``): evidence, reasons
+    and list looked up for these firms only; ``ctx`` is ``shown_context``'s (its channels are filled here)."""
     evidence = evidence_of(pg, order.get_column("idx"), table, settings.channels)
-    shown_places = placed.of(order.get_column("id").to_list())  # reasons only for the firms shown
+    shown_places = placed.of(order.get_column("id").to_list())
     ctx = replace(ctx, channels={node_id("Company", c): e.channel for c, e in evidence.items() if e.channel})
-    return [prospect_of(pg, row, evidence[row["id"]], ctx, settings, row["place"],
-                        shown_places.get(row["id"]) or Placement(company_kind(evidence[row["id"]].company)))
+    return [_prospect(pg, row, evidence[row["id"]], ctx, settings,
+                      shown_places.get(row["id"]) or Placement(company_kind(evidence[row["id"]].company)))
             for row in order.iter_rows(named=True)]
 
 
-def prospect_of(pg: PoolGraph, row: dict[str, Any], ev: Evidence, ctx: RankContext, settings: RankSettings,
-                place: int, placement: Placement) -> Prospect:
-    """One shown firm's prospect: its values from its row of ``candidate_scores``, its reasons from
-    its evidence, at ``place`` in its list."""
+def _prospect(pg: PoolGraph, row: dict[str, Any], ev: Evidence, ctx: RankContext, settings: RankSettings,
+              placement: Placement) -> Prospect:
+    """One shown firm's prospect: its values from its row of ``candidate_scores`` (with ``place``, its
+    place in its list), its reasons from its evidence."""
     company = ev.company
     stage = pg.stages.get(row["id"])
     weights: dict[str, float] = settings.weights.model_dump()
@@ -123,7 +129,7 @@ def prospect_of(pg: PoolGraph, row: dict[str, Any], ev: Evidence, ctx: RankConte
         reasons.append(f"招商进度：已在项目库中（{STAGE_LABELS[stage]}）")
     points = points_of(row["total"], settings)
     prospect = Prospect(
-        rank=place, company_id=row["id"], company=company["name"], province=company["province"],
+        rank=row["place"], company_id=row["id"], company=company["name"], province=company["province"],
         city=company["city"], score=row["score"], components={n: row[n] for n in details}, fills=fills,
         reasons=reasons, pipeline_stage=stage, details=details, points=points,
         tier=tier_of(points, settings.tiers), kind=placement.kind, kind_reason=placement.reason,
