@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -73,6 +74,7 @@ class PoolCache:
         self.entry = (root or Path()) / "pool" / hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()
         self.paths = paths
         self.key = ""  # set by ``pool``
+        self.stored = False  # whether the entry on disk is this key's (set by ``pool``)
 
     def pool(self, read: Callable[[], Read]) -> Read:
         """``read()`` (the pool, its issues, the ids of its failed rows), or the same from the cache."""
@@ -81,21 +83,24 @@ class PoolCache:
         code = _code_key()
         stats = _stats(self.paths)
         hashed_at = time.time_ns()
-        if (settled := _settled(self.entry, code, stats)) is not None:
+        meta = _meta(self.entry)  # read once: with many issues it is not small
+        if (settled := _settled(meta, code, stats)) is not None:
             self.key = settled  # the files have not been touched since they were hashed
-            found = _load(self.entry)
+            found = _load(self.entry, meta)
         else:
             # The entry is read while the files are hashed (both release the GIL); used only if the keys match.
             with ThreadPoolExecutor(max_workers=1) as worker:
-                reading = worker.submit(_load, self.entry)
+                reading = worker.submit(_load, self.entry, meta)
                 self.key = _key(code, self.paths)
                 found = reading.result()
-        if found is not None and found[0] == self.key:
+        if meta is not None and found is not None and meta.get("key") == self.key:
             if settled is None:
-                _restamp(self.entry, code, stats, hashed_at)
-            return found[1]
+                _restamp(self.entry, meta, code, stats, hashed_at)
+            self.stored = True
+            return found
         pool, issues, unparsed = read()
-        _store(self.entry, self.key, pool, issues, unparsed, {"code": code, "stats": stats, "hashed_at": hashed_at})
+        self.stored = _store(self.entry, self.key, pool, issues, unparsed,
+                             {"code": code, "stats": stats, "hashed_at": hashed_at})
         return pool, issues, unparsed
 
     def checks(self, inputs: str, check: Callable[[], list[DataIssue]]) -> list[DataIssue]:
@@ -112,14 +117,8 @@ class PoolCache:
         except (OSError, ValueError, KeyError):
             pass
         issues = check()
-        try:
-            if json.loads((self.entry / "meta.json").read_text(encoding="utf-8")).get("key") == self.key:
-                staging = path.with_name(f".checks.{os.getpid()}.json")
-                staging.write_text(json.dumps({"token": token, "issues": [i.model_dump(mode="json") for i in issues]},
-                                              ensure_ascii=False), encoding="utf-8")
-                os.replace(staging, path)
-        except (OSError, ValueError):
-            pass
+        if self.stored:  # beside the tables they were checked on
+            _write_json(path, {"token": token, "issues": [i.model_dump(mode="json") for i in issues]})
         return issues
 
 
@@ -145,7 +144,26 @@ def _stats(paths: list[Path]) -> list[list[int] | None]:
     return found
 
 
-def _settled(entry: Path, code: str, stats: list[list[int] | None]) -> str | None:
+def _meta(entry: Path) -> dict[str, Any] | None:
+    """The entry's meta.json (None: no entry, or an unreadable one)."""
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _write_json(path: Path, value: dict[str, Any]) -> None:
+    """Replace ``path`` whole (a temporary file renamed over it), or leave it as it was."""
+    try:
+        staging = path.with_name(f".{path.stem}.{os.getpid()}.json")
+        staging.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        os.replace(staging, path)
+    except OSError:
+        return
+
+
+def _settled(meta: dict[str, Any] | None, code: str, stats: list[list[int] | None]) -> str | None:
     """The entry's key when the files are provably the ones it hashed, else None (then hash them).
 
     As git trusts its index: the same size, mtime, ctime and inode as when hashed, and every ctime
@@ -153,28 +171,20 @@ def _settled(entry: Path, code: str, stats: list[list[int] | None]) -> str | Non
     system's timestamp resolution can hide behind equal stamps (a write always moves ctime, which
     no program can set back).
     """
+    if meta is None or meta.get("code") != code or meta.get("stats") != stats:
+        return None
     try:
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("code") != code or meta.get("stats") != stats:
-            return None
         limit = int(meta["hashed_at"]) - SETTLE_NS
         if any(st is not None and st[2] >= limit for st in stats):
             return None
         return str(meta["key"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
 
 
-def _restamp(entry: Path, code: str, stats: list[list[int] | None], hashed_at: int) -> None:
+def _restamp(entry: Path, meta: dict[str, Any], code: str, stats: list[list[int] | None], hashed_at: int) -> None:
     """Record the stats of files just hashed and found unchanged, so the next run can skip hashing."""
-    try:
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        meta.update(code=code, stats=stats, hashed_at=hashed_at)
-        staging = entry / f".meta.{os.getpid()}.json"
-        staging.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        os.replace(staging, entry / "meta.json")
-    except (OSError, ValueError):
-        return
+    _write_json(entry / "meta.json", {**meta, "code": code, "stats": stats, "hashed_at": hashed_at})
 
 
 def _key(code: str, paths: list[Path]) -> str:
@@ -190,24 +200,25 @@ def _key(code: str, paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _load(entry: Path) -> tuple[str, Read] | None:
-    """The entry's key and cached read, or None (no entry, or an unreadable one)."""
+def _load(entry: Path, meta: dict[str, Any] | None) -> Read | None:
+    """The entry's cached read (``meta``: its meta.json), or None (no entry, or an unreadable one)."""
+    if meta is None:
+        return None
     try:
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         # (rechunk: a no-op for the one row group written; gathers on many chunks are slow)
         tables = {t: pl.read_parquet(entry / f"{t}.parquet").rechunk() for t in TABLES}
         # Parquet does not keep polars' sorted flags (idx, line …); joins and gathers use them.
         tables = {t: frame.with_columns(pl.col(c).set_sorted() for c in meta["sorted"][t])
                   for t, frame in tables.items()}
         issues = [DataIssue.model_validate(i) for i in meta["issues"]]
-        return str(meta["key"]), (CompanyPool(**tables), issues, set(meta["unparsed"]))
-    except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
+        return CompanyPool(**tables), issues, set(meta["unparsed"])
+    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
         return None
 
 
 def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], unparsed: set[str],
-           stamp: dict[str, object]) -> None:
-    """Write the entry whole (a temporary directory renamed into place), or leave none."""
+           stamp: dict[str, object]) -> bool:
+    """Write the entry whole (a temporary directory renamed into place), or leave none; whether it was written."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
@@ -231,4 +242,5 @@ def _store(entry: Path, key: str, pool: CompanyPool, issues: list[DataIssue], un
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError:
-        return  # a cache that cannot be written is only a slower next run
+        return False  # a cache that cannot be written is only a slower next run
+    return True
