@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -22,21 +23,26 @@ from chainkg.model.records import (
     RELATION_TYPES,
     ROLES,
     SCALES,
+    SIGNAL_KINDS,
     STAGES,
+    AnchorNeed,
     Chain,
     Company,
     CompanySegment,
     DataSet,
+    FollowUp,
     IndustryField,
     Park,
     Partner,
+    Progress,
     Project,
     Region,
     Relation,
     Segment,
+    Signal,
     Target,
 )
-from conftest import TINY
+from conftest import BUNDLED, TINY
 
 # Text a person types into a cell: Chinese, ASCII, punctuation, quotes, commas and line breaks
 # (CSV must quote them); no surrounding whitespace (loading strips it) and no control characters.
@@ -109,9 +115,24 @@ def datasets(draw: st.DrawFn) -> DataSet:
                         amount_yi=draw(st.one_of(st.none(), st.floats(0, 1e4, allow_nan=False))),
                         year=draw(st.one_of(st.none(), st.integers(2000, 2030))), source=draw(text))
                 for i in range(draw(st.integers(0, 2)))]
+    # The optional files, each present or absent.
+    days = st.dates(date(2015, 1, 1), date(2030, 12, 31))
+    progress = [Progress(target_id=t.id, value=draw(st.floats(0, 1e6, allow_nan=False)), as_of=draw(days),
+                         source=draw(text), note=draw(optional_text))
+                for t in region.targets for _ in range(draw(st.integers(0, 1)))]
+    signals = [Signal(company=draw(st.sampled_from(company_ids)), date=draw(days), kind=draw(st.sampled_from(SIGNAL_KINDS)),
+                      note=draw(optional_text), source=draw(text), url=draw(st.sampled_from(["", "https://example.org/a"])))
+               for _ in range(draw(st.integers(0, 2)))]
+    anchor_needs = [AnchorNeed(company=c, segment=draw(st.sampled_from([s.id for s in segments])),
+                               note=draw(optional_text), source=draw(text))
+                    for c in region.also_local if draw(st.booleans())]
+    followups = [FollowUp(company_id=c, owner=draw(optional_text), next_step=draw(optional_text), source=draw(text),
+                          note=draw(optional_text))
+                 for c in draw(st.lists(st.sampled_from(company_ids), unique=True, max_size=2))]
     return DataSet(fields=tuple(fields), chains=tuple(chains), segments=tuple(segments), companies=tuple(companies),
                    company_segments=tuple(company_segments), relations=tuple(relations), region=region,
-                   projects=tuple(projects))
+                   projects=tuple(projects), progress=tuple(progress), signals=tuple(signals),
+                   anchor_needs=tuple(anchor_needs), followups=tuple(followups))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,6 +151,24 @@ def test_round_trip_of_the_tiny_data_set(tmp_path: Path) -> None:
     data = load_valid(TINY)[0]
     write_dataset(data, tmp_path)
     assert load_valid(tmp_path) == (data, [])
+
+
+def test_round_trip_of_the_bundled_data_keeps_its_optional_files(tmp_path: Path) -> None:
+    data, warnings = load_valid(BUNDLED)
+    assert data.signals  # signals.csv is one of the optional files
+    write_dataset(data, tmp_path)
+    assert load_valid(tmp_path) == (data, warnings)
+
+
+def test_an_empty_optional_table_over_an_older_file_reads_back_empty(tmp_path: Path) -> None:
+    data = load_valid(TINY)[0]
+    with_signals = data.model_copy(update={"signals": (Signal(
+        company=data.companies[0].id, date=date(2026, 1, 5), kind=SIGNAL_KINDS[0], source="test"),)})
+    write_dataset(with_signals, tmp_path)
+    assert load_valid(tmp_path)[0].signals == with_signals.signals
+    write_dataset(data, tmp_path)  # the file is kept (never deleted), with its header only
+    assert (tmp_path / "signals.csv").read_text(encoding="utf-8").count("\n") == 1
+    assert load_valid(tmp_path)[0] == data
 
 
 def _mutate(raw: bytes, rng: random.Random, kind: str) -> bytes:

@@ -1,8 +1,9 @@
 """Writing a data set back to graph_data/ files: the inverse of ``load``.
 
-``write_dataset(data, directory)`` writes chains.yaml, region.yaml and the four CSV files in
-the documented format (UTF-8, lists joined with ``|``, empty cells for empty values), so
-that ``load_dataset(directory)`` gives the same data set back. Importers and tests build
+``write_dataset(data, directory)`` writes chains.yaml, region.yaml, the four CSV files and
+the optional ones the data set has (progress, signals, anchor needs, follow-ups) in the
+documented format (UTF-8, lists joined with ``|``, empty cells for empty values), so that
+``load_dataset(directory)`` gives the same data set back. Importers and tests build
 data sets in memory and save them with this; the team's own files stay hand-edited.
 """
 
@@ -16,7 +17,18 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from chainkg.model.records import Company, CompanySegment, DataSet, Project, Relation
+from chainkg.dataset.load import ANCHOR_NEEDS_FILE, FOLLOWUP_FILE, PROGRESS_FILE, SIGNALS_FILE
+from chainkg.model.records import (
+    AnchorNeed,
+    Company,
+    CompanySegment,
+    DataSet,
+    FollowUp,
+    Progress,
+    Project,
+    Relation,
+    Signal,
+)
 
 __all__ = ["write_dataset"]
 
@@ -25,6 +37,13 @@ _CSV_FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("company_segments.csv", CompanySegment, "company_segments"),
     ("relations.csv", Relation, "relations"),
     ("projects.csv", Project, "projects"),
+)
+# Optional files: written when the data set has rows, or when an older copy would otherwise be read back.
+_OPTIONAL_CSV_FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
+    (PROGRESS_FILE, Progress, "progress"),
+    (SIGNALS_FILE, Signal, "signals"),
+    (ANCHOR_NEEDS_FILE, AnchorNeed, "anchor_needs"),
+    (FOLLOWUP_FILE, FollowUp, "followups"),
 )
 
 
@@ -71,3 +90,8 @@ def write_dataset(data: DataSet, directory: Path) -> None:
     (directory / "region.yaml").write_text(_yaml_text(data.region.model_dump()), encoding="utf-8")
     for name, model, attribute in _CSV_FILES:
         (directory / name).write_text(_csv_text(model, getattr(data, attribute)), encoding="utf-8", newline="")
+    for name, model, attribute in _OPTIONAL_CSV_FILES:
+        # An empty table is written as its header only where a file is there already: it reads as
+        # absent, and nothing the team put in the directory is deleted.
+        if getattr(data, attribute) or (directory / name).exists():
+            (directory / name).write_text(_csv_text(model, getattr(data, attribute)), encoding="utf-8", newline="")
