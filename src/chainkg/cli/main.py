@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -48,6 +49,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(import_app, name="import")
 command = functools.partial(app.command, cls=ChineseCommand)
+GC_YOUNG_THRESHOLD = 50_000  # allocations between two collections of young objects (Python's default: 700)
 
 
 
@@ -601,8 +603,7 @@ def evaluate_command(
             out.print(table)
 
 
-# chainkg map / chainkg report (issue #12). NOTE: this imports the map/report modules at
-# start-up; the lead reconciles it with issue #13's lazy imports.
+# chainkg map / chainkg report: their module imports the map and report code only when one runs.
 from chainkg.cli import render as render_cli  # noqa: E402
 
 render_cli.register(app)
@@ -610,10 +611,17 @@ render_cli.register(app)
 
 def main() -> None:
     """Console-script entry point."""
+    # A command is one short run that builds many long-lived objects (modules, the taxonomy, validated
+    # records) and almost no garbage cycles. Python's default collector walks them again every 700
+    # allocations (0.14 s of a 1.2 s `rank` at 100k); young objects are collected every 50,000 instead,
+    # and the final walk at exit is skipped (frozen objects are not collected: they are freed with the process).
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     try:
         app()
     except BrokenPipeError:  # --help or usage text into a closed pipe
         raise SystemExit(141) from None
+    finally:
+        gc.freeze()
 
 
 def __getattr__(name: str) -> object:
