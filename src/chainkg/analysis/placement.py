@@ -157,18 +157,20 @@ def supply_reason(fills: list[tuple[str, str]], limits: Mapping[str, str],
 
 
 class Placements:
-    """Every outside firm linked to a gap or to a group, with its list (``kinds``: id, kind).
+    """Every outside firm linked to a gap or to a group, with its list (``kinds``: idx, id, kind).
 
     The reasons, and the group to approach a firm through, are looked up only when asked
     for (``of``), for the firms asked about.
     """
 
-    def __init__(self, pg: PoolGraph, gap_ids: Collection[str], by_row: pl.Series, city: str) -> None:
+    def __init__(self, pg: PoolGraph, gap_ids: Collection[str], by_row: pl.Series, city: str,
+                 ownership: pl.DataFrame) -> None:
         self._pg = pg
         self._gaps = frozenset(gap_ids)
         self._by_row = by_row  # the kind of the company at each row of pg.companies (null: not placed)
-        self.kinds = (pg.companies.select("id", by_row.alias("kind")).filter(pl.col("kind").is_not_null()))
+        self.kinds = (pg.companies.select("idx", "id", by_row.alias("kind")).filter(pl.col("kind").is_not_null()))
         self._city = city
+        self._ownership = ownership  # sub, group: the SUBSIDIARY_OF pairs as row numbers, once each
 
     def in_lists(self, kinds: Collection[str]) -> pl.Series:
         """One flag per row of the companies table: placed in one of these lists."""
@@ -182,57 +184,62 @@ class Placements:
         """The placements of these firms, with their reasons (firms without one are left out)."""
         rows = self.kinds.filter(pl.col("id").is_in(list(company_ids)))
         need = {r["id"]: r for r in rows.iter_rows(named=True)}
-        grouped = [cid for cid, r in need.items() if r["kind"] == "group"]
-        supplied = [cid for cid, r in need.items() if r["kind"] == "supply"]
-        reasons: dict[str, str] = {}
+        grouped = [r["idx"] for r in need.values() if r["kind"] == "group"]
+        supplied = [r["idx"] for r in need.values() if r["kind"] == "supply"]
+        reasons: dict[int, str] = {}
         if grouped or supplied:
             taxonomy = self._pg.taxonomy
             names = {a["id"]: a["name"] for _k, a in nodes_of(taxonomy, "Segment")}
             subs = self._subsidiaries(grouped)
             fills = self._fills([*grouped, *supplied, *(s for rows_ in subs.values() for s, _n, _l in rows_)])
-            for cid in grouped:
-                reasons[cid] = group_reason(((name, local, [s for s, _r in fills.get(sub, [])])
-                                             for sub, name, local in subs.get(cid, [])),
-                                            {s for s, _r in fills.get(cid, [])}, names)
+            for group in grouped:
+                reasons[group] = group_reason(((name, local, [s for s, _r in fills.get(sub, [])])
+                                               for sub, name, local in subs.get(group, [])),
+                                              {s for s, _r in fills.get(group, [])}, names)
             limits, suppliers = segment_limits(taxonomy), segment_suppliers(taxonomy)
-            for cid in supplied:
-                reasons[cid] = supply_reason(fills.get(cid, []), limits, suppliers, names)
-        via = self._groups_to_approach([cid for cid, r in need.items() if r["kind"] != "platform"])
+            for idx in supplied:
+                reasons[idx] = supply_reason(fills.get(idx, []), limits, suppliers, names)
+        via = self._groups_to_approach([r["idx"] for r in need.values() if r["kind"] != "platform"])
         placed = {}
         for cid, r in need.items():
-            reason = same_city_reason(self._city) if r["kind"] == "same_city" else reasons.get(cid, "")
-            placed[cid] = Placement(r["kind"], reason, via.get(cid))
+            reason = same_city_reason(self._city) if r["kind"] == "same_city" else reasons.get(r["idx"], "")
+            placed[cid] = Placement(r["kind"], reason, via.get(r["idx"]))
         return placed
 
     def as_dict(self) -> dict[str, Placement]:
         """Every placement with its reason (for checks against the reference; slow at scale)."""
         return self.of(self.kinds.get_column("id").to_list())
 
-    def _fills(self, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """id → its (gap segment id, role) pairs, in the table's order."""
+    def _fills(self, rows: list[int]) -> dict[int, list[tuple[str, str]]]:
+        """Company row → its (gap segment id, role) pairs, in the table's order."""
         links = self._pg.company_segments.filter(
-            pl.col("company_id").is_in(ids) & pl.col("segment_id").is_in(list(self._gaps)))
-        fills: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for cid, sid, role in links.select("company_id", "segment_id", "role").iter_rows():
-            fills[cid].append((sid, role or "core"))
+            pl.col("company_idx").is_in(pl.Series(rows, dtype=pl.UInt32).implode())
+            & pl.col("segment_id").is_in(list(self._gaps)))
+        fills: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for idx, sid, role in links.select("company_idx", "segment_id", "role").iter_rows():
+            fills[idx].append((sid, role or "core"))
         return fills
 
-    def _groups_to_approach(self, ids: list[str]) -> dict[str, str]:
-        """id → the name of its parent by SUBSIDIARY_OF (the first by id), when that is an outside firm."""
-        parents = (self._pg.relations.filter((pl.col("type") == "SUBSIDIARY_OF") & pl.col("from_id").is_in(ids))
-                   .group_by("from_id").agg(pl.col("to_id").min())
-                   .join(self._pg.companies.select(pl.col("id").alias("to_id"), "name", "is_local"), on="to_id")
-                   .filter(~pl.col("is_local")))
-        return dict(parents.select("from_id", "name").iter_rows())
+    def _groups_to_approach(self, rows: list[int]) -> dict[int, str]:
+        """Company row → the name of its parent by SUBSIDIARY_OF (the first by id), when that is an outside firm."""
+        companies = self._pg.companies
+        pairs = self._ownership.filter(pl.col("sub").is_in(pl.Series(rows, dtype=pl.UInt32).implode()))
+        parents = (pairs.with_columns(companies.get_column("id").gather(pairs.get_column("group")).alias("group_id"))
+                   .sort("sub", "group_id").group_by("sub", maintain_order=True).first())
+        outside = ~companies.get_column("is_local").gather(parents.get_column("group"))
+        names = companies.get_column("name").gather(parents.get_column("group"))
+        return {sub: name for sub, name, keep in zip(parents.get_column("sub").to_list(), names.to_list(),
+                                                     outside.to_list(), strict=True) if keep}
 
-    def _subsidiaries(self, groups: list[str]) -> dict[str, list[tuple[str, str, bool]]]:
-        """group id → its subsidiaries as (id, name, is_local), in id order."""
-        pairs = (self._pg.relations.filter((pl.col("type") == "SUBSIDIARY_OF") & pl.col("to_id").is_in(groups))
-                 .select("from_id", "to_id").unique()
-                 .join(self._pg.companies.select(pl.col("id").alias("from_id"), "name", "is_local"), on="from_id")
-                 .sort("to_id", "from_id"))
-        subs: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
-        for sub, group, name, local in pairs.iter_rows():
+    def _subsidiaries(self, groups: list[int]) -> dict[int, list[tuple[int, str, bool]]]:
+        """Group row → its subsidiaries as (row, name, is_local), in id order."""
+        companies = self._pg.companies
+        pairs = self._ownership.filter(pl.col("group").is_in(pl.Series(groups, dtype=pl.UInt32).implode()))
+        pairs = pairs.with_columns(
+            *(companies.get_column(c).gather(pairs.get_column("sub")).alias(c) for c in ("id", "name", "is_local"))
+        ).sort("group", "id")
+        subs: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+        for sub, group, _id, name, local in pairs.iter_rows():
             subs[group].append((sub, name, local))
         return subs
 
@@ -294,7 +301,7 @@ def pool_placements(pg: PoolGraph, gap_ids: Collection[str]) -> Placements:
             .when(c("is_partner")).then(pl.lit("deepen"))
             .otherwise(pl.lit("target")))
     by_row = frame.select(pl.when(c("member") & ~c("is_local")).then(kind).alias("kind")).to_series()
-    return Placements(pg, gaps, by_row, city)
+    return Placements(pg, gaps, by_row, city, pairs)
 
 
 def _mark(n: int, *rows: pl.Series) -> pl.Series:
