@@ -33,3 +33,15 @@ def test_every_golden_file_has_a_case() -> None:
     written = {f"{n}/{c.name}" for n, _s, c in CASES}
     stored = {f"{p.parent.name}/{p.name}" for p in golden.GOLDEN.glob("*/*")}
     assert stored == written
+
+
+def test_the_cases_do_not_depend_on_the_day_they_run() -> None:
+    """tests/data/tiny has no data date, so rank ages signals from today and prints it: the cases
+    run under golden.TODAY whatever the clock says."""
+    import datetime
+
+    import time_machine
+
+    name, data_set, case = next(c for c in CASES if c[0] == "tiny" and c[2].name == "rank-top20.txt")
+    with time_machine.travel(datetime.date(2031, 3, 1), tick=False):
+        assert golden.run(data_set, case) == (golden.GOLDEN / name / case.name).read_text(encoding="utf-8")
