@@ -384,9 +384,14 @@ def _feed_neighbours(pg: PoolGraph) -> list[tuple[str, str]]:
 def shown_channels(pg: PoolGraph, table: pl.DataFrame, keep: pl.Series, mode: str = "way_in") -> dict[str, Channel]:
     """prospects.Channel of the companies ``keep`` (row numbers), from the BFS table."""
     steps: dict[int, tuple[int, int | None, int]] = {}
+    # The table's row of each company row (null: out of reach): every step back along the paths is a
+    # gather of the few rows asked for, not a pass over the table.
+    at = pl.repeat(None, pg.companies.height, dtype=pl.UInt32, eager=True).scatter(
+        table.get_column("node"), pl.int_range(table.height, dtype=pl.UInt32, eager=True))
+    columns = table.select("node", "hops", "previous", "origin")
     frontier = keep
     while frontier.len():
-        rows = table.filter(pl.col("node").is_in(frontier.implode())).select("node", "hops", "previous", "origin")
+        rows = columns[at.gather(frontier).drop_nulls()]
         found = []
         for node, hops, previous, origin in rows.iter_rows():
             steps[node] = (hops, previous, origin)
