@@ -20,11 +20,15 @@ from datetime import date
 from pathlib import Path
 
 import networkx as nx
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chainkg.analysis.prospects import Channel, RankFilter
 from chainkg.analysis.reasons import channel_usage
+from chainkg.analysis.shortlist import list_order
 from chainkg.cli.main import app
 from chainkg.dataset.load import load_valid
 from chainkg.graph.pool_graph import pool_graph
@@ -288,3 +292,17 @@ def test_readme_tier_and_signal_figures() -> None:
     g = build_graph(data)
     top = rank(g, diagnose(g), flt=RankFilter(kinds=["target", "deepen"]), top=20, per_gap=3)
     assert [p.tier for p in top] == ["A"] * 4 + ["B"] * 16
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.25, 0.5, 0.5001, 0.75]), st.sampled_from(["a", "b", "c", None])),
+                min_size=0, max_size=40),
+       st.one_of(st.none(), st.integers(1, 4)), st.one_of(st.none(), st.integers(1, 12)))
+def test_a_list_sorts_only_the_rows_that_can_be_shown_and_shows_the_same(
+        rows: list[tuple[float, str | None]], per_gap: int | None, top: int | None) -> None:
+    """list_order's cut (a rank of the scores, before the sort by score and id) keeps every row the
+    whole sort would show, in the same places, ties at the cut included (few scores: many ties)."""
+    scored = pl.DataFrame({"id": [f"firm-{i:02d}" for i in range(len(rows))][::-1],
+                           "score": [s for s, _g in rows], "primary_gap": [g for _s, g in rows]},
+                          schema={"id": pl.String, "score": pl.Float64, "primary_gap": pl.String})
+    assert list_order(scored, per_gap, top).equals(list_order(scored, per_gap, top, cut=False))

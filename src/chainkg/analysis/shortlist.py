@@ -25,7 +25,7 @@ from chainkg.graph.pool_graph import PoolGraph
 from chainkg.graph.taxonomy import node_id
 from chainkg.model.scoring import RankSettings
 
-__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "prepare", "rank",
+__all__ = ["Explanation", "Prepared", "explain", "headline_with_group", "list_order", "prepare", "rank",
            "shown_context", "shown_prospects"]
 
 
@@ -92,15 +92,30 @@ def _rank_pool(pg: PoolGraph, diagnosis: list[SegmentDiagnosis], settings: RankS
     else:
         scored = candidate_scores(pg, pg.companies.filter(chosen), all_gaps, status, table, home, settings, gaps,
                                   today)
+    if focus is not None:  # its place among all: the whole order
+        order = list_order(scored, per_gap, top, cut=False).filter(pl.col("id") == focus)
+    else:
+        order = list_order(scored, per_gap, top)
+    return shown_prospects(pg, order, shown_context(pg, status, gaps, all_gaps, home, today), table, settings, placed)
+
+
+def list_order(scored: pl.DataFrame, per_gap: int | None, top: int | None, cut: bool = True) -> pl.DataFrame:
+    """The rows of a list with their ``place``, in rank order (score down, ties by id): the best
+    ``per_gap`` of each primary gap (a firm filling no listed gap: one group), then the first ``top``.
+
+    With ``cut``, only a row with fewer than per_gap (else top) rows of higher score in its group (in
+    all) is sorted: a rank of the floats finds them, and the tie-break by id sorts a few hundred rows
+    instead of every candidate. Without it, every row is sorted (the same rows and places).
+    """
+    if cut and (per_gap is not None or top is not None):
+        best = pl.col("score").rank("min", descending=True)
+        scored = scored.filter(best.over("primary_gap") <= per_gap if per_gap is not None else best <= top)
     order = scored.sort(pl.col("score").neg(), "id")
-    if per_gap is not None:  # the best few per primary gap (a firm filling no listed gap: one group)
+    if per_gap is not None:
         order = order.filter(pl.int_range(pl.len()).over("primary_gap") < per_gap)
     if top is not None:
         order = order.head(top)
-    order = order.with_row_index("place", offset=1)
-    if focus is not None:
-        order = order.filter(pl.col("id") == focus)
-    return shown_prospects(pg, order, shown_context(pg, status, gaps, all_gaps, home, today), table, settings, placed)
+    return order.with_row_index("place", offset=1)
 
 
 def shown_prospects(pg: PoolGraph, order: pl.DataFrame, ctx: RankContext, table: pl.DataFrame,
