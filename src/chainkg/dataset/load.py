@@ -45,7 +45,7 @@ from chainkg.model.records import (
 )
 from chainkg.model.scoring import Scoring
 
-__all__ = ["FILES", "default_data_dir", "load_dataset", "load_scoring", "load_valid"]
+__all__ = ["FILES", "OPTIONAL_FILES", "default_data_dir", "load_dataset", "load_scoring", "load_valid"]
 
 FILES = ("chains.yaml", "companies.csv", "company_segments.csv", "relations.csv",
          "region.yaml", "projects.csv")
@@ -53,6 +53,13 @@ SIGNALS_FILE = "signals.csv"  # optional: public signs that a company is moving 
 ANCHOR_NEEDS_FILE = "anchor_needs.csv"  # optional: what local anchors buy from outside
 PROGRESS_FILE = "progress.csv"  # optional: the team's reported values for region.yaml targets
 FOLLOWUP_FILE = FOLLOWUP  # optional: owner and next step of each 招商目标 company
+# The optional CSV files: file, record model, DataSet attribute (read here, written by chainkg.dataset.write).
+OPTIONAL_FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
+    (PROGRESS_FILE, Progress, "progress"),
+    (SIGNALS_FILE, Signal, "signals"),
+    (ANCHOR_NEEDS_FILE, AnchorNeed, "anchor_needs"),
+    (FOLLOWUP_FILE, FollowUp, "followups"),
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -280,24 +287,19 @@ def load_dataset(data_dir: Path) -> tuple[DataSet | None, list[DataIssue]]:
     lines.unparsed_ids |= failed
     projects, ln = _csv_records(data_dir / "projects.csv", Project, issues, lines.unparsed_ids)
     lines.add("projects.csv", ln)
-    progress: list[Progress] = []
-    if (data_dir / PROGRESS_FILE).exists():
-        progress, ln = _csv_records(data_dir / PROGRESS_FILE, Progress, issues, lines.unparsed_ids)
-        lines.add(PROGRESS_FILE, ln)
-    optional: dict[str, list[Any]] = {}
-    for file, model in ((SIGNALS_FILE, Signal), (ANCHOR_NEEDS_FILE, AnchorNeed), (FOLLOWUP_FILE, FollowUp)):
-        optional[file] = []
+    optional: dict[str, tuple[Any, ...]] = {}
+    for file, model, attribute in OPTIONAL_FILES:
+        optional[attribute] = ()
         if (data_dir / file).exists():
-            optional[file], ln = _csv_records(data_dir / file, model, issues, lines.unparsed_ids)
+            records, ln = _csv_records(data_dir / file, model, issues, lines.unparsed_ids)
+            optional[attribute] = tuple(records)
             lines.add(file, ln)
 
     if region is None:
         return None, summarise_follow_on(_sorted(issues))
     dataset = DataSet(
         fields=tuple(fields), chains=tuple(chains), segments=tuple(segments),
-        pool=pool, region=region, projects=tuple(projects),
-        progress=tuple(progress), signals=tuple(optional[SIGNALS_FILE]),
-        anchor_needs=tuple(optional[ANCHOR_NEEDS_FILE]), followups=tuple(optional[FOLLOWUP_FILE]),
+        pool=pool, region=region, projects=tuple(projects), **optional,
     )
     region_lines = _region_lines(region_doc.data)
     issues.extend(cross_check(dataset, lines, region_lines))

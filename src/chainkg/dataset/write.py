@@ -17,18 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from chainkg.dataset.load import ANCHOR_NEEDS_FILE, FOLLOWUP_FILE, PROGRESS_FILE, SIGNALS_FILE
-from chainkg.model.records import (
-    AnchorNeed,
-    Company,
-    CompanySegment,
-    DataSet,
-    FollowUp,
-    Progress,
-    Project,
-    Relation,
-    Signal,
-)
+from chainkg.dataset.load import OPTIONAL_FILES
+from chainkg.model.records import Company, CompanySegment, DataSet, Project, Relation
 
 __all__ = ["write_dataset"]
 
@@ -37,13 +27,6 @@ _CSV_FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
     ("company_segments.csv", CompanySegment, "company_segments"),
     ("relations.csv", Relation, "relations"),
     ("projects.csv", Project, "projects"),
-)
-# Optional files: written when the data set has rows, or when an older copy would otherwise be read back.
-_OPTIONAL_CSV_FILES: tuple[tuple[str, type[BaseModel], str], ...] = (
-    (PROGRESS_FILE, Progress, "progress"),
-    (SIGNALS_FILE, Signal, "signals"),
-    (ANCHOR_NEEDS_FILE, AnchorNeed, "anchor_needs"),
-    (FOLLOWUP_FILE, FollowUp, "followups"),
 )
 
 
@@ -90,7 +73,7 @@ def write_dataset(data: DataSet, directory: Path) -> None:
     (directory / "region.yaml").write_text(_yaml_text(data.region.model_dump()), encoding="utf-8")
     for name, model, attribute in _CSV_FILES:
         (directory / name).write_text(_csv_text(model, getattr(data, attribute)), encoding="utf-8", newline="")
-    for name, model, attribute in _OPTIONAL_CSV_FILES:
+    for name, model, attribute in OPTIONAL_FILES:
         # An empty table is written as its header only where a file is there already: it reads as
         # absent, and nothing the team put in the directory is deleted.
         if getattr(data, attribute) or (directory / name).exists():
